@@ -1,0 +1,11 @@
+/** The one table of exit codes; the README documents exactly these. */
+export const EXIT = {
+  ok: 0,
+  warnings: 1,
+  failure: 2,
+  usage: 64,
+  noPermission: 77,
+  interrupted: 130,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -1,0 +1,63 @@
+import type { ExecOptions, ExecResult, FileStat, Host, WriteOptions, WriteResult } from './types.js';
+
+export type RecordedAction =
+  | { kind: 'exec'; command: string[]; why: string | undefined }
+  | { kind: 'write'; path: string; mode: number; content: string; previous: string | null; why: string | undefined }
+  | { kind: 'remove'; path: string }
+  | { kind: 'mkdir'; path: string; mode: number };
+
+/**
+ * Dry run: reads come from the real host underneath (so diffs are real), every change
+ * is recorded instead of made. Commands "succeed" with empty output.
+ */
+export class PlanHost implements Host {
+  readonly kind = 'plan' as const;
+  readonly label: string;
+  readonly root: string;
+  readonly actions: RecordedAction[] = [];
+  private readonly written = new Map<string, string | null>();
+
+  constructor(private readonly inner: Host) {
+    this.label = inner.label;
+    this.root = inner.root;
+  }
+
+  async exec(cmd: string, args: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    this.actions.push({ kind: 'exec', command: [cmd, ...args], why: opts.why });
+    return { command: [cmd, ...args], exitCode: 0, stdout: '', stderr: '', notFound: false, timedOut: false };
+  }
+
+  async readFile(path: string): Promise<string | null> {
+    if (this.written.has(path)) return this.written.get(path)!;
+    return this.inner.readFile(path);
+  }
+
+  async writeFileAtomic(path: string, data: string, opts: WriteOptions): Promise<WriteResult> {
+    const previous = await this.readFile(path);
+    this.actions.push({ kind: 'write', path, mode: opts.mode, content: data, previous, why: opts.why });
+    this.written.set(path, data);
+    return { path, changed: previous !== data, backup: null };
+  }
+
+  async exists(path: string): Promise<boolean> {
+    if (this.written.has(path)) return this.written.get(path) !== null;
+    return this.inner.exists(path);
+  }
+
+  stat(path: string): Promise<FileStat | null> {
+    return this.inner.stat(path);
+  }
+
+  readDir(path: string): Promise<string[]> {
+    return this.inner.readDir(path);
+  }
+
+  async remove(path: string): Promise<void> {
+    this.actions.push({ kind: 'remove', path });
+    this.written.set(path, null);
+  }
+
+  async mkdir(path: string, mode: number): Promise<void> {
+    this.actions.push({ kind: 'mkdir', path, mode });
+  }
+}

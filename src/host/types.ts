@@ -1,0 +1,76 @@
+/**
+ * Host: the ONLY place with side effects. Paths given to a Host are always the paths a
+ * file has on the target system (e.g. /etc/keepalived/keepalived.conf); each
+ * implementation decides where that really is (under --root, in a lab node's directory,
+ * on a remote machine).
+ */
+export interface ExecOptions {
+  /** Text fed to the command's standard input. */
+  input?: string;
+  /** Kill the command after this many milliseconds (exitCode then is null-ish: -1). */
+  timeoutMs?: number;
+  env?: Record<string, string>;
+  /** Why this command runs; shown with --verbose and written to the audit log. */
+  why?: string;
+  /** Stream combined output here as it arrives (long steps, log files). */
+  onOutput?: (chunk: string) => void;
+  cwd?: string;
+}
+
+export interface ExecResult {
+  command: string[];
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** true when the command could not be started at all (ENOENT, EACCES). */
+  notFound: boolean;
+  timedOut: boolean;
+}
+
+export interface FileStat {
+  mode: number;
+  uid: number;
+  gid: number;
+  isFile: boolean;
+  isDirectory: boolean;
+  size: number;
+}
+
+export interface WriteResult {
+  path: string;
+  changed: boolean;
+  /** Where the previous content was kept, when there was one and it differed. */
+  backup: string | null;
+}
+
+export interface WriteOptions {
+  mode: number;
+  /** chown to root:root (uid 0) where we are allowed to. */
+  rootOwned?: boolean;
+  why?: string;
+}
+
+export interface Host {
+  readonly kind: 'local' | 'plan' | 'netns' | 'ssh';
+  /** A short human label: "local", "ha1", "root@192.0.2.11". */
+  readonly label: string;
+  /** The directory that stands for "/" on this host (local and netns). */
+  readonly root: string;
+  exec(cmd: string, args: string[], opts?: ExecOptions): Promise<ExecResult>;
+  readFile(path: string): Promise<string | null>;
+  writeFileAtomic(path: string, data: string, opts: WriteOptions): Promise<WriteResult>;
+  exists(path: string): Promise<boolean>;
+  stat(path: string): Promise<FileStat | null>;
+  readDir(path: string): Promise<string[]>;
+  remove(path: string): Promise<void>;
+  mkdir(path: string, mode: number): Promise<void>;
+}
+
+/** Timestamp used for backup names: 20261123T103000Z (sortable, no colons). */
+export function backupStamp(date = new Date()): string {
+  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+export function backupPathFor(path: string, date = new Date()): string {
+  return `${path}.bak-${backupStamp(date)}`;
+}

@@ -1,0 +1,74 @@
+/**
+ * The only writer to the terminal outside ink views. Human lines go to stdout (or stderr
+ * for diagnostics), JSON goes to stdout alone, so `--json | jq` always works.
+ */
+import { t } from '../i18n/index.js';
+import { UserError, OperationError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
+
+export interface OutputSettings {
+  json: boolean;
+  quiet: boolean;
+  verbose: boolean;
+  color: boolean;
+}
+
+export const output: OutputSettings = {
+  json: false,
+  quiet: false,
+  verbose: false,
+  color: decideColor(process.env, Boolean(process.stdout.isTTY)),
+};
+
+/** Colour only on a TTY; NO_COLOR (any value) turns it off, FORCE_COLOR (not "0") on. */
+export function decideColor(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+  return isTTY && env.TERM !== 'dumb';
+}
+
+const codes = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, gray: 90, bold: 1, dim: 2 } as const;
+export type Colour = keyof typeof codes;
+
+export function paint(colour: Colour, text: string): string {
+  return output.color ? `\u001b[${codes[colour]}m${text}\u001b[0m` : text;
+}
+
+export function printLine(text = ''): void {
+  if (output.json) return;
+  process.stdout.write(text + '\n');
+}
+
+/** Progress and chatter: hidden by --quiet and --json. */
+export function printInfo(text: string): void {
+  if (output.json || output.quiet) return;
+  process.stderr.write(text + '\n');
+}
+
+export function printVerbose(text: string): void {
+  if (!output.verbose) return;
+  process.stderr.write(paint('gray', text) + '\n');
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+}
+
+/** Print an error the way users should see it and return the exit code to use. */
+export function reportError(err: unknown): number {
+  if (err instanceof UserError) {
+    process.stderr.write(`${paint('red', t('error.prefix'))}: ${err.message}\n`);
+    if (output.json) printJson({ error: { kind: 'usage', field: err.field, value: err.value ?? null, accepted: err.accepted, message: err.message } });
+    return err.exitCode;
+  }
+  if (err instanceof OperationError) {
+    process.stderr.write(`${paint('red', t('error.prefix'))}: ${err.message}\n`);
+    for (const line of err.details) process.stderr.write(`  ${line}\n`);
+    if (err.hint) process.stderr.write(`${paint('bold', t('error.hint'))}: ${err.hint}\n`);
+    if (output.json) printJson({ error: { kind: 'operation', message: err.message, details: err.details, hint: err.hint ?? null } });
+    return err.exitCode;
+  }
+  const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  process.stderr.write(`${paint('red', t('error.prefix'))}: ${t('error.unexpected', { message })}\n`);
+  return EXIT.failure;
+}
