@@ -1,0 +1,61 @@
+import type { ExecResult, Host } from '../host/types.js';
+
+export type ServiceName = 'keepalived' | 'nginx';
+
+/**
+ * How a host starts and stops its services. The planner only says "restart keepalived";
+ * the applier asks the host's ServiceControl how: systemctl where PID 1 is systemd, the
+ * init script elsewhere, or the lab's own daemon control inside a network namespace.
+ */
+export interface ServiceControl {
+  readonly kind: 'systemd' | 'sysv' | 'lab';
+  start(name: ServiceName): Promise<ExecResult>;
+  stop(name: ServiceName): Promise<ExecResult>;
+  restart(name: ServiceName): Promise<ExecResult>;
+  /** Re-read configuration without stopping (SIGHUP for keepalived, reload for nginx). */
+  reload(name: ServiceName): Promise<ExecResult>;
+  enable(name: ServiceName): Promise<ExecResult>;
+  isActive(name: ServiceName): Promise<boolean>;
+  /** The service's most recent log lines, oldest first. */
+  recentLogs(name: ServiceName, lines: number): Promise<string[]>;
+}
+
+/** systemd: systemctl / journalctl. */
+export class SystemdServices implements ServiceControl {
+  readonly kind = 'systemd' as const;
+  constructor(private readonly host: Host) {}
+  start(name: ServiceName) { return this.host.exec('systemctl', ['start', name], { why: `start ${name}` }); }
+  stop(name: ServiceName) { return this.host.exec('systemctl', ['stop', name], { why: `stop ${name}` }); }
+  restart(name: ServiceName) { return this.host.exec('systemctl', ['restart', name], { why: `restart ${name} with the new configuration` }); }
+  reload(name: ServiceName) { return this.host.exec('systemctl', ['reload', name], { why: `reload ${name}` }); }
+  enable(name: ServiceName) { return this.host.exec('systemctl', ['enable', name], { why: `start ${name} at boot` }); }
+  async isActive(name: ServiceName) { return (await this.host.exec('systemctl', ['is-active', '--quiet', name])).exitCode === 0; }
+  async recentLogs(name: ServiceName, lines: number) {
+    const r = await this.host.exec('journalctl', ['-u', name, '-n', String(lines), '--no-pager', '-o', 'short-iso']);
+    return r.exitCode === 0 ? r.stdout.split('\n').filter(Boolean) : [];
+  }
+}
+
+/** Hosts whose PID 1 is not systemd: the distribution's `service` wrapper / init script. */
+export class SysvServices implements ServiceControl {
+  readonly kind = 'sysv' as const;
+  constructor(private readonly host: Host) {}
+  private run(name: ServiceName, op: string) { return this.host.exec('service', [name, op], { why: `${op} ${name}` }); }
+  start(name: ServiceName) { return this.run(name, 'start'); }
+  stop(name: ServiceName) { return this.run(name, 'stop'); }
+  restart(name: ServiceName) { return this.run(name, 'restart'); }
+  reload(name: ServiceName) { return this.run(name, 'reload'); }
+  async enable(name: ServiceName) {
+    // update-rc.d (Debian) or chkconfig (RHEL) register the init script for boot.
+    const r = await this.host.exec('update-rc.d', [name, 'defaults'], { why: `start ${name} at boot` });
+    return r.notFound ? this.host.exec('chkconfig', [name, 'on'], { why: `start ${name} at boot` }) : r;
+  }
+  async isActive(name: ServiceName) { return (await this.run(name, 'status')).exitCode === 0; }
+  async recentLogs(_name: ServiceName, lines: number) {
+    for (const file of ['/var/log/syslog', '/var/log/messages']) {
+      const text = await this.host.readFile(file);
+      if (text) return text.split('\n').filter((l) => /keepalived|nginx/i.test(l)).slice(-lines);
+    }
+    return [];
+  }
+}
