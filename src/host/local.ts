@@ -66,6 +66,10 @@ export class LocalHost implements Host {
     return full;
   }
 
+  runtimePath(path: string): string {
+    return path;
+  }
+
   protected argvFor(cmd: string, args: string[]): string[] {
     return [cmd, ...args];
   }

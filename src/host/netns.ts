@@ -16,6 +16,11 @@ export class NetnsHost extends LocalHost {
     this.label = ns;
   }
 
+  /** keepalived and nginx in a lab node run on the shared file system: use the real path. */
+  override runtimePath(path: string): string {
+    return this.resolvePath(path);
+  }
+
   protected override argvFor(cmd: string, args: string[]): string[] {
     return ['ip', 'netns', 'exec', this.ns, cmd, ...args];
   }

@@ -22,6 +22,10 @@ export class PlanHost implements Host {
     this.root = inner.root;
   }
 
+  runtimePath(path: string): string {
+    return this.inner.runtimePath(path);
+  }
+
   async exec(cmd: string, args: string[], opts: ExecOptions = {}): Promise<ExecResult> {
     this.actions.push({ kind: 'exec', command: [cmd, ...args], why: opts.why });
     return { command: [cmd, ...args], exitCode: 0, stdout: '', stderr: '', notFound: false, timedOut: false };

@@ -56,6 +56,11 @@ export interface Host {
   readonly label: string;
   /** The directory that stands for "/" on this host (local and netns). */
   readonly root: string;
+  /**
+   * The path a process running on this host uses for `path` (what goes inside config
+   * files). Usually `path` itself; a lab node's files live under its own directory.
+   */
+  runtimePath(path: string): string;
   exec(cmd: string, args: string[], opts?: ExecOptions): Promise<ExecResult>;
   readFile(path: string): Promise<string | null>;
   writeFileAtomic(path: string, data: string, opts: WriteOptions): Promise<WriteResult>;
