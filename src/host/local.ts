@@ -20,6 +20,7 @@ export async function runArgv(argv: string[], opts: ExecOptions = {}): Promise<E
     stripFinalNewline: false,
     all: Boolean(opts.onOutput),
     buffer: true,
+    ...(opts.encoding === 'buffer' ? { encoding: 'buffer' as const } : {}),
   });
   if (opts.onOutput) {
     child.stdout?.on('data', (b: Buffer) => opts.onOutput!(b.toString()));
@@ -28,11 +29,14 @@ export async function runArgv(argv: string[], opts: ExecOptions = {}): Promise<E
   const r = await child;
   const code = (r as { code?: string }).code;
   const notFound = code === 'ENOENT' || code === 'EACCES';
+  // With encoding 'buffer' execa keeps stdout bytes even when the timeout killed the command.
+  const raw = (v: unknown): string | undefined => (typeof v === 'string' ? v : v instanceof Uint8Array ? new TextDecoder().decode(v) : undefined);
   return {
+    ...(r.stdout instanceof Uint8Array ? { stdoutBuffer: r.stdout } : {}),
     command: argv,
     exitCode: typeof r.exitCode === 'number' ? r.exitCode : r.timedOut ? -1 : notFound ? 127 : -1,
     stdout: typeof r.stdout === 'string' ? r.stdout : '',
-    stderr: typeof r.stderr === 'string' ? r.stderr : notFound ? `${cmd}: command not found` : '',
+    stderr: raw(r.stderr) ?? (notFound ? `${cmd}: command not found` : ''),
     notFound,
     timedOut: Boolean(r.timedOut),
   };

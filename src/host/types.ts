@@ -15,6 +15,8 @@ export interface ExecOptions {
   /** Stream combined output here as it arrives (long steps, log files). */
   onOutput?: (chunk: string) => void;
   cwd?: string;
+  /** 'buffer': keep stdout as raw bytes in ExecResult.stdoutBuffer (binary output, e.g. pcap). */
+  encoding?: 'buffer';
 }
 
 export interface ExecResult {
@@ -25,6 +27,8 @@ export interface ExecResult {
   /** true when the command could not be started at all (ENOENT, EACCES). */
   notFound: boolean;
   timedOut: boolean;
+  /** Raw stdout, only when ExecOptions.encoding was 'buffer' (then `stdout` is ''). */
+  stdoutBuffer?: Uint8Array;
 }
 
 export interface FileStat {
