@@ -106,7 +106,7 @@ export class LocalHost implements Host {
   async stat(path: string): Promise<FileStat | null> {
     try {
       const s = await fs.stat(this.resolvePath(path));
-      return { mode: s.mode & 0o7777, uid: s.uid, gid: s.gid, isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size };
+      return { mode: s.mode & 0o7777, uid: s.uid, gid: s.gid, isFile: s.isFile(), isDirectory: s.isDirectory(), size: s.size, ino: s.ino };
     } catch (e) {
       if (isMissing(e)) return null;
       throw e;

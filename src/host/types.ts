@@ -38,6 +38,7 @@ export interface FileStat {
   isFile: boolean;
   isDirectory: boolean;
   size: number;
+  ino?: number; // inode; /proc/PID/ns/net and /run/netns/NAME share it for one namespace
 }
 
 export interface WriteResult {
