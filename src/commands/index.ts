@@ -7,4 +7,5 @@ import type { Command } from 'commander';
 type Register = (program: Command) => void;
 
 export const commandModules: Array<() => Promise<{ register: Register }>> = [
+  () => import('./detect.js'),
 ];

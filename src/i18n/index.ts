@@ -4,8 +4,9 @@
  * Machine output (JSON keys, check ids, exit codes) never goes through here.
  */
 import * as common from './catalog/common.js';
+import * as detect from './catalog/detect.js';
 
-const catalogs = [common] as const;
+const catalogs = [common, detect] as const;
 
 type Merge<T extends readonly { en: object }[]> = T extends readonly [infer H extends { en: object }, ...infer R extends { en: object }[]]
   ? H['en'] & Merge<R>

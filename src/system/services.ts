@@ -1,0 +1,204 @@
+import type { Host } from '../host/types.js';
+import { LocalHost } from '../host/local.js';
+import { isPermissionError, type Gaps } from './gaps.js';
+
+export interface ProcessInfo {
+  pid: number;
+  ppid: number;
+  /** The state letter of /proc/PID/stat: R, S, D, T, ... (zombies are never returned). */
+  state: string;
+}
+
+export interface KeepalivedFacts {
+  installed: boolean;
+  path: string | null;
+  /** "2.2.7" from `keepalived -v`; null when it could not be run (e.g. a binary under --root). */
+  version: string | null;
+  /** null when processes could not be inspected (no root, namespace unknown). */
+  running: boolean | null;
+  /** The main process (whose parent is not keepalived); its children are in `pids`. */
+  pid: number | null;
+  pids: number[];
+}
+
+export interface NginxFacts {
+  installed: boolean;
+  path: string | null;
+  version: string | null;
+  running: boolean | null;
+  pid: number | null;
+}
+
+export type SelinuxMode = 'enforcing' | 'permissive' | 'disabled';
+
+/** Directories searched for a program, like `command -v` with a root's default PATH. */
+export const BIN_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+/**
+ * The machine's own view (real "/"): /proc, /run/netns and lab binaries live there whatever
+ * the host's root is. A lab node has its own directory but shares this file system and
+ * PID space; under --root the processes running are still this machine's.
+ */
+export function machineOf(host: Host): Host {
+  return host.kind === 'local' && host.root === '/' ? host : new LocalHost('/');
+}
+
+/** Where programs are looked up: the image under --root, the real file system for a lab node. */
+function programsOf(host: Host): Host {
+  return host.kind === 'netns' ? machineOf(host) : host;
+}
+
+/** `command -v NAME` without a shell: the first executable regular file in BIN_DIRS. */
+export async function findBinary(host: Host, name: string): Promise<string | null> {
+  const where = programsOf(host);
+  for (const dir of BIN_DIRS) {
+    const path = `${dir}/${name}`;
+    const st = await where.stat(path).catch(() => null);
+    if (st?.isFile && (st.mode & 0o111) !== 0) return path;
+  }
+  return null;
+}
+
+/** The inode of the network namespace the host's commands run in. */
+export async function ourNetnsInode(host: Host): Promise<number | null> {
+  const machine = machineOf(host);
+  const ns = (host as { ns?: unknown }).ns;
+  const path = host.kind === 'netns' && typeof ns === 'string' ? `/run/netns/${ns}` : '/proc/self/ns/net';
+  const st = await machine.stat(path).catch(() => null);
+  return st?.ino ?? null;
+}
+
+/** "1234 (keepalived) S 1 ..." -> state and parent; comm may hold spaces and parentheses. */
+export function parseProcStat(text: string): { state: string; ppid: number } | null {
+  const close = text.lastIndexOf(')');
+  if (close < 0) return null;
+  const rest = text.slice(close + 2).split(' ');
+  const ppid = Number(rest[1]);
+  return rest[0] && Number.isInteger(ppid) ? { state: rest[0], ppid } : null;
+}
+
+/**
+ * Live processes called `name` (by /proc/PID/comm) in the host's network namespace. All lab
+ * nodes share one PID space, so a plain scan sees every node's daemons: a process is ours
+ * when /proc/PID/ns/net is the same namespace (same inode) as ours. Zombies (Z) and dead
+ * (X) entries are skipped: `kill -0` succeeds on them but nothing is running.
+ * Returns null when our namespace or another process' namespace cannot be read (no root).
+ */
+export async function findProcessesInOurNetns(host: Host, name: string, gaps?: Gaps): Promise<ProcessInfo[] | null> {
+  const machine = machineOf(host);
+  const ours = await ourNetnsInode(host);
+  if (ours === null) {
+    gaps?.add(`${name}.running`, 'missing');
+    return null;
+  }
+  const found: ProcessInfo[] = [];
+  let unknown = false;
+  const pids = (await machine.readDir('/proc')).filter((e) => /^\d+$/.test(e)).map(Number);
+  for (const pid of pids) {
+    try {
+      const comm = await machine.readFile(`/proc/${pid}/comm`);
+      if (comm?.trim() !== name) continue;
+      const stat = parseProcStat((await machine.readFile(`/proc/${pid}/stat`)) ?? '');
+      if (!stat || stat.state === 'Z' || stat.state === 'X') continue;
+      const ns = await machine.stat(`/proc/${pid}/ns/net`);
+      if (ns?.ino === undefined) continue; // exited while we looked
+      if (ns.ino === ours) found.push({ pid, ppid: stat.ppid, state: stat.state });
+    } catch (e) {
+      if (isPermissionError(e)) unknown = true;
+    }
+  }
+  if (unknown && found.length === 0) {
+    gaps?.add(`${name}.running`, 'permission');
+    return null;
+  }
+  return found.sort((a, b) => a.pid - b.pid);
+}
+
+/** The process whose parent is not one of the others: keepalived's and nginx's master. */
+export function mainProcess(list: ProcessInfo[]): ProcessInfo | null {
+  const pids = new Set(list.map((p) => p.pid));
+  return list.find((p) => !pids.has(p.ppid)) ?? list[0] ?? null;
+}
+
+/** A program can be run to ask its version only where its path means something here. */
+function canRunPrograms(host: Host): boolean {
+  return host.root === '/' || host.kind === 'netns';
+}
+
+/** "Keepalived v2.2.7 (01/16,2022)" (first line of stderr) -> "2.2.7". */
+export function parseKeepalivedVersion(text: string): string | null {
+  return /Keepalived v(\d+(?:\.\d+)*)/.exec(text)?.[1] ?? null;
+}
+
+/** "nginx version: nginx/1.22.1" -> "1.22.1". */
+export function parseNginxVersion(text: string): string | null {
+  return /nginx version: \S*?\/(\d+(?:\.\d+)*)/.exec(text)?.[1] ?? null;
+}
+
+async function programVersion(host: Host, path: string | null, args: string[], parse: (t: string) => string | null, fact: string, gaps?: Gaps) {
+  if (!path) return null;
+  if (!canRunPrograms(host)) {
+    gaps?.add(fact, 'not-applicable');
+    return null;
+  }
+  const r = await host.exec(path, args, { why: 'read the installed version', timeoutMs: 10_000 });
+  const version = parse(`${r.stderr}\n${r.stdout}`);
+  if (version === null) gaps?.add(fact, 'unparsed');
+  return version;
+}
+
+export async function readKeepalived(host: Host, gaps?: Gaps): Promise<KeepalivedFacts> {
+  const path = await findBinary(host, 'keepalived');
+  const [version, procs] = await Promise.all([
+    programVersion(host, path, ['-v'], parseKeepalivedVersion, 'keepalived.version', gaps),
+    findProcessesInOurNetns(host, 'keepalived', gaps),
+  ]);
+  const main = procs ? mainProcess(procs) : null;
+  return { installed: path !== null, path, version, running: procs === null ? null : procs.length > 0, pid: main?.pid ?? null, pids: procs?.map((p) => p.pid) ?? [] };
+}
+
+export async function readNginx(host: Host, gaps?: Gaps): Promise<NginxFacts> {
+  const path = await findBinary(host, 'nginx');
+  const [version, procs] = await Promise.all([
+    programVersion(host, path, ['-v'], parseNginxVersion, 'nginx.version', gaps),
+    findProcessesInOurNetns(host, 'nginx', gaps),
+  ]);
+  const main = procs ? mainProcess(procs) : null;
+  return { installed: path !== null, path, version, running: procs === null ? null : procs.length > 0, pid: main?.pid ?? null };
+}
+
+/** PID 1 is systemd (systemctl works only then). null when /proc/1/comm cannot be read. */
+export async function readSystemd(host: Host, gaps?: Gaps): Promise<boolean | null> {
+  const comm = await machineOf(host).readFile('/proc/1/comm').catch(() => null);
+  if (comm === null) {
+    gaps?.add('systemd', 'missing');
+    return null;
+  }
+  return comm.trim() === 'systemd';
+}
+
+/**
+ * SELinux mode: `getenforce` when installed, else /sys/fs/selinux/enforce. No selinuxfs at
+ * all (while sysfs is there) means the kernel runs without SELinux: disabled.
+ */
+export async function readSelinux(host: Host, gaps?: Gaps): Promise<SelinuxMode | null> {
+  const r = await host.exec('getenforce', [], { why: 'read the SELinux mode', timeoutMs: 5_000 });
+  if (!r.notFound && r.exitCode === 0) {
+    const mode = r.stdout.trim().toLowerCase();
+    if (mode === 'enforcing' || mode === 'permissive' || mode === 'disabled') return mode;
+  }
+  const machine = machineOf(host);
+  const enforce = await machine.readFile('/sys/fs/selinux/enforce').catch(() => null);
+  if (enforce !== null) return enforce.trim() === '1' ? 'enforcing' : 'permissive';
+  if (await machine.exists('/sys/fs/selinux')) {
+    gaps?.add('selinux', 'permission');
+    return null;
+  }
+  if (await machine.exists('/sys/kernel')) return 'disabled';
+  gaps?.add('selinux', 'missing');
+  return null;
+}
+
+export function isRootUser(): boolean {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}
