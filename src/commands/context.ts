@@ -42,3 +42,35 @@ export function applyHost(opts: GlobalOptions, facts: Host = factsHost(opts)): H
 export function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
 }
+
+/**
+ * The node a command acts on: this machine (under --root), or a lab node when run through
+ * `ha-setup lab exec NODE -- ...` (HA_SETUP_LAB_NODE), whose daemons the lab starts itself.
+ */
+export interface NodeContext {
+  factsHost: Host;
+  applyHost: Host;
+  services: import('../system/service-control.js').ServiceControl;
+  /** --root points somewhere other than "/": files only, nothing is run or started. */
+  filesOnly: boolean;
+  labNode: string | null;
+}
+
+export async function nodeContext(opts: GlobalOptions): Promise<NodeContext> {
+  const labNode = process.env.HA_SETUP_LAB_NODE;
+  if (labNode && (opts.root === '/' || opts.root === process.env.HA_SETUP_ROOT)) {
+    const lab = await import('../lab/services.js');
+    const { isLabMember } = await import('../lab/constants.js');
+    if (isLabMember(labNode)) {
+      const observer = output.verbose ? (argv: string[]) => printVerbose(`$ ${argv.join(' ')}`) : undefined;
+      const host = lab.labNodeHost(labNode, observer);
+      return { factsHost: host, applyHost: opts.dryRun ? new PlanHost(host) : host, services: lab.labServices(labNode, observer), filesOnly: false, labNode };
+    }
+  }
+  const facts = factsHost(opts);
+  const { SystemdServices, SysvServices } = await import('../system/service-control.js');
+  const pid1 = (await facts.exec('cat', ['/proc/1/comm'])).stdout.trim();
+  const apply = applyHost(opts, facts);
+  const services = pid1 === 'systemd' ? new SystemdServices(apply) : new SysvServices(apply);
+  return { factsHost: facts, applyHost: apply, services, filesOnly: facts.root !== '/', labNode: null };
+}

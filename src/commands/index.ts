@@ -8,4 +8,8 @@ type Register = (program: Command) => void;
 
 export const commandModules: Array<() => Promise<{ register: Register }>> = [
   () => import('./detect.js'),
+  () => import('./install.js'),
+  () => import('./lab.js'),
+  () => import('./setup.js'),
+  () => import('./inspect.js'),
 ];

@@ -5,8 +5,13 @@
  */
 import * as common from './catalog/common.js';
 import * as detect from './catalog/detect.js';
+import * as install from './catalog/install.js';
+import * as setup from './catalog/setup.js';
+import * as ssh from './catalog/ssh.js';
+import * as lab from './catalog/lab.js';
+import * as keepalived from './catalog/keepalived.js';
 
-const catalogs = [common, detect] as const;
+const catalogs = [common, detect, setup, ssh, lab, install, keepalived] as const;
 
 type Merge<T extends readonly { en: object }[]> = T extends readonly [infer H extends { en: object }, ...infer R extends { en: object }[]]
   ? H['en'] & Merge<R>

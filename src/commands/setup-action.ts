@@ -1,0 +1,131 @@
+import type { Command } from 'commander';
+import { globalOptions, nodeContext } from './context.js';
+import { runSetup, type ExistingChoice, type RawAnswers, type SetupUi } from '../setup/run.js';
+import { UserError } from '../errors.js';
+import { t } from '../i18n/index.js';
+import { EXIT } from '../exit-codes.js';
+import { createProgress } from '../ui/progress.js';
+import { printDone, printPlan, printPreflight } from '../ui/setup-view.js';
+import { output, printJson } from '../ui/output.js';
+import { LocalHost } from '../host/local.js';
+import { resolve } from 'node:path';
+
+interface SetupFlags {
+  role?: string;
+  interface?: string;
+  vip?: string;
+  vrid?: string;
+  priority?: string;
+  advertInt?: string;
+  authPass?: string;
+  peer?: string[];
+  routerId?: string;
+  nopreempt?: boolean;
+  email?: string;
+  checkUrl?: string;
+  answers?: string;
+  existing?: string;
+  method?: string;
+  source?: string;
+  install?: boolean;
+}
+
+const ANSWER_KEYS = ['role', 'interface', 'vip', 'vrid', 'priority', 'advertInt', 'authPass', 'peers', 'routerId', 'nopreempt', 'email', 'checkUrl'];
+
+/** An answers file is the JSON the wizard saves; unknown keys are an error, not silently ignored. */
+async function readAnswersFile(path: string): Promise<RawAnswers> {
+  const text = await new LocalHost('/').readFile(resolve(path));
+  if (text === null) throw new UserError({ field: '--answers', value: path, accepted: t('setup.accepted.answersFile') });
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new UserError({ field: '--answers', value: path, accepted: t('setup.accepted.answersFile'), reason: (e as Error).message });
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new UserError({ field: '--answers', value: path, accepted: t('setup.accepted.answersFile') });
+  const unknown = Object.keys(data).filter((k) => !ANSWER_KEYS.includes(k));
+  if (unknown.length) throw new UserError({ field: '--answers', value: unknown.join(', '), accepted: ANSWER_KEYS.join(', ') });
+  return data as RawAnswers;
+}
+
+export function flagsToRaw(f: SetupFlags): RawAnswers {
+  const raw: RawAnswers = {};
+  const set = (k: keyof RawAnswers, v: unknown) => {
+    if (v !== undefined) raw[k] = v;
+  };
+  set('role', f.role);
+  set('interface', f.interface);
+  set('vip', f.vip);
+  set('vrid', f.vrid);
+  set('priority', f.priority);
+  set('advertInt', f.advertInt);
+  set('authPass', f.authPass);
+  set('peers', f.peer);
+  set('routerId', f.routerId);
+  set('nopreempt', f.nopreempt ? true : undefined);
+  set('email', f.email);
+  set('checkUrl', f.checkUrl);
+  return raw;
+}
+
+export async function runSetupCommand(cmd: Command): Promise<number> {
+  const g = globalOptions(cmd);
+  const f = cmd.opts() as SetupFlags;
+  if (f.existing !== undefined && !['keep', 'replace', 'stop'].includes(f.existing)) {
+    throw new UserError({ field: '--existing', value: f.existing, accepted: t('setup.accepted.existing') });
+  }
+  if (f.method !== 'package' && f.method !== 'source') throw new UserError({ field: '--method', value: f.method, accepted: 'package, source' });
+  const raw = { ...(f.answers ? await readAnswersFile(f.answers) : {}), ...flagsToRaw(f) };
+  const node = await nodeContext(g);
+  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !output.json;
+  const wizard = interactive ? await import('../ui/wizard.js') : null;
+  const ui: SetupUi = {
+    progress: createProgress(),
+    preflight: (facts, existing) => {
+      if (!output.quiet) printPreflight(facts, existing);
+    },
+    chooseExisting: (existing) => wizard!.chooseExisting(existing),
+    // With --yes everything must come from flags; the wizard asks only in a terminal.
+    ask: wizard && !g.yes ? wizard.askAnswers : null,
+    showPlan: (plan) => {
+      if (g.dryRun || !output.quiet) printPlan(plan, g.dryRun || interactive);
+    },
+    confirm: () => (wizard ? wizard.confirmPlan() : Promise.resolve(false)),
+    done: (result) => {
+      if (!output.quiet) printDone(result);
+    },
+  };
+  if (!interactive && !g.yes && !g.dryRun) ui.confirm = async () => {
+    throw new UserError({ field: '--yes', value: undefined, accepted: '--yes', reason: t('setup.confirm') });
+  };
+  const result = await runSetup({
+    factsHost: node.factsHost,
+    applyHost: node.applyHost,
+    services: node.services,
+    raw,
+    existing: (f.existing as ExistingChoice | undefined) ?? null,
+    dryRun: g.dryRun,
+    yes: g.yes,
+    filesOnly: node.filesOnly,
+    installMethod: f.method,
+    installSource: f.source ?? null,
+    noInstall: f.install === false,
+    ui,
+  });
+  if (output.json) {
+    printJson({
+      status: result.status,
+      node: result.plan?.node ?? null,
+      answers: result.answers ? { ...result.answers, authPass: result.generatedPassword ? result.answers.authPass : '********' } : null,
+      plan: result.plan?.steps.map((s) => ({ ...s, ...(s.kind === 'write' ? { content: undefined, previous: undefined, changed: true } : {}) })) ?? [],
+      unchanged: result.plan?.unchanged ?? [],
+      changedFiles: result.apply?.changedFiles ?? [],
+      backups: result.apply?.backups ?? [],
+      verification: result.verification,
+      peerCommand: result.peerCommand,
+    });
+  }
+  if (result.status === 'aborted') return EXIT.warnings;
+  if (result.verification && (!result.verification.running || result.verification.timedOut)) return EXIT.failure;
+  return EXIT.ok;
+}

@@ -1,0 +1,44 @@
+import { Command, Option } from 'commander';
+import { t } from '../i18n/index.js';
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function register(program: Command): void {
+  const setup = new Command('setup')
+    .description(t('setup.description'))
+    .addOption(new Option('--role <role>', t('setup.opt.role')))
+    .option('--interface <name>', t('setup.opt.interface'))
+    .option('--vip <address/prefix>', t('setup.opt.vip'))
+    .option('--vrid <1-255>', t('setup.opt.vrid'))
+    .option('--priority <1-254>', t('setup.opt.priority'))
+    .option('--advert-int <seconds>', t('setup.opt.advertInt'))
+    .option('--auth-pass <password>', t('setup.opt.authPass'))
+    .option('--peer <address>', t('setup.opt.peer'), collect)
+    .option('--router-id <name>', t('setup.opt.routerId'))
+    .option('--nopreempt', t('setup.opt.nopreempt'))
+    .option('--email <address>', t('setup.opt.email'))
+    .option('--check-url <url>', t('setup.opt.checkUrl'))
+    .option('--answers <file>', t('setup.opt.answers'))
+    .option('--existing <choice>', t('setup.opt.existing'))
+    .option('--method <method>', t('setup.opt.method'), 'package')
+    .option('--source <path|url>', t('setup.opt.source'))
+    .option('--no-install', t('setup.opt.noInstall'))
+    .addHelpText(
+      'after',
+      `
+${t('cli.help.examples')}
+  $ npx ha-setup                                   # the guided wizard
+  $ ha-setup setup --role master --vip 192.0.2.50/24 --yes
+  $ ha-setup setup --role backup --vip 192.0.2.50/24 --vrid 50 --auth-pass 'k3pAl1ve' --yes
+  $ ha-setup setup --role master --vip 10.0.0.100/24 --peer 10.0.0.12 --yes   # unicast (clouds)
+  $ ha-setup setup --answers /etc/keepalived/ha-setup.answers.json --dry-run
+  $ ha-setup setup --root /tmp/image --role master --interface eth0 --vip 192.0.2.50/24 --yes`,
+    )
+    .action(async (_opts, cmd: Command) => {
+      const { runSetupCommand } = await import('./setup-action.js');
+      process.exitCode = await runSetupCommand(cmd);
+    });
+  program.addCommand(setup, { isDefault: true });
+}

@@ -1,0 +1,220 @@
+/**
+ * Answers: what the wizard asks, what the flags say, what an answers file holds. All
+ * three produce this one object, validated by the same functions, before anything is
+ * changed.
+ */
+import { isIPv4, isIPv6 } from 'node:net';
+import { UserError } from '../errors.js';
+import { t } from '../i18n/index.js';
+import { DEFAULTS } from './defaults.js';
+import { parseCidr, cidrContains, type Cidr } from './net.js';
+import { VRID_RANGE, PRIORITY_RANGE } from '../keepalived/ranges.js';
+
+export type Role = 'MASTER' | 'BACKUP';
+
+export interface Answers {
+  role: Role;
+  interface: string;
+  /** address/prefix, e.g. 192.0.2.50/24 */
+  vip: string;
+  vrid: number;
+  priority: number;
+  advertInt: number;
+  authPass: string;
+  /** Unicast peers; empty means multicast. */
+  peers: string[];
+  routerId: string;
+  nopreempt: boolean;
+  email: string | null;
+  /** What the check script asks nginx. */
+  checkUrl: string;
+}
+
+/** The interface facts validation needs (a subset of the detected facts). */
+export interface InterfaceFacts {
+  name: string;
+  up: boolean;
+  loopback: boolean;
+  ipv4: string[];
+  ipv6: string[];
+  default: boolean;
+}
+
+export const ANSWER_FLAGS: Record<keyof Answers, string> = {
+  role: '--role',
+  interface: '--interface',
+  vip: '--vip',
+  vrid: '--vrid',
+  priority: '--priority',
+  advertInt: '--advert-int',
+  authPass: '--auth-pass',
+  peers: '--peer',
+  routerId: '--router-id',
+  nopreempt: '--nopreempt',
+  email: '--email',
+  checkUrl: '--check-url',
+};
+
+// Characters that would break keepalived.conf or the shell: quotes, comment starters,
+// braces, whitespace and control characters.
+const UNSAFE_TOKEN = /["'{}#!\\\s\u0000-\u001f\u007f]/;
+
+export function validateRole(value: unknown): Role {
+  const v = String(value ?? '').trim().toUpperCase();
+  if (v === 'MASTER' || v === 'BACKUP') return v;
+  throw new UserError({ field: ANSWER_FLAGS.role, value, accepted: 'master, backup' });
+}
+
+export function validateInterface(value: unknown, interfaces: InterfaceFacts[]): InterfaceFacts {
+  const name = String(value ?? '').trim();
+  const usable = interfaces.filter((i) => i.up && !i.loopback);
+  const found = interfaces.find((i) => i.name === name);
+  const accepted = usable.map((i) => i.name).join(', ') || t('setup.noUsableInterface');
+  if (!found) throw new UserError({ field: ANSWER_FLAGS.interface, value: name, accepted, reason: t('setup.reason.noSuchInterface') });
+  if (found.loopback) throw new UserError({ field: ANSWER_FLAGS.interface, value: name, accepted, reason: t('setup.reason.loopback') });
+  if (!found.up) throw new UserError({ field: ANSWER_FLAGS.interface, value: name, accepted, reason: t('setup.reason.interfaceDown') });
+  if (found.ipv4.length === 0 && found.ipv6.length === 0) {
+    throw new UserError({ field: ANSWER_FLAGS.interface, value: name, accepted, reason: t('setup.reason.noAddress') });
+  }
+  return found;
+}
+
+/** The VIP must be an address with a prefix, inside a subnet of the interface, and not one of its addresses. */
+export function validateVip(value: unknown, iface: InterfaceFacts | null): string {
+  const raw = String(value ?? '').trim();
+  const accepted = t('setup.accepted.vip');
+  const vip = parseCidr(raw);
+  if (!vip) throw new UserError({ field: ANSWER_FLAGS.vip, value: raw, accepted });
+  if (iface) {
+    const own = [...iface.ipv4, ...iface.ipv6].map(parseCidr).filter((c): c is Cidr => c !== null);
+    if (own.some((c) => c.address === vip.address)) {
+      throw new UserError({ field: ANSWER_FLAGS.vip, value: raw, accepted, reason: t('setup.reason.vipIsNodeAddress', { iface: iface.name }) });
+    }
+    const subnets = own.filter((c) => c.family === vip.family);
+    if (!subnets.some((c) => cidrContains(c, vip.address))) {
+      throw new UserError({
+        field: ANSWER_FLAGS.vip,
+        value: raw,
+        accepted: t('setup.accepted.vipInSubnet', { subnets: subnets.map((s) => s.text).join(', ') || t('word.none') }),
+        reason: t('setup.reason.vipOutsideSubnet', { iface: iface.name }),
+      });
+    }
+  }
+  return `${vip.address}/${vip.prefix}`;
+}
+
+function integerIn(field: string, value: unknown, min: number, max: number, reason?: string): number {
+  const text = String(value ?? '').trim();
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new UserError({ field, value: text, accepted: `${t('setup.accepted.integer')} ${min}-${max}`, reason });
+  }
+  return n;
+}
+
+export function validateVrid(value: unknown): number {
+  return integerIn(ANSWER_FLAGS.vrid, value, VRID_RANGE.min, VRID_RANGE.max);
+}
+
+/** 255 means "address owner": keepalived then ignores weighted checks, so we never write it. */
+export function validatePriority(value: unknown): number {
+  const text = String(value ?? '').trim();
+  if (text === '255') {
+    throw new UserError({ field: ANSWER_FLAGS.priority, value: text, accepted: `${PRIORITY_RANGE.min}-${PRIORITY_RANGE.max}`, reason: t('setup.reason.priorityOwner') });
+  }
+  return integerIn(ANSWER_FLAGS.priority, value, PRIORITY_RANGE.min, PRIORITY_RANGE.max);
+}
+
+/** VRRPv2 sends the interval in whole seconds (1-255). */
+export function validateAdvertInt(value: unknown): number {
+  return integerIn(ANSWER_FLAGS.advertInt, value, 1, 255);
+}
+
+export function validateAuthPass(value: unknown): string {
+  const v = String(value ?? '');
+  if (v.length < 1 || v.length > 8 || UNSAFE_TOKEN.test(v) || !/^[\x21-\x7e]+$/.test(v)) {
+    throw new UserError({ field: ANSWER_FLAGS.authPass, value: v, accepted: t('setup.accepted.authPass') });
+  }
+  return v;
+}
+
+export function validatePeers(values: unknown, iface: InterfaceFacts | null, vip: string | null): string[] {
+  const list = (Array.isArray(values) ? values : values === undefined || values === null || values === '' ? [] : [values])
+    .flatMap((v) => String(v).split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
+  const own = iface ? [...iface.ipv4, ...iface.ipv6].map((a) => a.split('/')[0]) : [];
+  const vipAddress = vip?.split('/')[0];
+  for (const peer of list) {
+    if (!isIPv4(peer) && !isIPv6(peer)) throw new UserError({ field: ANSWER_FLAGS.peers, value: peer, accepted: t('setup.accepted.peer') });
+    if (own.includes(peer)) throw new UserError({ field: ANSWER_FLAGS.peers, value: peer, accepted: t('setup.accepted.peer'), reason: t('setup.reason.peerIsSelf') });
+    if (peer === vipAddress) throw new UserError({ field: ANSWER_FLAGS.peers, value: peer, accepted: t('setup.accepted.peer'), reason: t('setup.reason.peerIsVip') });
+  }
+  return [...new Set(list)];
+}
+
+export function validateRouterId(value: unknown): string {
+  const v = String(value ?? '').trim();
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v)) {
+    throw new UserError({ field: ANSWER_FLAGS.routerId, value: v, accepted: t('setup.accepted.routerId') });
+  }
+  return v;
+}
+
+export function validateEmail(value: unknown): string | null {
+  if (value === undefined || value === null || value === '') return null;
+  const v = String(value).trim();
+  if (!/^[^\s@"'{}#!]+@[^\s@"'{}#!]+\.[^\s@"'{}#!]+$/.test(v)) {
+    throw new UserError({ field: ANSWER_FLAGS.email, value: v, accepted: t('setup.accepted.email') });
+  }
+  return v;
+}
+
+export function validateCheckUrl(value: unknown): string {
+  const v = String(value ?? '').trim();
+  let ok = false;
+  try {
+    const u = new URL(v);
+    ok = (u.protocol === 'http:' || u.protocol === 'https:') && !UNSAFE_TOKEN.test(v);
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new UserError({ field: ANSWER_FLAGS.checkUrl, value: v, accepted: t('setup.accepted.checkUrl') });
+  return v;
+}
+
+/** nopreempt only has an effect when every node starts as BACKUP; we generate it that way. */
+export function validateNopreempt(value: unknown): boolean {
+  if (value === undefined || value === null || value === false || value === 'false' || value === '') return false;
+  if (value === true || value === 'true') return true;
+  throw new UserError({ field: ANSWER_FLAGS.nopreempt, value, accepted: 'true, false' });
+}
+
+export function defaultPriority(role: Role): number {
+  return role === 'MASTER' ? DEFAULTS.priority.master : DEFAULTS.priority.backup;
+}
+
+/** A VRID both nodes can derive from the VIP alone: its last byte, kept inside 1-255. */
+export function vridFromVip(vip: string): number {
+  const c = parseCidr(vip);
+  if (!c) return 51;
+  const last = c.bytes[c.bytes.length - 1]!;
+  return last >= VRID_RANGE.min && last <= VRID_RANGE.max ? last : 51;
+}
+
+/** Everything validated together, in a fixed order, so the first error names the first bad field. */
+export function validateAnswers(raw: Partial<Record<keyof Answers, unknown>>, interfaces: InterfaceFacts[]): Answers {
+  const role = validateRole(raw.role);
+  const iface = validateInterface(raw.interface, interfaces);
+  const vip = validateVip(raw.vip, iface);
+  const vrid = validateVrid(raw.vrid ?? vridFromVip(vip));
+  const priority = validatePriority(raw.priority ?? defaultPriority(role));
+  const advertInt = validateAdvertInt(raw.advertInt ?? DEFAULTS.advertInt);
+  const authPass = validateAuthPass(raw.authPass);
+  const peers = validatePeers(raw.peers, iface, vip);
+  const routerId = validateRouterId(raw.routerId);
+  const nopreempt = validateNopreempt(raw.nopreempt);
+  const email = validateEmail(raw.email);
+  const checkUrl = validateCheckUrl(raw.checkUrl ?? DEFAULTS.check.url);
+  return { role, interface: iface.name, vip, vrid, priority, advertInt, authPass, peers, routerId, nopreempt, email, checkUrl };
+}

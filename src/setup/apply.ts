@@ -1,0 +1,153 @@
+/**
+ * plan -> changes, through a Host. Either the whole plan completes or what was changed is
+ * put back: every step that changes something pushes its undo before the next one runs.
+ */
+import type { Host } from '../host/types.js';
+import type { ServiceControl } from '../system/service-control.js';
+import type { Plan, PlanStep } from './plan.js';
+import { OperationError } from '../errors.js';
+import { t } from '../i18n/index.js';
+
+export interface ApplyHooks {
+  /** Wraps each step for progress display; must call fn and return its result. */
+  step<T>(label: string, fn: () => Promise<T>): Promise<T>;
+  /** keepalived -t on a file; null when it is accepted, else the messages. */
+  testConfig(path: string): Promise<string[] | null>;
+  /** Installs keepalived (package manager or source build). */
+  install(method: 'package' | 'source', source: string | null): Promise<void>;
+  /** Reports something the user should see that does not stop the run. */
+  warn(message: string): void;
+}
+
+export interface ApplyResult {
+  changedFiles: string[];
+  backups: string[];
+  ranCommands: string[][];
+}
+
+type Undo = { what: string; run: () => Promise<void> };
+
+export function describeStep(step: PlanStep): string {
+  switch (step.kind) {
+    case 'install':
+      return t('setup.plan.install', { method: step.method });
+    case 'write':
+      return t('setup.plan.write', { path: step.path, mode: step.mode.toString(8).padStart(4, '0') });
+    case 'exec':
+      return t('setup.plan.run', { command: step.argv.join(' ') });
+    case 'service':
+      return t('setup.plan.service', { op: step.op, name: step.name });
+  }
+}
+
+async function restoreFile(host: Host, path: string, previous: string | null, mode: number): Promise<void> {
+  if (previous === null) await host.remove(path);
+  else await host.writeFileAtomic(path, previous, { mode, why: 'rollback' });
+}
+
+export async function applyPlan(plan: Plan, host: Host, services: ServiceControl, hooks: ApplyHooks): Promise<ApplyResult> {
+  const undo: Undo[] = [];
+  const result: ApplyResult = { changedFiles: [], backups: [], ranCommands: [] };
+  try {
+    for (const step of plan.steps) {
+      await hooks.step(describeStep(step), () => runStep(step, host, services, hooks, undo, result));
+    }
+    return result;
+  } catch (err) {
+    for (const u of undo.reverse()) {
+      try {
+        await u.run();
+        hooks.warn(t('setup.apply.rolledBack', { what: u.what }));
+      } catch (e) {
+        hooks.warn(t('setup.apply.rollbackFailed', { what: u.what, error: (e as Error).message }));
+      }
+    }
+    throw err;
+  }
+}
+
+async function runStep(step: PlanStep, host: Host, services: ServiceControl, hooks: ApplyHooks, undo: Undo[], result: ApplyResult): Promise<void> {
+  switch (step.kind) {
+    case 'install':
+      await hooks.install(step.method, step.source);
+      return;
+    case 'write': {
+      if (step.configTest) {
+        // keepalived -t checks the new file before it replaces the old one.
+        const candidate = `${step.path}.ha-setup-new`;
+        await host.writeFileAtomic(candidate, step.content, { mode: step.mode, rootOwned: step.rootOwned, why: 'candidate for keepalived -t' });
+        try {
+          const problems = await hooks.testConfig(candidate);
+          if (problems) throw new OperationError(t('setup.apply.configRejected'), { details: problems });
+        } finally {
+          await host.remove(candidate);
+        }
+      }
+      const previousMode = step.previous === null ? step.mode : ((await host.stat(step.path))?.mode ?? step.mode);
+      const w = await host.writeFileAtomic(step.path, step.content, { mode: step.mode, rootOwned: step.rootOwned, why: step.why });
+      if (w.changed) {
+        result.changedFiles.push(step.path);
+        if (w.backup) result.backups.push(w.backup);
+        undo.push({ what: step.path, run: () => restoreFile(host, step.path, step.previous, previousMode) });
+      }
+      return;
+    }
+    case 'exec': {
+      const r = await host.exec(step.argv[0]!, step.argv.slice(1), { why: step.why });
+      result.ranCommands.push(step.argv);
+      if (r.exitCode !== 0) {
+        throw new OperationError(t('setup.apply.stepFailed', { step: step.argv.join(' ') }), {
+          details: (r.stderr || r.stdout).trim().split('\n').slice(-10),
+        });
+      }
+      if (step.undo) {
+        const [cmd, ...args] = step.undo;
+        undo.push({ what: step.argv.join(' '), run: async () => void (await host.exec(cmd!, args, { why: 'rollback' })) });
+      }
+      if (step.saveTo) {
+        const previous = await host.readFile(step.saveTo.path);
+        const w = await host.writeFileAtomic(step.saveTo.path, (step.saveTo.header ?? '') + r.stdout, { mode: step.saveTo.mode, rootOwned: true, why: step.why });
+        if (w.changed) {
+          result.changedFiles.push(step.saveTo.path);
+          if (w.backup) result.backups.push(w.backup);
+          const path = step.saveTo.path;
+          const mode = step.saveTo.mode;
+          undo.push({ what: path, run: () => restoreFile(host, path, previous, mode) });
+        }
+      }
+      return;
+    }
+    case 'service': {
+      if (step.op === 'enable') {
+        const r = await services.enable(step.name);
+        if (r.exitCode !== 0) hooks.warn(`${describeStep(step)}: ${(r.stderr || r.stdout).trim()}`);
+        return;
+      }
+      const wasActive = await services.isActive(step.name);
+      const r = step.op === 'restart' ? await services.restart(step.name) : await services.start(step.name);
+      const running = r.exitCode === 0 && (await stillActiveAfter(services, step.name, 1500));
+      if (!running) {
+        const logs = await services.recentLogs(step.name, 20);
+        // Once the files are rolled back, bring back the service as it was.
+        undo.unshift({
+          what: `${step.name} (${wasActive ? 'restarted' : 'stopped'} with the previous files)`,
+          run: async () => {
+            if (wasActive) await services.restart(step.name);
+            else await services.stop(step.name);
+          },
+        });
+        throw new OperationError(t('setup.apply.startFailed'), {
+          details: [...(r.stderr || r.stdout).trim().split('\n').filter(Boolean).slice(-5), ...logs],
+          hint: t('setup.apply.startFailed.hint'),
+        });
+      }
+      return;
+    }
+  }
+}
+
+/** keepalived exits within a second on a configuration it cannot use: still alive after 1.5 s counts. */
+async function stillActiveAfter(services: ServiceControl, name: 'keepalived' | 'nginx', ms: number): Promise<boolean> {
+  await new Promise((r) => setTimeout(r, ms));
+  return services.isActive(name);
+}

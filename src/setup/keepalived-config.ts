@@ -1,0 +1,90 @@
+/**
+ * Answers -> keepalived.conf model. Every lesson from the field that shapes the file is
+ * applied here, once: explicit priority (never 255, never implied by state MASTER), a
+ * check that puts the instance in FAULT when nginx stops answering (so the VIP always
+ * moves), nopreempt only with every node starting as BACKUP, no vrrp_strict, periodic
+ * gratuitous ARP, unicast that refuses to fall back to multicast.
+ */
+import type { Answers } from './answers.js';
+import { DEFAULTS } from './defaults.js';
+import {
+  emptyConfig,
+  emptyGlobalDefs,
+  emptyVrrpInstance,
+  emptyVrrpScript,
+  type KeepalivedConfig,
+  type Statement,
+} from '../keepalived/model.js';
+import { versionAtLeast } from '../keepalived/version.js';
+
+export interface ConfigContext {
+  /** The check script's path as keepalived will see it. */
+  checkScriptPath: string;
+  /** The user keepalived runs the check as. */
+  scriptUser: string;
+  /** The node's own address on the VRRP interface (unicast source). */
+  unicastSrcIp: string | null;
+  /** Installed keepalived version ("2.2.7"), null when unknown. */
+  keepalivedVersion: string | null;
+}
+
+const flag = (keyword: string, ...args: string[]): Statement => ({ keyword, args, block: null });
+
+/** The user the check runs as: keepalived_script, except where `keepalived -t` cannot cope with it. */
+export function chooseScriptUser(version: string | null): string {
+  // keepalived 2.2.5-2.2.7 kill themselves under `-t` when a script runs as a non-root
+  // user (fixed in 2.2.8), so on those releases the check runs as root; the script is
+  // root-owned, 0755, in a root-owned directory, which enable_script_security enforces.
+  // An unknown version (files written under --root for another machine) gets root too:
+  // keepalived itself runs scripts as root when keepalived_script does not exist.
+  if (!version || (versionAtLeast(version, '2.2.5') && !versionAtLeast(version, '2.2.8'))) return 'root';
+  return DEFAULTS.scriptUser;
+}
+
+export function buildKeepalivedConfig(answers: Answers, ctx: ConfigContext): KeepalivedConfig {
+  const config = emptyConfig();
+
+  const globals = emptyGlobalDefs();
+  globals.routerId = answers.routerId;
+  globals.enableScriptSecurity = true;
+  globals.scriptUser = { user: ctx.scriptUser, group: null };
+  if (answers.email) {
+    globals.notificationEmail = [answers.email];
+    globals.notificationEmailFrom = `keepalived@${answers.routerId}`;
+    globals.smtpServer = '127.0.0.1';
+    globals.smtpConnectTimeout = 30;
+  }
+  config.globalDefs = globals;
+
+  const check = emptyVrrpScript(DEFAULTS.scriptName);
+  check.script = ctx.checkScriptPath;
+  check.interval = DEFAULTS.check.interval;
+  check.timeout = DEFAULTS.check.timeout;
+  check.weight = DEFAULTS.check.weight;
+  check.fall = DEFAULTS.check.fall;
+  check.rise = DEFAULTS.check.rise;
+  config.vrrpScripts.push(check);
+
+  const vi = emptyVrrpInstance(DEFAULTS.instanceName);
+  // nopreempt is ignored on an instance that starts as MASTER: with nopreempt both
+  // nodes start as BACKUP and the priorities alone pick the first master.
+  vi.state = answers.nopreempt ? 'BACKUP' : answers.role;
+  vi.interface = answers.interface;
+  vi.virtualRouterId = answers.vrid;
+  vi.priority = answers.priority;
+  vi.advertInt = answers.advertInt;
+  vi.nopreempt = answers.nopreempt;
+  vi.authentication = { authType: 'PASS', authPass: answers.authPass, extra: [] };
+  vi.virtualIpaddress = [{ address: answers.vip, dev: answers.interface, label: null, scope: null, brd: null, options: [] }];
+  if (answers.peers.length > 0) {
+    vi.unicastSrcIp = ctx.unicastSrcIp;
+    vi.unicastPeer = [...answers.peers];
+    // Without this, an empty peer list silently means multicast (before 2.2.5 there is no choice).
+    if (ctx.keepalivedVersion && versionAtLeast(ctx.keepalivedVersion, '2.2.5')) vi.extra.push(flag('unicast_fault_no_peer'));
+  }
+  vi.trackScript = [{ name: DEFAULTS.scriptName, weight: null, reverse: false }];
+  vi.garp = [flag('garp_master_refresh', String(DEFAULTS.garpMasterRefresh))];
+  vi.smtpAlert = Boolean(answers.email);
+  config.vrrpInstances.push(vi);
+  return config;
+}

@@ -1,0 +1,158 @@
+/**
+ * facts + answers -> plan. The only place that decides what setup writes and runs. The
+ * plan is data: --dry-run prints it, apply executes it, tests assert it.
+ */
+import type { Host } from '../host/types.js';
+import type { Facts } from '../system/facts.js';
+import type { Answers } from './answers.js';
+import { DEFAULTS, MODES } from './defaults.js';
+import { buildKeepalivedConfig, chooseScriptUser } from './keepalived-config.js';
+import { renderConfig } from '../keepalived/render.js';
+import { fillTemplate, loadTemplate } from '../templates.js';
+import { allowVrrpSteps, vrrpRuleStatus } from '../firewall/vrrp.js';
+import { parseCidr, cidrContains } from './net.js';
+import type { ServiceName } from '../system/service-control.js';
+import { nginxListensOn } from './nginx-listen.js';
+
+export type PlanStep =
+  | { kind: 'install'; method: 'package' | 'source'; source: string | null; why: string }
+  | { kind: 'write'; path: string; content: string; mode: number; rootOwned: boolean; previous: string | null; configTest: boolean; why: string }
+  | { kind: 'exec'; argv: string[]; why: string; undo?: string[]; saveTo?: { path: string; header?: string; mode: number } }
+  | { kind: 'service'; op: 'enable' | 'restart' | 'start'; name: ServiceName; why: string };
+
+export interface Plan {
+  node: string;
+  steps: PlanStep[];
+  /** Files that already match (shown as "unchanged"). */
+  unchanged: string[];
+  /** Things the user should know before confirming. */
+  notes: string[];
+  /** The files as written, for the final screen and tests. */
+  files: { config: string; checkScript: string; answers: string };
+}
+
+export interface PlanOptions {
+  /** --root other than "/": write files only, run and start nothing. */
+  filesOnly: boolean;
+  installMethod: 'package' | 'source';
+  installSource: string | null;
+}
+
+function renderCheckScript(answers: Answers, host: Host): string {
+  return fillTemplate(loadTemplate('check_nginx.sh'), {
+    interval: DEFAULTS.check.interval,
+    scriptName: DEFAULTS.scriptName,
+    maintenanceFlag: host.runtimePath(DEFAULTS.paths.maintenanceFlag),
+    url: answers.checkUrl,
+    curlTimeout: Math.max(0.3, (DEFAULTS.check.timeout - DEFAULTS.check.retryDelayMs / 1000) / 2).toFixed(1),
+    retryDelay: (DEFAULTS.check.retryDelayMs / 1000).toFixed(1),
+  });
+}
+
+/** The node's own address on the VRRP interface in the VIP's subnet: the unicast source. */
+function nodeAddressFor(facts: Facts, answers: Answers): string | null {
+  const iface = facts.interfaces.find((i) => i.name === answers.interface);
+  const vip = parseCidr(answers.vip);
+  if (!iface || !vip) return null;
+  const candidates = (vip.family === 4 ? iface.ipv4 : iface.ipv6).map(parseCidr).filter((c) => c !== null);
+  return (candidates.find((c) => cidrContains(c, vip.address)) ?? candidates[0])?.address ?? null;
+}
+
+export function answersFileContent(answers: Answers): string {
+  return JSON.stringify(answers, null, 2) + '\n';
+}
+
+async function userExists(host: Host, name: string): Promise<boolean> {
+  const passwd = (await host.readFile('/etc/passwd')) ?? '';
+  return passwd.split('\n').some((l) => l.split(':')[0] === name);
+}
+
+export async function buildPlan(host: Host, facts: Facts, answers: Answers, opts: PlanOptions): Promise<Plan> {
+  const steps: PlanStep[] = [];
+  const unchanged: string[] = [];
+  const notes: string[] = [];
+  const run = !opts.filesOnly;
+
+  if (!facts.keepalived.installed && run) {
+    steps.push({ kind: 'install', method: opts.installMethod, source: opts.installSource, why: 'keepalived is not installed' });
+  }
+
+  const scriptUser = chooseScriptUser(facts.keepalived.version);
+  if (run && scriptUser !== 'root' && !(await userExists(host, scriptUser))) {
+    steps.push({
+      kind: 'exec',
+      argv: ['useradd', '--system', '--no-create-home', '--shell', '/sbin/nologin', '--user-group', scriptUser],
+      undo: ['userdel', scriptUser],
+      why: 'an unprivileged user for the health check (enable_script_security)',
+    });
+  }
+
+  const checkScript = renderCheckScript(answers, host);
+  const config = renderConfig(
+    buildKeepalivedConfig(answers, {
+      checkScriptPath: host.runtimePath(DEFAULTS.paths.checkScript),
+      scriptUser,
+      unicastSrcIp: nodeAddressFor(facts, answers),
+      keepalivedVersion: facts.keepalived.version,
+    }),
+  );
+  const answersJson = answersFileContent(answers);
+
+  let configChanged = false;
+  const write = async (path: string, content: string, mode: number, why: string, extra: { rootOwned?: boolean; configTest?: boolean } = {}) => {
+    const previous = await host.readFile(path);
+    const stat = previous === null ? null : await host.stat(path);
+    if (previous === content && stat?.mode === mode) {
+      unchanged.push(path);
+      return false;
+    }
+    steps.push({ kind: 'write', path, content, mode, rootOwned: extra.rootOwned ?? true, previous, configTest: extra.configTest ?? false, why });
+    return true;
+  };
+
+  configChanged = (await write(DEFAULTS.paths.checkScript, checkScript, MODES.script, 'the health check keepalived runs: exits 0 only while nginx answers here')) || configChanged;
+  configChanged = (await write(DEFAULTS.paths.config, config, MODES.config, 'the VRRP instance, its VIP and the nginx check (holds the VRRP password: 0600)', { configTest: true })) || configChanged;
+
+  // Under --root the target's init system is unknown: the drop-in is harmless without systemd.
+  if (facts.systemd !== false || opts.filesOnly) {
+    const dropIn = loadTemplate('keepalived-after-nginx.conf');
+    if (await write(DEFAULTS.paths.systemdDropIn, dropIn, MODES.dropIn, 'start keepalived after nginx at boot')) {
+      if (run && facts.systemd) steps.push({ kind: 'exec', argv: ['systemctl', 'daemon-reload'], why: 'make systemd read the new drop-in' });
+    }
+  }
+
+  if (await nginxListensOn(host, answers.vip.split('/')[0]!)) {
+    notes.push('setup.sysctl.needed');
+    const sysctl = fillTemplate(loadTemplate('sysctl-nonlocal-bind.conf'), { vip: answers.vip });
+    if (await write(DEFAULTS.paths.sysctl, sysctl, MODES.sysctl, 'let nginx bind the VIP on the node that does not hold it') && run) {
+      steps.push({ kind: 'exec', argv: ['sysctl', '-p', DEFAULTS.paths.sysctl], why: 'apply ip_nonlocal_bind now' });
+    }
+  }
+
+  if (run) {
+    const status = await vrrpRuleStatus(host, facts.firewall);
+    if (status.allowed !== true) {
+      const vip = parseCidr(answers.vip);
+      for (const s of allowVrrpSteps(facts.firewall, {
+        family: facts.distro.family,
+        peers: answers.peers,
+        ipv6: vip?.family === 6,
+        blockingChains: status.blockingChains,
+      })) {
+        steps.push({ kind: 'exec', argv: s.argv, why: s.why, undo: s.undo, saveTo: s.saveTo });
+      }
+    }
+  }
+
+  await write(DEFAULTS.paths.answers, answersJson, MODES.answers, 'the answers, to re-run or to set up the peer the same way');
+
+  if (run && (configChanged || facts.keepalived.running !== true)) {
+    steps.push({ kind: 'service', op: 'enable', name: 'keepalived', why: 'start keepalived at boot' });
+    steps.push({ kind: 'service', op: 'restart', name: 'keepalived', why: 'run keepalived with the new configuration' });
+  }
+
+  if (facts.nginx.running === false || !facts.nginx.installed) notes.push('setup.warn.noNginx');
+  if (facts.cloud.multicast === false && answers.peers.length === 0) notes.push('setup.warn.cloudMulticast');
+
+  return { node: host.label, steps, unchanged, notes, files: { config, checkScript, answers: answersJson } };
+}

@@ -1,0 +1,54 @@
+/**
+ * After apply: is keepalived running, in which VRRP state, and does this node hold the
+ * VIP as it should? A MASTER takes about 3 advert intervals plus its skew time to claim
+ * the VIP (lab-facts.md: ~3.4 s with advert_int 1), so we wait a little longer than that.
+ */
+import type { Host } from '../host/types.js';
+import type { ServiceControl } from '../system/service-control.js';
+import type { Answers } from './answers.js';
+
+export interface Verification {
+  running: boolean;
+  holdsVip: boolean;
+  /** The last "Entering X STATE" in keepalived's log, when the log is readable. */
+  state: 'MASTER' | 'BACKUP' | 'FAULT' | null;
+  /** Waited the full time without reaching the expected state. */
+  timedOut: boolean;
+  waitedMs: number;
+}
+
+export async function holdsAddress(host: Host, iface: string, address: string): Promise<boolean> {
+  const r = await host.exec('ip', ['-j', 'addr', 'show', 'dev', iface]);
+  if (r.exitCode !== 0) return false;
+  try {
+    const list = JSON.parse(r.stdout) as Array<{ addr_info?: Array<{ local?: string }> }>;
+    return list.some((l) => (l.addr_info ?? []).some((a) => a.local === address));
+  } catch {
+    return false;
+  }
+}
+
+export function lastState(lines: string[]): Verification['state'] {
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const m = /Entering (MASTER|BACKUP|FAULT) STATE/.exec(lines[i]!);
+    if (m) return m[1] as Verification['state'];
+  }
+  return null;
+}
+
+export async function verifySetup(host: Host, services: ServiceControl, answers: Answers, timeoutMs?: number): Promise<Verification> {
+  const vip = answers.vip.split('/')[0]!;
+  const limit = timeoutMs ?? (3 * answers.advertInt + 3) * 1000;
+  const started = Date.now();
+  let v: Verification = { running: false, holdsVip: false, state: null, timedOut: false, waitedMs: 0 };
+  for (;;) {
+    const running = await services.isActive('keepalived');
+    const holdsVip = await holdsAddress(host, answers.interface, vip);
+    const state = lastState(await services.recentLogs('keepalived', 50));
+    v = { running, holdsVip, state, timedOut: false, waitedMs: Date.now() - started };
+    const settled = !running || state === 'FAULT' || (answers.role === 'MASTER' && !answers.nopreempt ? holdsVip && state === 'MASTER' : state === 'BACKUP' || state === 'MASTER');
+    if (settled) return v;
+    if (Date.now() - started > limit) return { ...v, timedOut: true };
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

@@ -1,0 +1,78 @@
+/** Printing for the setup flow: preflight, plan, final screen. Prompts live in wizard.ts. */
+import type { Facts } from '../system/facts.js';
+import type { Plan } from '../setup/plan.js';
+import type { ExistingConfig, SetupResult } from '../setup/run.js';
+import { describeStep } from '../setup/apply.js';
+import { t, type MessageKey } from '../i18n/index.js';
+import { paint, printLine } from './output.js';
+import { unifiedDiff } from './diff.js';
+
+function row(label: string, value: string): void {
+  printLine(`  ${label.padEnd(16)} ${value}`);
+}
+
+export function printPreflight(facts: Facts, existing: ExistingConfig | null): void {
+  printLine(paint('bold', t('setup.preflight.title')));
+  row(t('setup.preflight.root'), facts.root ? t('word.yes') : t('word.no'));
+  row(t('setup.preflight.distro'), `${facts.distro.prettyName ?? facts.distro.id ?? t('word.unknown')} (${facts.distro.family}, ${facts.distro.packageManager ?? '-'})`);
+  row(
+    t('setup.preflight.interfaces'),
+    facts.interfaces
+      .filter((i) => !i.loopback)
+      .map((i) => [`${i.name}${i.default ? '*' : ''}`, ...i.ipv4, i.up ? '' : '(down)'].filter(Boolean).join(' '))
+      .join(', ') || t('word.none'),
+  );
+  row(t('setup.preflight.cloud'), facts.cloud.vendor ?? t('word.none'));
+  row(t('setup.preflight.firewall'), `${facts.firewall.kind}${facts.firewall.running ? '' : ' (inactive)'}`);
+  row(
+    t('setup.preflight.keepalived'),
+    facts.keepalived.installed
+      ? `${t('setup.preflight.installedVersion', { version: facts.keepalived.version ?? '?' })}, ${facts.keepalived.running ? t('setup.preflight.running') : t('setup.preflight.notRunning')}`
+      : t('setup.preflight.notInstalled'),
+  );
+  row(t('setup.preflight.nginx'), facts.nginx.installed ? (facts.nginx.running ? t('setup.preflight.running') : t('setup.preflight.notRunning')) : t('setup.preflight.notInstalled'));
+  row(t('setup.preflight.config'), existing ? (existing.packagedSample ? t('setup.preflight.packagedSample') : `${existing.path}: ${existing.summary}`) : t('setup.preflight.noConfig'));
+  printLine();
+}
+
+export function printPlan(plan: Plan, showContent: boolean): void {
+  printLine(paint('bold', t('setup.plan.title', { node: plan.node })));
+  if (plan.steps.length === 0) printLine(`  ${t('setup.plan.nothing')}`);
+  for (const step of plan.steps) {
+    printLine(`  - ${describeStep(step)}`);
+    printLine(paint('gray', `      ${t('setup.plan.why', { why: step.why })}`));
+    if (step.kind === 'write' && showContent) {
+      const body = step.previous === null ? step.content.split('\n').map((l) => `+${l}`) : unifiedDiff(step.previous, step.content);
+      for (const line of body) printLine(`      ${line.startsWith('+') ? paint('green', line) : line.startsWith('-') ? paint('red', line) : line}`);
+    }
+  }
+  for (const path of plan.unchanged) printLine(paint('gray', `  = ${t('setup.plan.unchanged', { path })}`));
+  for (const note of plan.notes) printLine(paint('yellow', `  ! ${t(note as MessageKey)}`));
+  printLine();
+}
+
+export function printDone(result: SetupResult): void {
+  if (!result.answers) return;
+  printLine(paint('bold', t('setup.done.title')));
+  const v = result.verification;
+  if (v) {
+    printLine(`  keepalived: ${v.running ? t('setup.preflight.running') : paint('red', t('setup.verify.notRunning'))}`);
+    if (v.state) printLine(`  ${t('setup.verify.state', { state: v.state })}`);
+    printLine(`  ${v.holdsVip ? t('setup.verify.holdsVip', { vip: result.answers.vip }) : t('setup.verify.noVip', { vip: result.answers.vip })}`);
+    if (v.timedOut) printLine(paint('yellow', `  ${t('setup.verify.timeout', { seconds: Math.round(v.waitedMs / 1000) })}`));
+    if (result.answers.role === 'BACKUP' && v.holdsVip) printLine(paint('yellow', `  ${t('setup.verify.masterAlone')}`));
+  }
+  if (result.filesOnly) printLine(`  ${t('setup.done.rootOnly', { root: result.root })}`);
+  if (result.generatedPassword) printLine(paint('yellow', `  ${t('setup.q.authPass.generated', { pass: result.answers.authPass })}`));
+  if (result.peerCommand) {
+    printLine(`  ${t('setup.done.peer')}`);
+    printLine(`    ${paint('cyan', result.peerCommand.map(shellQuote).join(' '))}`);
+  }
+  printLine(`  ${t('setup.done.answers', { path: result.answersPath })}`);
+  printLine(`  ${t('setup.done.doctor')}`);
+}
+
+/** Quote only what needs it, so the peer command can be pasted into a shell as is. */
+export function shellQuote(arg: string): string {
+  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,132 @@
+/**
+ * The interactive questions. Each is validated as it is typed, by the same functions that
+ * check flags and answers files, and proposes a default with one line of why.
+ * Loaded only when a terminal asks for it: inquirer stays out of --help and --json paths.
+ */
+import { select, input, confirm } from '@inquirer/prompts';
+import type { AskContext, ExistingChoice, ExistingConfig, RawAnswers } from '../setup/run.js';
+import {
+  validateAdvertInt,
+  validateAuthPass,
+  validateEmail,
+  validateInterface,
+  validatePeers,
+  validatePriority,
+  validateRouterId,
+  validateVip,
+  validateVrid,
+  defaultPriority,
+  type Role,
+} from '../setup/answers.js';
+import { DEFAULTS } from '../setup/defaults.js';
+import { randomPassword } from '../setup/password.js';
+import { t, type MessageKey } from '../i18n/index.js';
+import { paint, printLine } from './output.js';
+
+/** inquirer wants `true` or the message; our validators throw UserErrors with the message. */
+function check(fn: () => unknown): true | string {
+  try {
+    fn();
+    return true;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+function message(key: MessageKey, whyKey: MessageKey, params: Record<string, unknown> = {}): string {
+  return `${t(key)}\n  ${paint('gray', t(whyKey, params))}\n `;
+}
+
+export async function chooseExisting(existing: ExistingConfig): Promise<ExistingChoice> {
+  printLine(`${existing.path}: ${existing.summary}`);
+  return select<ExistingChoice>({
+    message: t('setup.existing.question'),
+    choices: [
+      { value: 'replace', name: t('setup.existing.replace') },
+      { value: 'keep', name: t('setup.existing.keep') },
+      { value: 'stop', name: t('setup.existing.stop') },
+    ],
+  });
+}
+
+export async function askAnswers(known: RawAnswers, ctx: AskContext): Promise<{ raw: RawAnswers; generatedPassword: boolean }> {
+  const raw: RawAnswers = { ...known };
+  const usable = ctx.interfaces.filter((i) => i.up && !i.loopback);
+
+  raw.role ??= await select<Role>({
+    message: message('setup.q.role', 'setup.q.role.why'),
+    choices: [
+      { value: 'MASTER', name: 'MASTER' },
+      { value: 'BACKUP', name: 'BACKUP' },
+    ],
+  });
+  const role = String(raw.role).toUpperCase() as Role;
+
+  raw.interface ??= await select<string>({
+    message: message('setup.q.interface', 'setup.q.interface.why'),
+    choices: usable.map((i) => ({ value: i.name, name: `${i.name}  ${i.ipv4.join(' ')}${i.default ? '  (default route)' : ''}` })),
+    default: ctx.defaultInterface ?? undefined,
+  });
+  const iface = validateInterface(raw.interface, ctx.interfaces);
+
+  if (raw.vip === undefined) {
+    raw.vip = await input({ message: message('setup.q.vip', 'setup.q.vip.why'), validate: (v) => check(() => validateVip(v, iface)) });
+    const vipAddress = String(raw.vip).split('/')[0]!;
+    const probe = await ctx.probeVip(iface.name, vipAddress);
+    if (probe.inUse) printLine(paint('yellow', role === 'MASTER' ? t('setup.vipAnswers.master', { vip: vipAddress }) : t('setup.vipAnswers.backup', { vip: vipAddress, mac: probe.macs.join(', ') })));
+    else if (probe.inUse === false) printLine(paint('green', t('setup.vipFree', { vip: vipAddress })));
+  }
+
+  if (raw.vrid === undefined) {
+    const probe = await ctx.probeVrids(iface.name);
+    raw.vrid = await input({
+      message: message('setup.q.vrid', 'setup.q.vrid.why', { seen: probe.seen }),
+      default: String(probe.proposal),
+      validate: (v) => check(() => validateVrid(v)),
+    });
+  }
+  raw.priority ??= await input({
+    message: message('setup.q.priority', 'setup.q.priority.why'),
+    default: String(defaultPriority(role)),
+    validate: (v) => check(() => validatePriority(v)),
+  });
+  raw.advertInt ??= await input({
+    message: message('setup.q.advertInt', 'setup.q.advertInt.why'),
+    default: String(DEFAULTS.advertInt),
+    validate: (v) => check(() => validateAdvertInt(v)),
+  });
+
+  let generatedPassword = false;
+  if (raw.authPass === undefined) {
+    const proposal = role === 'MASTER' ? randomPassword(DEFAULTS.passwordLength) : undefined;
+    raw.authPass = await input({
+      message: message('setup.q.authPass', 'setup.q.authPass.why'),
+      default: proposal,
+      validate: (v) => check(() => validateAuthPass(v)),
+    });
+    generatedPassword = raw.authPass === proposal;
+  }
+
+  if (raw.peers === undefined) {
+    const cloudNote = ctx.facts.cloud.multicast === false ? `\n  ${paint('yellow', t('setup.q.peers.cloud', { vendor: ctx.facts.cloud.vendor ?? '' }))}` : '';
+    const peers = await input({
+      message: message('setup.q.peers', 'setup.q.peers.why') + cloudNote,
+      validate: (v) => check(() => validatePeers(v, iface, String(raw.vip))),
+    });
+    raw.peers = peers ? peers.split(',').map((p) => p.trim()) : [];
+  }
+  raw.routerId = await input({ message: message('setup.q.routerId', 'setup.q.routerId.why'), default: String(raw.routerId ?? ''), validate: (v) => check(() => validateRouterId(v)) });
+  // nopreempt changes something only on the node that would take the VIP back.
+  if (raw.nopreempt === undefined && role === 'MASTER') {
+    raw.nopreempt = await confirm({ message: message('setup.q.nopreempt', 'setup.q.nopreempt.why'), default: false });
+  }
+  if (raw.email === undefined) {
+    const email = await input({ message: message('setup.q.email', 'setup.q.email.why'), validate: (v) => check(() => validateEmail(v)) });
+    raw.email = email || null;
+  }
+  return { raw, generatedPassword };
+}
+
+export async function confirmPlan(): Promise<boolean> {
+  return confirm({ message: t('setup.confirm'), default: true });
+}
