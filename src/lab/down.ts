@@ -1,0 +1,100 @@
+/**
+ * Remove everything the lab made, also after a crash. Only processes that are provably
+ * ours are signalled: all namespaces share one PID space with the rest of the machine
+ * (and with other people's labs), so a name like "nginx" proves nothing.
+ */
+import { promises as fs } from 'node:fs';
+import { LocalHost } from '../host/local.js';
+import type { ServiceName } from '../system/service-control.js';
+import { LAB_NAMESPACES, LAB_STATE_DIR, isLabMember, type LabMemberName } from './constants.js';
+import { readManifest } from './manifest.js';
+import { deleteLabNamespaces } from './network.js';
+import { cmdlineOf, listPids, netnsInode, netnsOfPid, readProcStat, terminate } from './procs.js';
+import { referencesStateDir } from './services.js';
+
+export interface StoppedProcess {
+  pid: number;
+  member: LabMemberName | null;
+  service: ServiceName | null;
+  stopped: boolean;
+}
+
+export interface LabDownReport {
+  hadManifest: boolean;
+  processes: StoppedProcess[];
+  namespaces: string[];
+  stateDirRemoved: boolean;
+}
+
+interface Target {
+  pid: number;
+  startTime: string;
+  member: LabMemberName | null;
+  service: ServiceName | null;
+}
+
+/**
+ * The processes `down` stops:
+ * - those the manifest recorded, still the same process (start time), and either in a
+ *   lab namespace or started with a command line that points into the lab directory;
+ * - without a manifest (deleted, or a crash before it was written): processes inside a
+ *   lab namespace whose command line points into the lab directory — our keepalived and
+ *   nginx masters, nothing a user started with `lab exec`.
+ */
+export async function findLabProcesses(): Promise<{ hadManifest: boolean; targets: Target[] }> {
+  const manifest = await readManifest();
+  const labInodes = new Set<string>();
+  for (const ns of LAB_NAMESPACES) {
+    const ino = await netnsInode(ns);
+    if (ino !== null) labInodes.add(ino);
+  }
+  const targets = new Map<number, Target>();
+  for (const p of manifest?.processes ?? []) {
+    const st = await readProcStat(p.pid);
+    if (!st || st.state === 'Z' || st.state === 'X' || st.startTime !== p.startTime) continue;
+    const ns = await netnsOfPid(p.pid);
+    if ((ns !== null && labInodes.has(ns)) || referencesStateDir(await cmdlineOf(p.pid))) {
+      targets.set(p.pid, { pid: p.pid, startTime: st.startTime, member: isLabMember(p.member) ? p.member : null, service: p.service });
+    }
+  }
+  if (labInodes.size > 0) {
+    const self = new Set([process.pid, process.ppid]);
+    for (const pid of await listPids()) {
+      if (targets.has(pid) || self.has(pid)) continue;
+      const ns = await netnsOfPid(pid);
+      if (ns === null || !labInodes.has(ns)) continue;
+      const st = await readProcStat(pid);
+      if (!st || st.state === 'Z' || st.state === 'X') continue;
+      const cmdline = await cmdlineOf(pid);
+      if (!referencesStateDir(cmdline)) continue;
+      // A keepalived's VRRP child has its parent's command line: stopping the parent stops it.
+      if (targets.has(st.ppid)) continue;
+      const member = cmdline.slice(cmdline.indexOf(LAB_STATE_DIR + '/') + LAB_STATE_DIR.length + 1).split('/')[0] ?? '';
+      const service: ServiceName | null = /keepalived/.test(cmdline) ? 'keepalived' : /nginx/.test(cmdline) ? 'nginx' : null;
+      targets.set(pid, { pid, startTime: st.startTime, member: isLabMember(member) ? member : null, service });
+    }
+  }
+  return { hadManifest: manifest !== null, targets: [...targets.values()] };
+}
+
+export async function labDown(host = new LocalHost('/')): Promise<LabDownReport> {
+  const { hadManifest, targets } = await findLabProcesses();
+  const processes = await Promise.all(
+    targets.map(async (tg): Promise<StoppedProcess> => ({
+      pid: tg.pid,
+      member: tg.member,
+      service: tg.service,
+      stopped: await terminate(tg.pid, tg.startTime),
+    })),
+  );
+  const namespaces = await deleteLabNamespaces(host);
+  let stateDirRemoved = false;
+  try {
+    await fs.access(LAB_STATE_DIR);
+    await fs.rm(LAB_STATE_DIR, { recursive: true, force: true });
+    stateDirRemoved = true;
+  } catch {
+    // nothing there
+  }
+  return { hadManifest, processes, namespaces, stateDirRemoved };
+}

@@ -1,0 +1,30 @@
+/** `lab exec MEMBER -- CMD...`: run a command inside a lab member, as if logged in there. */
+import { execa } from 'execa';
+import { OperationError } from '../errors.js';
+import { t } from '../i18n/index.js';
+import { labNodeRoot, type LabMemberName } from './constants.js';
+import { netnsInode } from './procs.js';
+
+/** What a command run by `lab exec` finds in its environment. */
+export function labExecEnv(member: LabMemberName): Record<string, string> {
+  return {
+    HA_SETUP_LAB_NODE: member,
+    // ha-setup commands run inside a node take this as their default --root.
+    HA_SETUP_ROOT: labNodeRoot(member),
+  };
+}
+
+/** Runs with the terminal inherited; returns the command's exit code (128+N when killed by signal N). */
+export async function labExec(member: LabMemberName, command: string[]): Promise<number> {
+  if ((await netnsInode(member)) === null) {
+    throw new OperationError(t('lab.error.notUp', { member }), { hint: 'ha-setup lab up' });
+  }
+  const r = await execa('ip', ['netns', 'exec', member, ...command], {
+    stdio: 'inherit',
+    reject: false,
+    env: labExecEnv(member),
+  });
+  if (typeof r.exitCode === 'number') return r.exitCode;
+  const signals: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15 };
+  return 128 + (r.signal ? (signals[r.signal] ?? 0) : 0);
+}

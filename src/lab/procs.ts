@@ -1,0 +1,107 @@
+/**
+ * Reading and signalling lab daemons. All namespaces share one PID space, so "is this
+ * process ours" is decided by its network namespace, start time and command line, never
+ * by its name (`pidof nginx` sees every node's nginx, and other people's too).
+ */
+import { promises as fs } from 'node:fs';
+
+export interface ProcStat {
+  pid: number;
+  /** R, S, D, Z (zombie), X (dead), ... */
+  state: string;
+  ppid: number;
+  pgrp: number;
+  /** Clock ticks since boot: together with the pid, identifies one process for good. */
+  startTime: string;
+}
+
+export async function readProcStat(pid: number): Promise<ProcStat | null> {
+  let text: string;
+  try {
+    text = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  // The command name (field 2) may hold spaces and parentheses: split after the last ')'.
+  const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return { pid, state: rest[0] ?? '?', ppid: Number(rest[1]), pgrp: Number(rest[2]), startTime: rest[19] ?? '' };
+}
+
+/** Running or sleeping, not a zombie waiting to be reaped: `kill -0` alone would say yes to those. */
+export async function isLive(pid: number): Promise<boolean> {
+  const st = await readProcStat(pid);
+  return st !== null && st.state !== 'Z' && st.state !== 'X';
+}
+
+/** The inode of the process's network namespace ("net:[4026532317]" -> "4026532317"). */
+export async function netnsOfPid(pid: number): Promise<string | null> {
+  try {
+    const link = await fs.readlink(`/proc/${pid}/ns/net`);
+    return /\[(\d+)\]/.exec(link)?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** The inode behind `ip netns` name NAME (/run/netns/NAME), or null when there is none. */
+export async function netnsInode(name: string): Promise<string | null> {
+  try {
+    return String((await fs.stat(`/run/netns/${name}`, { bigint: true })).ino);
+  } catch {
+    return null;
+  }
+}
+
+export async function cmdlineOf(pid: number): Promise<string> {
+  try {
+    return (await fs.readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter(Boolean).join(' ');
+  } catch {
+    return '';
+  }
+}
+
+export async function listPids(): Promise<number[]> {
+  const names = await fs.readdir('/proc');
+  return names.filter((n) => /^\d+$/.test(n)).map(Number);
+}
+
+/** Send a signal; a process that is already gone is not an error. */
+export function signal(pid: number, sig: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, sig);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw e;
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Wait until `pid` is no longer the process that started at `startTime`: exited, a
+ * zombie, or the pid reused by someone else. Returns false on timeout.
+ */
+export async function waitGone(pid: number, startTime: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const st = await readProcStat(pid);
+    if (st === null || st.state === 'Z' || st.state === 'X' || st.startTime !== startTime) return true;
+    if (Date.now() >= deadline) return false;
+    await sleep(25);
+  }
+}
+
+/**
+ * SIGTERM, wait up to `graceMs`, then SIGKILL the whole process group (the daemons are
+ * session leaders, so their workers and VRRP child share the pgid) and wait a little more.
+ */
+export async function terminate(pid: number, startTime: string, graceMs = 5000): Promise<boolean> {
+  const st = await readProcStat(pid);
+  if (st === null || st.startTime !== startTime || st.state === 'Z') return true;
+  signal(pid, 'SIGTERM');
+  if (await waitGone(pid, startTime, graceMs)) return true;
+  if (st.pgrp === pid) signal(-pid, 'SIGKILL');
+  else signal(pid, 'SIGKILL');
+  return waitGone(pid, startTime, 2000);
+}

@@ -1,0 +1,241 @@
+/**
+ * ServiceControl for a lab node: there is no systemd inside a network namespace (and
+ * PID 1 here is not systemd at all), so the lab starts keepalived and nginx itself, as
+ * daemons that outlive the `ha-setup` process that started them, each with its own pid
+ * files, log and TMPDIR under the node's directory.
+ */
+import { openSync, closeSync, promises as fs } from 'node:fs';
+import { spawn } from 'node:child_process';
+import type { ExecResult } from '../host/types.js';
+import { NetnsHost } from '../host/netns.js';
+import type { CommandObserver } from '../host/local.js';
+import type { ServiceControl, ServiceName } from '../system/service-control.js';
+import { LAB_STATE_DIR, labNodeRoot, type LabMemberName } from './constants.js';
+import { NODE_PATHS } from './paths.js';
+import { readManifest, updateManifest, type LabProcess } from './manifest.js';
+import { cmdlineOf, netnsInode, netnsOfPid, readProcStat, signal, sleep, terminate } from './procs.js';
+
+/** The Host for a lab member: commands through `ip netns exec MEMBER`, files under its directory. */
+export function labNodeHost(member: LabMemberName, observer?: CommandObserver): NetnsHost {
+  return new NetnsHost(member, labNodeRoot(member), observer);
+}
+
+export function labServices(member: LabMemberName, observer?: CommandObserver): LabServices {
+  return new LabServices(member, observer);
+}
+
+/** How long a daemon may take to write its pid file (keepalived, nginx: a few ms here). */
+const START_TIMEOUT_MS = 5000;
+const STOP_GRACE_MS = 5000;
+
+interface Running {
+  pid: number;
+  startTime: string;
+}
+
+export class LabServices implements ServiceControl {
+  readonly kind = 'lab' as const;
+  readonly host: NetnsHost;
+
+  constructor(
+    readonly member: LabMemberName,
+    private readonly observer?: CommandObserver,
+  ) {
+    this.host = labNodeHost(member, observer);
+  }
+
+  /** The daemon's argv, exactly as it is started (no shell involved). */
+  argv(name: ServiceName): string[] {
+    const p = (path: string) => this.host.runtimePath(path);
+    const inNode = ['ip', 'netns', 'exec', this.member];
+    if (name === 'keepalived') {
+      return [
+        ...inNode,
+        'env',
+        `TMPDIR=${p(NODE_PATHS.tmpDir)}`,
+        'keepalived',
+        '--dont-fork',
+        '--vrrp',
+        '--log-console',
+        '--log-detail',
+        '--no-syslog',
+        '-f', p(NODE_PATHS.keepalivedConf),
+        '-p', p(NODE_PATHS.keepalivedPid),
+        '-r', p(NODE_PATHS.vrrpPid),
+        '-c', p(NODE_PATHS.checkersPid),
+        '-b', p(NODE_PATHS.bfdPid),
+      ];
+    }
+    return [...inNode, 'nginx', '-c', p(NODE_PATHS.nginxConf), '-e', p(NODE_PATHS.nginxErrorLog), '-g', 'daemon off;'];
+  }
+
+  logPath(name: ServiceName): string {
+    return this.host.runtimePath(name === 'keepalived' ? NODE_PATHS.keepalivedLog : NODE_PATHS.nginxErrorLog);
+  }
+
+  private pidFile(name: ServiceName): string {
+    return this.host.runtimePath(name === 'keepalived' ? NODE_PATHS.keepalivedPid : NODE_PATHS.nginxPid);
+  }
+
+  /**
+   * The running daemon, if there is one that is really ours: alive (not a zombie), in
+   * this node's namespace, and either the process the manifest recorded (same start
+   * time) or the one in its pid file whose command line names this node's directory.
+   */
+  async running(name: ServiceName): Promise<Running | null> {
+    const ns = await netnsInode(this.member);
+    if (ns === null) return null;
+    const candidates: Array<{ pid: number; startTime?: string }> = [];
+    const recorded = (await readManifest())?.processes.find((p) => p.member === this.member && p.service === name);
+    if (recorded) candidates.push({ pid: recorded.pid, startTime: recorded.startTime });
+    const fromFile = Number.parseInt((await readText(this.pidFile(name))) ?? '', 10);
+    if (Number.isInteger(fromFile) && fromFile > 0) candidates.push({ pid: fromFile });
+    for (const c of candidates) {
+      const st = await readProcStat(c.pid);
+      if (!st || st.state === 'Z' || st.state === 'X') continue;
+      if (c.startTime !== undefined && st.startTime !== c.startTime) continue;
+      if ((await netnsOfPid(c.pid)) !== ns) continue;
+      if (c.startTime === undefined && !(await cmdlineOf(c.pid)).includes(labNodeRoot(this.member) + '/')) continue;
+      return { pid: c.pid, startTime: st.startTime };
+    }
+    return null;
+  }
+
+  async pid(name: ServiceName): Promise<number | null> {
+    return (await this.running(name))?.pid ?? null;
+  }
+
+  async isActive(name: ServiceName): Promise<boolean> {
+    return (await this.running(name)) !== null;
+  }
+
+  async start(name: ServiceName): Promise<ExecResult> {
+    const argv = this.argv(name);
+    const already = await this.running(name);
+    if (already) return result(argv, 0, `${name} already running (pid ${already.pid})\n`);
+    if ((await netnsInode(this.member)) === null) {
+      return result(argv, 1, '', `network namespace ${this.member} does not exist: run \`ha-setup lab up\` first\n`);
+    }
+    const log = this.logPath(name);
+    await fs.mkdir(log.slice(0, log.lastIndexOf('/')), { recursive: true, mode: 0o755 });
+    await fs.mkdir(this.host.runtimePath(NODE_PATHS.tmpDir), { recursive: true, mode: 0o755 });
+    await fs.mkdir(this.host.runtimePath('/run'), { recursive: true, mode: 0o755 });
+    // A stale pid file from a killed daemon would look like readiness below.
+    await fs.rm(this.pidFile(name), { force: true });
+    this.observer?.(argv, `start ${name} in ${this.member}`);
+
+    const fd = openSync(log, 'a', 0o640);
+    let exited: { code: number | undefined } | null = null;
+    let pid: number | undefined;
+    try {
+      // detached: the daemon gets its own session (what `setsid` does in a shell), so
+      // it survives us and its pgid is its pid. `ip netns exec` and `env` exec in place:
+      // the pid we get is the daemon's own. Its output goes straight to the log file's
+      // descriptor, not through us (node's spawn, because execa's types only take fds 3-9
+      // here and we want neither its buffering nor its promise).
+      const child = spawn(argv[0]!, argv.slice(1), { detached: true, stdio: ['ignore', fd, fd] });
+      pid = child.pid;
+      child.on('error', () => {
+        exited = { code: 127 };
+      });
+      child.on('exit', (code) => {
+        exited = { code: code ?? undefined };
+      });
+      child.unref();
+    } finally {
+      closeSync(fd);
+    }
+    if (pid === undefined) return result(argv, 127, '', `could not start ${argv[0]}\n`);
+
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    let startTime: string | null = null;
+    for (;;) {
+      const st = await readProcStat(pid);
+      const dead = exited !== null || st === null || st.state === 'Z' || st.state === 'X';
+      if (dead) {
+        const tail = (await this.recentLogs(name, 10)).join('\n');
+        const code = (exited as { code: number | undefined } | null)?.code;
+        return result(argv, code && code !== 0 ? code : 1, '', `${name} exited during start-up${tail ? `:\n${tail}` : ''}\n`);
+      }
+      startTime ??= st.startTime;
+      if (Number.parseInt((await readText(this.pidFile(name))) ?? '', 10) === pid) break;
+      if (Date.now() >= deadline) {
+        await terminate(pid, st.startTime, 1000);
+        return result(argv, 1, '', `${name} did not write ${this.pidFile(name)} within ${START_TIMEOUT_MS} ms\n`);
+      }
+      await sleep(20);
+    }
+    const entry: LabProcess = { member: this.member, service: name, pid, startTime, argv };
+    await updateManifest((m) => {
+      m.processes = m.processes.filter((p) => !(p.member === this.member && p.service === name));
+      m.processes.push(entry);
+    });
+    return result(argv, 0, `${name} started in ${this.member} (pid ${pid})\n`);
+  }
+
+  async stop(name: ServiceName): Promise<ExecResult> {
+    const running = await this.running(name);
+    if (!running) {
+      await this.forget(name);
+      return result(['kill', '-TERM', '-'], 0, `${name} is not running in ${this.member}\n`);
+    }
+    const argv = ['kill', '-TERM', String(running.pid)];
+    this.observer?.(argv, `stop ${name} in ${this.member}`);
+    const gone = await terminate(running.pid, running.startTime, STOP_GRACE_MS);
+    if (!gone) return result(argv, 1, '', `${name} (pid ${running.pid}) is still running after SIGTERM and SIGKILL\n`);
+    await this.forget(name);
+    return result(argv, 0, `${name} stopped in ${this.member}\n`);
+  }
+
+  async restart(name: ServiceName): Promise<ExecResult> {
+    const stopped = await this.stop(name);
+    if (stopped.exitCode !== 0) return stopped;
+    return this.start(name);
+  }
+
+  /** SIGHUP: keepalived re-reads its configuration, nginx starts new workers with the new one. */
+  async reload(name: ServiceName): Promise<ExecResult> {
+    const running = await this.running(name);
+    if (!running) return result(['kill', '-HUP', '-'], 1, '', `${name} is not running in ${this.member}: nothing to reload\n`);
+    const argv = ['kill', '-HUP', String(running.pid)];
+    this.observer?.(argv, `reload ${name} in ${this.member}`);
+    signal(running.pid, 'SIGHUP');
+    return result(argv, 0, `${name} reloaded in ${this.member}\n`);
+  }
+
+  /** Lab nodes never boot: `lab up` starts their daemons. Enabling is therefore a no-op that succeeds. */
+  async enable(name: ServiceName): Promise<ExecResult> {
+    return result(['true'], 0, `${name}: nothing to enable in a lab node (no init system; \`ha-setup lab up\` starts it)\n`);
+  }
+
+  async recentLogs(name: ServiceName, lines: number): Promise<string[]> {
+    const text = await readText(this.logPath(name));
+    if (!text) return [];
+    return text.split('\n').filter(Boolean).slice(-lines);
+  }
+
+  private async forget(name: ServiceName): Promise<void> {
+    const m = await readManifest();
+    if (!m || !m.processes.some((p) => p.member === this.member && p.service === name)) return;
+    await updateManifest((mm) => {
+      mm.processes = mm.processes.filter((p) => !(p.member === this.member && p.service === name));
+    });
+  }
+}
+
+function result(command: string[], exitCode: number, stdout: string, stderr = ''): ExecResult {
+  return { command, exitCode, stdout, stderr, notFound: false, timedOut: false };
+}
+
+async function readText(path: string): Promise<string | null> {
+  try {
+    return await fs.readFile(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** For `lab down` and tests: does the command line point into the lab's directory? */
+export function referencesStateDir(cmdline: string): boolean {
+  return cmdline.includes(LAB_STATE_DIR + '/');
+}

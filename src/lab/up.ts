@@ -1,0 +1,108 @@
+/** `lab up`: build the network, start nginx on each node, configure the nodes, wait for the VIP. */
+import { promises as fs } from 'node:fs';
+import { LocalHost } from '../host/local.js';
+import { OperationError } from '../errors.js';
+import { t } from '../i18n/index.js';
+import {
+  LAB_MEMBERS,
+  LAB_NODES,
+  LAB_ROLES,
+  LAB_STATE_DIR,
+  LAB_VIP_TIMEOUT_MS,
+  type LabMemberName,
+} from './constants.js';
+import { configureNode } from './configure.js';
+import { labDown } from './down.js';
+import { emptyManifest, updateManifest } from './manifest.js';
+import { createLabNetwork } from './network.js';
+import { prepareMemberRoot, writeNginxFiles } from './node-files.js';
+import { ensureLabPackages } from './packages.js';
+import { sleep } from './procs.js';
+import { labNodeHost, labServices } from './services.js';
+import { holdsVip, labStatus, type LabStatus } from './status.js';
+
+export interface LabUpOptions {
+  /** Tear down an existing lab first instead of reporting it. */
+  recreate?: boolean;
+  /** Install missing packages with apt-get (default true). */
+  install?: boolean;
+  progress?: (message: string) => void;
+}
+
+export interface LabUpReport {
+  /** The lab was there already and was left alone. */
+  alreadyUp: boolean;
+  installed: string[];
+  /** From starting the first keepalived until a node held the VIP. */
+  vipAfterMs: number | null;
+  totalMs: number;
+  status: LabStatus;
+}
+
+export async function waitForVipHolder(timeoutMs: number): Promise<LabMemberName | null> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const holders: LabMemberName[] = [];
+    for (const node of LAB_NODES) if (await holdsVip(node)) holders.push(node);
+    if (holders.length === 1) return holders[0]!;
+    if (Date.now() >= deadline) return null;
+    await sleep(100);
+  }
+}
+
+export async function labUp(opts: LabUpOptions = {}): Promise<LabUpReport> {
+  const progress = opts.progress ?? (() => undefined);
+  const started = Date.now();
+  const machine = new LocalHost('/');
+  const installed = await ensureLabPackages(machine, { install: opts.install ?? true, progress });
+
+  const before = await labStatus();
+  if (before.present) {
+    if (!opts.recreate) return { alreadyUp: true, installed, vipAfterMs: null, totalMs: Date.now() - started, status: before };
+    progress(t('lab.progress.recreating'));
+    await labDown(machine);
+  }
+
+  let keepalivedStart = Date.now();
+  try {
+    await fs.mkdir(LAB_STATE_DIR, { recursive: true, mode: 0o755 });
+    await updateManifest((m) => Object.assign(m, emptyManifest()));
+    progress(t('lab.progress.network'));
+    await createLabNetwork(machine, (ns) =>
+      updateManifest((m) => {
+        if (!m.namespaces.includes(ns)) m.namespaces.push(ns);
+      }).then(() => undefined),
+    );
+    for (const member of LAB_MEMBERS) await prepareMemberRoot(member, labNodeHost(member), machine);
+
+    progress(t('lab.progress.nginx'));
+    for (const node of LAB_NODES) {
+      await writeNginxFiles(node, labNodeHost(node));
+      const r = await labServices(node).start('nginx');
+      if (r.exitCode !== 0) {
+        throw new OperationError(t('lab.error.serviceStart', { service: 'nginx', node }), { details: r.stderr.split('\n').filter(Boolean) });
+      }
+    }
+
+    progress(t('lab.progress.configure'));
+    keepalivedStart = Date.now();
+    for (const node of LAB_NODES) await configureNode(node, LAB_ROLES[node]);
+  } catch (e) {
+    // Half a lab is worse than none: undo what was made, then report the failure.
+    await labDown(machine).catch(() => undefined);
+    throw e;
+  }
+
+  progress(t('lab.progress.waitVip'));
+  const holder = await waitForVipHolder(LAB_VIP_TIMEOUT_MS);
+  const vipAfterMs = Date.now() - keepalivedStart;
+  if (holder === null) {
+    // The lab stays up for inspection: its logs say why no node (or more than one) became MASTER.
+    const logs = await Promise.all(LAB_NODES.map(async (n) => (await labServices(n).recentLogs('keepalived', 5)).map((l) => `${n}: ${l}`)));
+    throw new OperationError(t('lab.error.noVip', { seconds: (LAB_VIP_TIMEOUT_MS / 1000).toFixed(0) }), {
+      details: logs.flat(),
+      hint: t('lab.hint.noVip'),
+    });
+  }
+  return { alreadyUp: false, installed, vipAfterMs, totalMs: Date.now() - started, status: await labStatus() };
+}
