@@ -1,0 +1,133 @@
+/**
+ * `keepalived -t -e -f FILE`, keepalived's own opinion of a file, turned into findings.
+ *
+ * - `-e` because without it a missing file exits 0.
+ * - Exit codes moved by one in 2.2.0 (2.0.7-2.1.5: 3 fatal / 4 config / 5 security;
+ *   2.2.0+: 4 / 5 / 6); `-t` does not exist before 2.0.4.
+ * - 2.2.5-2.2.7 kill themselves under `-t` (exit 143, "Terminated") when a script runs
+ *   as a non-root user: that result says nothing about the file.
+ * - A script that does not exist on this machine makes `-t` exit 5 ("Disabling track
+ *   script X since not found/accessible"); for a file written under --root the script
+ *   exists under the root, so that is reported as such, not as a config error.
+ */
+import type { Host } from '../host/types.js';
+import { LocalHost } from '../host/local.js';
+import { t, type MessageKey } from '../i18n/index.js';
+import type { KeepalivedConfig } from './model.js';
+import { parseConfig } from './parse.js';
+import { scriptProgram, type Finding } from './validate.js';
+
+export interface ConfigTestFinding extends Finding {
+  /** The file and line keepalived named, when it named one. */
+  file: string | null;
+  line: number | null;
+  /** keepalived's own words. */
+  raw: string;
+}
+
+export type ConfigTestOutcome = 'ok' | 'problems' | 'fatal' | 'security' | 'terminated-bug' | 'unavailable';
+
+export interface ConfigTestResult {
+  /** false when there is no keepalived binary, or one too old for `-t` (< 2.0.4). */
+  ran: boolean;
+  version: string | null;
+  exitCode: number | null;
+  outcome: ConfigTestOutcome;
+  findings: ConfigTestFinding[];
+  stderr: string;
+}
+
+/** "2.2.7" -> [2, 2, 7]; comparison of dotted versions. */
+function cmp(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d) return d;
+  }
+  return 0;
+}
+
+/** keepalived prints `Keepalived v2.2.7 (01/16,2022)` on `-v`, to stderr in most releases. */
+export function parseKeepalivedVersion(output: string): string | null {
+  return /Keepalived v(\d+\.\d+\.\d+)/.exec(output)?.[1] ?? null;
+}
+
+/** What an exit code of `keepalived -t` means in a given release. */
+export function classifyExit(version: string, exitCode: number, stderr = ''): ConfigTestOutcome {
+  if (exitCode === 0) return 'ok';
+  const buggy = cmp(version, '2.2.5') >= 0 && cmp(version, '2.2.7') <= 0;
+  if (buggy && (exitCode === 143 || /^Terminated$/m.test(stderr))) return 'terminated-bug';
+  const newCodes = cmp(version, '2.2.0') >= 0;
+  const [fatal, config, security] = newCodes ? [4, 5, 6] : [3, 4, 5];
+  if (exitCode === fatal) return 'fatal';
+  if (exitCode === config) return 'problems';
+  if (exitCode === security) return 'security';
+  return 'problems';
+}
+
+const LINE = /^\((?:(.+?): )?Line (\d+)\) (.*)$/;
+const WARNING_TEXT = /WARNING|Warning|Truncating auth_pass|SECURITY VIOLATION|is not used|Unknown keyword/;
+
+function make(severity: Finding['severity'], rule: string, key: MessageKey, params: Record<string, unknown>, raw: string, file: string | null, line: number | null): ConfigTestFinding {
+  return {
+    severity,
+    rule,
+    path: file && line ? `${file}:${line}` : '',
+    message: t(key, params),
+    suggestion: t(`${key}.fix` as MessageKey, params),
+    file,
+    line,
+    raw,
+  };
+}
+
+/**
+ * Check `path` (a path on the host's system) with the host's keepalived. On a LocalHost
+ * with --root the real file under the root is checked; `config` (parsed when not given)
+ * is used to tell "script only exists under --root" apart from a real problem.
+ */
+export async function configTest(host: Host, path: string, opts: { config?: KeepalivedConfig; timeoutMs?: number } = {}): Promise<ConfigTestResult> {
+  const v = await host.exec('keepalived', ['-v'], { why: 'which keepalived release checks the file', timeoutMs: 10_000 });
+  const version = v.notFound ? null : parseKeepalivedVersion(v.stdout + v.stderr);
+  if (!version || cmp(version, '2.0.4') < 0) {
+    return { ran: false, version, exitCode: null, outcome: 'unavailable', findings: [], stderr: '' };
+  }
+  const real = host instanceof LocalHost ? host.resolvePath(path) : host.runtimePath(path);
+  const r = await host.exec('keepalived', ['-t', '-e', '-f', real], { why: 'let keepalived check the configuration', timeoutMs: opts.timeoutMs ?? 30_000 });
+  let outcome = classifyExit(version, r.exitCode, r.stderr);
+  const findings: ConfigTestFinding[] = [];
+  const underRoot = host.root !== '/';
+  let config = opts.config;
+  let onlyRootScripts = true;
+
+  // keepalived repeats some messages, once with and once without the file name: keep one.
+  const lines = [...new Set(r.stderr.split('\n').map((l) => l.trim()))].filter((l) => l && l !== 'Terminated');
+  for (const text of lines) {
+    const m = LINE.exec(text);
+    const file = m ? (m[1] ?? null) : null;
+    const line = m ? Number(m[2]) : null;
+    const message = m ? m[3]! : text;
+    if (m && !m[1] && lines.some((other) => other !== text && other.endsWith(`: Line ${line}) ${message}`))) continue;
+
+    const missing = /^Disabling track script (\S+) since not found\/accessible$/.exec(message);
+    if (missing && underRoot) {
+      config ??= (await parseConfig(host, path).catch(() => null))?.config;
+      const script = config?.vrrpScripts.find((s) => s.name === missing[1]);
+      const program = script?.script ? scriptProgram(script.script) : null;
+      if (program && program.startsWith('/') && (await host.exists(program))) {
+        findings.push(make('warning', 'keepalived-t-script-elsewhere', 'keepalived.configTest.scriptUnderRoot', { script: missing[1], program, root: host.root }, text, file, line));
+        continue;
+      }
+    }
+    onlyRootScripts = false;
+    const severity = outcome === 'security' || WARNING_TEXT.test(message) ? 'warning' : 'error';
+    findings.push(make(severity, 'keepalived-t', 'keepalived.configTest.message', { message }, text, file, line));
+  }
+  if (outcome === 'terminated-bug') {
+    findings.push(make('warning', 'keepalived-t-terminated', 'keepalived.configTest.terminated', { version }, 'Terminated', null, null));
+  }
+  // Exit 5 caused only by scripts that exist under --root: the file itself is fine.
+  if (outcome === 'problems' && onlyRootScripts && findings.length > 0) outcome = 'ok';
+  return { ran: true, version, exitCode: r.exitCode, outcome, findings, stderr: r.stderr };
+}
