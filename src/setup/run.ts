@@ -9,7 +9,7 @@ import { gatherFacts, type Facts } from '../system/facts.js';
 import { UserError, OperationError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { DEFAULTS } from './defaults.js';
-import { ANSWER_FLAGS, validateAnswers, vridFromVip, type Answers, type InterfaceFacts } from './answers.js';
+import { ANSWER_FLAGS, validateAnswers, validateRole, vridFromVip, type Answers, type InterfaceFacts } from './answers.js';
 import { buildPlan, type Plan } from './plan.js';
 import { applyPlan, type ApplyResult } from './apply.js';
 import { verifySetup, type Verification } from './verify.js';
@@ -94,7 +94,7 @@ async function readExisting(host: Host, path: string): Promise<ExistingConfig | 
     .join('; ');
   return {
     path,
-    ours: text.includes('Written by ha-setup'),
+    ours: /written by ha-setup/i.test(text),
     packagedSample: isPackagedSampleConfig(parsed.config),
     summary: t('setup.preflight.configSummary', { instances: instances.length, details: details || '-' }),
   };
@@ -144,7 +144,7 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
   if (raw.interface === undefined && ifaceDefault && !ui.ask) raw.interface = ifaceDefault;
 
   let generatedPassword = false;
-  const role = typeof raw.role === 'string' ? raw.role.toUpperCase() : undefined;
+  const role = raw.role === undefined ? undefined : validateRole(raw.role);
   if (raw.authPass === undefined && role === 'MASTER' && !ui.ask) {
     raw.authPass = randomPassword(DEFAULTS.passwordLength);
     generatedPassword = true;

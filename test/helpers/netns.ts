@@ -1,0 +1,27 @@
+import { execFileSync } from 'node:child_process';
+
+/**
+ * A throw-away network namespace holding one veth end named eth0 with the given address
+ * (this kernel has no dummy interfaces). Nothing here touches the root namespace's network:
+ * both veth ends live inside namespaces the test created.
+ */
+export function makeNodeNamespace(name: string, address: string): { name: string; remove: () => void } {
+  removeNamespace(name);
+  const peer = `${name}-peer`;
+  execFileSync('ip', ['netns', 'add', name]);
+  execFileSync('ip', ['netns', 'add', peer]);
+  execFileSync('ip', ['-n', name, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', peer]);
+  execFileSync('ip', ['-n', name, 'addr', 'add', address, 'dev', 'eth0']);
+  execFileSync('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
+  execFileSync('ip', ['-n', name, 'link', 'set', 'eth0', 'up']);
+  execFileSync('ip', ['-n', peer, 'link', 'set', 'eth0', 'up']);
+  return { name, remove: () => (removeNamespace(name), removeNamespace(peer)) };
+}
+
+export function removeNamespace(name: string): void {
+  try {
+    execFileSync('ip', ['netns', 'del', name], { stdio: 'ignore' });
+  } catch {
+    // not there
+  }
+}
