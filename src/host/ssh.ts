@@ -1,0 +1,371 @@
+import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join, isAbsolute } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import type { ExecOptions, ExecResult, FileStat, Host, WriteOptions, WriteResult } from './types.js';
+import { backupPathFor } from './types.js';
+import { runArgv, type CommandObserver } from './local.js';
+import { OperationError, UserError } from '../errors.js';
+import { t, type MessageKey } from '../i18n/index.js';
+import {
+  classifySshFailure,
+  MISSING,
+  parseSshTarget,
+  parseStatLine,
+  READ_DIR_SCRIPT,
+  READ_FILE_SCRIPT,
+  shCommandLine,
+  shScript,
+  sshMessage,
+  STAT_SCRIPT,
+  WRITE_PROBE_SCRIPT,
+  WRITE_SCRIPT,
+  type SshFailureKind,
+  type SshTarget,
+} from './ssh-shell.js';
+
+export interface SshHostOptions {
+  /** Used when the target names no port; otherwise ssh_config decides (default 22). */
+  port?: number;
+  /** A private key to use (-i); only this key is offered then (IdentitiesOnly=yes). */
+  identityFile?: string;
+  /** known_hosts to check the server's key against (default: the user's own). */
+  knownHostsFile?: string;
+  /** An ssh_config file (-F); 'none' ignores the user's config. Default: the user's. */
+  configFile?: string;
+  /** Where ControlMaster sockets live. Default: a private 0700 directory per process. */
+  controlDir?: string;
+  /** ConnectTimeout in seconds (default 10). */
+  connectTimeoutSec?: number;
+  /** Allow ssh to ask for a password; honoured only when stdin is a TTY. */
+  interactive?: boolean;
+  /** Record an unknown host key on first contact (StrictHostKeyChecking=accept-new). Off by default. */
+  acceptNewHostKey?: boolean;
+  /** One connection per node, shared by all commands (ControlMaster). Default true. */
+  multiplex?: boolean;
+  /** Seconds an idle master connection stays up (ControlPersist, default 60). */
+  persistSec?: number;
+  /** Extra ssh arguments, placed first so they win over ours (ssh keeps the first value of an option). */
+  extraOptions?: string[];
+  /** A command prefix that launches ssh, e.g. ['ip', 'netns', 'exec', 'client']. */
+  via?: string[];
+  /** Called with each remote argv before it runs (--verbose, audit log). */
+  observer?: CommandObserver;
+}
+
+const DEFAULT_CONNECT_TIMEOUT_SEC = 10;
+/** Longest unix socket path Linux accepts is 107 bytes; "/<8 hex>-%C" takes 50 of them. */
+const MAX_CONTROL_DIR_LENGTH = 107 - 50;
+
+let processControlDir: string | undefined;
+const openHosts = new Set<SshHost>();
+
+/** One private directory for every master socket of this process, removed at exit. */
+function defaultControlDir(): string {
+  if (processControlDir) return processControlDir;
+  let base = tmpdir();
+  if (base.length + 20 > MAX_CONTROL_DIR_LENGTH) base = '/tmp';
+  const dir = mkdtempSync(join(base, 'ha-setup-ssh-'));
+  chmodSync(dir, 0o700);
+  processControlDir = dir;
+  process.once('exit', () => {
+    // A master left open (close() not called) would linger for ControlPersist seconds.
+    for (const host of openHosts) host.closeSync();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return dir;
+}
+
+/**
+ * A remote server through the system `ssh` client. Nothing but POSIX sh and coreutils
+ * (or busybox) is needed on the other side: every operation is either the caller's argv,
+ * quoted for the remote shell, or a fixed sh script whose data arrives as positional
+ * parameters. The user's ssh_config, keys, agent and known_hosts are used as they are;
+ * host keys are checked strictly and passwords are never asked for unless the user sits
+ * at a terminal and asked for it.
+ */
+export class SshHost implements Host {
+  readonly kind = 'ssh' as const;
+  readonly label: string;
+  readonly root = '/';
+  readonly target: SshTarget;
+  private readonly opts: SshHostOptions;
+  private readonly controlDir: string | undefined;
+  private connecting: Promise<void> | undefined;
+  private masterMayExist = false;
+
+  constructor(target: string, opts: SshHostOptions = {}) {
+    this.target = parseSshTarget(target);
+    this.label = target;
+    this.opts = opts;
+    if (opts.port !== undefined && (!Number.isInteger(opts.port) || opts.port < 1 || opts.port > 65535)) {
+      throw new UserError({ field: 'port', value: opts.port, accepted: '1-65535' });
+    }
+    const multiplex = opts.multiplex ?? true;
+    this.controlDir = multiplex ? (opts.controlDir ?? defaultControlDir()) : undefined;
+  }
+
+  /** The port connections go to, as far as we know it (ssh_config may still say otherwise). */
+  get port(): number {
+    return this.target.port ?? this.opts.port ?? 22;
+  }
+
+  runtimePath(path: string): string {
+    return path;
+  }
+
+  /**
+   * %C names the destination only; hosts of this process that reach the same server
+   * with another key, known_hosts or config must not borrow each other's master
+   * connection (it would skip their own host key check and login).
+   */
+  private optionsKey(interactive: boolean): string {
+    const o = this.opts;
+    const relevant = [o.identityFile, o.knownHostsFile, o.configFile, o.acceptNewHostKey, o.via, o.extraOptions, interactive];
+    return createHash('sha256').update(JSON.stringify(relevant)).digest('hex').slice(0, 8);
+  }
+
+  /** The ssh argv (with the `via` prefix) for one remote command line. */
+  sshArgv(remoteCommand: string | undefined, extra: string[] = []): string[] {
+    const o = this.opts;
+    const interactive = Boolean(o.interactive && process.stdin.isTTY);
+    const args: string[] = [...(o.extraOptions ?? [])];
+    if (o.configFile) args.push('-F', o.configFile);
+    args.push('-T');
+    if (!interactive) args.push('-o', 'BatchMode=yes');
+    args.push(
+      '-o', `ConnectTimeout=${o.connectTimeoutSec ?? DEFAULT_CONNECT_TIMEOUT_SEC}`,
+      '-o', `StrictHostKeyChecking=${o.acceptNewHostKey ? 'accept-new' : 'yes'}`,
+      '-o', 'LogLevel=ERROR',
+      // A peer that vanishes mid-command must not leave us waiting forever.
+      '-o', 'ServerAliveInterval=15',
+      '-o', 'ServerAliveCountMax=3',
+    );
+    if (this.controlDir) {
+      args.push('-o', 'ControlMaster=auto', '-o', `ControlPath=${this.controlDir}/${this.optionsKey(interactive)}-%C`, '-o', `ControlPersist=${o.persistSec ?? 60}`);
+    } else {
+      args.push('-o', 'ControlMaster=no', '-o', 'ControlPath=none');
+    }
+    if (o.identityFile) args.push('-i', o.identityFile, '-o', 'IdentitiesOnly=yes');
+    if (o.knownHostsFile) args.push('-o', `UserKnownHostsFile=${o.knownHostsFile}`);
+    if (this.target.port ?? o.port) args.push('-p', String(this.target.port ?? o.port));
+    if (this.target.user) args.push('-l', this.target.user);
+    args.push(...extra, '--', this.target.host);
+    if (remoteCommand !== undefined) args.push(remoteCommand);
+    return [...(o.via ?? []), 'ssh', ...args];
+  }
+
+  /** One ssh invocation; ssh's own failures are turned into classified OperationErrors. */
+  private async run(argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    const remote = shCommandLine(argv);
+    const sshArgv = this.sshArgv(remote, opts.input === undefined ? ['-n'] : []);
+    const r = await runArgv(sshArgv, {
+      input: opts.input,
+      timeoutMs: opts.timeoutMs,
+      onOutput: opts.onOutput,
+      encoding: opts.encoding,
+    });
+    if (r.notFound) {
+      throw new OperationError(t('ssh.error.clientMissing'), { hint: t('ssh.hint.clientMissing'), details: [r.stderr.trim()] });
+    }
+    const failure = classifySshFailure(r.exitCode, r.stderr);
+    if (failure) throw this.connectionError(failure, r.stderr);
+    // 127/126: the remote shell could not find or run the command.
+    const notFound = r.exitCode === 127 || r.exitCode === 126;
+    return { ...r, command: argv, notFound };
+  }
+
+  /**
+   * The first contact opens the master connection, alone: commands started together
+   * (doctor runs checks concurrently) would otherwise each race to become the master
+   * and each pay a handshake.
+   */
+  private ready(): Promise<void> {
+    if (!this.controlDir) return Promise.resolve();
+    this.connecting ??= this.probeConnection().then(
+      () => {
+        this.masterMayExist = true;
+        openHosts.add(this);
+      },
+      (e: unknown) => {
+        this.connecting = undefined;
+        throw e;
+      },
+    );
+    return this.connecting;
+  }
+
+  private async probeConnection(): Promise<void> {
+    const seconds = (this.opts.connectTimeoutSec ?? DEFAULT_CONNECT_TIMEOUT_SEC) + 20;
+    const interactive = Boolean(this.opts.interactive && process.stdin.isTTY);
+    const r = await this.run(['true'], interactive ? {} : { timeoutMs: seconds * 1000 });
+    if (r.timedOut) {
+      throw new OperationError(t('ssh.error.timeout', { target: this.label, seconds }), { hint: t('ssh.hint.timeout') });
+    }
+    if (r.exitCode !== 0) {
+      throw new OperationError(t('ssh.error.connection', { target: this.label, port: this.port, reason: sshMessage(r.stderr) || `exit ${r.exitCode}` }), {
+        hint: t('ssh.hint.connection', { target: this.label, port: this.port }),
+      });
+    }
+  }
+
+  /** Connect (or reuse the connection) and run `true`; throws a classified OperationError. */
+  async checkConnection(): Promise<void> {
+    if (this.controlDir) {
+      await this.ready();
+      // The master may have expired since; run through it once more to be sure.
+      const r = await this.run(['true']);
+      if (r.exitCode !== 0) throw this.connectionError('connection', r.stderr);
+    } else {
+      await this.probeConnection();
+    }
+  }
+
+  private connectionError(kind: SshFailureKind, stderr: string): OperationError {
+    const reason = sshMessage(stderr);
+    const host = this.target.host;
+    const port = this.port;
+    const target = this.label;
+    const user = this.target.user ?? process.env.USER ?? 'root';
+    const knownHosts = this.opts.knownHostsFile ?? '~/.ssh/known_hosts';
+    const knownHostsName = port === 22 ? host : `[${host}]:${port}`;
+    const params = { host, port, target, user, knownHosts, knownHostsName, reason };
+    const keys: Record<SshFailureKind, [MessageKey, MessageKey]> = {
+      hostKeyUnknown: ['ssh.error.hostKeyUnknown', 'ssh.hint.hostKeyUnknown'],
+      hostKeyChanged: ['ssh.error.hostKeyChanged', 'ssh.hint.hostKeyChanged'],
+      loginRefused: ['ssh.error.loginRefused', 'ssh.hint.loginRefused'],
+      resolve: ['ssh.error.resolve', 'ssh.hint.resolve'],
+      unreachable: ['ssh.error.unreachable', 'ssh.hint.unreachable'],
+      connection: ['ssh.error.connection', 'ssh.hint.connection'],
+    };
+    const [message, hint] = keys[kind];
+    const error = new OperationError(t(message, params), { hint: t(hint, params), details: reason ? [reason] : [] });
+    return Object.assign(error, { sshFailure: kind });
+  }
+
+  async exec(cmd: string, args: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    let argv = [cmd, ...args];
+    if (opts.env && Object.keys(opts.env).length > 0) {
+      for (const name of Object.keys(opts.env)) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UserError({ field: 'env', value: name, accepted: 'a variable name ([A-Za-z_][A-Za-z0-9_]*)' });
+      }
+      argv = ['env', ...Object.entries(opts.env).map(([k, v]) => `${k}=${v}`), ...argv];
+    }
+    if (opts.cwd) argv = shScript('cd -- "$1" && shift && exec "$@"', [opts.cwd, ...argv]);
+    this.opts.observer?.([cmd, ...args], opts.why);
+    await this.ready();
+    const r = await this.run(argv, opts);
+    return { ...r, command: [cmd, ...args] };
+  }
+
+  private checkPath(path: string): void {
+    if (!isAbsolute(path)) throw new UserError({ field: 'path', value: path, accepted: t('ssh.path.accepted') });
+  }
+
+  /** Run one of our fixed scripts; a failure other than `okCodes` becomes an OperationError. */
+  private async script(op: MessageKey, path: string, script: string, params: string[], okCodes: number[], input?: string): Promise<ExecResult> {
+    this.checkPath(path);
+    await this.ready();
+    const r = await this.run(shScript(script, params), input === undefined ? {} : { input });
+    if (!okCodes.includes(r.exitCode)) {
+      throw new OperationError(
+        t('ssh.error.remote', { op: t(op), path, target: this.label, reason: sshMessage(r.stderr) || `exit ${r.exitCode}` }),
+        { details: [r.stderr.trim()].filter(Boolean) },
+      );
+    }
+    return r;
+  }
+
+  async readFile(path: string): Promise<string | null> {
+    const r = await this.script('ssh.op.read', path, READ_FILE_SCRIPT, [path], [0, MISSING]);
+    return r.exitCode === MISSING ? null : r.stdout;
+  }
+
+  async exists(path: string): Promise<boolean> {
+    const r = await this.script('ssh.op.exists', path, '[ -e "$1" ]', [path], [0, 1]);
+    return r.exitCode === 0;
+  }
+
+  async stat(path: string): Promise<FileStat | null> {
+    const r = await this.script('ssh.op.stat', path, STAT_SCRIPT, [path], [0, MISSING]);
+    if (r.exitCode === MISSING) return null;
+    const s = parseStatLine(r.stdout);
+    if (!s) throw new OperationError(t('ssh.error.remote', { op: t('ssh.op.stat'), path, target: this.label, reason: r.stdout.trim() }));
+    return s;
+  }
+
+  async readDir(path: string): Promise<string[]> {
+    const r = await this.script('ssh.op.list', path, READ_DIR_SCRIPT, [path], [0, MISSING]);
+    if (r.exitCode === MISSING) return [];
+    return r.stdout.split('\0').filter((n) => n !== '').sort();
+  }
+
+  async remove(path: string): Promise<void> {
+    await this.script('ssh.op.remove', path, 'exec rm -rf -- "$1"', [path], [0]);
+  }
+
+  async mkdir(path: string, mode: number): Promise<void> {
+    await this.script('ssh.op.mkdir', path, 'exec mkdir -p -m "$2" -- "$1"', [path, mode.toString(8)], [0]);
+  }
+
+  /**
+   * Same contract as LocalHost.writeFileAtomic: identical content and mode (and owner,
+   * when root ownership is asked for and possible) change nothing; different previous
+   * content is kept as PATH.bak-<UTC stamp>; the new content goes to a temporary file in
+   * the same directory (stdin -> cat), gets its owner and mode, and is renamed over the
+   * file. Two round trips: one to look, one script to write.
+   */
+  async writeFileAtomic(path: string, data: string, opts: WriteOptions): Promise<WriteResult> {
+    const probe = await this.script('ssh.op.write', path, WRITE_PROBE_SCRIPT, [path], [0]);
+    const out = probe.stdout;
+    const nl1 = out.indexOf('\n');
+    const nl2 = out.indexOf('\n', nl1 + 1);
+    const uid = Number(out.slice(0, nl1));
+    const statLine = out.slice(nl1 + 1, nl2);
+    const current = statLine === 'missing' ? null : parseStatLine(statLine);
+    const previous = statLine === 'missing' ? null : out.slice(nl2 + 1);
+    if (statLine !== 'missing' && !current) {
+      throw new OperationError(t('ssh.error.remote', { op: t('ssh.op.write'), path, target: this.label, reason: statLine }));
+    }
+    const canChown = uid === 0;
+    if (previous === data && current && current.mode === opts.mode && (!opts.rootOwned || !canChown || current.uid === 0)) {
+      return { path, changed: false, backup: null };
+    }
+    const backup = previous !== null && previous !== data ? backupPathFor(path) : null;
+    const backupMode = current ? current.mode & 0o600 : 0o600;
+    const tmpName = `.${randomBytes(6).toString('hex')}.ha-setup.tmp`;
+    await this.script(
+      'ssh.op.write',
+      path,
+      WRITE_SCRIPT,
+      [path, opts.mode.toString(8), backup ?? '', backupMode.toString(8), opts.rootOwned && canChown ? '1' : '', tmpName],
+      [0],
+      data,
+    );
+    return { path, changed: true, backup };
+  }
+
+  /** Stop the master connection, if one may be running. Safe to call twice. */
+  async close(): Promise<void> {
+    if (!this.controlDir || !this.masterMayExist) return;
+    this.masterMayExist = false;
+    this.connecting = undefined;
+    openHosts.delete(this);
+    await runArgv(this.sshArgv(undefined, ['-O', 'exit']), { timeoutMs: 5000 });
+  }
+
+  /** close() for process exit, where nothing asynchronous runs any more. */
+  closeSync(): void {
+    if (!this.controlDir || !this.masterMayExist) return;
+    this.masterMayExist = false;
+    openHosts.delete(this);
+    const [cmd, ...args] = this.sshArgv(undefined, ['-O', 'exit']);
+    spawnSync(cmd!, args, { stdio: 'ignore', timeout: 5000 });
+  }
+}
+
+/** The classification of an error thrown by SshHost, if it was ssh's own failure. */
+export function sshFailureOf(e: unknown): SshFailureKind | undefined {
+  return (e as { sshFailure?: SshFailureKind } | null)?.sshFailure;
+}
