@@ -14,6 +14,7 @@ import {
   shQuote,
   shScript,
   STAT_SCRIPT,
+  WRITE_PROBE_SCRIPT,
   MISSING,
 } from '../../src/host/ssh-shell.js';
 import { SshHost } from '../../src/host/ssh.js';
@@ -68,6 +69,27 @@ test('the file scripts take their path as a positional parameter, so odd paths w
   assert.equal(run(STAT_SCRIPT, join(odd, 'missing')).code, MISSING);
   assert.deepEqual(run(READ_DIR_SCRIPT, odd).out.split('\0').slice(0, -1).sort(), ['-file; rm -rf x', '.dot', 'new\nline']);
   assert.equal(run(READ_DIR_SCRIPT, join(odd, 'missing')).code, MISSING);
+});
+
+test('where stat has no -c (minimal busybox), stat and the write probe fall back to ls -ldn', () => {
+  const dir = tempDir();
+  const shim = join(dir, 'bin');
+  mkdirSync(shim);
+  writeFileSync(join(shim, 'stat'), '#!/bin/sh\necho "stat: unrecognized option: c" >&2\nexit 1\n', { mode: 0o755 });
+  const file = join(dir, 'f');
+  writeFileSync(file, 'abc');
+  chmodSync(file, 0o2751);
+  const env = { ...process.env, PATH: `${shim}:${process.env.PATH}` };
+  const run = (script: string) => execFileSync('sh', shScript(script, [file]).slice(1), { encoding: 'utf8', env });
+  const viaLs = run(STAT_SCRIPT);
+  assert.match(viaLs, /^L /);
+  const expected = { mode: 0o2751, uid: process.getuid!(), gid: process.getgid!(), size: 3, isFile: true, isDirectory: false };
+  assert.deepEqual(parseStatLine(viaLs), expected);
+  assert.deepEqual(parseStatLine(execFileSync('sh', shScript(STAT_SCRIPT, [file]).slice(1), { encoding: 'utf8' })), expected);
+  const probe = run(WRITE_PROBE_SCRIPT).split('\n');
+  assert.equal(probe[0], String(process.getuid!()));
+  assert.deepEqual(parseStatLine(probe[1]!), expected);
+  assert.equal(probe.slice(2).join('\n'), 'abc');
 });
 
 test('targets: user, host, port, IPv6; a host that looks like an option is refused', () => {
