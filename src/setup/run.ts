@@ -49,7 +49,7 @@ export interface AskContext {
   facts: Facts;
   interfaces: InterfaceFacts[];
   defaultInterface: string | null;
-  probeVrids(iface: string): Promise<{ proposal: number; seen: string }>;
+  probeVrids(iface: string, vip: string): Promise<{ proposal: number; seen: string }>;
   probeVip(iface: string, vip: string): Promise<VipProbe>;
 }
 
@@ -155,11 +155,11 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
       facts,
       interfaces: facts.interfaces,
       defaultInterface: ifaceDefault,
-      probeVrids: async (iface) => {
+      probeVrids: async (iface, vip) => {
         const ms = 3 * DEFAULTS.advertInt * 1000 + 500;
         const probe = opts.filesOnly ? { seen: [], listened: false } : await ui.progress.step(t('setup.progress.listen', { seconds: (ms / 1000).toFixed(1) }), () => probeVrids(opts.factsHost, iface, ms));
         return {
-          proposal: proposeVrid(vridFromVip(String(raw.vip ?? '')), String(raw.vip ?? '').split('/')[0]!, probe.seen).vrid,
+          proposal: proposeVrid(vridFromVip(vip), vip.split('/')[0]!, probe.seen).vrid,
           seen: probe.seen.length ? t('setup.q.vrid.seen', { list: [...new Set(probe.seen.map((s) => s.vrid))].join(', ') }) : t('setup.q.vrid.seenNone'),
         };
       },

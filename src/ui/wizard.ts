@@ -78,7 +78,7 @@ export async function askAnswers(known: RawAnswers, ctx: AskContext): Promise<{ 
   }
 
   if (raw.vrid === undefined) {
-    const probe = await ctx.probeVrids(iface.name);
+    const probe = await ctx.probeVrids(iface.name, validateVip(raw.vip, iface));
     raw.vrid = await input({
       message: message('setup.q.vrid', 'setup.q.vrid.why', { seen: probe.seen }),
       default: String(probe.proposal),

@@ -1,0 +1,55 @@
+import { execFileSync } from 'node:child_process';
+
+/**
+ * A real terminal for interactive tests: tmux runs the program in a pseudo-terminal, we
+ * type with send-keys and read the screen with capture-pane, as a person would.
+ */
+export class Terminal {
+  constructor(readonly session: string) {}
+
+  static start(session: string, command: string[], size = { cols: 120, rows: 50 }): Terminal {
+    try {
+      execFileSync('tmux', ['kill-session', '-t', session], { stdio: 'ignore' });
+    } catch {
+      // no such session
+    }
+    const line = command.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', String(size.cols), '-y', String(size.rows), `${line}; echo "EXIT=$?"; sleep 60`]);
+    return new Terminal(session);
+  }
+
+  screen(): string {
+    return execFileSync('tmux', ['capture-pane', '-p', '-J', '-S', '-500', '-t', this.session], { encoding: 'utf8' });
+  }
+
+  type(...keys: string[]): void {
+    execFileSync('tmux', ['send-keys', '-t', this.session, ...keys]);
+  }
+
+  /** Wait until the screen shows `pattern` (after `after` occurrences of it), or fail with the screen. */
+  async waitFor(pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const text = this.screen();
+      if (pattern.test(text)) return text;
+      if (Date.now() > until) throw new Error(`timed out waiting for ${pattern}; screen:\n${text}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /** Answer the prompt currently asking `question`: wait for it, type, press Enter. */
+  async answer(question: RegExp, text: string | null): Promise<void> {
+    await this.waitFor(new RegExp(`\\? ${question.source}`));
+    if (text) this.type('-l', text);
+    this.type('Enter');
+    await this.waitFor(new RegExp(`✔ ${question.source}`));
+  }
+
+  kill(): void {
+    try {
+      execFileSync('tmux', ['kill-session', '-t', this.session], { stdio: 'ignore' });
+    } catch {
+      // already gone
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Terminal } from '../helpers/tmux.js';
+import { cliPath, tempDir } from '../helpers/paths.js';
+import { makeNodeNamespace } from '../helpers/netns.js';
+
+const ns = makeNodeNamespace('wz-node', '192.0.2.11/24');
+let term: Terminal | undefined;
+after(() => {
+  term?.kill();
+  ns.remove();
+});
+
+test('the interactive wizard completes in a real terminal and writes what was answered', async () => {
+  const root = tempDir();
+  term = Terminal.start('ha-setup-wizard-test', ['ip', 'netns', 'exec', ns.name, 'env', 'NO_COLOR=1', 'LANG=C.UTF-8', 'node', cliPath, '--root', root]);
+  await term.waitFor(/Looking at this node[\s\S]*interfaces\s+eth0 192\.0\.2\.11\/24/);
+  await term.answer(/Role of this node/, null); // MASTER is the first choice
+  await term.answer(/Interface for the VIP/, null); // eth0, the only usable one
+  // A bad VIP is refused as it is typed, with the reason; then a good one.
+  await term.waitFor(/\? Virtual IP with prefix/);
+  term.type('-l', '198.51.100.50/24');
+  term.type('Enter');
+  await term.waitFor(/outside every subnet of eth0/);
+  for (let i = 0; i < 16; i++) term.type('BSpace');
+  await term.answer(/Virtual IP with prefix/, '192.0.2.50/24');
+  const vrid = await term.waitFor(/\? virtual_router_id[\s\S]*\(50\)/);
+  assert.match(vrid, /Both nodes must use the same number/);
+  term.type('Enter');
+  await term.answer(/Priority/, null);
+  await term.answer(/Advert interval/, null);
+  await term.waitFor(/\? VRRP password/);
+  for (let i = 0; i < 8; i++) term.type('BSpace');
+  await term.answer(/VRRP password/, 'Wz7pass1');
+  await term.answer(/Peer addresses for unicast/, '192.0.2.12');
+  await term.answer(/router_id/, null);
+  await term.answer(/Keep the VIP on the backup/, null);
+  await term.answer(/Email for state-change alerts/, null);
+  const plan = await term.waitFor(/\? Apply this plan\?/);
+  assert.match(plan, /write \/etc\/keepalived\/keepalived\.conf \(mode 0600\)/);
+  term.type('Enter');
+  const done = await term.waitFor(/EXIT=\d+/);
+  assert.match(done, /EXIT=0/);
+  assert.match(done, /--role backup --interface eth0 --vip 192\.0\.2\.50\/24 --vrid 50 --advert-int 1 --auth-pass Wz7pass1 --peer 192\.0\.2\.11/);
+
+  const answers = JSON.parse(readFileSync(join(root, 'etc/keepalived/ha-setup.answers.json'), 'utf8'));
+  assert.deepEqual(
+    { role: answers.role, vip: answers.vip, vrid: answers.vrid, priority: answers.priority, authPass: answers.authPass, peers: answers.peers },
+    { role: 'MASTER', vip: '192.0.2.50/24', vrid: 50, priority: 150, authPass: 'Wz7pass1', peers: ['192.0.2.12'] },
+  );
+  const conf = readFileSync(join(root, 'etc/keepalived/keepalived.conf'), 'utf8');
+  assert.match(conf, /unicast_peer \{\s*192\.0\.2\.12\s*\}/);
+  assert.equal(statSync(join(root, 'etc/keepalived/keepalived.conf')).mode & 0o777, 0o600);
+});
