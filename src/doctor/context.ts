@@ -1,0 +1,68 @@
+/**
+ * What every doctor check may ask about the node. Each getter is lazy and memoized:
+ * the first check that asks pays for it, the others reuse it (one parse, one capture,
+ * one set of dumps per run). Implemented by createDoctorContext in ./build-context.ts.
+ */
+import type { Host } from '../host/types.js';
+import type { ServiceControl } from '../system/service-control.js';
+import type { Facts } from '../system/facts.js';
+import type { ParseResult } from '../keepalived/parse.js';
+import type { Finding } from '../keepalived/validate.js';
+import type { ConfigTestResult } from '../keepalived/config-test.js';
+import type { VrrpInstance } from '../keepalived/model.js';
+import type { KeepalivedProcess } from '../keepalived/runtime/process.js';
+import type { RuntimeDumps } from '../keepalived/runtime/dumps.js';
+import type { KeepalivedLog } from '../keepalived/runtime/logs.js';
+import type { CaptureResult } from '../vrrp/capture.js';
+import type { VrrpRuleStatus } from '../firewall/vrrp.js';
+import type { VipProbe } from '../setup/probe.js';
+
+export interface DoctorOptions {
+  /** --config: otherwise discovered from the running keepalived's command line, else the distro default. */
+  configPath: string | null;
+  /** --log: otherwise discovered (log file, console file, journal, syslog). */
+  logPath: string | null;
+  /** --show-secrets: print the first 8 characters of passwords each side uses. */
+  showSecrets: boolean;
+  /** How long to listen for adverts; default 3 x advert_int of the configured instance. */
+  captureMs: number | null;
+  /** Addresses of the other node(s), when known beyond the config (pair mode). */
+  peers: string[];
+}
+
+export interface LoadedConfig {
+  /** As the daemon (or --config) names it. */
+  path: string;
+  parsed: ParseResult;
+  /** Where the path came from. */
+  source: 'option' | 'process' | 'default';
+}
+
+export interface DoctorContext {
+  readonly host: Host;
+  readonly services: ServiceControl;
+  readonly options: DoctorOptions;
+  facts(): Promise<Facts>;
+  /** The keepalived of THIS node's network namespace; null when none runs. */
+  keepalived(): Promise<KeepalivedProcess | null>;
+  /** null when there is no config file to read. */
+  config(): Promise<LoadedConfig | null>;
+  /** The first vrrp_instance of the config (the one ha-setup writes); null without one. */
+  instance(): Promise<VrrpInstance | null>;
+  /** Our validator's findings on the config, with this node's interfaces. */
+  findings(): Promise<Finding[]>;
+  /** `keepalived -t` on the config; null when no config. */
+  configTest(): Promise<ConfigTestResult | null>;
+  /** Stats and data dumps of the running keepalived; null when none runs. */
+  dumps(): Promise<RuntimeDumps | null>;
+  /** Recent keepalived log lines and the events parsed from them. */
+  logs(): Promise<KeepalivedLog>;
+  /** ONE capture of VRRP traffic on the instance's interface, shared by every check. */
+  capture(): Promise<CaptureResult | null>;
+  /** Does this node hold `address` on the instance's interface? */
+  holdsAddress(address: string): Promise<boolean>;
+  /** ARP duplicate-address detection for `address` (who else answers for it). */
+  probeAddress(address: string): Promise<VipProbe>;
+  /** Does the active firewall let VRRP in? */
+  firewall(): Promise<VrrpRuleStatus>;
+}
