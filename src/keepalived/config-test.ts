@@ -95,7 +95,9 @@ export async function configTest(host: Host, path: string, opts: { config?: Keep
   }
   const real = host instanceof LocalHost ? host.resolvePath(path) : host.runtimePath(path);
   const r = await host.exec('keepalived', ['-t', '-e', '-f', real], { why: 'let keepalived check the configuration', timeoutMs: opts.timeoutMs ?? 30_000 });
-  let outcome = classifyExit(version, r.exitCode, r.stderr);
+  // Killed by a signal (the 2.2.5-2.2.7 self-SIGTERM): count it as a shell would, 128 + 15.
+  const exitCode = r.exitCode === -1 && !r.timedOut ? 143 : r.exitCode;
+  let outcome = classifyExit(version, exitCode, r.stderr);
   const findings: ConfigTestFinding[] = [];
   const underRoot = host.root !== '/';
   let config = opts.config;
@@ -129,5 +131,5 @@ export async function configTest(host: Host, path: string, opts: { config?: Keep
   }
   // Exit 5 caused only by scripts that exist under --root: the file itself is fine.
   if (outcome === 'problems' && onlyRootScripts && findings.length > 0) outcome = 'ok';
-  return { ran: true, version, exitCode: r.exitCode, outcome, findings, stderr: r.stderr };
+  return { ran: true, version, exitCode, outcome, findings, stderr: r.stderr };
 }
