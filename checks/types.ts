@@ -29,6 +29,8 @@ export interface Check {
   title(): string;
   /** false: reported as skip with the reason from `skipReason`. */
   appliesTo(ctx: DoctorContext): Promise<boolean> | boolean;
+  /** Why the check does not apply (one line, through the catalogue); a generic reason without it. */
+  skipReason?(ctx: DoctorContext): Promise<string> | string;
   run(ctx: DoctorContext): Promise<CheckResult>;
   /** Applied by `doctor --fix` after confirmation; returns what it did. */
   autoFix?(ctx: DoctorContext): Promise<string[]>;

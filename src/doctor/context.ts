@@ -65,4 +65,21 @@ export interface DoctorContext {
   probeAddress(address: string): Promise<VipProbe>;
   /** Does the active firewall let VRRP in? */
   firewall(): Promise<VrrpRuleStatus>;
+  /**
+   * Why capture() gave null (tcpdump missing, no permission, no instance); null when it did
+   * not. Optional so that older fakes still type-check: read it as `ctx.captureSkip?.()`.
+   */
+  captureSkip?(): Promise<CaptureSkip | null>;
+  /**
+   * The capture if something already started it (the runner does when a check needs it),
+   * else null without starting one: for checks that only use adverts when they are there.
+   */
+  captureIfStarted?(): Promise<CaptureResult | null> | null;
+}
+
+/** Why there is no capture; `install` is the command that installs tcpdump, when that is the reason. */
+export interface CaptureSkip {
+  reason: 'tcpdump-missing' | 'permission' | 'no-instance' | 'no-interface';
+  message: string;
+  install: string[] | null;
 }
