@@ -22,6 +22,12 @@ export async function buildProgram(): Promise<Command> {
     .showSuggestionAfterError(true)
     .addHelpText('after', `\n${t('cli.help.exitCodes')}`);
   for (const load of commandModules) (await load()).register(program);
+  // Usage errors anywhere in the tree come back to main() (exit 64), not process.exit(1).
+  const override = (cmd: Command): void => {
+    cmd.exitOverride();
+    cmd.commands.forEach(override);
+  };
+  override(program);
   program.hook('preAction', (_this, action) => {
     const opts = action.optsWithGlobals() as { json?: boolean; quiet?: boolean; verbose?: boolean };
     output.json = Boolean(opts.json);
@@ -46,7 +52,6 @@ export async function main(argv: string[]): Promise<number> {
   try {
     applyLanguageFlag(argv.slice(2));
     const program = await buildProgram();
-    program.exitOverride();
     await program.parseAsync(argv);
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (err) {

@@ -40,9 +40,11 @@ test('a keepalived that fails to start gets the previous files back, and the rea
   mkdirSync(join(root, 'etc/keepalived'), { recursive: true });
   writeFileSync(join(root, 'etc/keepalived/keepalived.conf'), '! the old, working file\n', { mode: 0o640 });
   const host = new LocalHost(root);
-  const facts = factsFor('debian13', { systemd: false });
+  const facts = factsFor('debian13', { systemd: false, keepalived: { installed: true, path: '/usr/sbin/keepalived', version: '2.2.7', running: false, pid: null, pids: [] } });
   const answers = validateAnswers({ role: 'master', interface: 'eth0', vip: '192.0.2.50/24', authPass: 'k3pAl1ve', routerId: 'ha1' }, facts.interfaces);
   const plan = await buildPlan(host, facts, answers, { filesOnly: false, installMethod: 'package', installSource: null });
+  // keepalived 2.2.7 runs the check as root: no useradd step, so nothing runs on this machine.
+  assert.deepEqual(plan.steps.filter((s) => s.kind === 'exec' || s.kind === 'install'), []);
   const { services, calls } = recordingServices(false);
   const warnings: string[] = [];
   const err = await applyPlan(plan, host, services, hooks(warnings)).catch((e) => e);
@@ -63,7 +65,7 @@ test('keepalived -t rejecting the new file leaves the old one in place', async (
   mkdirSync(join(root, 'etc/keepalived'), { recursive: true });
   writeFileSync(join(root, 'etc/keepalived/keepalived.conf'), '! old\n');
   const host = new LocalHost(root);
-  const facts = factsFor('debian13', { systemd: false });
+  const facts = factsFor('debian13', { systemd: false, keepalived: { installed: true, path: '/usr/sbin/keepalived', version: '2.2.7', running: false, pid: null, pids: [] } });
   const answers = validateAnswers({ role: 'backup', interface: 'eth0', vip: '192.0.2.50/24', authPass: 'k3pAl1ve', routerId: 'ha2' }, facts.interfaces);
   const plan = await buildPlan(host, facts, answers, { filesOnly: false, installMethod: 'package', installSource: null });
   const { services, calls } = recordingServices(true);
@@ -80,7 +82,7 @@ test('a successful apply keeps the previous config as a backup and restarts keep
   mkdirSync(join(root, 'etc/keepalived'), { recursive: true });
   writeFileSync(join(root, 'etc/keepalived/keepalived.conf'), '! old\n');
   const host = new LocalHost(root);
-  const facts = factsFor('debian13', { systemd: false });
+  const facts = factsFor('debian13', { systemd: false, keepalived: { installed: true, path: '/usr/sbin/keepalived', version: '2.2.7', running: false, pid: null, pids: [] } });
   const answers = validateAnswers({ role: 'master', interface: 'eth0', vip: '192.0.2.50/24', authPass: 'k3pAl1ve', routerId: 'ha1' }, facts.interfaces);
   const plan = await buildPlan(host, facts, answers, { filesOnly: false, installMethod: 'package', installSource: null });
   const { services, calls } = recordingServices(true);
