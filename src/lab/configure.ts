@@ -1,69 +1,56 @@
 /**
- * Configuring one lab node as a real server would be configured. `lab up` calls
- * configureNode once per node; nothing else in the lab knows how a node is configured.
+ * Configuring one lab node exactly as a real server is configured: the setup flow, run
+ * unattended through the node's Host and ServiceControl. `lab up` calls configureNode once
+ * per node; nothing else in the lab knows how a node is configured.
  */
-import { OperationError } from '../errors.js';
-import { t } from '../i18n/index.js';
-import { LAB_ADDRESSES, LAB_IFACE, LAB_VIP_CIDR, LAB_VRRP, type LabNodeName, type LabRole } from './constants.js';
-import { NODE_PATHS } from './paths.js';
+import { runSetup, type SetupResult, type SetupUi } from '../setup/run.js';
+import { silentProgress } from '../ui/progress.js';
+import { LAB_ADDRESSES, LAB_IFACE, LAB_NODES, LAB_VIP_CIDR, LAB_VRRP, type LabNodeName, type LabRole } from './constants.js';
 import { labNodeHost, labServices } from './services.js';
 
-/**
- * The keepalived.conf the lab uses until the setup flow configures nodes. The check asks
- * nginx over the node's own loopback (all nodes share one PID space, so looking for an
- * nginx process would find the other node's). No `weight`: a failed check puts the
- * instance in FAULT and it sends priority 0, the fastest hand-over (~2 s).
- */
-export function renderLabKeepalivedConf(node: LabNodeName, role: LabRole): string {
-  const v = LAB_VRRP;
-  return `# Written by \`ha-setup lab up\` for lab node ${node} (${role}).
-global_defs {
-    router_id lab_${node}
-    enable_script_security
-    script_user root
+/** The answers each node gets: the pair differs only in role, priority and router_id. */
+export function labAnswers(node: LabNodeName, role: LabRole): Record<string, unknown> {
+  return {
+    role,
+    interface: LAB_IFACE,
+    vip: LAB_VIP_CIDR,
+    vrid: LAB_VRRP.vrid,
+    authPass: LAB_VRRP.authPass,
+    routerId: node,
+    // priorities come from the role: the wizard's defaults
+  };
 }
 
-vrrp_script ${v.checkScript} {
-    script "/usr/bin/curl -s -o /dev/null --max-time 1 http://127.0.0.1/"
-    interval ${v.checkInterval}
-    fall ${v.checkFall}
-    rise ${v.checkRise}
-}
+const quietUi: SetupUi = {
+  progress: silentProgress(),
+  preflight() {},
+  chooseExisting: async () => 'replace',
+  ask: null,
+  showPlan() {},
+  confirm: async () => true,
+  done() {},
+};
 
-vrrp_instance ${v.instance} {
-    state ${role}
-    interface ${LAB_IFACE}
-    virtual_router_id ${v.vrid}
-    priority ${v.priority[role]}
-    advert_int ${v.advertInt}
-    authentication {
-        auth_type PASS
-        auth_pass ${v.authPass}
-    }
-    virtual_ipaddress {
-        ${LAB_VIP_CIDR} dev ${LAB_IFACE}
-    }
-    track_script {
-        ${v.checkScript}
-    }
-}
-`;
-}
-
-/** Configure `node` for `role` and (re)start its keepalived. */
-export async function configureNode(node: LabNodeName, role: LabRole): Promise<void> {
-  // replaced by runSetup once src/setup lands
+/** Configure `node` for `role` with the real setup flow and (re)start its keepalived. */
+export async function configureNode(node: LabNodeName, role: LabRole): Promise<SetupResult> {
   const host = labNodeHost(node);
-  const services = labServices(node);
-  await host.writeFileAtomic(NODE_PATHS.keepalivedConf, renderLabKeepalivedConf(node, role), {
-    mode: 0o600,
-    rootOwned: true,
-    why: `keepalived for ${node} (${LAB_ADDRESSES[node]}, ${role})`,
+  return runSetup({
+    factsHost: host,
+    applyHost: host,
+    services: labServices(node),
+    raw: labAnswers(node, role),
+    existing: 'replace',
+    dryRun: false,
+    yes: true,
+    filesOnly: false,
+    installMethod: 'package',
+    installSource: null,
+    noInstall: true,
+    ui: quietUi,
   });
-  const r = await services.restart('keepalived');
-  if (r.exitCode !== 0) {
-    throw new OperationError(t('lab.error.serviceStart', { service: 'keepalived', node }), {
-      details: r.stderr.split('\n').filter(Boolean),
-    });
-  }
+}
+
+/** The peer of a lab node, for messages and unicast experiments. */
+export function labPeerOf(node: LabNodeName): string {
+  return LAB_ADDRESSES[LAB_NODES.find((n) => n !== node)!];
 }

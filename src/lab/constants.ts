@@ -1,3 +1,4 @@
+import { DEFAULTS } from '../setup/defaults.js';
 /**
  * The lab's fixed names and addresses: one source for the lab itself, the setup flow
  * that configures its nodes, the integration tests and docs/lab.md.
@@ -37,17 +38,18 @@ export const LAB_ADDRESSES: Readonly<Record<LabMemberName, string>> = {
 
 export const LAB_ROLES: Readonly<Record<LabNodeName, LabRole>> = { ha1: 'MASTER', ha2: 'BACKUP' };
 
-/** The VRRP instance `lab up` configures (the values lab-facts.md was measured with). */
+/**
+ * The VRRP values `lab up` answers the setup flow with. The check's interval, fall and
+ * rise are not here: they are the wizard's defaults (src/setup/defaults.ts), so the lab
+ * rehearses exactly what a real pair gets.
+ */
 export const LAB_VRRP = {
-  instance: 'VI_1',
+  instance: DEFAULTS.instanceName,
   vrid: 51,
-  priority: { MASTER: 150, BACKUP: 100 } as Readonly<Record<LabRole, number>>,
-  advertInt: 1,
-  authPass: 'lab51',
-  checkScript: 'chk_nginx',
-  checkInterval: 1,
-  checkFall: 2,
-  checkRise: 2,
+  priority: { MASTER: DEFAULTS.priority.master, BACKUP: DEFAULTS.priority.backup } as Readonly<Record<LabRole, number>>,
+  advertInt: DEFAULTS.advertInt,
+  authPass: 'lab51pw',
+  checkScript: DEFAULTS.scriptName,
 } as const;
 
 /** How long `lab up` waits for a MASTER to hold the VIP (keepalived needs ~3.4 s). */
