@@ -161,7 +161,7 @@ export interface VrrpInstanceData {
   lastTransition: number | null;
   masterDownTimerUs: number | null;
   preempt: boolean | null;
-  /** Every "Key = value" line of the instance, as printed. */
+  /** Every "Key = value" line of the instance, as printed (Password masked). */
   raw: Record<string, string>;
 }
 
@@ -296,6 +296,7 @@ function finishInstance(i: VrrpInstanceData, lists: { scripts: string[]; interfa
   if (mp !== null) i.masterPriority = mp;
   i.authType = r['Authentication type'] ?? null;
   i.password = r['Password'] !== undefined ? new SecretString(r['Password']) : null;
+  if (r['Password'] !== undefined) r['Password'] = '********';
   i.vipAddresses = i.vips.map((x) => x.split(/\s+/)[0]!);
   i.trackedScripts = lists.scripts.map(weighted);
   i.trackedInterfaces = lists.interfaces.map(weighted);

@@ -107,7 +107,9 @@ type Rule = {
 
 // `(?<i>...)` is filled by the instance prefix: "(X) ", "(X): " or "VRRP_Instance(X) ".
 const I = String.raw`(?:VRRP_Instance)?\((?<i>[^)]+)\):? `;
-const FROM = String.raw`(?: from (?<from>\S+?))?`;
+// An IPv4/IPv6 address, not the '.', ':' or '!' that follows it in the message.
+const ADDR = String.raw`[0-9A-Fa-f.:]*[0-9A-Fa-f]`;
+const FROM = String.raw`(?: from (?<from>${ADDR}))?`;
 
 const RULES: Rule[] = [
   { kind: 'state', re: re(String.raw`${I}(?<phase>Entering|Transition to) (?<state>MASTER|BACKUP|FAULT) STATE(?<init> \(init\))?`) },
@@ -177,7 +179,7 @@ const RULES: Rule[] = [
   { kind: 'tmpdir-invalid', re: re(String.raw`Environment TMPDIR=(?<dir>.*) not a directory`) },
   { kind: 'starting', re: re(String.raw`Starting Keepalived v(?<version>\S+)`) },
   { kind: 'stopping', re: re(String.raw`Stopping$`) },
-  { kind: 'stopped', re: re(String.raw`Stopped(?: Keepalived v(?<version>\S+))?$`) },
+  { kind: 'stopped', re: re(String.raw`Stopped(?: Keepalived v(?<version>\S+).*)?$`) },
   { kind: 'reloading', re: re(String.raw`Reloading(?: \.\.\.)?$`) },
   { kind: 'reloaded', re: re(String.raw`Reload complete`) },
 ];
