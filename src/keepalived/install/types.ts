@@ -1,0 +1,83 @@
+import type { Progress } from '../../ui/progress.js';
+
+/**
+ * What the installer needs to know about the distribution. The full distro facts
+ * (src/system/distro.ts) carry more; any object with these two fields will do.
+ */
+export type InstallFamily = 'rhel' | 'debian' | 'suse' | 'alpine' | 'other';
+export type InstallPackageManager = 'yum' | 'dnf' | 'apt' | 'zypper' | 'apk';
+export interface InstallDistro {
+  family: InstallFamily;
+  packageManager: InstallPackageManager | null;
+}
+
+/** One command the installer will run, exactly as it will run (no shell). */
+export interface PlannedCommand {
+  cmd: string;
+  args: string[];
+  /** Added to the inherited environment. */
+  env?: Record<string, string>;
+  why: string;
+  /** A failure is reported as a warning and the install continues (optional packages). */
+  optional?: boolean;
+}
+
+export type InstallMethod = 'package' | 'source';
+export const INSTALL_METHODS: readonly InstallMethod[] = ['package', 'source'];
+
+/** The default prefix of a source install: everything in one directory, easy to remove. */
+export const DEFAULT_PREFIX = '/usr/local/keepalived';
+
+export interface InstallOptions {
+  method: InstallMethod;
+  /** A local tarball path (absolute) or an http(s) URL; required for method 'source'. */
+  source?: string;
+  /** Lower-case hex SHA-256 the tarball must have. */
+  sha256?: string;
+  /** Absolute install prefix; undefined = DEFAULT_PREFIX. */
+  prefix?: string;
+  /** Skip installing build dependencies (offline servers whose headers are already there). */
+  skipDependencies?: boolean;
+  /** Allow editing the system libnl header in place (backed up first). Off by default. */
+  patchSystemHeaders?: boolean;
+  /** Parallel make jobs; default: the number of online CPUs. */
+  jobs?: number;
+  /** Extra environment for the compiler probe, configure and make (CPATH, CC, ...). */
+  buildEnv?: Record<string, string>;
+  /** When the log file's timestamp should be taken from (tests pin it). */
+  now?: Date;
+}
+
+export type { Progress };
+
+/** What the libnl header check found and what the build did about it. */
+export interface LibnlReport {
+  /** ok: netlink/netlink-kernel.h compiles; absent: not on the default include path; broken: it does not compile by itself. */
+  probe: 'ok' | 'absent' | 'broken' | 'skipped';
+  /** /usr/include/netlink present without /usr/include/libnl3: libnl 1 development headers. */
+  libnl1Headers: boolean;
+  /** The header the compiler complained about, when it named one. */
+  brokenHeader: string | null;
+  /** How it was dealt with. */
+  fix: 'none' | 'cppflags' | 'patched-header';
+  /** The build failed on __u32 and was retried with the fix. */
+  retried: boolean;
+}
+
+export interface InstallResult {
+  method: InstallMethod;
+  /** The keepalived binary as the target system sees it. */
+  binary: string;
+  /** "2.2.7", or null when `keepalived --version` printed nothing recognisable. */
+  version: string | null;
+  /** The install log, as a path on the target system (null on a dry run). */
+  logPath: string | null;
+  prefix: string | null;
+  /** true: installed for real (unit, PATH link); false: staged inside its prefix. */
+  live: boolean;
+  /** The systemd unit written for a live source install. */
+  unitPath: string | null;
+  /** Where keepalived was linked onto PATH for a live source install. */
+  pathLink: string | null;
+  libnl: LibnlReport | null;
+}
