@@ -1,0 +1,130 @@
+/**
+ * Conclusions more than one wire check draws: would keepalived accept a sender's adverts,
+ * who else answers for the VIP, and why a pair is in split brain (firewall, multicast,
+ * auth, VRID, interval: the order in which they are likely and cheap to rule out).
+ */
+import type { DoctorContext } from '../context.js';
+import type { Fix } from '../../../checks/types.js';
+import type { VrrpSenderSummary } from '../../vrrp/capture.js';
+import { t } from '../../i18n/index.js';
+import { AUTH_PASS_LEN, counter, currentEvents, sameAddressSet, type PairConfig, type RuntimeFacts, type WireFacts } from './pair.js';
+import { firewallFix, freeVrid, setupCommand } from './fixes.js';
+
+export type Mismatch = 'auth-type' | 'password' | 'interval' | 'vips';
+
+/** Why keepalived here would reject this sender's adverts (empty: it accepts them). */
+export function mismatches(s: VrrpSenderSummary, pair: PairConfig): Mismatch[] {
+  const out: Mismatch[] = [];
+  if (s.version === 2 && pair.version === 2) {
+    const theirs = s.authType ?? 0;
+    if (theirs !== pair.authType) out.push('auth-type');
+    else if (theirs === 1 && (s.authData ?? '').slice(0, AUTH_PASS_LEN) !== (pair.pass ?? '')) out.push('password');
+    // v2 drops a differing interval; v3 adopts the master's.
+    if (s.advertIntervalMs !== pair.advertIntMs) out.push('interval');
+  }
+  // Before 2.3.3 a different VIP set is rejected; from 2.3.3 it is only logged.
+  if (!pair.modernLogs && !sameAddressSet(s.addresses, pair.vips)) out.push('vips');
+  return out;
+}
+
+export function acceptedBySender(s: VrrpSenderSummary, pair: PairConfig): boolean {
+  return mismatches(s, pair).length === 0;
+}
+
+const holdersStore = new WeakMap<DoctorContext, Promise<string[]>>();
+
+/** MACs of other machines answering ARP for the (first IPv4) VIP while this node holds it. */
+export function otherHolders(ctx: DoctorContext, pair: PairConfig): Promise<string[]> {
+  let p = holdersStore.get(ctx);
+  if (!p) {
+    p = (async () => {
+      const vip = pair.vips.find((v) => !v.includes(':'));
+      if (!vip || !(await ctx.holdsAddress(vip))) return [];
+      const [probe, facts] = await Promise.all([ctx.probeAddress(vip), ctx.facts()]);
+      const ours = new Set(facts.interfaces.map((i) => i.mac?.toLowerCase()).filter((m): m is string => Boolean(m)));
+      return probe.inUse ? probe.macs.filter((m) => !ours.has(m.toLowerCase())) : [];
+    })();
+    holdersStore.set(ctx, p);
+  }
+  return p;
+}
+
+export type CauseKind = 'firewall' | 'multicast' | 'auth' | 'vrid' | 'interval' | 'peer';
+
+export interface Cause {
+  kind: CauseKind;
+  /** Evidence found for this cause (null: none, it is only listed as a thing to check). */
+  evidence: string | null;
+  fix: Fix | null;
+}
+
+/** The likely causes of a split brain, in order, each with what points at it and its fix. */
+export async function splitBrainCauses(ctx: DoctorContext, pair: PairConfig, wire: WireFacts | null, rt: RuntimeFacts): Promise<Cause[]> {
+  const causes: Cause[] = [];
+  const fw = await ctx.firewall();
+  const received = counter(rt, (s) => s.advertisementsReceived);
+  const accepted = wire?.peers.filter((p) => p.priority > 0 && acceptedBySender(p, pair)) ?? [];
+  let fwEvidence: string | null = null;
+  if (fw.allowed === false) fwEvidence = t('wire.cause.firewallRule', { rule: fw.evidence ?? fw.blockingChains.join(', ') });
+  else if (accepted.length > 0 && rt.state === 'MASTER' && received.grew !== true)
+    fwEvidence = t('wire.cause.firewallWire', { src: accepted[0]!.src });
+  causes.push({ kind: 'firewall', evidence: fwEvidence, fix: await firewallFix(ctx, pair) });
+
+  const heard = (wire?.sameVrid.length ?? 0) > 0;
+  causes.push({
+    kind: 'multicast',
+    evidence: wire?.listened && !heard ? t('wire.cause.multicast') : null,
+    fix: { explain: t('wire.fix.multicastNetwork'), commands: [setupCommand(pair, { peers: ctx.options.peers.length ? ctx.options.peers : ['PEER_ADDRESS'] })] },
+  });
+
+  const badAuth = wire?.sameVrid.filter((s) => mismatches(s, pair).some((m) => m === 'password' || m === 'auth-type')) ?? [];
+  const authLog = currentEvents(rt, pair, ['invalid-password', 'auth-type-mismatch', 'ah-mismatch', 'invalid-auth-type']);
+  causes.push({
+    kind: 'auth',
+    evidence: badAuth.length ? t('wire.cause.authWire', { src: badAuth[0]!.src }) : authLog.length ? t('wire.cause.log', { line: authLog[0]!.message }) : null,
+    fix: authFix(pair, ctx.options.showSecrets),
+  });
+
+  const vridLog = currentEvents(rt, pair, ['vip-set-mismatch', 'address-count-mismatch']);
+  const foreign = wire?.foreign ?? [];
+  causes.push({
+    kind: 'vrid',
+    evidence: foreign.length ? t('wire.cause.vridWire', { src: foreign[0]!.src, vips: foreign[0]!.addresses.join(', ') }) : vridLog.length ? t('wire.cause.log', { line: vridLog[0]!.message }) : null,
+    fix: vridFix(pair, wire?.vridsInUse ?? []),
+  });
+
+  if (pair.version === 2) {
+    const diff = wire?.sameVrid.find((s) => s.version === 2 && s.advertIntervalMs !== pair.advertIntMs);
+    const ivLog = currentEvents(rt, pair, ['advert-interval-mismatch']);
+    causes.push({
+      kind: 'interval',
+      evidence: diff ? t('wire.cause.intervalWire', { src: diff.src, theirs: diff.advertIntervalMs / 1000, ours: pair.advertIntMs / 1000 }) : ivLog.length ? t('wire.cause.log', { line: ivLog[0]!.message }) : null,
+      fix: intervalFix(pair, diff ? diff.advertIntervalMs / 1000 : null),
+    });
+  }
+  // Nothing on this side: a lower-priority peer advertising as MASTER does not hear us.
+  const deaf = wire?.peers.find((p) => p.priority > 0 && p.count >= 2 && rt.state === 'MASTER' && p.priority < (rt.effectivePriority ?? pair.priority) && acceptedBySender(p, pair));
+  causes.push({
+    kind: 'peer',
+    evidence: deaf ? t('wire.cause.peerDeaf', { src: deaf.src }) : null,
+    fix: deaf ? { explain: t('wire.fix.peerDeaf', { src: deaf.src }), commands: ['ha-setup doctor'] } : null,
+  });
+  return causes;
+}
+
+export function authFix(pair: PairConfig, showSecrets: boolean): Fix {
+  const value = showSecrets && pair.pass ? `'${pair.pass.replace(/'/g, `'\\''`)}'` : '"$AUTH_PASS"';
+  return { explain: t('wire.fix.auth'), commands: [setupCommand(pair, { authPass: value })] };
+}
+
+export function vridFix(pair: PairConfig, inUse: number[]): Fix {
+  const free = freeVrid(pair.vrid ?? 1, inUse);
+  return { explain: t('wire.fix.vrid', { vrid: free }), commands: [setupCommand(pair, { vrid: free })] };
+}
+
+export function intervalFix(pair: PairConfig, theirs: number | null): Fix {
+  return {
+    explain: t('wire.fix.interval', { ours: pair.advertIntMs / 1000, theirs: theirs ?? '?' }),
+    commands: [setupCommand(pair, { advertInt: pair.advertIntMs / 1000 })],
+  };
+}

@@ -1,0 +1,39 @@
+/** Small constructors for CheckResult and the evidence lines every wire check shows. */
+import type { CheckResult, CheckStatus, Fix } from '../../../checks/types.js';
+import type { DoctorContext } from '../context.js';
+import { t } from '../../i18n/index.js';
+import { tcpdumpInstallCommand } from './fixes.js';
+import { shCommandLine } from '../../host/ssh-shell.js';
+import { describeSender, type PairConfig, type WireFacts } from './pair.js';
+
+export function result(status: CheckStatus, summary: string, details: string[], fix: Fix | null = null): CheckResult {
+  return { status, summary, details, fix };
+}
+
+/** Why the capture says nothing (tcpdump missing, no permission, no interface); null when it ran. */
+export async function captureProblem(ctx: DoctorContext, wire: WireFacts | null): Promise<{ summary: string; fix: Fix | null } | null> {
+  if (wire?.listened) return null;
+  const cap = wire?.capture ?? null;
+  const skip = cap ? null : ((await ctx.captureSkip?.()) ?? null);
+  if (cap?.tcpdumpMissing || skip?.reason === 'tcpdump-missing') {
+    const facts = await ctx.facts();
+    const cmd = skip?.install ? shCommandLine(skip.install) : tcpdumpInstallCommand(facts.distro.packageManager);
+    return {
+      summary: t('wire.capture.tcpdumpMissing'),
+      fix: cmd ? { explain: t('wire.fix.installTcpdump'), commands: [cmd] } : null,
+    };
+  }
+  return { summary: t('wire.capture.failed', { error: skip?.message ?? cap?.error ?? t('wire.capture.none') }), fix: null };
+}
+
+/** The evidence lines of the capture: how long we listened and each sender heard. */
+export function captureDetails(pair: PairConfig, wire: WireFacts): string[] {
+  const cap = wire.capture;
+  if (!cap) return [];
+  const out = [t('wire.detail.listened', { iface: cap.iface, seconds: (cap.durationMs / 1000).toFixed(1), count: cap.adverts.length })];
+  for (const s of wire.own) out.push(t('wire.detail.own', { sender: describeSender(s) }));
+  for (const s of wire.sameVrid) out.push(t('wire.detail.heard', { sender: describeSender(s) }));
+  const others = wire.summary.senders.filter((s) => s.vrid !== pair.vrid && !wire.own.includes(s));
+  for (const s of others) out.push(t('wire.detail.otherVrid', { sender: describeSender(s) }));
+  return out;
+}
