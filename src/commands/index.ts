@@ -12,4 +12,5 @@ export const commandModules: Array<() => Promise<{ register: Register }>> = [
   () => import('./lab.js'),
   () => import('./setup.js'),
   () => import('./inspect.js'),
+  () => import('./doctor.js'),
 ];

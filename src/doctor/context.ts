@@ -75,6 +75,8 @@ export interface DoctorContext {
    * else null without starting one: for checks that only use adverts when they are there.
    */
   captureIfStarted?(): Promise<CaptureResult | null> | null;
+  /** Where the config was looked for (also when config() is null: nothing there). */
+  configLocation?(): Promise<{ path: string; source: LoadedConfig['source'] }>;
 }
 
 /** Why there is no capture; `install` is the command that installs tcpdump, when that is the reason. */

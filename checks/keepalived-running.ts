@@ -1,0 +1,70 @@
+import type { Check } from './types.js';
+import { t } from '../src/i18n/index.js';
+import { restartCommands, result, startCommands } from '../src/doctor/result.js';
+import { findAllKeepalived, parseProcStat, realFs, type RuntimeFs } from '../src/keepalived/runtime/process.js';
+
+/** keepalived entries of /proc that are zombies: they show up in `pidof` but run nothing. */
+export async function keepalivedZombies(rfs: RuntimeFs = realFs, proc = '/proc'): Promise<number[]> {
+  const out: number[] = [];
+  for (const name of await rfs.readDir(proc)) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = parseProcStat(new TextDecoder().decode((await rfs.readFile(`${proc}/${name}/stat`)) ?? new Uint8Array()));
+    if (stat && stat.comm === 'keepalived' && stat.state === 'Z') out.push(stat.pid);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+export const keepalivedRunning: Check = {
+  id: 'keepalived-running',
+  title: () => t('doctor.keepalivedRunning.title'),
+  appliesTo: async (ctx) => (await ctx.facts()).keepalived.installed,
+  skipReason: () => t('doctor.common.notInstalled', { name: 'keepalived' }),
+  async run(ctx) {
+    const [facts, kp] = await Promise.all([ctx.facts(), ctx.keepalived()]);
+    if (!kp) {
+      // Without root the namespaces of other users' processes cannot be read: say so instead of "not running".
+      if (facts.keepalived.running === null) return result('skip', t('doctor.common.needRoot', { what: t('doctor.keepalivedRunning.what') }));
+      const details: string[] = [];
+      const zombies = await keepalivedZombies();
+      if (zombies.length) details.push(t('doctor.keepalivedRunning.zombies', { pids: zombies.join(', ') }));
+      const logs = await ctx.logs();
+      if (logs.lines.length) {
+        details.push(t('doctor.common.lastLogLines', { where: logs.where ?? logs.source }));
+        details.push(...logs.lines.slice(-5).map((l) => `  ${l}`));
+      }
+      return result('fail', t('doctor.keepalivedRunning.notRunning'), details, {
+        explain: t('doctor.keepalivedRunning.notRunning.fix'),
+        commands: startCommands(ctx.services.kind, 'keepalived'),
+      });
+    }
+    const all = await findAllKeepalived(ctx.host).catch(() => [kp]);
+    const details = [
+      t('doctor.keepalivedRunning.process', { pid: kp.pid, children: kp.childPids.join(', ') || t('word.none') }),
+      t('doctor.keepalivedRunning.configFile', { path: kp.configFile }),
+    ];
+    if (kp.childPids.length === 0) {
+      return result('fail', t('doctor.keepalivedRunning.noChildren', { pid: kp.pid }), details, {
+        explain: t('doctor.keepalivedRunning.noChildren.fix'),
+        commands: restartCommands(ctx.services.kind, 'keepalived'),
+      });
+    }
+    if (all.length > 1) {
+      return result('warn', t('doctor.keepalivedRunning.several', { count: all.length, pids: all.map((p) => p.pid).join(', ') }), details, {
+        explain: t('doctor.keepalivedRunning.several.fix'),
+        commands: all.slice(1).map((p) => `kill ${p.pid}`),
+      });
+    }
+    return result('ok', t('doctor.keepalivedRunning.ok', { pid: kp.pid }), details);
+  },
+  async autoFix(ctx) {
+    const actions: string[] = [];
+    if (ctx.services.kind === 'systemd') {
+      const e = await ctx.services.enable('keepalived');
+      actions.push(`$ ${e.command.join(' ')}`);
+    }
+    const r = await ctx.services.start('keepalived');
+    if (r.exitCode !== 0) throw new Error((r.stderr || r.stdout).trim() || `exit ${r.exitCode}`);
+    actions.push(`$ ${r.command.join(' ')}`);
+    return actions;
+  },
+};

@@ -1,0 +1,86 @@
+import type { Check } from './types.js';
+import type { DoctorContext } from '../src/doctor/context.js';
+import { t } from '../src/i18n/index.js';
+import { restartCommands, result, runFixCommand, vipAddresses } from '../src/doctor/result.js';
+import { hasVrrpStrict } from '../src/keepalived/model.js';
+import { nginxListensOn } from '../src/setup/nginx-listen.js';
+import { DEFAULTS, MODES } from '../src/setup/defaults.js';
+import { fillTemplate, loadTemplate } from '../src/templates.js';
+
+/** Lines of keepalived's own firewall rules that drop traffic to one of `vips`. */
+export function vipDropRules(ruleset: string, vips: string[]): string[] {
+  return ruleset
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /\b(drop|DROP|reject|REJECT)\b/.test(l) && vips.some((v) => l.includes(v)));
+}
+
+/** keepalived's DROP rules for the VIPs: its nft table, else iptables rules naming them. */
+export async function keepalivedDropRules(ctx: DoctorContext, vips: string[]): Promise<{ rules: string[]; source: string | null }> {
+  const nft = await ctx.host.exec('nft', ['list', 'table', 'inet', 'keepalived'], { why: 'rules keepalived installs for vrrp_strict / no_accept', timeoutMs: 5000 });
+  if (nft.exitCode === 0) {
+    const rules = vipDropRules(nft.stdout, vips);
+    if (rules.length) return { rules, source: 'nft list table inet keepalived' };
+  }
+  const ipt = await ctx.host.exec('iptables', ['-S'], { why: 'rules keepalived installs for vrrp_strict / no_accept', timeoutMs: 5000 });
+  if (ipt.exitCode === 0) {
+    const rules = vipDropRules(ipt.stdout, vips);
+    if (rules.length) return { rules, source: 'iptables -S' };
+  }
+  return { rules: [], source: null };
+}
+
+async function nonlocalBind(ctx: DoctorContext, ipv6: boolean): Promise<string | null> {
+  const key = ipv6 ? 'net.ipv6.ip_nonlocal_bind' : 'net.ipv4.ip_nonlocal_bind';
+  const r = await ctx.host.exec('sysctl', ['-n', key], { why: 'may nginx bind an address this node does not hold', timeoutMs: 5000 });
+  return r.exitCode === 0 ? r.stdout.trim() : null;
+}
+
+export const vipReachable: Check = {
+  id: 'vip-reachable',
+  title: () => t('doctor.vipReachable.title'),
+  appliesTo: async (ctx) => ((await ctx.instance())?.virtualIpaddress.length ?? 0) > 0,
+  skipReason: () => t('doctor.vipReachable.noVip'),
+  async run(ctx) {
+    const inst = (await ctx.instance())!;
+    const loaded = (await ctx.config())!;
+    const vips = vipAddresses(inst.virtualIpaddress);
+    const strict = hasVrrpStrict(loaded.parsed.config);
+    const noAccept = inst.extra.some((s) => s.keyword === 'no_accept') || inst.extra.some((s) => s.keyword === 'strict_mode');
+    const reload = restartCommands(ctx.services.kind, 'keepalived');
+    const details: string[] = [];
+    let warn: { summary: string; explain: string; commands: string[] } | null = null;
+
+    if (strict || noAccept) {
+      const keyword = strict ? 'vrrp_strict' : inst.extra.some((s) => s.keyword === 'no_accept') ? 'no_accept' : 'strict_mode';
+      const { rules, source } = await keepalivedDropRules(ctx, vips);
+      if (rules.length) {
+        return result('fail', t('doctor.vipReachable.dropped', { keyword, vips: vips.join(', ') }), [t('doctor.vipReachable.rulesFrom', { source }), ...rules.map((r) => `  ${r}`)], {
+          explain: t('doctor.vipReachable.dropped.fix', { keyword }),
+          commands: reload,
+        });
+      }
+      warn = { summary: t('doctor.vipReachable.strictLatent', { keyword }), explain: t('doctor.vipReachable.dropped.fix', { keyword }), commands: reload };
+    }
+
+    for (const vip of vips) {
+      if (!(await nginxListensOn(ctx.host, vip))) continue;
+      const ipv6 = vip.includes(':');
+      const [bind, holds] = await Promise.all([nonlocalBind(ctx, ipv6), ctx.holdsAddress(vip)]);
+      details.push(t('doctor.vipReachable.listens', { vip, bind: bind ?? '?', holds: holds ? t('word.yes') : t('word.no') }));
+      if (bind !== '0') continue;
+      const fix = { explain: t('doctor.vipReachable.nonlocal.fix', { path: DEFAULTS.paths.sysctl }), commands: [`echo 'net.ipv4.ip_nonlocal_bind = 1' > ${DEFAULTS.paths.sysctl}`, `sysctl -p ${DEFAULTS.paths.sysctl}`] };
+      if (!holds) return result('fail', t('doctor.vipReachable.nonlocal', { vip }), details, fix);
+      warn ??= { summary: t('doctor.vipReachable.nonlocalLatent', { vip }), ...fix };
+    }
+    if (warn) return result('warn', warn.summary, details, { explain: warn.explain, commands: warn.commands });
+    return result('ok', t('doctor.vipReachable.ok', { vips: vips.join(', ') }), details);
+  },
+  async autoFix(ctx) {
+    const inst = await ctx.instance();
+    const vip = inst ? vipAddresses(inst.virtualIpaddress).find((v) => !v.includes(':')) : undefined;
+    if (!vip || !(await nginxListensOn(ctx.host, vip))) return [];
+    const w = await ctx.host.writeFileAtomic(DEFAULTS.paths.sysctl, fillTemplate(loadTemplate('sysctl-nonlocal-bind.conf'), { vip }), { mode: MODES.sysctl, rootOwned: true, why: 'let nginx bind the VIP on the node that does not hold it' });
+    return [t('doctor.fix.wrote', { path: w.path }), await runFixCommand(ctx, ['sysctl', '-w', 'net.ipv4.ip_nonlocal_bind=1'], 'apply ip_nonlocal_bind now')];
+  },
+};

@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { t } from '../i18n/index.js';
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export interface DoctorFlags {
+  config?: string;
+  log?: string;
+  check?: string;
+  fix?: boolean;
+  showSecrets?: boolean;
+  listen?: string;
+  peer?: string[];
+}
+
+/** `ha-setup doctor`: flags and help only; the work (and ink, for the live view) is loaded in the action. */
+export function register(program: Command): void {
+  program
+    .command('doctor')
+    .description(t('doctor.cmd.description'))
+    .option('--config <file>', t('doctor.opt.config'))
+    .option('--log <file>', t('doctor.opt.log'))
+    .option('--check <id>', t('doctor.opt.check'))
+    .option('--fix', t('doctor.opt.fix'))
+    .option('--show-secrets', t('doctor.opt.showSecrets'))
+    .option('--listen <ms>', t('doctor.opt.listen'))
+    .option('--peer <address>', t('doctor.opt.peer'), collect)
+    .addHelpText(
+      'after',
+      [
+        '',
+        t('cli.help.examples'),
+        `  ha-setup doctor                                   # ${t('doctor.example.default')}`,
+        `  ha-setup doctor --check check-script              # ${t('doctor.example.check')}`,
+        `  ha-setup doctor --fix --yes                       # ${t('doctor.example.fix')}`,
+        `  ha-setup doctor --json | jq '.checks[] | select(.status != "ok")'   # ${t('doctor.example.json')}`,
+        `  ha-setup lab exec ha1 -- ha-setup doctor          # ${t('doctor.example.lab')}`,
+        '',
+        t('doctor.exitCodes'),
+      ].join('\n'),
+    )
+    .action(async (flags: DoctorFlags, cmd: Command) => {
+      const { runDoctorCommand } = await import('../doctor/cli.js');
+      process.exitCode = await runDoctorCommand(cmd, flags);
+    });
+}

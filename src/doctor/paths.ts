@@ -1,0 +1,35 @@
+/**
+ * Paths in keepalived.conf (the config file itself when named on keepalived's command
+ * line, scripts, includes) are the daemon's paths on the real file system. A Host maps
+ * the paths it is given under its own root instead (a lab node's directory). The daemon
+ * view is a host whose "/" is the real "/" and whose commands still run where the
+ * node's do (same network namespace).
+ */
+import type { Host } from '../host/types.js';
+import { NetnsHost } from '../host/netns.js';
+
+const views = new WeakMap<Host, Host>();
+
+export function daemonView(host: Host): Host {
+  if (host.kind !== 'netns' || host.root === '/') return host;
+  let view = views.get(host);
+  if (!view) {
+    view = new NetnsHost((host as NetnsHost).ns, '/');
+    views.set(host, view);
+  }
+  return view;
+}
+
+/** A path the user gave for this host (--config, --log) as the daemon would name it. */
+export function daemonPathOf(host: Host, path: string): string {
+  return host.kind === 'netns' ? host.runtimePath(path) : path;
+}
+
+/** POSIX shell quoting for commands shown to the user (only where needed). */
+export function shellQuote(arg: string): string {
+  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+export function commandLine(argv: readonly string[]): string {
+  return argv.map(shellQuote).join(' ');
+}

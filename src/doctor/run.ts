@@ -1,0 +1,211 @@
+/**
+ * Runs the checks against one context: every applicable check at once (the capture, the
+ * slowest part, is started first so that it overlaps everything else), each with its own
+ * time limit, a crash in one check turned into that check's `fail` instead of the end of
+ * the run. Results come back in check order whatever order they finished in. The runner
+ * knows nothing about individual checks and prints nothing.
+ */
+import type { Check, CheckResult, CheckStatus, Fix } from '../../checks/types.js';
+import type { DoctorContext } from './context.js';
+import { UserError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
+import { t } from '../i18n/index.js';
+import { captureDurationMs } from './build-context.js';
+
+export interface DoctorCheckReport {
+  id: string;
+  status: CheckStatus;
+  summary: string;
+  details: string[];
+  fix: Fix | null;
+}
+
+export interface DoctorSummary {
+  ok: number;
+  warn: number;
+  fail: number;
+  skip: number;
+}
+
+export interface DoctorReport {
+  node: string;
+  durationMs: number;
+  checks: DoctorCheckReport[];
+  summary: DoctorSummary;
+}
+
+export interface FixOutcome {
+  id: string;
+  applied: boolean;
+  /** What the fix did, one line per action. */
+  actions: string[];
+  error: string | null;
+}
+
+export interface RunHooks {
+  /** A check started running (after appliesTo said yes). */
+  onStart?(check: Check): void;
+  /** A check has its result. */
+  onResult?(check: Check, result: DoctorCheckReport): void;
+}
+
+export interface RunChecksOptions extends RunHooks {
+  /** Time limit of one check without the capture (ms). */
+  timeoutMs?: number;
+}
+
+/** Time limit of a check that does not wait for the capture. */
+export const CHECK_TIMEOUT_MS = 20_000;
+
+/** The checks `--check ID` selects; an unknown id is a UserError listing the known ones. */
+export function selectChecks(checks: readonly Check[], only: string | null | undefined): Check[] {
+  if (!only) return [...checks];
+  const found = checks.find((c) => c.id === only);
+  if (!found) throw new UserError({ field: '--check', value: only, accepted: checks.map((c) => c.id).join(', ') });
+  return [found];
+}
+
+export function summarize(checks: readonly DoctorCheckReport[]): DoctorSummary {
+  const s: DoctorSummary = { ok: 0, warn: 0, fail: 0, skip: 0 };
+  for (const c of checks) s[c.status]++;
+  return s;
+}
+
+/** 0 all ok or skipped, 1 warnings, 2 failures. */
+export function exitCodeFor(report: Pick<DoctorReport, 'summary'>): number {
+  if (report.summary.fail > 0) return EXIT.failure;
+  if (report.summary.warn > 0) return EXIT.warnings;
+  return EXIT.ok;
+}
+
+function normalise(id: string, r: CheckResult): DoctorCheckReport {
+  const fix = r.fix && (r.fix.explain || r.fix.commands.length) ? { explain: String(r.fix.explain ?? ''), commands: (r.fix.commands ?? []).map(String) } : null;
+  return { id, status: r.status, summary: String(r.summary), details: (r.details ?? []).map(String), fix };
+}
+
+function crashed(id: string, e: unknown): DoctorCheckReport {
+  const message = e instanceof Error ? e.message : String(e);
+  return { id, status: 'fail', summary: t('doctor.run.crashed', { message }), details: e instanceof Error && e.stack ? e.stack.split('\n').slice(0, 4) : [], fix: null };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(onTimeout()), ms);
+    timer.unref?.();
+  });
+  return Promise.race([p, limit]).finally(() => clearTimeout(timer));
+}
+
+async function timeLimitFor(ctx: DoctorContext, check: Check, base: number): Promise<number> {
+  if (!check.needsCapture) return base;
+  const inst = await ctx.instance().catch(() => null);
+  return base + captureDurationMs(inst?.advertInt ?? null, ctx.options.captureMs);
+}
+
+/** One check, never throwing: appliesTo, run, time limit. */
+export async function runOneCheck(ctx: DoctorContext, check: Check, opts: RunChecksOptions = {}): Promise<DoctorCheckReport> {
+  const base = opts.timeoutMs ?? CHECK_TIMEOUT_MS;
+  try {
+    const applies = await check.appliesTo(ctx);
+    if (!applies) {
+      const reason = check.skipReason ? await check.skipReason(ctx) : t('doctor.run.notApplicable');
+      return { id: check.id, status: 'skip', summary: reason, details: [], fix: null };
+    }
+    opts.onStart?.(check);
+    const limit = await timeLimitFor(ctx, check, base);
+    return await withTimeout(
+      check.run(ctx).then((r) => normalise(check.id, r)),
+      limit,
+      () => ({ id: check.id, status: 'fail', summary: t('doctor.run.timedOut', { seconds: Math.round(limit / 1000) }), details: [], fix: null }),
+    );
+  } catch (e) {
+    return crashed(check.id, e);
+  }
+}
+
+export async function runChecks(ctx: DoctorContext, checks: readonly Check[], opts: RunChecksOptions = {}): Promise<DoctorReport> {
+  const started = Date.now();
+  // The capture takes 3 advert intervals: start it before anything else so it overlaps them.
+  if (checks.some((c) => c.needsCapture)) void ctx.capture().catch(() => null);
+  const results = await Promise.all(
+    checks.map(async (check) => {
+      const r = await runOneCheck(ctx, check, opts);
+      opts.onResult?.(check, r);
+      return r;
+    }),
+  );
+  return { node: ctx.host.label, durationMs: Date.now() - started, checks: results, summary: summarize(results) };
+}
+
+/** A check `--fix` can repair: it did not pass and has an autoFix. */
+export function fixableChecks(checks: readonly Check[], report: DoctorReport): Check[] {
+  return checks.filter((c) => {
+    const r = report.checks.find((x) => x.id === c.id);
+    return c.autoFix && r && (r.status === 'fail' || r.status === 'warn');
+  });
+}
+
+export interface FixOptions extends RunChecksOptions {
+  /** Asked once with everything that would be fixed; false: nothing is changed. */
+  confirm(fixable: Array<{ check: Check; report: DoctorCheckReport }>, extra: ExtraFix[]): Promise<boolean>;
+  /** A fresh context for the re-run (the first one memoized the broken state). */
+  freshContext(): DoctorContext;
+}
+
+/** A repair that belongs to no check (installing tcpdump so the wire checks can run). */
+export interface ExtraFix {
+  id: string;
+  explain: string;
+  argv: string[];
+  /** Checks to run again afterwards. */
+  rerun: string[];
+}
+
+/** The tcpdump install when the capture was skipped for want of it. */
+export async function extraFixes(ctx: DoctorContext, checks: readonly Check[], report: DoctorReport): Promise<ExtraFix[]> {
+  const skip = ctx.captureSkip ? await ctx.captureSkip() : null;
+  if (skip?.reason !== 'tcpdump-missing' || !skip.install) return [];
+  const rerun = checks.filter((c) => c.needsCapture && report.checks.find((r) => r.id === c.id)?.status === 'skip').map((c) => c.id);
+  return rerun.length ? [{ id: 'tcpdump', explain: t('doctor.fix.installTcpdump'), argv: skip.install, rerun }] : [];
+}
+
+/**
+ * `--fix`: ask once, run each fixable check's autoFix (and the extra fixes), then run
+ * those checks again on a fresh context and put their new results in the report.
+ */
+export async function applyFixes(
+  ctx: DoctorContext,
+  checks: readonly Check[],
+  report: DoctorReport,
+  opts: FixOptions,
+): Promise<{ report: DoctorReport; fixes: FixOutcome[]; confirmed: boolean }> {
+  const fixable = fixableChecks(checks, report);
+  const extra = await extraFixes(ctx, checks, report);
+  if (fixable.length === 0 && extra.length === 0) return { report, fixes: [], confirmed: false };
+  const listed = fixable.map((check) => ({ check, report: report.checks.find((r) => r.id === check.id)! }));
+  if (!(await opts.confirm(listed, extra))) {
+    return { report, fixes: [...fixable.map((c) => ({ id: c.id, applied: false, actions: [], error: null })), ...extra.map((x) => ({ id: x.id, applied: false, actions: [], error: null }))], confirmed: false };
+  }
+  const fixes: FixOutcome[] = [];
+  const rerun = new Set<string>();
+  for (const x of extra) {
+    const r = await ctx.host.exec(x.argv[0]!, x.argv.slice(1), { why: x.explain, timeoutMs: 10 * 60_000 });
+    const ok = r.exitCode === 0;
+    fixes.push({ id: x.id, applied: ok, actions: [`$ ${x.argv.join(' ')}`], error: ok ? null : (r.stderr.trim().split('\n').pop() ?? `exit ${r.exitCode}`) });
+    if (ok) x.rerun.forEach((id) => rerun.add(id));
+  }
+  for (const check of fixable) {
+    try {
+      const actions = await check.autoFix!(ctx);
+      fixes.push({ id: check.id, applied: true, actions, error: null });
+    } catch (e) {
+      fixes.push({ id: check.id, applied: false, actions: [], error: e instanceof Error ? e.message : String(e) });
+    }
+    rerun.add(check.id);
+  }
+  const again = checks.filter((c) => rerun.has(c.id));
+  const second = await runChecks(opts.freshContext(), again, opts);
+  const merged = report.checks.map((r) => second.checks.find((x) => x.id === r.id) ?? r);
+  return { report: { ...report, durationMs: report.durationMs + second.durationMs, checks: merged, summary: summarize(merged) }, fixes, confirmed: true };
+}

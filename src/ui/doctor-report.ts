@@ -1,0 +1,79 @@
+/**
+ * The doctor report as text (one line per check, the summary, then under each problem its
+ * details and fix) and as the --json object. Colour only through paint(), so a pipe or
+ * NO_COLOR gets plain lines. Knows the report's shape, nothing about individual checks.
+ */
+import type { CheckStatus } from '../../checks/types.js';
+import type { DoctorCheckReport, DoctorReport, FixOutcome } from '../doctor/run.js';
+import { t } from '../i18n/index.js';
+import { paint, type Colour } from './output.js';
+
+const COLOUR: Record<CheckStatus, Colour> = { ok: 'green', warn: 'yellow', fail: 'red', skip: 'gray' };
+
+/** "ok  ", "warn", "FAIL", "skip": padded so that the ids line up, in the user's language. */
+export function statusLabel(status: CheckStatus, width = statusWidth()): string {
+  const label = t(`doctor.ui.status.${status}`);
+  return paint(COLOUR[status], label + ' '.repeat(Math.max(0, width - displayWidth(label))));
+}
+
+function statusWidth(): number {
+  return Math.max(...(['ok', 'warn', 'fail', 'skip'] as const).map((s) => displayWidth(t(`doctor.ui.status.${s}`))));
+}
+
+/** Columns a string takes in a terminal (CJK characters take two). */
+export function displayWidth(text: string): number {
+  let w = 0;
+  for (const ch of text) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  return w;
+}
+
+export function checkLine(c: DoctorCheckReport, idWidth: number): string {
+  return `${statusLabel(c.status)}  ${c.id.padEnd(idWidth)}  ${c.summary}`;
+}
+
+export function summaryLine(report: Pick<DoctorReport, 'summary' | 'durationMs'>): string {
+  const s = report.summary;
+  const text = t('doctor.ui.summary', { ...s, seconds: (report.durationMs / 1000).toFixed(1) });
+  return paint(s.fail ? 'red' : s.warn ? 'yellow' : 'green', text);
+}
+
+/** The whole human report, line by line. */
+export function renderDoctorReport(report: DoctorReport, fixes: FixOutcome[] = []): string[] {
+  const idWidth = Math.max(...report.checks.map((c) => c.id.length), 0);
+  const lines = [paint('bold', t('doctor.ui.title', { node: report.node })), ''];
+  for (const c of report.checks) lines.push(checkLine(c, idWidth));
+  lines.push('', summaryLine(report));
+  const problems = report.checks.filter((c) => c.status === 'fail' || c.status === 'warn');
+  if (problems.length) {
+    lines.push('', paint('bold', t('doctor.ui.problems')));
+    for (const c of problems) {
+      lines.push('', `${statusLabel(c.status).trimEnd()} ${paint('bold', c.id)}: ${c.summary}`);
+      for (const d of c.details) lines.push(`    ${d}`);
+      if (c.fix) {
+        if (c.fix.explain) lines.push(`  ${paint('bold', t('doctor.ui.fix'))}: ${c.fix.explain}`);
+        for (const cmd of c.fix.commands) lines.push(`    ${paint('cyan', `$ ${cmd}`)}`);
+      }
+    }
+  }
+  if (fixes.length) {
+    lines.push('', paint('bold', t('doctor.fix.title')));
+    for (const f of fixes) {
+      if (f.error) lines.push(`  ${paint('red', t('doctor.fix.failed', { id: f.id, error: f.error }))}`);
+      else if (!f.applied) lines.push(`  ${t('doctor.fix.skipped', { id: f.id })}`);
+      else lines.push(`  ${paint('green', t('doctor.fix.applied', { id: f.id }))}`);
+      for (const a of f.actions) lines.push(`    ${a}`);
+    }
+  }
+  return lines;
+}
+
+/** Exactly the documented JSON shape (plus node, durationMs and, with --fix, fixes). */
+export function doctorJson(report: DoctorReport, fixes: FixOutcome[] | null = null): Record<string, unknown> {
+  return {
+    node: report.node,
+    durationMs: report.durationMs,
+    checks: report.checks.map((c) => ({ id: c.id, status: c.status, summary: c.summary, details: c.details, fix: c.fix ? { explain: c.fix.explain, commands: c.fix.commands } : null })),
+    summary: { ok: report.summary.ok, warn: report.summary.warn, fail: report.summary.fail, skip: report.summary.skip },
+    ...(fixes ? { fixes } : {}),
+  };
+}
