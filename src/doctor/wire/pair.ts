@@ -288,8 +288,8 @@ export function runtimeFacts(ctx: DoctorContext): Promise<RuntimeFacts | null> {
 /** Log times: console/file ("Mon Nov 23 10:50:50 2026"), syslog ("Nov 23 10:50:50", no year), ISO. */
 export function logTimeMs(time: string | null, year: number): number | null {
   if (!time) return null;
-  let t = Date.parse(time);
-  if (Number.isNaN(t) && /^[A-Z][a-z]{2} +\d+ \d\d:\d\d:\d\d$/.test(time)) t = Date.parse(`${time} ${year}`);
+  // Syslog has no year (and V8 would guess 2001): the year of "now".
+  const t = Date.parse(/^[A-Z][a-z]{2} +\d+ \d\d:\d\d:\d\d$/.test(time) ? `${time} ${year}` : time);
   return Number.isNaN(t) ? null : t;
 }
 

@@ -1,0 +1,125 @@
+// The six wire checks on what real keepalived 2.2.7 did in the lab, per fault and node
+// (recorded by test/fixtures/doctor-wire/record.ts: capture, stats before/after, data dump,
+// log, facts, VIP holder, ARP answers, firewall verdict).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { replay, runCheck, WIRE_FIXTURES } from './doctor-wire-replay.js';
+import { check as multicast } from '../../checks/multicast.js';
+import { check as peerAuth } from '../../checks/peer-auth.js';
+import { check as vipPlacement } from '../../checks/vip-placement.js';
+import { check as vridConflict } from '../../checks/vrid-conflict.js';
+import { check as advertInterval } from '../../checks/advert-interval.js';
+import { check as unicast } from '../../checks/unicast.js';
+import type { Check, CheckStatus } from '../../checks/types.js';
+import { setLang } from '../../src/i18n/index.js';
+
+setLang('en');
+
+const CHECKS: Record<string, Check> = {
+  multicast,
+  'peer-auth': peerAuth,
+  'vip-placement': vipPlacement,
+  'vrid-conflict': vridConflict,
+  'advert-interval': advertInterval,
+  unicast,
+};
+
+type Row = Partial<Record<keyof typeof CHECKS, CheckStatus>>;
+
+/**
+ * What each check must say on each recorded node. Checks not named must be ok. Each row
+ * was read against the recording: the log, the counters and the capture of that node.
+ */
+const EXPECTED: Record<string, Row> = {
+  'healthy/ha1': {},
+  'healthy/ha2': {},
+  // ha2 drops VRRP in nftables: it sees ha1's adverts on the wire, counts none, became MASTER.
+  'firewall-nft/ha2': { multicast: 'fail', 'vip-placement': 'fail' },
+  // ha1 hears ha2 advertising as a second MASTER, and ha2 answers ARP for the VIP.
+  'firewall-nft/ha1': { multicast: 'warn', 'vip-placement': 'fail' },
+  'firewall-iptables/ha2': { multicast: 'fail', 'vip-placement': 'fail' },
+  // The bridge drops VRRP: each node hears only itself, and both answer for the VIP.
+  'bridge-multicast/ha2': { multicast: 'fail', 'vip-placement': 'fail' },
+  'bridge-multicast/ha1': { multicast: 'fail', 'vip-placement': 'fail' },
+  'password/ha2': { 'peer-auth': 'fail', 'vip-placement': 'fail' },
+  'password/ha1': { 'peer-auth': 'fail', 'vip-placement': 'fail' },
+  'foreign-vrid/ha2': { 'vrid-conflict': 'fail' },
+  // ha1's capture caught no foreign advert; its log did. Its auth counter still holds the
+  // failures of the password fault recorded before (same keepalived run): earlier, not now.
+  'foreign-vrid/ha1': { 'vrid-conflict': 'fail', 'peer-auth': 'warn' },
+};
+
+for (const [where, row] of Object.entries(EXPECTED)) {
+  const [scenario, node] = where.split('/') as [string, string];
+  test(`recorded ${where}: ${Object.entries(row).map(([k, v]) => `${k} ${v}`).join(', ') || 'all ok'}`, { skip: false }, async () => {
+    assert.ok(existsSync(join(WIRE_FIXTURES, scenario, node, 'meta.json')), `fixture ${where} is missing`);
+    const { ctx } = await replay(scenario, node);
+    for (const [id, check] of Object.entries(CHECKS)) {
+      const r = await runCheck(check, ctx);
+      const want = row[id] ?? 'ok';
+      assert.equal(r.status, want, `${where} ${id}: ${r.summary}\n${r.details.join('\n')}`);
+      assert.ok(r.summary.length > 0);
+      if (r.status === 'fail') {
+        assert.ok(r.fix, `${where} ${id} fails without a fix`);
+        assert.ok(r.fix.commands.length > 0 || r.fix.explain.length > 0);
+      }
+    }
+  });
+}
+
+test('firewall fault: the fix is the nftables command that lets VRRP into the blocking chain, then persists it', async () => {
+  const { ctx } = await replay('firewall-nft', 'ha2');
+  const r = await multicast.run(ctx);
+  assert.equal(r.status, 'fail');
+  assert.match(r.summary, /192\.0\.2\.11.*reach the interface, but keepalived does not get them/);
+  assert.deepEqual(r.fix?.commands, [
+    'nft insert rule inet dwfault input meta l4proto vrrp accept',
+    "{ printf '#!/usr/sbin/nft -f\\nflush ruleset\\n\\n'; nft list ruleset; } > /etc/nftables.conf",
+  ]);
+  const v = await vipPlacement.run(ctx);
+  assert.match(v.summary, /split brain.*likely cause: firewall/);
+  assert.deepEqual(v.fix?.commands, r.fix?.commands);
+});
+
+test('iptables fault: the fix inserts an ACCEPT before the DROP and saves the rules', async () => {
+  const { ctx } = await replay('firewall-iptables', 'ha2');
+  const r = await multicast.run(ctx);
+  assert.deepEqual(r.fix?.commands, ['iptables -I INPUT 1 -p vrrp -j ACCEPT', 'iptables-save > /etc/iptables/rules.v4']);
+});
+
+test('password fault: names the sender, hides both passwords unless --show-secrets', async () => {
+  const hidden = await peerAuth.run((await replay('password', 'ha2')).ctx);
+  assert.match(hidden.summary, /adverts from 192\.0\.2\.11 carry another password/);
+  const all = [hidden.summary, ...hidden.details, hidden.fix?.explain ?? '', ...(hidden.fix?.commands ?? [])].join('\n');
+  assert.doesNotMatch(all, /lab51|wrong999/);
+  assert.deepEqual(hidden.fix?.commands, [
+    'ha-setup setup --role backup --interface eth0 --vip 192.0.2.50/24 --vrid 51 --priority 100 --advert-int 1 --auth-pass "$AUTH_PASS" --existing replace --yes',
+  ]);
+  const shown = await peerAuth.run((await replay('password', 'ha2', { showSecrets: true })).ctx);
+  assert.ok(shown.details.includes('192.0.2.11 sends "lab51pw", this node uses "wrong999"'), shown.details.join('\n'));
+});
+
+test('password fault without a capture: keepalived\'s log line and growing Failure counter still fail peer-auth', async () => {
+  const { ctx } = await replay('password', 'ha2', { tcpdumpMissing: true });
+  const r = await peerAuth.run(ctx);
+  assert.equal(r.status, 'fail');
+  assert.match(r.summary, /rejects adverts with a wrong password now/);
+  assert.ok(r.details.some((d) => /no capture/.test(d)));
+});
+
+test('tcpdump missing: multicast is skipped with the install command of the distro', async () => {
+  const { ctx } = await replay('healthy', 'ha2', { tcpdumpMissing: true });
+  const r = await multicast.run(ctx);
+  assert.equal(r.status, 'skip');
+  assert.deepEqual(r.fix?.commands, ['apt-get install -y tcpdump']);
+});
+
+test('foreign VRID: lists the other group and proposes a VRID nobody uses', async () => {
+  const { ctx } = await replay('foreign-vrid', 'ha2');
+  const r = await vridConflict.run(ctx);
+  assert.match(r.summary, /VRID 51 is also used by another group on this LAN: 192\.0\.2\.100 \(VIPs 192\.0\.2\.60, priority 120\)/);
+  assert.ok(r.details.includes('VRIDs in use on this LAN: 51'));
+  assert.match(r.fix!.commands[0]!, /--vrid 52 /);
+});

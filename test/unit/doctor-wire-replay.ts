@@ -1,0 +1,128 @@
+/**
+ * A DoctorContext that replays what was recorded from the real lab (test/fixtures/doctor-wire/
+ * SCENARIO/NODE, written by record.ts): the capture, both stats dumps, the data dump, the
+ * log, the facts, who held and who answered for the VIP, the firewall's verdict.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DoctorContext, DoctorOptions } from '../../src/doctor/context.js';
+import type { Host } from '../../src/host/types.js';
+import type { ServiceControl } from '../../src/system/service-control.js';
+import type { Facts } from '../../src/system/facts.js';
+import type { KeepalivedProcess } from '../../src/keepalived/runtime/process.js';
+import type { VipProbe } from '../../src/setup/probe.js';
+import type { VrrpRuleStatus } from '../../src/firewall/vrrp.js';
+import type { CaptureResult } from '../../src/vrrp/capture.js';
+import { advertsFromCapture } from '../../src/vrrp/capture.js';
+import { parseConfigText } from '../../src/keepalived/parse.js';
+import { parseData, parseStats } from '../../src/keepalived/runtime/dumps.js';
+import { parseLogLine, type LogEvent } from '../../src/keepalived/runtime/logs.js';
+import { useRecordedWire } from '../../src/doctor/wire/pair.js';
+import type { Check, CheckResult } from '../../checks/types.js';
+import { fixturesDir } from '../helpers/paths.js';
+
+export const WIRE_FIXTURES = join(fixturesDir, 'doctor-wire');
+
+export interface RecordedMeta {
+  scenario: string;
+  node: string;
+  now: number;
+  keepalivedRunning: boolean;
+  keepalivedPid: number | null;
+  holds: Record<string, boolean>;
+  probe: VipProbe;
+  firewall: VrrpRuleStatus;
+  captureDurationMs: number;
+  captureError: string | null;
+}
+
+export interface Replay {
+  ctx: DoctorContext;
+  meta: RecordedMeta;
+}
+
+export interface ReplayOptions {
+  showSecrets?: boolean;
+  peers?: string[];
+  /** Replace a recorded file's text before it is parsed (a counterfactual on real data). */
+  edit?: Partial<Record<'keepalived.conf' | 'keepalived.log' | 'facts.json', (text: string) => string>>;
+  /** No tcpdump on the node: capture() returns null and captureSkip() says why. */
+  tcpdumpMissing?: boolean;
+}
+
+export async function replay(scenario: string, node: string, opts: ReplayOptions = {}): Promise<Replay> {
+  const dir = join(WIRE_FIXTURES, scenario, node);
+  const read = (name: string): string | null => {
+    const p = join(dir, name);
+    if (!existsSync(p)) return null;
+    const text = readFileSync(p, 'utf8');
+    const edit = opts.edit?.[name as keyof NonNullable<ReplayOptions['edit']>];
+    return edit ? edit(text) : text;
+  };
+  const meta = JSON.parse(read('meta.json')!) as RecordedMeta;
+  const facts = JSON.parse(read('facts.json')!) as Facts;
+  const confText = read('keepalived.conf')!;
+  const confPath = '/etc/keepalived/keepalived.conf';
+  const parsed = await parseConfigText(confText, { file: confPath });
+  const logLines = read('keepalived.log')!.split('\n').filter((l) => l.trim() !== '');
+  const before = read('stats-before.txt');
+  const after = read('stats-after.txt');
+  const data = read('data.txt');
+  const pcapPath = join(dir, 'capture.pcap');
+  const capture: CaptureResult | null = opts.tcpdumpMissing
+    ? null
+    : existsSync(pcapPath)
+      ? (() => {
+          const bytes = new Uint8Array(readFileSync(pcapPath));
+          const d = advertsFromCapture(bytes);
+          return {
+            iface: 'eth0',
+            adverts: d.adverts,
+            undecoded: d.undecoded,
+            linktype: d.linktype,
+            tcpdumpMissing: false,
+            error: meta.captureError,
+            durationMs: meta.captureDurationMs,
+            counters: { captured: d.adverts.length, receivedByFilter: null, droppedByKernel: null },
+            pcap: bytes,
+          };
+        })()
+      : { iface: 'eth0', adverts: [], undecoded: [], linktype: 1, tcpdumpMissing: false, error: meta.captureError, durationMs: meta.captureDurationMs, counters: { captured: 0, receivedByFilter: null, droppedByKernel: null }, pcap: null };
+  const options: DoctorOptions = { configPath: null, logPath: null, showSecrets: opts.showSecrets ?? false, captureMs: null, peers: opts.peers ?? [] };
+  const kp = meta.keepalivedRunning ? ({ pid: meta.keepalivedPid, configFile: confPath, tmpDirOnHost: '/tmp' } as unknown as KeepalivedProcess) : null;
+  const fail = (what: string) => () => {
+    throw new Error(`replayed context: ${what} was not recorded`);
+  };
+  const ctx: DoctorContext = {
+    host: { kind: 'local', root: '/', exec: fail('host.exec') } as unknown as Host,
+    services: { kind: 'lab' } as unknown as ServiceControl,
+    options,
+    facts: async () => facts,
+    keepalived: async () => kp,
+    config: async () => ({ path: confPath, parsed, source: 'process' }),
+    instance: async () => parsed.config.vrrpInstances[0] ?? null,
+    findings: async () => [],
+    configTest: async () => null,
+    dumps: async () =>
+      kp ? { stats: before ? parseStats(before) : null, data: data ? parseData(data) : null, json: null, results: [] } : null,
+    logs: async () => ({
+      source: 'log-file',
+      where: '/var/log/keepalived.log',
+      lines: logLines,
+      events: logLines.map(parseLogLine).filter((e): e is LogEvent => e !== null),
+    }),
+    capture: async () => capture,
+    holdsAddress: async (a: string) => meta.holds[a.split('/')[0]!] ?? false,
+    probeAddress: async () => meta.probe,
+    firewall: async () => meta.firewall,
+    captureSkip: async () =>
+      opts.tcpdumpMissing ? { reason: 'tcpdump-missing', message: 'tcpdump not found', install: ['apt-get', 'install', '-y', 'tcpdump'] } : null,
+  };
+  useRecordedWire(ctx, { now: meta.now, statsAfter: after && kp ? parseStats(after) : null });
+  return { ctx, meta };
+}
+
+export async function runCheck(check: Check, ctx: DoctorContext): Promise<CheckResult | { status: 'skip'; summary: string; details: string[]; fix: null }> {
+  if (!(await check.appliesTo(ctx))) return { status: 'skip', summary: check.skipReason ? await check.skipReason(ctx) : 'n/a', details: [], fix: null };
+  return check.run(ctx);
+}
