@@ -1,10 +1,33 @@
-// Bundle the CLI into dist/ so the published package has no runtime dependencies.
-// Interactive screens (ink, react, inquirer) are split into chunks loaded on demand.
+// Bundle the CLI into dist/ so the published package has no runtime dependencies: every
+// npm package (commander, execa, ink, react, inquirer, ora) is a devDependency compiled in
+// here. Interactive screens (ink, react, inquirer, ora) are split into chunks loaded on
+// demand, so `--help`, `--version` and `--json` never parse them.
+//
+// The esbuild metafile is written to dist/metafile.json: test/unit/ship-bundle.test.ts
+// reads it to prove the entry chunk's static imports stay free of the interactive
+// libraries. The package ships only dist/*.js (see "files" in package.json), not the metafile.
 import { build } from 'esbuild';
-import { rmSync, chmodSync } from 'node:fs';
+import { rmSync, chmodSync, writeFileSync, readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+
+/**
+ * src/cli.ts imports package.json for its version. Bundled as-is, the whole manifest
+ * (scripts, devDependencies) would be compiled into the entry chunk; only these fields are
+ * read at run time.
+ */
+const packageJsonFields = {
+  name: 'package-json-fields',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]package\.json$/ }, () => ({
+      contents: JSON.stringify({ name: pkg.name, version: pkg.version }),
+      loader: 'json',
+    }));
+  },
+};
 
 rmSync('dist', { recursive: true, force: true });
-await build({
+const result = await build({
   entryPoints: { cli: 'src/cli.ts' },
   outdir: 'dist',
   bundle: true,
@@ -17,7 +40,11 @@ await build({
   loader: { '.tmpl': 'text', '.sh': 'text' },
   // ink optionally imports react-devtools-core for development only.
   external: ['react-devtools-core'],
+  // Some bundled CommonJS code (commander, signal-exit) calls require() for node: built-ins.
   banner: { js: "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);" },
+  plugins: [packageJsonFields],
+  metafile: true,
   logLevel: 'warning',
 });
+writeFileSync('dist/metafile.json', JSON.stringify(result.metafile));
 chmodSync('dist/cli.js', 0o755);

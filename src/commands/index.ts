@@ -12,5 +12,6 @@ export const commandModules: Array<() => Promise<{ register: Register }>> = [
   () => import('./lab.js'),
   () => import('./setup.js'),
   () => import('./inspect.js'),
+  () => import('./completion.js'),
   () => import('./doctor.js'),
 ];

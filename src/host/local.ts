@@ -1,7 +1,5 @@
 import { promises as fs, constants as fsConstants } from 'node:fs';
 import { dirname, join, resolve, isAbsolute, relative } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { execa } from 'execa';
 import type { ExecOptions, ExecResult, FileStat, Host, WriteOptions, WriteResult } from './types.js';
 import { backupPathFor } from './types.js';
 import { UserError } from '../errors.js';
@@ -11,6 +9,9 @@ export type CommandObserver = (argv: string[], why: string | undefined) => void;
 /** Runs a command with an argument array (never a shell string) and never throws on exit codes. */
 export async function runArgv(argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
   const [cmd, ...args] = argv;
+  // Loaded on first use: execa and the stream/child_process internals it pulls in are
+  // the largest part of the start-up cost, and --help/--version never run a command.
+  const { execa } = await import('execa');
   const child = execa(cmd!, args, {
     reject: false,
     input: opts.input,
@@ -149,6 +150,8 @@ export class LocalHost implements Host {
       await fs.copyFile(this.resolvePath(path), this.resolvePath(backup));
       await fs.chmod(this.resolvePath(backup), current ? current.mode & 0o600 : 0o600);
     }
+    // node:crypto is loaded here, not at start-up: only a write needs a random name.
+    const { randomBytes } = await import('node:crypto');
     const tmp = join(dirname(full), `.${randomBytes(6).toString('hex')}.ha-setup.tmp`);
     const handle = await fs.open(tmp, 'wx', opts.mode);
     try {

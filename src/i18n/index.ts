@@ -10,10 +10,11 @@ import * as setup from './catalog/setup.js';
 import * as ssh from './catalog/ssh.js';
 import * as lab from './catalog/lab.js';
 import * as keepalived from './catalog/keepalived.js';
+import * as ship from './catalog/ship.js';
 import * as doctor from './catalog/doctor.js';
 import * as doctorWire from './catalog/doctor-wire.js';
 
-const catalogs = [common, detect, setup, ssh, lab, install, keepalived, doctorWire, doctor] as const;
+const catalogs = [common, detect, setup, ssh, lab, install, keepalived, doctorWire, doctor, ship] as const;
 
 type Merge<T extends readonly { en: object }[]> = T extends readonly [infer H extends { en: object }, ...infer R extends { en: object }[]]
   ? H['en'] & Merge<R>

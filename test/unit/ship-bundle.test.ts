@@ -1,0 +1,78 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join } from 'node:path';
+import { repoRoot } from '../helpers/paths.js';
+
+// Reads what `npm run build` produced (dist/ and esbuild's metafile): the package that
+// users install, not the sources.
+const dist = join(repoRoot, 'dist');
+const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as Record<string, unknown>;
+
+interface Metafile {
+  outputs: Record<string, { imports: Array<{ path: string; kind: string; external?: boolean }>; inputs: Record<string, unknown>; entryPoint?: string }>;
+}
+const meta = JSON.parse(readFileSync(join(dist, 'metafile.json'), 'utf8')) as Metafile;
+
+/** Every output file the entry chunk loads before any of its code runs. */
+function staticClosure(entry: string): string[] {
+  const seen = new Set<string>();
+  const todo = [entry];
+  while (todo.length) {
+    const out = todo.pop()!;
+    if (seen.has(out)) continue;
+    seen.add(out);
+    for (const i of meta.outputs[out]!.imports) if (i.kind === 'import-statement' && !i.external) todo.push(i.path);
+  }
+  return [...seen];
+}
+
+const packageOf = (input: string) => {
+  const rest = input.split('node_modules/').pop()!;
+  return rest.startsWith('@') ? rest.split('/').slice(0, 2).join('/') : rest.split('/')[0]!;
+};
+
+test('the entry chunk statically loads no interactive library (ink, react, inquirer, ora)', () => {
+  const entry = Object.keys(meta.outputs).find((o) => meta.outputs[o]!.entryPoint === 'src/cli.ts');
+  assert.ok(entry, 'the metafile names src/cli.ts as an entry point');
+  const closure = staticClosure(entry);
+  const packages = new Set(closure.flatMap((o) => Object.keys(meta.outputs[o]!.inputs)).filter((i) => i.includes('node_modules/')).map(packageOf));
+  for (const heavy of ['ink', 'react', 'react-reconciler', '@inquirer/prompts', '@inquirer/core', 'ora', 'execa', 'systeminformation']) {
+    assert.ok(!packages.has(heavy), `${heavy} is loaded at start-up through ${closure.join(', ')}`);
+  }
+  // They are in the bundle all the same, as chunks loaded on demand.
+  const all = new Set(Object.values(meta.outputs).flatMap((o) => Object.keys(o.inputs)).filter((i) => i.includes('node_modules/')).map(packageOf));
+  for (const lazy of ['@inquirer/prompts', 'ora', 'execa']) assert.ok(all.has(lazy), `${lazy} is bundled`);
+});
+
+test('no bundled file imports a package: installing ha-setup fetches nothing else', () => {
+  const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+  // Optional imports that their packages guard and that never run on a Linux node: ink loads
+  // react-devtools-core (and ws with its optional native helpers) only when DEV=true;
+  // systeminformation requires the temperature sensors on macOS only, inside try/catch.
+  const allowed = new Set(['react-devtools-core', 'bufferutil', 'utf-8-validate', 'osx-temperature-sensor', 'macos-temperature-sensor']);
+  // esbuild lists every import it left to run time as external: only built-ins may be.
+  for (const [file, out] of Object.entries(meta.outputs)) {
+    for (const i of out.imports.filter((i) => i.external)) {
+      assert.ok(builtins.has(i.path) || allowed.has(i.path), `${file} imports "${i.path}", which would have to be installed`);
+    }
+  }
+  assert.ok(readdirSync(dist).filter((f) => f.endsWith('.js')).every((f) => Object.keys(meta.outputs).includes(`dist/${f}`)), 'every dist/*.js is in the metafile');
+});
+
+test('package.json: no runtime dependencies, a files whitelist, engines and the bin', () => {
+  assert.equal(pkg.dependencies, undefined);
+  assert.equal(pkg.optionalDependencies, undefined);
+  assert.equal(pkg.peerDependencies, undefined);
+  assert.deepEqual(pkg.files, ['dist/*.js', 'templates', 'README.md']);
+  assert.deepEqual(pkg.engines, { node: '>=20' });
+  assert.deepEqual(pkg.bin, { 'ha-setup': 'dist/cli.js' });
+  assert.match(readFileSync(join(dist, 'cli.js'), 'utf8'), /^#!\/usr\/bin\/env node\n/);
+});
+
+test('the entry chunk carries the version, not the whole package.json', () => {
+  const cli = readFileSync(join(dist, 'cli.js'), 'utf8');
+  assert.ok(cli.includes(JSON.stringify(pkg.version)));
+  assert.ok(!cli.includes('devDependencies'), 'devDependencies compiled into dist/cli.js');
+});
