@@ -1,12 +1,15 @@
 #!/usr/bin/env node
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { setLang, t, type Lang, LANGS } from './i18n/index.js';
 import { commandModules } from './commands/index.js';
-import { output, reportError } from './ui/output.js';
+import { output, reportError, styleHelp } from './ui/output.js';
 import { UserError } from './errors.js';
+import { setAuditRun } from './audit/log.js';
 
 export async function buildProgram(): Promise<Command> {
+  // Imported here, not at the top, so that `--version` (answered before this) loads nothing.
+  const { Command, Option } = await import('commander');
   const program = new Command('ha-setup');
   program
     .description(t('cli.description'))
@@ -19,9 +22,11 @@ export async function buildProgram(): Promise<Command> {
     .addOption(new Option('--lang <lang>', t('cli.opt.lang')))
     .option('-q, --quiet', t('cli.opt.quiet'))
     .option('-v, --verbose', t('cli.opt.verbose'))
+    .option('--host <[user@]host[:port]>', t('pair.opt.host'), (value: string, previous: string[] = []) => [...previous, value])
     .showSuggestionAfterError(true)
     .addHelpText('after', `\n${t('cli.help.exitCodes')}`);
   for (const load of commandModules) (await load()).register(program);
+  styleHelp(program);
   // Usage errors anywhere in the tree come back to main() (exit 64), not process.exit(1).
   const override = (cmd: Command): void => {
     cmd.exitOverride();
@@ -33,6 +38,10 @@ export async function buildProgram(): Promise<Command> {
     output.json = Boolean(opts.json);
     output.quiet = Boolean(opts.quiet);
     output.verbose = Boolean(opts.verbose);
+    // The audit log names the command and its (redacted) arguments on every line it writes.
+    const names: string[] = [];
+    for (let c: Command | null = action; c && c.parent; c = c.parent) names.unshift(c.name());
+    setAuditRun({ command: names.join(' ') || 'ha-setup', argv: process.argv.slice(2) });
   });
   return program;
 }
@@ -50,6 +59,13 @@ function applyLanguageFlag(argv: string[]): void {
 
 export async function main(argv: string[]): Promise<number> {
   try {
+    // The most frequent probe of all (`ha-setup --version`) needs no command registered.
+    if (argv.length === 3 && (argv[2] === '--version' || argv[2] === '-V')) {
+      process.stdout.write(`${pkg.version}\n`);
+      return 0;
+    }
+    // chalk (inside ora, ink) ignores NO_COLOR: tell it our decision through the variable it reads.
+    if (!output.color) process.env.FORCE_COLOR = '0';
     applyLanguageFlag(argv.slice(2));
     const program = await buildProgram();
     await program.parseAsync(argv);

@@ -27,6 +27,33 @@ export function decideColor(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
   return isTTY && env.TERM !== 'dumb';
 }
 
+/**
+ * commander decides colour for its own help and errors by its own rules (FORCE_COLOR=0 and
+ * TERM=dumb differ from ours): make every command of the program follow decideColor, and
+ * give help its colours from the same palette as everything else.
+ */
+export function styleHelp(program: import('commander').Command): void {
+  const colourFor = (stream: NodeJS.WriteStream) => () => decideColor(process.env, Boolean(stream.isTTY));
+  const visit = (cmd: import('commander').Command) => {
+    cmd.configureOutput({ getOutHasColors: colourFor(process.stdout), getErrHasColors: colourFor(process.stderr) });
+    // Merged into whatever help settings the command already has.
+    cmd.configureHelp({
+      ...cmd.configureHelp(),
+      styleTitle: (s) => raw('bold', s),
+      styleCommandText: (s) => raw('cyan', s),
+      styleSubcommandText: (s) => raw('cyan', s),
+      styleOptionText: (s) => raw('cyan', s),
+    });
+    cmd.commands.forEach(visit);
+  };
+  visit(program);
+}
+
+/** An SGR sequence regardless of output.color: commander strips it when colour is off. */
+function raw(colour: Colour, text: string): string {
+  return `\u001b[${codes[colour]}m${text}\u001b[0m`;
+}
+
 const codes = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, gray: 90, bold: 1, dim: 2 } as const;
 export type Colour = keyof typeof codes;
 
