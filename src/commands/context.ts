@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
-import { LocalHost } from '../host/local.js';
+import { LocalHost, type CommandObserver } from '../host/local.js';
 import { PlanHost } from '../host/plan.js';
 import type { Host } from '../host/types.js';
-import { output, printVerbose } from '../ui/output.js';
+import { output, printInfo, printVerbose } from '../ui/output.js';
+import { AuditLog, AUDIT_LOG_PATH, auditedHost, sinkFor } from '../audit/log.js';
+import { t } from '../i18n/index.js';
 
 /** The global flags, as every command sees them. */
 export interface GlobalOptions {
@@ -29,14 +31,34 @@ export function globalOptions(cmd: Command): GlobalOptions {
   };
 }
 
-/** The host that reads facts: always the real one, under --root. */
-export function factsHost(opts: GlobalOptions): LocalHost {
-  return new LocalHost(opts.root, output.verbose ? (argv) => printVerbose(`$ ${argv.join(' ')}`) : undefined);
+/** The --verbose observer: give it to every Host a command creates (local, netns, ssh). */
+export function commandObserver(): CommandObserver | undefined {
+  return output.verbose ? (argv) => printVerbose(`$ ${argv.join(' ')}`) : undefined;
 }
 
-/** The host that applies changes: records them under --dry-run. */
+/** The host that reads facts: always the real one, under --root. */
+export function factsHost(opts: GlobalOptions): LocalHost {
+  return new LocalHost(opts.root, commandObserver());
+}
+
+/** The host that applies changes: records them under --dry-run, audits them otherwise. */
 export function applyHost(opts: GlobalOptions, facts: Host = factsHost(opts)): Host {
-  return opts.dryRun ? new PlanHost(facts) : facts;
+  return opts.dryRun ? new PlanHost(facts) : audited(facts);
+}
+
+/**
+ * `host` with every change appended to the node's audit log (src/audit/log.ts). A host
+ * that has nowhere to keep a log is returned as it is.
+ */
+export function audited<H extends Host>(host: H): H {
+  const sink = sinkFor(host);
+  if (!sink) return host;
+  const log = new AuditLog({
+    node: host.label,
+    sink,
+    onError: (e) => printInfo(t('ship.audit.unwritable', { path: AUDIT_LOG_PATH, message: e.message })),
+  });
+  return auditedHost(host, log);
 }
 
 export function isRoot(): boolean {
@@ -62,9 +84,9 @@ export async function nodeContext(opts: GlobalOptions): Promise<NodeContext> {
     const lab = await import('../lab/services.js');
     const { isLabMember } = await import('../lab/constants.js');
     if (isLabMember(labNode)) {
-      const observer = output.verbose ? (argv: string[]) => printVerbose(`$ ${argv.join(' ')}`) : undefined;
+      const observer = commandObserver();
       const host = lab.labNodeHost(labNode, observer);
-      return { factsHost: host, applyHost: opts.dryRun ? new PlanHost(host) : host, services: lab.labServices(labNode, observer), filesOnly: false, labNode };
+      return { factsHost: host, applyHost: opts.dryRun ? new PlanHost(host) : audited(host), services: lab.labServices(labNode, observer), filesOnly: false, labNode };
     }
   }
   const facts = factsHost(opts);
