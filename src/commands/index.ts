@@ -14,4 +14,5 @@ export const commandModules: Array<() => Promise<{ register: Register }>> = [
   () => import('./inspect.js'),
   () => import('./completion.js'),
   () => import('./doctor.js'),
+  () => import('./failover-test.js'),
 ];

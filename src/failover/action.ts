@@ -1,0 +1,159 @@
+/**
+ * `ha-setup failover-test`, from flags to exit code: validate, preflight, lock, explain,
+ * confirm, run with signal handlers, report.
+ */
+import { UserError, OperationError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
+import { t } from '../i18n/index.js';
+import { nodeContext, type GlobalOptions } from '../commands/context.js';
+import { output, paint, printInfo, printJson, printLine } from '../ui/output.js';
+import { FAILOVER_MODES, type FailoverMode } from './types.js';
+import { runPreflight, type Preflight } from './preflight.js';
+import { acquireLock, FAILOVER_LOCK, realPath, type Lock } from './lock.js';
+import { runFailoverTest, type RunOutcome } from './run.js';
+import { describeInject, describeRemove } from './fault.js';
+
+export interface FailoverFlags {
+  mode?: string;
+  interval?: string;
+  timeout?: string;
+  peer?: string;
+  instance?: string;
+}
+
+export interface ParsedFlags {
+  mode: FailoverMode;
+  intervalMs: number;
+  timeoutMs: number;
+  peer: string | null;
+  instance: string | null;
+}
+
+export function parseFlags(flags: FailoverFlags): ParsedFlags {
+  const mode = (flags.mode ?? 'drain') as FailoverMode;
+  if (!FAILOVER_MODES.includes(mode)) throw new UserError({ field: '--mode', value: flags.mode, accepted: t('failover.accepted.mode') });
+  const interval = Number(flags.interval ?? '50');
+  if (!Number.isInteger(interval) || interval < 10 || interval > 1000) {
+    throw new UserError({ field: '--interval', value: flags.interval, accepted: t('failover.accepted.interval') });
+  }
+  const timeout = Number(flags.timeout ?? '60');
+  if (!Number.isInteger(timeout) || timeout < 5 || timeout > 600) {
+    throw new UserError({ field: '--timeout', value: flags.timeout, accepted: t('failover.accepted.timeout') });
+  }
+  return { mode, intervalMs: interval, timeoutMs: timeout * 1000, peer: flags.peer ?? null, instance: flags.instance ?? null };
+}
+
+/** The steps, in words, for the confirmation and --dry-run. */
+export function describePlan(flags: ParsedFlags, pf: Preflight, node: string): string[] {
+  return [
+    t('failover.plan.title', { mode: flags.mode, node, vip: pf.vip, peer: pf.peer, source: pf.peerSource }),
+    `  1. ${t('failover.plan.probe', { vip: pf.vip, interval: flags.intervalMs })}`,
+    `  2. ${t('failover.plan.inject', { action: describeInject(flags.mode, pf.flagPath) })}`,
+    `  3. ${t('failover.plan.wait', { bound: pf.bound?.ms ?? '?', basis: pf.bound?.basis ?? '' })}`,
+    `  4. ${t('failover.plan.remove', { action: describeRemove(flags.mode, pf.flagPath) })}`,
+    `  5. ${t(pf.preempt ? 'failover.plan.failback' : 'failover.plan.noFailback')}`,
+    `  ${t('failover.plan.safety', { timeout: flags.timeoutMs / 1000 })}`,
+  ];
+}
+
+const EXIT_FOR: Record<RunOutcome, number> = {
+  ok: EXIT.ok,
+  exceeded: EXIT.failure,
+  'no-failover': EXIT.failure,
+  timeout: EXIT.failure,
+  interrupted: EXIT.interrupted,
+  'inject-failed': EXIT.failure,
+  'not-restored': EXIT.failure,
+  'no-failback': EXIT.failure,
+};
+
+export async function failoverTestAction(rawFlags: FailoverFlags, opts: GlobalOptions): Promise<number> {
+  const flags = parseFlags(rawFlags);
+  const ctx = await nodeContext(opts);
+  const host = ctx.factsHost;
+  const node = ctx.labNode ?? host.label;
+
+  let labPeer: { address: string; host: import('../host/types.js').Host } | null = null;
+  if (ctx.labNode) {
+    const { LAB_ADDRESSES, isLabNode } = await import('../lab/constants.js');
+    if (isLabNode(ctx.labNode)) {
+      const { labNodeHost } = await import('../lab/services.js');
+      const other = ctx.labNode === 'ha1' ? 'ha2' : 'ha1';
+      labPeer = { address: LAB_ADDRESSES[other], host: labNodeHost(other) };
+    }
+  }
+
+  const pf = await runPreflight({ host, services: ctx.services, mode: flags.mode, instanceName: flags.instance, peer: flags.peer, labNode: ctx.labNode, labPeer });
+  let lock: Lock | null = null;
+  if (!opts.dryRun) {
+    const lockPath = realPath(host, FAILOVER_LOCK);
+    const got = await acquireLock(lockPath);
+    if ('heldBy' in got) pf.problems.push({ id: 'lock', message: t('failover.pre.locked', { pid: got.heldBy, path: lockPath }) });
+    else lock = got;
+    pf.ok = pf.problems.length === 0;
+  }
+  try {
+    if (!pf.ok) {
+      throw new OperationError(t('failover.pre.failed'), { details: pf.problems.map((p) => `[${p.id}] ${p.message}`), hint: t('failover.pre.hint') });
+    }
+    const plan = describePlan(flags, pf, node);
+    if (opts.dryRun) {
+      if (output.json) printJson({ dry_run: true, mode: flags.mode, vip: pf.vip, peer: pf.peer, expected_bound_ms: pf.bound?.ms ?? null, steps: plan.slice(1).map((s) => s.trim()) });
+      else {
+        for (const line of plan) printLine(line);
+        printLine(t('failover.plan.dryRun'));
+      }
+      return EXIT.ok;
+    }
+    if (!opts.yes) {
+      if (!process.stdin.isTTY) throw new UserError({ field: '--yes', accepted: t('failover.accepted.yes'), reason: t('failover.reason.noTty') });
+      for (const line of plan) printLine(line);
+      const { confirm } = await import('@inquirer/prompts');
+      if (!(await confirm({ message: t('failover.confirm'), default: false }))) {
+        printLine(t('failover.cancelled'));
+        return EXIT.failure;
+      }
+    } else if (!output.json) {
+      for (const line of plan) printInfo(line);
+    }
+    return await runWithSignals(flags, pf, ctx, node);
+  } finally {
+    await lock?.release();
+  }
+}
+
+async function runWithSignals(flags: ParsedFlags, pf: Preflight, ctx: Awaited<ReturnType<typeof nodeContext>>, node: string): Promise<number> {
+  const abort = new AbortController();
+  const onSignal = () => {
+    if (!abort.signal.aborted) printInfo(paint('yellow', t('failover.interrupting')));
+    abort.abort();
+  };
+  // Handlers stay until restoration is done: a second Ctrl-C must not kill the restore.
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  const live = !output.json && process.stdout.isTTY ? (await import('../ui/failover-view.js')).startLiveView(`failover-test ${flags.mode} @ ${node}`) : null;
+  const { formatEvent, renderReport, reportJson } = await import('../ui/failover-report.js');
+  try {
+    const result = await runFailoverTest(
+      { mode: flags.mode, intervalMs: flags.intervalMs, timeoutMs: flags.timeoutMs },
+      {
+        host: ctx.factsHost,
+        applyHost: ctx.applyHost,
+        services: ctx.services,
+        preflight: pf,
+        signal: abort.signal,
+        onEvent: (e) => (live ? live.event(e) : printInfo(formatEvent(e))),
+        onSample: live ? (s) => live.sample(s) : undefined,
+      },
+    );
+    live?.stop();
+    if (output.json) printJson(reportJson(result.report, result.outcome));
+    else for (const line of renderReport(result.report, result.outcome, true)) printLine(line);
+    return EXIT_FOR[result.outcome];
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Injecting the fault and putting everything back. The state found before the test
+ * (which services ran, whether the maintenance flag existed) is recorded first; restoring
+ * brings back exactly that state, whatever happened in between, and may be called any
+ * number of times from anywhere (normal flow, finally, signal handlers, timeout): the
+ * first call does the work, later calls wait for it and return its result.
+ */
+import type { Host } from '../host/types.js';
+import type { ServiceControl, ServiceName } from '../system/service-control.js';
+import type { FailoverMode } from './types.js';
+
+export interface FoundState {
+  keepalived: boolean;
+  nginx: boolean;
+  flagExisted: boolean;
+}
+
+export interface FaultStep {
+  ok: boolean;
+  /** What was done, e.g. "stop nginx", "create /etc/keepalived/maintenance". */
+  action: string;
+  error: string | null;
+}
+
+export interface RestoreResult {
+  restored: boolean;
+  steps: FaultStep[];
+}
+
+type Services = Pick<ServiceControl, 'start' | 'stop' | 'isActive'>;
+type FlagHost = Pick<Host, 'exists' | 'writeFileAtomic' | 'remove'>;
+
+/** nginx first: keepalived's check then succeeds as soon as keepalived is back. */
+const SERVICE_ORDER: readonly ServiceName[] = ['nginx', 'keepalived'];
+
+export class FaultControl {
+  private found: FoundState | null = null;
+  private injected = false;
+  private restoring: Promise<RestoreResult> | null = null;
+
+  constructor(
+    readonly mode: FailoverMode,
+    private readonly services: Services,
+    private readonly host: FlagHost,
+    readonly flagPath: string,
+  ) {}
+
+  /** Record what runs now; call before anything changes. */
+  async recordFoundState(): Promise<FoundState> {
+    const keepalived = await this.services.isActive('keepalived');
+    const nginx = await this.services.isActive('nginx');
+    const flagExisted = await this.host.exists(this.flagPath);
+    this.found = { keepalived, nginx, flagExisted };
+    return this.found;
+  }
+
+  get foundState(): FoundState | null {
+    return this.found;
+  }
+
+  describeInject(): string {
+    return describeInject(this.mode, this.flagPath);
+  }
+
+  describeRemove(): string {
+    return describeRemove(this.mode, this.flagPath);
+  }
+
+  async inject(): Promise<FaultStep> {
+    if (!this.found) throw new Error('recordFoundState() must run before inject()');
+    this.injected = true;
+    const action = this.describeInject();
+    try {
+      if (this.mode === 'drain') {
+        await this.host.writeFileAtomic(this.flagPath, 'set by ha-setup failover-test\n', { mode: 0o644, why: 'drain this node: the check script fails while this file exists' });
+        return { ok: true, action, error: null };
+      }
+      const r = await this.services.stop(this.mode);
+      return { ok: r.exitCode === 0, action, error: r.exitCode === 0 ? null : firstLine(r.stderr) ?? `exit ${r.exitCode}` };
+    } catch (e) {
+      return { ok: false, action, error: (e as Error).message };
+    }
+  }
+
+  /**
+   * Undo the fault and bring back every service found running. Safe to call at any time
+   * and more than once; concurrent calls share one run.
+   */
+  restore(): Promise<RestoreResult> {
+    this.restoring ??= this.doRestore();
+    return this.restoring;
+  }
+
+  private async doRestore(): Promise<RestoreResult> {
+    const steps: FaultStep[] = [];
+    const found = this.found;
+    if (!found) return { restored: true, steps };
+    if (this.injected && this.mode === 'drain' && !found.flagExisted) {
+      const action = `remove ${this.flagPath}`;
+      try {
+        if (await this.host.exists(this.flagPath)) {
+          await this.host.remove(this.flagPath);
+          steps.push({ ok: true, action, error: null });
+        }
+      } catch (e) {
+        steps.push({ ok: false, action, error: (e as Error).message });
+      }
+    }
+    for (const name of SERVICE_ORDER) {
+      if (!found[name]) continue;
+      try {
+        if (await this.services.isActive(name)) continue;
+        const r = await this.services.start(name);
+        steps.push({ ok: r.exitCode === 0, action: `start ${name}`, error: r.exitCode === 0 ? null : firstLine(r.stderr) ?? `exit ${r.exitCode}` });
+      } catch (e) {
+        steps.push({ ok: false, action: `start ${name}`, error: (e as Error).message });
+      }
+    }
+    // Check the end state itself rather than trusting the steps.
+    let restored = steps.every((s) => s.ok);
+    for (const name of SERVICE_ORDER) {
+      if (found[name] && !(await this.services.isActive(name).catch(() => false))) restored = false;
+    }
+    if (this.mode === 'drain' && !found.flagExisted && (await this.host.exists(this.flagPath).catch(() => true))) restored = false;
+    return { restored, steps };
+  }
+}
+
+/** What inject() does, in words (for --dry-run and the confirmation). */
+export function describeInject(mode: FailoverMode, flagPath: string): string {
+  return mode === 'drain' ? `create ${flagPath}` : `stop ${mode}`;
+}
+
+export function describeRemove(mode: FailoverMode, flagPath: string): string {
+  return mode === 'drain' ? `remove ${flagPath}` : `start ${mode}`;
+}
+
+function firstLine(text: string): string | null {
+  return text.split('\n').find((l) => l.trim() !== '') ?? null;
+}
