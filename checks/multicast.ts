@@ -12,7 +12,7 @@ import { t } from '../src/i18n/index.js';
 import { counter, outranks, pairConfig, runtimeFacts, wireFacts, messagesMatching, currentEvents } from '../src/doctor/wire/pair.js';
 import { firewallFix, setupCommand } from '../src/doctor/wire/fixes.js';
 import { captureDetails, captureProblem, result } from '../src/doctor/wire/result.js';
-import { acceptedBySender, otherHolders } from '../src/doctor/wire/diagnose.js';
+import { REJECTIONS, acceptedBySender, otherHolders } from '../src/doctor/wire/diagnose.js';
 
 export const check: Check = {
   id: 'multicast',
@@ -66,7 +66,12 @@ export const check: Check = {
       return result('ok', t('wire.multicast.ok', { from, how }), details);
     }
 
-    // Nobody else advertises our VRID during the capture.
+    // Nobody else advertises our VRID during the capture. keepalived may still log that it
+    // receives and rejects adverts (interval, password, VIPs, unicast source): transport works.
+    const rejected = currentEvents(rt, pair, REJECTIONS);
+    if (rejected.length > 0) {
+      return result('ok', t('wire.multicast.rejected', { line: rejected[rejected.length - 1]!.message }), details);
+    }
     if (rt.running && rt.state === 'MASTER') {
       const holders = await otherHolders(ctx, pair);
       if (holders.length > 0) {

@@ -49,11 +49,24 @@ const EXPECTED: Record<string, Row> = {
   // ha1's capture caught no foreign advert; its log did. Its auth counter still holds the
   // failures of the password fault recorded before (same keepalived run): earlier, not now.
   'foreign-vrid/ha1': { 'vrid-conflict': 'fail', 'peer-auth': 'warn' },
+  // nginx stopped on ha1: it went FAULT and sent priority 0; ha2 took over (warn, not a fault of ha2).
+  'nginx-stopped/ha2': { 'vip-placement': 'warn' },
+  'nginx-stopped/ha1': {},
+  'keepalived-stopped/ha2': { 'vip-placement': 'warn' },
+  // keepalived stopped on ha1: the wire checks still see ha2's adverts and no VIP here.
+  'keepalived-stopped/ha1': {},
+  'vip-by-hand/ha2': { 'vip-placement': 'fail' },
+  // advert_int 2 on ha2: each side drops the other's adverts (v2), both hold the VIP.
+  'advert-interval/ha2': { 'advert-interval': 'fail', 'vip-placement': 'fail' },
+  'advert-interval/ha1': { 'advert-interval': 'fail', 'vip-placement': 'fail' },
+  'unicast-no-peers/ha2': { unicast: 'fail' },
+  'unicast-wrong-peer/ha2': { unicast: 'fail', 'vip-placement': 'fail' },
+  'stale-vip/ha2': { 'vip-placement': 'fail' },
 };
 
 for (const [where, row] of Object.entries(EXPECTED)) {
   const [scenario, node] = where.split('/') as [string, string];
-  test(`recorded ${where}: ${Object.entries(row).map(([k, v]) => `${k} ${v}`).join(', ') || 'all ok'}`, { skip: false }, async () => {
+  test(`recorded ${where}: ${Object.entries(row).map(([k, v]) => `${k} ${v}`).join(', ') || 'all ok'}`, async () => {
     assert.ok(existsSync(join(WIRE_FIXTURES, scenario, node, 'meta.json')), `fixture ${where} is missing`);
     const { ctx } = await replay(scenario, node);
     for (const [id, check] of Object.entries(CHECKS)) {
@@ -122,4 +135,49 @@ test('foreign VRID: lists the other group and proposes a VRID nobody uses', asyn
   assert.match(r.summary, /VRID 51 is also used by another group on this LAN: 192\.0\.2\.100 \(VIPs 192\.0\.2\.60, priority 120\)/);
   assert.ok(r.details.includes('VRIDs in use on this LAN: 51'));
   assert.match(r.fix!.commands[0]!, /--vrid 52 /);
+});
+
+test('split brain causes are named in order with the evidence of each', async () => {
+  const cause = async (scenario: string, node: string) => (await vipPlacement.run((await replay(scenario, node)).ctx)).summary.replace(/.*likely cause: /, '');
+  assert.equal(await cause('firewall-nft', 'ha2'), 'firewall');
+  assert.equal(await cause('bridge-multicast', 'ha2'), 'multicast');
+  assert.equal(await cause('password', 'ha2'), 'auth');
+  assert.equal(await cause('advert-interval', 'ha1'), 'interval');
+  assert.equal(await cause('unicast-wrong-peer', 'ha2'), 'unicast');
+  // ha1 in the firewall fault: nothing wrong on its side, ha2 does not hear it.
+  assert.equal(await cause('firewall-nft', 'ha1'), 'peer');
+});
+
+test('VIP left behind or added by hand: the fix deletes exactly that address', async () => {
+  for (const [scenario, summary] of [['stale-vip', /keepalived is not running: a stale address/], ['vip-by-hand', /keepalived is BACKUP but 192\.0\.2\.50\/24 is on eth0/]] as const) {
+    const r = await vipPlacement.run((await replay(scenario, 'ha2')).ctx);
+    assert.match(r.summary, summary);
+    assert.deepEqual(r.fix?.commands, ['ip addr del 192.0.2.50/24 dev eth0']);
+  }
+});
+
+test('unicast: an empty peer list and a peer list without the other node', async () => {
+  const empty = await unicast.run((await replay('unicast-no-peers', 'ha2', { peers: ['192.0.2.11'] })).ctx);
+  assert.match(empty.summary, /unicast_peer is empty/);
+  assert.ok(empty.details.some((d) => /A unicast keyword has been specified without any unicast peers/.test(d)));
+  assert.match(empty.fix!.commands[0]!, / --peer 192\.0\.2\.11 /);
+  const wrong = await unicast.run((await replay('unicast-wrong-peer', 'ha2')).ctx);
+  assert.match(wrong.summary, /from 192\.0\.2\.11, which is not in unicast_peer \(192\.0\.2\.99\)/);
+  assert.match(wrong.fix!.commands[0]!, /--peer 192\.0\.2\.99 --peer 192\.0\.2\.11 /);
+});
+
+test('advert-interval: the wire names the sender and both intervals; the unused counter is not trusted', async () => {
+  const r = await advertInterval.run((await replay('advert-interval', 'ha2')).ctx);
+  assert.match(r.summary, /VRRPv2 adverts with another interval \(192\.0\.2\.11 1 s, ours 2 s\)/);
+  assert.ok(r.details.some((d) => /never incremented/.test(d)));
+});
+
+test('zh: the same result speaks Chinese', async () => {
+  setLang('zh');
+  try {
+    const r = await vipPlacement.run((await replay('vip-by-hand', 'ha2')).ctx);
+    assert.match(r.summary, /keepalived 处于 BACKUP，但 192\.0\.2\.50\/24 在 eth0 上/);
+  } finally {
+    setLang('en');
+  }
 });

@@ -6,11 +6,25 @@
 import type { DoctorContext } from '../context.js';
 import type { Fix } from '../../../checks/types.js';
 import type { VrrpSenderSummary } from '../../vrrp/capture.js';
+import type { LogEventKind } from '../../keepalived/runtime/logs.js';
 import { t } from '../../i18n/index.js';
-import { AUTH_PASS_LEN, counter, currentEvents, sameAddressSet, type PairConfig, type RuntimeFacts, type WireFacts } from './pair.js';
+import { AUTH_PASS_LEN, bareAddress, counter, currentEvents, sameAddressSet, type PairConfig, type RuntimeFacts, type WireFacts } from './pair.js';
 import { firewallFix, freeVrid, setupCommand } from './fixes.js';
 
-export type Mismatch = 'auth-type' | 'password' | 'interval' | 'vips';
+/** Log lines that prove an advert reached keepalived (it was then rejected or lost the election). */
+export const REJECTIONS: LogEventKind[] = [
+  'invalid-password',
+  'auth-type-mismatch',
+  'advert-interval-mismatch',
+  'vip-set-mismatch',
+  'address-count-mismatch',
+  'unicast-source-not-peer',
+  'cast-mismatch',
+  'lower-priority-advert',
+  'forcing-election',
+];
+
+export type Mismatch = 'auth-type' | 'password' | 'interval' | 'vips' | 'unicast';
 
 /** Why keepalived here would reject this sender's adverts (empty: it accepts them). */
 export function mismatches(s: VrrpSenderSummary, pair: PairConfig): Mismatch[] {
@@ -24,6 +38,9 @@ export function mismatches(s: VrrpSenderSummary, pair: PairConfig): Mismatch[] {
   }
   // Before 2.3.3 a different VIP set is rejected; from 2.3.3 it is only logged.
   if (!pair.modernLogs && !sameAddressSet(s.addresses, pair.vips)) out.push('vips');
+  // A unicast instance takes adverts only from its unicast peers, and only unicast ones.
+  if (pair.unicastPeers.length > 0 && (!pair.unicastPeers.includes(bareAddress(s.src)) || !s.unicast)) out.push('unicast');
+  if (pair.unicastPeers.length === 0 && s.unicast && !s.multicast) out.push('unicast');
   return out;
 }
 
@@ -49,7 +66,7 @@ export function otherHolders(ctx: DoctorContext, pair: PairConfig): Promise<stri
   return p;
 }
 
-export type CauseKind = 'firewall' | 'multicast' | 'auth' | 'vrid' | 'interval' | 'peer';
+export type CauseKind = 'firewall' | 'multicast' | 'auth' | 'vrid' | 'interval' | 'unicast' | 'peer';
 
 export interface Cause {
   kind: CauseKind;
@@ -73,7 +90,7 @@ export async function splitBrainCauses(ctx: DoctorContext, pair: PairConfig, wir
   const heard = (wire?.sameVrid.length ?? 0) > 0;
   causes.push({
     kind: 'multicast',
-    evidence: wire?.listened && !heard ? t('wire.cause.multicast') : null,
+    evidence: wire?.listened && !heard && currentEvents(rt, pair, REJECTIONS).length === 0 ? t('wire.cause.multicast') : null,
     fix: { explain: t('wire.fix.multicastNetwork'), commands: [setupCommand(pair, { peers: ctx.options.peers.length ? ctx.options.peers : ['PEER_ADDRESS'] })] },
   });
 
@@ -102,6 +119,16 @@ export async function splitBrainCauses(ctx: DoctorContext, pair: PairConfig, wir
       fix: intervalFix(pair, diff ? diff.advertIntervalMs / 1000 : null),
     });
   }
+  const notPeer = wire?.sameVrid.find((s) => mismatches(s, pair).includes('unicast'));
+  const unicastLog = currentEvents(rt, pair, ['unicast-source-not-peer', 'cast-mismatch']);
+  causes.push({
+    kind: 'unicast',
+    evidence: notPeer ? t('wire.cause.unicastWire', { src: notPeer.src }) : unicastLog.length ? t('wire.cause.log', { line: unicastLog[0]!.message }) : null,
+    fix: notPeer
+      ? { explain: t('wire.fix.unicastAddPeer'), commands: [setupCommand(pair, { peers: pair.unicastPeers.length ? [...new Set([...pair.unicastPeers, notPeer.src])] : [notPeer.src] })] }
+      : { explain: t('wire.fix.unicastBoth'), commands: [setupCommand(pair, {})] },
+  });
+
   // Nothing on this side: a lower-priority peer advertising as MASTER does not hear us.
   const deaf = wire?.peers.find((p) => p.priority > 0 && p.count >= 2 && rt.state === 'MASTER' && p.priority < (rt.effectivePriority ?? pair.priority) && acceptedBySender(p, pair));
   causes.push({

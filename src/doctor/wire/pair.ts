@@ -271,9 +271,19 @@ export function runtimeFacts(ctx: DoctorContext): Promise<RuntimeFacts | null> {
     const events = log.events.slice(Math.max(0, startEvent)).map((e) => ({ ...e, at: logTimeMs(e.time, year) }));
     const forInstance = events.filter((e) => e.instance === null || e.instance === name);
     const lastState = [...forInstance].reverse().find((e) => e.kind === 'state');
+    // The data dump is a moment: a transition logged after it ("Printing VRRP data ... on
+    // signal") is newer, and the VIP we look at afterwards follows the newer state.
+    let lastDump = -1;
+    let lastTransition = -1;
+    messages.forEach((m, i) => {
+      if (/^Printing VRRP data for process/.test(m.message)) lastDump = i;
+      if (new RegExp(`\\(${escapeRe(name)}\\):? Entering (MASTER|BACKUP|FAULT) STATE`).test(m.message)) lastTransition = i;
+    });
+    const logState = lastState ? String(lastState.details.state) : null;
+    const state = data?.state && !(logState && lastTransition > lastDump) ? data.state : (logState ?? data?.state ?? null);
     return {
       running: kp !== null,
-      state: kp ? (data?.state ?? (lastState ? String(lastState.details.state) : null)) : null,
+      state: kp ? state : null,
       effectivePriority: data?.effectivePriority ?? null,
       stats,
       statsAfter,
@@ -283,6 +293,10 @@ export function runtimeFacts(ctx: DoctorContext): Promise<RuntimeFacts | null> {
       recentMs: Math.max(10_000, 5 * pair.advertIntMs),
     };
   });
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Log times: console/file ("Mon Nov 23 10:50:50 2026"), syslog ("Nov 23 10:50:50", no year), ISO. */

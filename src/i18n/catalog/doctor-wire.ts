@@ -50,6 +50,8 @@ export const en = {
   'wire.cause.vridWire': '{src} uses our VRID for other VIPs ({vips})',
   'wire.cause.intervalWire': '{src} advertises every {theirs} s, we every {ours} s',
   'wire.cause.log': 'log: {line}',
+  'wire.cause.unicastWire': 'adverts from {src} do not match this node\'s unicast/multicast set-up: keepalived ignores them',
+  'wire.multicast.rejected': 'adverts reach keepalived, which rejects them ({line}): see the peer-auth, advert-interval, vrid-conflict and unicast checks',
   'wire.cause.peerDeaf': '{src} advertises as MASTER with a lower priority: it does not hear this node (its firewall or the network)',
 
   'wire.multicast.title': 'VRRP adverts from the peer reach this node',
@@ -174,6 +176,8 @@ export const zh: Record<keyof typeof en, string> = {
   'wire.cause.vridWire': '{src} 用我们的 VRID 通告其他 VIP（{vips}）',
   'wire.cause.intervalWire': '{src} 每 {theirs} 秒通告一次，我们是 {ours} 秒',
   'wire.cause.log': '日志：{line}',
+  'wire.cause.unicastWire': '来自 {src} 的通告与本节点的单播/组播设置不符：keepalived 忽略它们',
+  'wire.multicast.rejected': '通告到达了 keepalived，但被拒收（{line}）：见 peer-auth、advert-interval、vrid-conflict 和 unicast 检查',
   'wire.cause.peerDeaf': '{src} 以较低优先级作为 MASTER 发通告：它收不到本节点的通告（它的防火墙或中间网络）',
 
   'wire.multicast.title': '对端的 VRRP 通告能到达本节点',

@@ -1,0 +1,170 @@
+// The doctor fault matrix, end to end in the lab through the built CLI: healthy -> exit 0
+// on both nodes; each fault really induced -> the named check fails on the right node
+// with a fix, within 3 x advert_int + 1 s of doctor's own run time. The lab is put back
+// between faults. Needs root, keepalived, nginx, tcpdump, nftables, iptables, arping.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { runCli } from '../helpers/cli.js';
+import { cliPath } from '../helpers/paths.js';
+import { LAB_VRRP, type LabNodeName } from '../../src/lab/constants.js';
+import type { CheckStatus } from '../../checks/types.js';
+import type { DoctorReport } from '../../src/doctor/run.js';
+import {
+  bridgeDrop,
+  foreignVrid,
+  iptablesDropOnHa2,
+  keepalivedStoppedOnHa1,
+  nftDropOnHa2,
+  nginxStoppedOnHa1,
+  passwordOnHa2,
+  intervalOnHa2,
+  unicastNoPeersOnHa2,
+  unicastWrongPeerOnHa2,
+  staleVipOnHa2,
+  until,
+  vipByHandOnHa2,
+  waitHealthy,
+  type Fault,
+} from '../fixtures/doctor-wire/lab-faults.js';
+
+const LIMIT_MS = 3 * LAB_VRRP.advertInt * 1000 + 1000;
+
+interface Measured {
+  fault: string;
+  node: LabNodeName;
+  check: string;
+  status: CheckStatus;
+  doctorMs: number;
+  wallMs: number;
+  exitCode: number;
+}
+const measured: Measured[] = [];
+
+async function doctor(node: LabNodeName): Promise<{ report: DoctorReport; code: number; wallMs: number }> {
+  const start = Date.now();
+  const r = await runCli(['lab', 'exec', node, '--', 'node', cliPath, 'doctor', '--json'], { timeoutMs: 60_000 });
+  const wallMs = Date.now() - start;
+  let report: DoctorReport;
+  try {
+    report = JSON.parse(r.stdout) as DoctorReport;
+  } catch {
+    assert.fail(`doctor on ${node} printed no JSON (exit ${r.code}): ${r.stdout}\n${r.stderr}`);
+  }
+  return { report, code: r.code, wallMs };
+}
+
+function find(report: DoctorReport, id: string) {
+  const c = report.checks.find((x) => x.id === id);
+  assert.ok(c, `no check ${id} in the report`);
+  return c;
+}
+
+interface Expect {
+  node: LabNodeName;
+  check: string;
+  status: CheckStatus;
+  /** A command the fix must contain (exact line). */
+  command?: string;
+  summary?: RegExp;
+}
+
+async function runFault(fault: Fault, expects: Expect[]): Promise<void> {
+  await waitHealthy(30_000);
+  await fault.induce();
+  try {
+    await until(`${fault.id} to take effect`, fault.settled, 20_000);
+    for (const e of expects) {
+      const { report, code, wallMs } = await doctor(e.node);
+      const c = find(report, e.check);
+      measured.push({ fault: fault.id, node: e.node, check: e.check, status: c.status, doctorMs: report.durationMs, wallMs, exitCode: code });
+      const why = `${fault.id} on ${e.node}: ${e.check} ${c.status}: ${c.summary}\n${c.details.join('\n')}`;
+      assert.equal(c.status, e.status, why);
+      if (e.status === 'fail') {
+        assert.equal(code, 2, `doctor exit code with a failure: ${why}`);
+        assert.ok(c.fix && (c.fix.commands.length > 0 || c.fix.explain.length > 0), `no fix: ${why}`);
+      }
+      if (e.status !== 'ok') assert.ok(c.fix, `no fix: ${why}`);
+      if (e.command) assert.ok(c.fix?.commands.includes(e.command), `${why}\nfix: ${JSON.stringify(c.fix)}`);
+      if (e.summary) assert.match(c.summary, e.summary, why);
+      assert.ok(report.durationMs <= LIMIT_MS, `doctor took ${report.durationMs} ms on ${e.node} (limit ${LIMIT_MS} ms)`);
+    }
+  } finally {
+    await fault.undo();
+  }
+}
+
+before(async () => {
+  assert.ok(existsSync(cliPath), 'dist/cli.js is missing: run node scripts/build.mjs');
+  // A fresh lab: keepalived's counters and logs start from zero.
+  const r = await runCli(['lab', 'up', '--recreate'], { timeoutMs: 120_000 });
+  assert.equal(r.code, 0, r.stderr);
+});
+
+after(async () => {
+  await waitHealthy(30_000).catch(() => undefined);
+  const lines = measured.map((m) => `| ${m.fault} | ${m.check} | ${m.node} | ${m.status} | ${m.doctorMs} | ${m.wallMs} | ${m.exitCode} |`);
+  console.log(['| fault | check | node | status | doctor ms | wall ms | exit |', '|---|---|---|---|---|---|---|', ...lines].join('\n'));
+});
+
+test('healthy lab: exit 0 and no failure on either node', async () => {
+  await waitHealthy(30_000);
+  for (const node of ['ha1', 'ha2'] as const) {
+    const { report, code, wallMs } = await doctor(node);
+    measured.push({ fault: 'healthy', node, check: '(all)', status: report.summary.fail ? 'fail' : report.summary.warn ? 'warn' : 'ok', doctorMs: report.durationMs, wallMs, exitCode: code });
+    const bad = report.checks.filter((c) => c.status === 'fail' || c.status === 'warn').map((c) => `${c.id} ${c.status}: ${c.summary}`);
+    assert.deepEqual(bad, [], `${node}: ${bad.join('\n')}`);
+    assert.equal(code, 0);
+    for (const id of ['multicast', 'peer-auth', 'vip-placement', 'vrid-conflict', 'advert-interval', 'unicast']) assert.equal(find(report, id).status, 'ok');
+    assert.ok(report.durationMs <= LIMIT_MS, `doctor took ${report.durationMs} ms`);
+  }
+});
+
+test('a) nftables drops VRRP on the backup: firewall-vrrp fails on ha2; split brain in vip-placement', () =>
+  runFault(nftDropOnHa2, [
+    { node: 'ha2', check: 'firewall-vrrp', status: 'fail', command: 'nft insert rule inet dwfault input meta l4proto vrrp accept' },
+    { node: 'ha2', check: 'vip-placement', status: 'fail', summary: /split brain.*firewall/, command: 'nft insert rule inet dwfault input meta l4proto vrrp accept' },
+    { node: 'ha2', check: 'multicast', status: 'fail', summary: /keepalived does not get them/ },
+  ]));
+
+test('a) iptables drops VRRP on the backup: firewall-vrrp fails on ha2; split brain in vip-placement', () =>
+  runFault(iptablesDropOnHa2, [
+    { node: 'ha2', check: 'firewall-vrrp', status: 'fail', command: 'iptables -I INPUT 1 -p vrrp -j ACCEPT' },
+    { node: 'ha2', check: 'vip-placement', status: 'fail', summary: /split brain.*firewall/, command: 'iptables -I INPUT 1 -p vrrp -j ACCEPT' },
+  ]));
+
+test('b) the bridge drops VRRP: multicast fails on ha2 (no advert from the master)', () =>
+  runFault(bridgeDrop, [{ node: 'ha2', check: 'multicast', status: 'fail', summary: /another machine answers for the VIP|no advert from a master/ }]));
+
+test('c) mismatched password: peer-auth fails on ha2 and on ha1, naming the other sender', () =>
+  runFault(passwordOnHa2, [
+    { node: 'ha2', check: 'peer-auth', status: 'fail', summary: /192\.0\.2\.11/ },
+    { node: 'ha1', check: 'peer-auth', status: 'fail', summary: /192\.0\.2\.12/ },
+  ]));
+
+test('d) a foreign keepalived with the same VRID: vrid-conflict fails', () =>
+  runFault(foreignVrid, [{ node: 'ha2', check: 'vrid-conflict', status: 'fail' }]));
+
+test('e) nginx stopped on the master: nginx-running fails on ha1, the VIP moved to ha2 (takeover: warn)', () =>
+  runFault(nginxStoppedOnHa1, [
+    { node: 'ha1', check: 'nginx-running', status: 'fail' },
+    { node: 'ha2', check: 'vip-placement', status: 'warn', summary: /took over/ },
+  ]));
+
+test('f) keepalived stopped on ha1: keepalived-running fails on ha1', () =>
+  runFault(keepalivedStoppedOnHa1, [{ node: 'ha1', check: 'keepalived-running', status: 'fail' }]));
+
+test('g) the VIP added by hand on the backup: vip-placement fails on ha2 with ip addr del', () =>
+  runFault(vipByHandOnHa2, [{ node: 'ha2', check: 'vip-placement', status: 'fail', command: 'ip addr del 192.0.2.50/24 dev eth0' }]));
+
+test('advert_int 2 on ha2 against 1 on ha1: advert-interval fails on ha2', () =>
+  runFault(intervalOnHa2, [{ node: 'ha2', check: 'advert-interval', status: 'fail' }]));
+
+test('a unicast keyword without peers on ha2: unicast fails there', () =>
+  runFault(unicastNoPeersOnHa2, [{ node: 'ha2', check: 'unicast', status: 'fail' }]));
+
+test('unicast_peer without the other node on ha2: unicast fails there', () =>
+  runFault(unicastWrongPeerOnHa2, [{ node: 'ha2', check: 'unicast', status: 'fail', summary: /192\.0\.2\.11/ }]));
+
+test('keepalived stopped on ha2 with the VIP left behind: vip-placement fails (stale address)', () =>
+  runFault(staleVipOnHa2, [{ node: 'ha2', check: 'vip-placement', status: 'fail', command: 'ip addr del 192.0.2.50/24 dev eth0' }]));
