@@ -83,7 +83,8 @@ export async function failoverTestAction(rawFlags: FailoverFlags, opts: GlobalOp
     }
   }
 
-  const pf = await runPreflight({ host, services: ctx.services, mode: flags.mode, instanceName: flags.instance, peer: flags.peer, labNode: ctx.labNode, labPeer });
+  const doctor = () => criticalDoctorFailures(ctx, opts.root, pf_peerHint(flags, labPeer));
+  const pf = await runPreflight({ host, services: ctx.services, mode: flags.mode, instanceName: flags.instance, peer: flags.peer, labNode: ctx.labNode, labPeer, doctor });
   let lock: Lock | null = null;
   if (!opts.dryRun) {
     const lockPath = realPath(host, FAILOVER_LOCK);
@@ -120,6 +121,26 @@ export async function failoverTestAction(rawFlags: FailoverFlags, opts: GlobalOp
   } finally {
     await lock?.release();
   }
+}
+
+/** The doctor checks whose failure makes a failover test meaningless or unsafe. */
+export const CRITICAL_CHECKS = ['keepalived-running', 'config-valid', 'nginx-running', 'check-script', 'firewall-vrrp'] as const;
+
+function pf_peerHint(flags: ParsedFlags, labPeer: { address: string } | null): string[] {
+  const peer = flags.peer ?? labPeer?.address ?? null;
+  return peer ? [peer] : [];
+}
+
+/** The doctor's critical checks, run by its own runner: "id: summary" of each that fails. */
+async function criticalDoctorFailures(ctx: Awaited<ReturnType<typeof nodeContext>>, root: string, peers: string[]): Promise<string[]> {
+  const { ALL_CHECKS } = await import('../../checks/index.js');
+  const { runChecks } = await import('../doctor/run.js');
+  const { createDoctorContext } = await import('../doctor/build-context.js');
+  const { doctorOptions } = await import('../doctor/cli.js');
+  const checks = ALL_CHECKS.filter((c) => (CRITICAL_CHECKS as readonly string[]).includes(c.id));
+  const dctx = createDoctorContext({ host: ctx.factsHost, services: ctx.services }, doctorOptions({ peer: peers }, root));
+  const report = await runChecks(dctx, checks);
+  return report.checks.filter((c) => c.status === 'fail').map((c) => `${c.id}: ${c.summary}`);
 }
 
 async function runWithSignals(flags: ParsedFlags, pf: Preflight, ctx: Awaited<ReturnType<typeof nodeContext>>, node: string): Promise<number> {
