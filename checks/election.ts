@@ -17,12 +17,13 @@ function describe(p: ElectionProblem, peerLabel: string): string {
       return t(p.because === 'owner' ? 'doctor.election.nopreemptOwner' : 'doctor.election.nopreemptMaster');
     case 'vip-stays':
       if (p.reason === 'owner') return t('doctor.election.staysOwner', { node: name(p.node) });
-      if (p.reason === 'nopreempt') return t('doctor.election.staysNopreempt', { arithmetic: formatArithmetic(p), other: name(p.other), otherPriority: p.otherPriority });
+      if (p.reason === 'nopreempt') return t('doctor.election.staysNopreempt', { arithmetic: formatArithmetic(p), other: name(p.other), otherPriority: p.otherPriority, failed: p.failed.join(', ') });
       return t('doctor.election.staysWeight', {
         arithmetic: formatArithmetic(p),
         cmp: p.effective === p.otherPriority ? '=' : '>',
         otherPriority: p.otherPriority,
         other: name(p.other),
+        failed: p.failed.join(', '),
       });
   }
 }

@@ -7,24 +7,46 @@ import { nginxListensOn } from '../src/setup/nginx-listen.js';
 import { DEFAULTS, MODES } from '../src/setup/defaults.js';
 import { fillTemplate, loadTemplate } from '../src/templates.js';
 
-/** Lines of keepalived's own firewall rules that drop traffic to one of `vips`. */
+/**
+ * keepalived's own DROP rules for the VIPs in an `nft list ruleset`: the tables it creates
+ * are called keepalived (2.2.7: `table ip keepalived` with a set `vips` and
+ * `ip daddr @vips drop`). A rule counts when it names a VIP or a set that holds one.
+ */
 export function vipDropRules(ruleset: string, vips: string[]): string[] {
-  return ruleset
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => /\b(drop|DROP|reject|REJECT)\b/.test(l) && vips.some((v) => l.includes(v)));
+  const out: string[] = [];
+  const tables = ruleset.split(/^table /m).filter((b) => /^\S+ keepalived\b/.test(b));
+  for (const body of tables) {
+    const sets = new Map<string, string>();
+    for (const m of body.matchAll(/set (\S+) \{([\s\S]*?)\n\s*\}/g)) sets.set(m[1]!, m[2]!);
+    for (const raw of body.split('\n')) {
+      const line = raw.trim();
+      if (!/\b(drop|reject)\b/.test(line) || /^policy|^type /.test(line)) continue;
+      const named = vips.some((v) => line.includes(v));
+      const viaSet = [...line.matchAll(/@(\S+)/g)].some((m) => vips.some((v) => new RegExp(`(^|[\\s{,])${v.replace(/[.:]/g, (c) => `\\${c}`)}([\\s,}]|$)`).test(sets.get(m[1]!) ?? '')));
+      if (named || viaSet) out.push(line);
+    }
+  }
+  return out;
 }
 
-/** keepalived's DROP rules for the VIPs: its nft table, else iptables rules naming them. */
+/** iptables -S: rules dropping a VIP, or keepalived's ipset match (vrrp_iptables / vrrp_ipsets). */
+export function iptablesVipDropRules(rules: string, vips: string[]): string[] {
+  return rules
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /-j (DROP|REJECT)/.test(l) && (vips.some((v) => l.includes(`${v}/`) || l.includes(` ${v} `)) || /--match-set keepalived/.test(l)));
+}
+
+/** keepalived's DROP rules for the VIPs (nftables first, then iptables). */
 export async function keepalivedDropRules(ctx: DoctorContext, vips: string[]): Promise<{ rules: string[]; source: string | null }> {
-  const nft = await ctx.host.exec('nft', ['list', 'table', 'inet', 'keepalived'], { why: 'rules keepalived installs for vrrp_strict / no_accept', timeoutMs: 5000 });
+  const nft = await ctx.host.exec('nft', ['list', 'ruleset'], { why: 'rules keepalived installs for vrrp_strict / no_accept', timeoutMs: 5000 });
   if (nft.exitCode === 0) {
     const rules = vipDropRules(nft.stdout, vips);
-    if (rules.length) return { rules, source: 'nft list table inet keepalived' };
+    if (rules.length) return { rules, source: 'nft list ruleset' };
   }
   const ipt = await ctx.host.exec('iptables', ['-S'], { why: 'rules keepalived installs for vrrp_strict / no_accept', timeoutMs: 5000 });
   if (ipt.exitCode === 0) {
-    const rules = vipDropRules(ipt.stdout, vips);
+    const rules = iptablesVipDropRules(ipt.stdout, vips);
     if (rules.length) return { rules, source: 'iptables -S' };
   }
   return { rules: [], source: null };

@@ -60,6 +60,8 @@ export type ElectionProblem =
   | {
       kind: 'vip-stays';
       node: string;
+      /** The scripts failing in this scenario. */
+      failed: string[];
       base: number;
       adjustments: Adjustment[];
       effective: number;
@@ -143,6 +145,13 @@ function effectiveAll(nodes: ElectionNode[], failed: Record<string, string[]>): 
   return Object.fromEntries(nodes.map((n) => [n.name, effectivePriority(n, new Set(failed[n.name] ?? []))]));
 }
 
+/** The weights keepalived adds to `node`'s base priority with `failed` failing, in config order. */
+export function appliedWeights(node: ElectionNode, failed: ReadonlySet<string>): Adjustment[] {
+  return node.scripts
+    .filter((s) => s.weight !== 0 && (s.reverse ? s.weight < 0 : s.weight > 0) === !failed.has(s.name))
+    .map((s) => ({ script: s.name, weight: s.weight }));
+}
+
 export function simulateElection(nodes: ElectionNode[]): ElectionResult {
   const healthy = effectiveAll(nodes, {});
   const steadyHolder = freshElection(nodes, healthy);
@@ -171,21 +180,24 @@ export function simulateElection(nodes: ElectionNode[]): ElectionResult {
       problems.push({ kind: 'untracked', node: n.name });
       continue;
     }
-    // n holds the VIP (naturally, or after a failover) and every one of its checks fails;
-    // everybody else is healthy. Does the VIP leave n?
-    const failed = { [n.name]: n.scripts.map((s) => s.name) };
-    const eff = effectiveAll(nodes, failed);
-    if (eff[n.name] === 'FAULT') continue;
-    const others = nodes.filter((o) => o !== n);
-    if (others.length === 0) continue;
-    if (nextHolder(nodes, eff, n.name) !== n.name) continue;
-    const best = others.slice().sort((a, b) => (healthy[b.name] === 'FAULT' ? -1 : (healthy[b.name] as number)) - (healthy[a.name] === 'FAULT' ? -1 : (healthy[a.name] as number)))[0]!;
-    const bestPriority = healthy[best.name] === 'FAULT' ? 0 : (healthy[best.name] as number);
-    const mine = eff[n.name] as number;
-    const reason: 'weight-too-small' | 'nopreempt' | 'owner' =
-      n.priority === PRIORITY_OWNER ? 'owner' : bestPriority > mine && nopreemptEffective(best) ? 'nopreempt' : 'weight-too-small';
-    const adjustments = n.priority === PRIORITY_OWNER ? [] : n.scripts.filter((s) => s.weight !== 0 && (s.reverse ? s.weight > 0 : s.weight < 0)).map((s) => ({ script: s.name, weight: s.weight }));
-    problems.push({ kind: 'vip-stays', node: n.name, base: n.priority, adjustments, effective: mine, other: best.name, otherPriority: bestPriority, reason });
+    // n holds the VIP (naturally, or after a failover) and its checks fail (all of them,
+    // then each one alone); everybody else is healthy. Does the VIP leave n?
+    const scenarios = n.scripts.length > 1 ? [n.scripts, ...n.scripts.map((x) => [x])] : [n.scripts];
+    for (const failing of scenarios) {
+      const failedNames = failing.map((x) => x.name);
+      const eff = effectiveAll(nodes, { [n.name]: failedNames });
+      if (eff[n.name] === 'FAULT') continue;
+      const others = nodes.filter((o) => o !== n);
+      if (others.length === 0) continue;
+      if (nextHolder(nodes, eff, n.name) !== n.name) continue;
+      const priorityOf = (o: ElectionNode) => (healthy[o.name] === 'FAULT' ? 0 : (healthy[o.name] as number));
+      const best = others.slice().sort((a, b) => priorityOf(b) - priorityOf(a))[0]!;
+      const bestPriority = priorityOf(best);
+      const mine = eff[n.name] as number;
+      const reason: 'weight-too-small' | 'nopreempt' | 'owner' =
+        n.priority === PRIORITY_OWNER ? 'owner' : bestPriority > mine && nopreemptEffective(best) ? 'nopreempt' : 'weight-too-small';
+      problems.push({ kind: 'vip-stays', node: n.name, failed: failedNames, base: n.priority, adjustments: n.priority === PRIORITY_OWNER ? [] : appliedWeights(n, new Set(failedNames)), effective: mine, other: best.name, otherPriority: bestPriority, reason });
+    }
   }
   return { steadyHolder, outcomes, problems };
 }

@@ -92,7 +92,6 @@ function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => T): Promise<
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<T>((resolve) => {
     timer = setTimeout(() => resolve(onTimeout()), ms);
-    timer.unref?.();
   });
   return Promise.race([p, limit]).finally(() => clearTimeout(timer));
 }

@@ -1,0 +1,130 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Check, CheckResult } from '../../checks/types.js';
+import { applyFixes, exitCodeFor, runChecks, selectChecks } from '../../src/doctor/run.js';
+import { ALL_CHECKS, NODE_CHECKS, WIRE_CHECKS } from '../../checks/index.js';
+import { doctorJson, renderDoctorReport } from '../../src/ui/doctor-report.js';
+import { output } from '../../src/ui/output.js';
+import { UserError } from '../../src/errors.js';
+import { setLang } from '../../src/i18n/index.js';
+import { fakeContext, fixture } from './doctor-fake-context.js';
+
+const res = (status: CheckResult['status'], summary = status): CheckResult => ({ status, summary, details: [], fix: status === 'ok' ? null : { explain: 'do this', commands: ['cmd --x'] } });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function check(id: string, run: Check['run'], over: Partial<Check> = {}): Check {
+  return { id, title: () => id, appliesTo: () => true, run, ...over };
+}
+
+test('checks run concurrently, results come back in check order', async () => {
+  const ctx = await fakeContext();
+  const started = Date.now();
+  const finished: string[] = [];
+  const report = await runChecks(ctx, [
+    check('slow', async () => (await sleep(300), finished.push('slow'), res('ok'))),
+    check('fast', async () => (finished.push('fast'), res('warn'))),
+    check('mid', async () => (await sleep(150), finished.push('mid'), res('ok'))),
+  ]);
+  assert.ok(Date.now() - started < 550, 'ran one after the other');
+  assert.deepEqual(finished, ['fast', 'mid', 'slow']);
+  assert.deepEqual(report.checks.map((c) => c.id), ['slow', 'fast', 'mid']);
+  assert.deepEqual(report.summary, { ok: 2, warn: 1, fail: 0, skip: 0 });
+  assert.equal(exitCodeFor(report), 1);
+});
+
+test('a crashing check fails with its message, a hanging one times out, the rest still report', async () => {
+  const ctx = await fakeContext();
+  const report = await runChecks(
+    ctx,
+    [
+      check('boom', async () => {
+        throw new Error('cannot read /proc/x');
+      }),
+      check('hang', () => new Promise(() => {})),
+      check('fine', async () => res('ok')),
+      check('n/a', async () => res('ok'), { appliesTo: () => false, skipReason: () => 'not here' }),
+    ],
+    { timeoutMs: 200 },
+  );
+  const [boom, hang, fine, na] = report.checks;
+  assert.equal(boom!.status, 'fail');
+  assert.match(boom!.summary, /cannot read \/proc\/x/);
+  assert.equal(hang!.status, 'fail');
+  assert.match(hang!.summary, /within 0 s|within/);
+  assert.equal(fine!.status, 'ok');
+  assert.deepEqual(na, { id: 'n/a', status: 'skip', summary: 'not here', details: [], fix: null });
+  assert.equal(exitCodeFor(report), 2);
+});
+
+test('exit codes: 0 for ok and skip only', async () => {
+  const ctx = await fakeContext();
+  const report = await runChecks(ctx, [check('a', async () => res('ok')), check('b', async () => res('skip'))]);
+  assert.equal(exitCodeFor(report), 0);
+});
+
+test('--check selects one; an unknown id is a UserError listing the ids', () => {
+  assert.deepEqual(selectChecks(ALL_CHECKS, 'election').map((c) => c.id), ['election']);
+  assert.throws(() => selectChecks(ALL_CHECKS, 'nope'), (e: unknown) => e instanceof UserError && /keepalived-installed, keepalived-running/.test(e.message) && e.exitCode === 64);
+});
+
+test('the list holds the node checks and the wire checks, ids unique', () => {
+  const ids = ALL_CHECKS.map((c) => c.id);
+  assert.equal(new Set(ids).size, ids.length);
+  assert.deepEqual(NODE_CHECKS.map((c) => c.id), ['keepalived-installed', 'keepalived-running', 'config-valid', 'nginx-running', 'check-script', 'systemd-order', 'firewall-vrrp', 'cloud-multicast', 'priority', 'election', 'vip-reachable']);
+  assert.deepEqual(WIRE_CHECKS.map((c) => c.id).sort(), ['advert-interval', 'multicast', 'peer-auth', 'unicast', 'vip-placement', 'vrid-conflict']);
+});
+
+test('--fix: asks once, applies each failing check\'s autoFix, re-runs those on a fresh context', async () => {
+  let fixed = false;
+  const applied: string[] = [];
+  const checks = [
+    check('broken', async () => res(fixed ? 'ok' : 'fail'), { autoFix: async () => ((fixed = true), applied.push('broken'), ['chmod 0755 x']) }),
+    check('unfixable', async () => res('fail')),
+    check('fine', async () => res('ok'), { autoFix: async () => (applied.push('fine'), []) }),
+  ];
+  const ctx = await fakeContext();
+  const first = await runChecks(ctx, checks);
+  let asked: string[] = [];
+  const declined = await applyFixes(ctx, checks, first, { confirm: async (list) => ((asked = list.map((x) => x.check.id)), false), freshContext: () => ctx });
+  assert.deepEqual(asked, ['broken']);
+  assert.equal(declined.confirmed, false);
+  assert.deepEqual(applied, []);
+  let fresh = 0;
+  const done = await applyFixes(ctx, checks, first, {
+    confirm: async () => true,
+    freshContext: () => (fresh++, ctx),
+  });
+  assert.equal(fresh, 1);
+  assert.deepEqual(applied, ['broken']);
+  assert.deepEqual(done.fixes, [{ id: 'broken', applied: true, actions: ['chmod 0755 x'], error: null }]);
+  assert.deepEqual(done.report.checks.map((c) => c.status), ['ok', 'fail', 'ok']);
+  assert.equal(exitCodeFor(done.report), 2);
+});
+
+test('report: JSON has exactly the documented shape; plain text has no escape codes without colour', async () => {
+  const ctx = await fakeContext({ config: fixture('doctor', 'setup-master.conf') });
+  const report = await runChecks(ctx, [check('a-check', async () => ({ status: 'fail', summary: 'broken', details: ['evidence'], fix: { explain: 'why', commands: ['do it'] } })), check('b', async () => res('ok'))]);
+  const json = doctorJson(report) as { checks: unknown[]; summary: unknown };
+  assert.deepEqual(Object.keys(json), ['node', 'durationMs', 'checks', 'summary']);
+  assert.deepEqual(json.checks, [
+    { id: 'a-check', status: 'fail', summary: 'broken', details: ['evidence'], fix: { explain: 'why', commands: ['do it'] } },
+    { id: 'b', status: 'ok', summary: 'ok', details: [], fix: null },
+  ]);
+  assert.deepEqual(json.summary, { ok: 1, warn: 0, fail: 1, skip: 0 });
+  const colour = output.color;
+  output.color = false;
+  try {
+    const lines = renderDoctorReport(report);
+    assert.ok(lines.every((l) => !l.includes('\u001b')));
+    assert.ok(lines.includes('FAIL  a-check  broken'));
+    assert.ok(lines.includes('    $ do it'));
+    output.color = true;
+    assert.ok(renderDoctorReport(report).some((l) => l.includes('\u001b[31m')));
+    output.color = false;
+    setLang('zh');
+    assert.ok(renderDoctorReport(report).some((l) => l.startsWith('失败  a-check')));
+  } finally {
+    setLang('en');
+    output.color = colour;
+  }
+});

@@ -1,0 +1,58 @@
+/**
+ * systemd-order. PID 1 here is not systemd, so `systemctl` cannot run: its answers are
+ * recorded (systemd 252, Debian 12) and the test asserts the exact argv doctor uses.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { systemdOrder, parseSystemctlShow, SYSTEMCTL_SHOW_ARGV, dropInCommands } from '../../checks/systemd-order.js';
+import { fakeContext, RecordedHost } from './doctor-fake-context.js';
+import { repoRoot } from '../helpers/paths.js';
+
+const ARGV = ['systemctl', 'show', '-p', 'LoadState', '-p', 'After', '-p', 'Requires', '-p', 'BindsTo', 'keepalived.service'];
+const root = mkdtempSync(join(tmpdir(), 'dd-systemd-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+const withShow = (stdout: string, exitCode = 0) => new RecordedHost([{ argv: ARGV, result: { stdout, exitCode } }], root);
+
+test('the argv is exactly systemctl show -p LoadState -p After -p Requires -p BindsTo keepalived.service', () => {
+  assert.deepEqual(['systemctl', ...SYSTEMCTL_SHOW_ARGV], ARGV);
+});
+
+test('parseSystemctlShow reads KEY=value lines', () => {
+  const o = parseSystemctlShow('LoadState=loaded\nAfter=network-online.target nginx.service system.slice\nRequires=sysinit.target\nBindsTo=\n');
+  assert.deepEqual(o, { loadState: 'loaded', after: ['network-online.target', 'nginx.service', 'system.slice'], requires: ['sysinit.target'], bindsTo: [] });
+});
+
+test('ordered after nginx: ok; not ordered: warn with the drop-in commands; no unit: fail; BindsTo: warn', async () => {
+  const sd = { systemd: true };
+  const okHost = withShow('LoadState=loaded\nAfter=nginx.service network-online.target\nRequires=sysinit.target\nBindsTo=\n');
+  const ok = await systemdOrder.run(await fakeContext({ host: okHost, facts: sd }));
+  assert.equal(ok.status, 'ok');
+  assert.deepEqual(okHost.calls, [ARGV]);
+  const missing = await systemdOrder.run(await fakeContext({ host: withShow('LoadState=loaded\nAfter=network-online.target basic.target\nRequires=\nBindsTo=\n'), facts: sd }));
+  assert.equal(missing.status, 'warn');
+  assert.deepEqual(missing.fix?.commands, dropInCommands());
+  assert.equal(dropInCommands()[1], "printf '%s\\n' '[Unit]' 'After=nginx.service' 'Wants=nginx.service' > /etc/systemd/system/keepalived.service.d/ha-setup.conf");
+  const noUnit = await systemdOrder.run(await fakeContext({ host: withShow('LoadState=not-found\nAfter=\nRequires=\nBindsTo=\n'), facts: sd }));
+  assert.equal(noUnit.status, 'fail');
+  const binds = await systemdOrder.run(await fakeContext({ host: withShow('LoadState=loaded\nAfter=nginx.service\nRequires=\nBindsTo=nginx.service\n'), facts: sd }));
+  assert.equal(binds.status, 'warn');
+  assert.match(binds.summary, /BindsTo=nginx\.service/);
+});
+
+test('skipped where PID 1 is not systemd (as on this machine)', async () => {
+  const ctx = await fakeContext({ facts: { systemd: false } });
+  assert.equal(await systemdOrder.appliesTo(ctx), false);
+  assert.match(await systemdOrder.skipReason!(ctx), /not systemd/);
+});
+
+test('autoFix writes the drop-in from the template and reloads systemd', async () => {
+  const host = new RecordedHost([{ argv: ['systemctl', 'daemon-reload'], result: {} }], root);
+  const actions = await systemdOrder.autoFix!(await fakeContext({ host, facts: { systemd: true } }));
+  assert.deepEqual(host.calls, [['systemctl', 'daemon-reload']]);
+  assert.equal(actions[1], '$ systemctl daemon-reload');
+  assert.equal(readFileSync(join(root, 'etc/systemd/system/keepalived.service.d/ha-setup.conf'), 'utf8'), readFileSync(join(repoRoot, 'templates/keepalived-after-nginx.conf'), 'utf8'));
+});
