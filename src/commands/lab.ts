@@ -18,12 +18,13 @@ export function register(program: Command): void {
     .description(t('lab.up.description'))
     .option('--recreate', t('lab.up.opt.recreate'))
     .option('--no-install', t('lab.up.opt.noInstall'))
+    .option('--ssh', t('pair.lab.opt.ssh'))
     .addHelpText('after', examples(t('lab.up.examples')))
-    .action(async (opts: { recreate?: boolean; install: boolean }) => {
+    .action(async (opts: { recreate?: boolean; install: boolean; ssh?: boolean }) => {
       const { requireLabRoot } = await import('../lab/root.js');
       requireLabRoot();
       const { labUp } = await import('../lab/up.js');
-      const report = await labUp({ recreate: opts.recreate, install: opts.install, progress: (m) => printInfo(m) });
+      const report = await labUp({ recreate: opts.recreate, install: opts.install, ssh: opts.ssh, progress: (m) => printInfo(m) });
       if (output.json) {
         printJson(report);
         return;

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { join, isAbsolute } from 'node:path';
+import { join, isAbsolute, posix } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import type { ExecOptions, ExecResult, FileStat, Host, WriteOptions, WriteResult } from './types.js';
 import { backupPathFor } from './types.js';
@@ -52,7 +52,27 @@ export interface SshHostOptions {
   via?: string[];
   /** Called with each remote argv before it runs (--verbose, audit log). */
   observer?: CommandObserver;
+  /**
+   * Sandbox: the directory that stands for "/" on the remote side (like LocalHost's
+   * --root and a lab node's directory). Every path given to this host, and runtimePath(),
+   * is resolved under it there. Without it, the server may name one for the session with
+   * `SetEnv HA_SETUP_ROOT=DIR` in its sshd_config (the lab's sshd does); learned on first
+   * contact. '/' ignores what the server says.
+   */
+  root?: string;
 }
+
+/** What every view of one connection shares (views differ only in their root). */
+interface Connection {
+  connecting: Promise<void> | undefined;
+  masterMayExist: boolean;
+  /** From the session environment (SetEnv HA_SETUP_ROOT / HA_SETUP_LAB_NODE), on first contact. */
+  serverRoot: string | undefined;
+  serverNode: string | undefined;
+}
+
+/** Prints the sandbox variables the server set for the session (nothing on a normal server). */
+const SESSION_ENV_SCRIPT = 'printf \'%s\\n%s\\n\' "${HA_SETUP_ROOT-}" "${HA_SETUP_LAB_NODE-}"';
 
 const DEFAULT_CONNECT_TIMEOUT_SEC = 10;
 /** Longest unix socket path Linux accepts is 107 bytes; "/<8 hex>-%C" takes 50 of them. */
@@ -88,22 +108,55 @@ function defaultControlDir(): string {
 export class SshHost implements Host {
   readonly kind = 'ssh' as const;
   readonly label: string;
-  readonly root = '/';
   readonly target: SshTarget;
   private readonly opts: SshHostOptions;
   private readonly controlDir: string | undefined;
-  private connecting: Promise<void> | undefined;
-  private masterMayExist = false;
+  private readonly conn: Connection;
 
-  constructor(target: string, opts: SshHostOptions = {}) {
+  constructor(target: string, opts: SshHostOptions = {}, shared?: Connection) {
     this.target = parseSshTarget(target);
     this.label = target;
     this.opts = opts;
     if (opts.port !== undefined && (!Number.isInteger(opts.port) || opts.port < 1 || opts.port > 65535)) {
       throw new UserError({ field: 'port', value: opts.port, accepted: '1-65535' });
     }
+    if (opts.root !== undefined && !isAbsolute(opts.root)) {
+      throw new UserError({ field: 'root', value: opts.root, accepted: t('ssh.path.accepted') });
+    }
     const multiplex = opts.multiplex ?? true;
     this.controlDir = multiplex ? (opts.controlDir ?? defaultControlDir()) : undefined;
+    this.conn = shared ?? { connecting: undefined, masterMayExist: false, serverRoot: undefined, serverNode: undefined };
+  }
+
+  /**
+   * The remote directory that stands for "/": the root option, else what the server set
+   * for the session (known after the first contact: call checkConnection() first), else "/".
+   */
+  get root(): string {
+    return posix.resolve(this.opts.root ?? this.conn.serverRoot ?? '/');
+  }
+
+  /** The lab node name the server announced (SetEnv HA_SETUP_LAB_NODE), if any. */
+  get serverNode(): string | undefined {
+    return this.conn.serverNode;
+  }
+
+  /**
+   * The same server and connection with the real "/" as root: /proc, programs and the
+   * paths a running daemon names (what LocalHost('/') is for a lab node on this machine).
+   */
+  machine(): SshHost {
+    if (this.root === '/') return this;
+    return new SshHost(this.label, { ...this.opts, root: '/' }, this.conn);
+  }
+
+  /** Where a path of this host is on the remote side (under the sandbox root, if any). */
+  resolvePath(path: string): string {
+    this.checkPath(path);
+    const root = this.root;
+    const normal = posix.resolve('/', path);
+    if (root === '/') return normal;
+    return posix.join(root, normal);
   }
 
   /** The port connections go to, as far as we know it (ssh_config may still say otherwise). */
@@ -111,8 +164,9 @@ export class SshHost implements Host {
     return this.target.port ?? this.opts.port ?? 22;
   }
 
+  /** A sandboxed node's daemons run on the remote machine's real file system: the path under the root. */
   runtimePath(path: string): string {
-    return path;
+    return this.root === '/' ? path : this.resolvePath(path);
   }
 
   /**
@@ -183,23 +237,24 @@ export class SshHost implements Host {
    */
   private ready(): Promise<void> {
     if (!this.controlDir) return Promise.resolve();
-    this.connecting ??= this.probeConnection().then(
+    this.conn.connecting ??= this.probeConnection().then(
       () => {
-        this.masterMayExist = true;
+        this.conn.masterMayExist = true;
         openHosts.add(this);
       },
       (e: unknown) => {
-        this.connecting = undefined;
+        this.conn.connecting = undefined;
         throw e;
       },
     );
-    return this.connecting;
+    return this.conn.connecting;
   }
 
   private async probeConnection(): Promise<void> {
     const seconds = (this.opts.connectTimeoutSec ?? DEFAULT_CONNECT_TIMEOUT_SEC) + 20;
     const interactive = Boolean(this.opts.interactive && process.stdin.isTTY);
-    const r = await this.run(['true'], interactive ? {} : { timeoutMs: seconds * 1000 });
+    // The first command also reads the sandbox variables the server may set for sessions.
+    const r = await this.run(['sh', '-c', SESSION_ENV_SCRIPT], interactive ? {} : { timeoutMs: seconds * 1000 });
     if (r.timedOut) {
       throw new OperationError(t('ssh.error.timeout', { target: this.label, seconds }), { hint: t('ssh.hint.timeout') });
     }
@@ -208,6 +263,9 @@ export class SshHost implements Host {
         hint: t('ssh.hint.connection', { target: this.label, port: this.port }),
       });
     }
+    const [root, node] = r.stdout.split('\n');
+    this.conn.serverRoot = root && isAbsolute(root) ? root : undefined;
+    this.conn.serverNode = node || undefined;
   }
 
   /** Connect (or reuse the connection) and run `true`; throws a classified OperationError. */
@@ -267,6 +325,8 @@ export class SshHost implements Host {
   private async script(op: MessageKey, path: string, script: string, params: string[], okCodes: number[], input?: string): Promise<ExecResult> {
     this.checkPath(path);
     await this.ready();
+    // Only after the first contact is the server's sandbox root known.
+    params = params.map((p, i) => (i === 0 ? this.resolvePath(p) : p));
     const r = await this.run(shScript(script, params), input === undefined ? {} : { input });
     if (!okCodes.includes(r.exitCode)) {
       throw new OperationError(
@@ -275,6 +335,11 @@ export class SshHost implements Host {
       );
     }
     return r;
+  }
+
+  /** Waits for the first contact (and so for the root), for callers that resolve paths themselves. */
+  async connected(): Promise<void> {
+    await this.ready();
   }
 
   async readFile(path: string): Promise<string | null> {
@@ -333,13 +398,14 @@ export class SshHost implements Host {
       return { path, changed: false, backup: null };
     }
     const backup = previous !== null && previous !== data ? backupPathFor(path) : null;
+    const backupReal = backup === null ? null : this.resolvePath(backup);
     const backupMode = current ? current.mode & 0o600 : 0o600;
     const tmpName = `.${randomBytes(6).toString('hex')}.ha-setup.tmp`;
     await this.script(
       'ssh.op.write',
       path,
       WRITE_SCRIPT,
-      [path, opts.mode.toString(8), backup ?? '', backupMode.toString(8), opts.rootOwned && canChown ? '1' : '', tmpName],
+      [path, opts.mode.toString(8), backupReal ?? '', backupMode.toString(8), opts.rootOwned && canChown ? '1' : '', tmpName],
       [0],
       data,
     );
@@ -348,17 +414,17 @@ export class SshHost implements Host {
 
   /** Stop the master connection, if one may be running. Safe to call twice. */
   async close(): Promise<void> {
-    if (!this.controlDir || !this.masterMayExist) return;
-    this.masterMayExist = false;
-    this.connecting = undefined;
+    if (!this.controlDir || !this.conn.masterMayExist) return;
+    this.conn.masterMayExist = false;
+    this.conn.connecting = undefined;
     openHosts.delete(this);
     await runArgv(this.sshArgv(undefined, ['-O', 'exit']), { timeoutMs: 5000 });
   }
 
   /** close() for process exit, where nothing asynchronous runs any more. */
   closeSync(): void {
-    if (!this.controlDir || !this.masterMayExist) return;
-    this.masterMayExist = false;
+    if (!this.controlDir || !this.conn.masterMayExist) return;
+    this.conn.masterMayExist = false;
     openHosts.delete(this);
     const [cmd, ...args] = this.sshArgv(undefined, ['-O', 'exit']);
     spawnSync(cmd!, args, { stdio: 'ignore', timeout: 5000 });

@@ -13,9 +13,10 @@ import * as keepalived from './catalog/keepalived.js';
 import * as ship from './catalog/ship.js';
 import * as doctor from './catalog/doctor.js';
 import * as doctorWire from './catalog/doctor-wire.js';
+import * as pair from './catalog/pair.js';
 import * as failover from './catalog/failover.js';
 
-const catalogs = [common, detect, setup, ssh, lab, install, keepalived, doctorWire, doctor, ship, failover] as const;
+const catalogs = [common, detect, setup, ssh, lab, install, keepalived, doctorWire, doctor, ship, failover, pair] as const;
 
 type Merge<T extends readonly { en: object }[]> = T extends readonly [infer H extends { en: object }, ...infer R extends { en: object }[]]
   ? H['en'] & Merge<R>

@@ -4,14 +4,23 @@ import { OperationError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { labNodeRoot, type LabMemberName } from './constants.js';
 import { netnsInode } from './procs.js';
+import { existsSync } from 'node:fs';
+import { labClientSsh } from './sshd.js';
 
 /** What a command run by `lab exec` finds in its environment. */
 export function labExecEnv(member: LabMemberName): Record<string, string> {
-  return {
+  const env: Record<string, string> = {
     HA_SETUP_LAB_NODE: member,
     // ha-setup commands run inside a node take this as their default --root.
     HA_SETUP_ROOT: labNodeRoot(member),
   };
+  // Lab only: the client's key and known_hosts for the nodes' sshd (`lab up --ssh`).
+  const ssh = labClientSsh();
+  if (member === 'client' && existsSync(ssh.identity)) {
+    env.HA_SETUP_SSH_IDENTITY = ssh.identity;
+    env.HA_SETUP_SSH_KNOWN_HOSTS = ssh.knownHosts;
+  }
+  return env;
 }
 
 /** Runs with the terminal inherited; returns the command's exit code (128+N when killed by signal N). */

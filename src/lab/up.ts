@@ -20,6 +20,8 @@ import { ensureLabPackages } from './packages.js';
 import { sleep } from './procs.js';
 import { labNodeHost, labServices } from './services.js';
 import { holdsVip, labStatus, type LabStatus } from './status.js';
+import { writeInitScripts } from './init-scripts.js';
+import { ensureLabSshd } from './sshd.js';
 
 export interface LabUpOptions {
   /** Tear down an existing lab first instead of reporting it. */
@@ -27,6 +29,8 @@ export interface LabUpOptions {
   /** Install missing packages with apt-get (default true). */
   install?: boolean;
   progress?: (message: string) => void;
+  /** Also start an sshd in each node (the pair commands over ssh); also on a lab that is already up. */
+  ssh?: boolean;
 }
 
 export interface LabUpReport {
@@ -58,7 +62,13 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpReport> {
 
   const before = await labStatus();
   if (before.present) {
-    if (!opts.recreate) return { alreadyUp: true, installed, vipAfterMs: null, totalMs: Date.now() - started, status: before };
+    if (!opts.recreate) {
+      if (opts.ssh && before.up) {
+        for (const node of LAB_NODES) await writeInitScripts(node, labNodeHost(node));
+        await ensureLabSshd();
+      }
+      return { alreadyUp: true, installed, vipAfterMs: null, totalMs: Date.now() - started, status: before };
+    }
     progress(t('lab.progress.recreating'));
     await labDown(machine);
   }
@@ -78,6 +88,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpReport> {
     progress(t('lab.progress.nginx'));
     for (const node of LAB_NODES) {
       await writeNginxFiles(node, labNodeHost(node));
+      await writeInitScripts(node, labNodeHost(node));
       const r = await labServices(node).start('nginx');
       if (r.exitCode !== 0) {
         throw new OperationError(t('lab.error.serviceStart', { service: 'nginx', node }), { details: r.stderr.split('\n').filter(Boolean) });
@@ -88,6 +99,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpReport> {
     keepalivedStart = Date.now();
     // The nodes need nothing from each other to be configured: do both at once.
     await Promise.all(LAB_NODES.map((node) => configureNode(node, LAB_ROLES[node])));
+    if (opts.ssh) await ensureLabSshd();
   } catch (e) {
     // Half a lab is worse than none: undo what was made, then report the failure.
     await labDown(machine).catch(() => undefined);

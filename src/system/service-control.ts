@@ -40,7 +40,12 @@ export class SystemdServices implements ServiceControl {
 export class SysvServices implements ServiceControl {
   readonly kind = 'sysv' as const;
   constructor(private readonly host: Host) {}
-  private run(name: ServiceName, op: string) { return this.host.exec('service', [name, op], { why: `${op} ${name}` }); }
+  private run(name: ServiceName, op: string) {
+    // A sandboxed node (a host whose "/" is a directory, e.g. a lab node over ssh) has its
+    // own init scripts there; `service` would reach the machine's.
+    if (this.host.root !== '/') return this.host.exec(this.host.runtimePath(`/etc/init.d/${name}`), [op], { why: `${op} ${name}` });
+    return this.host.exec('service', [name, op], { why: `${op} ${name}` });
+  }
   start(name: ServiceName) { return this.run(name, 'start'); }
   stop(name: ServiceName) { return this.run(name, 'stop'); }
   restart(name: ServiceName) { return this.run(name, 'restart'); }
@@ -51,7 +56,10 @@ export class SysvServices implements ServiceControl {
     return r.notFound ? this.host.exec('chkconfig', [name, 'on'], { why: `start ${name} at boot` }) : r;
   }
   async isActive(name: ServiceName) { return (await this.run(name, 'status')).exitCode === 0; }
-  async recentLogs(_name: ServiceName, lines: number) {
+  async recentLogs(name: ServiceName, lines: number) {
+    // A daemon started with its own log file (a lab node's init script) logs there, not to syslog.
+    const own = await this.host.readFile(name === 'keepalived' ? '/var/log/keepalived.log' : '/var/log/nginx/error.log');
+    if (own) return own.split('\n').filter(Boolean).slice(-lines);
     for (const file of ['/var/log/syslog', '/var/log/messages']) {
       const text = await this.host.readFile(file);
       if (text) return text.split('\n').filter((l) => /keepalived|nginx/i.test(l)).slice(-lines);

@@ -40,12 +40,14 @@ export const BIN_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr
  * PID space; under --root the processes running are still this machine's.
  */
 export function machineOf(host: Host): Host {
+  // A remote host is its own machine; a sandboxed one (SshHost with a root) offers its real "/".
+  if (host.kind === 'ssh') return (host as Host & { machine?: () => Host }).machine?.() ?? host;
   return host.kind === 'local' && host.root === '/' ? host : new LocalHost('/');
 }
 
-/** Where programs are looked up: the image under --root, the real file system for a lab node. */
+/** Where programs are looked up: the image under --root, the real file system for a lab node or a remote one. */
 function programsOf(host: Host): Host {
-  return host.kind === 'netns' ? machineOf(host) : host;
+  return host.kind === 'netns' || host.kind === 'ssh' ? machineOf(host) : host;
 }
 
 /** `command -v NAME` without a shell: the first executable regular file in BIN_DIRS. */
@@ -85,6 +87,7 @@ export function parseProcStat(text: string): { state: string; ppid: number } | n
  * Returns null when our namespace or another process' namespace cannot be read (no root).
  */
 export async function findProcessesInOurNetns(host: Host, name: string, gaps?: Gaps): Promise<ProcessInfo[] | null> {
+  if (host.kind === 'ssh') return findRemoteProcesses(host, name, gaps);
   const machine = machineOf(host);
   const ours = await ourNetnsInode(host);
   if (ours === null) {
@@ -114,6 +117,42 @@ export async function findProcessesInOurNetns(host: Host, name: string, gaps?: G
   return found.sort((a, b) => a.pid - b.pid);
 }
 
+/**
+ * The same scan on a remote host, in one round trip (a file read per process over ssh
+ * would take minutes): a fixed sh script prints "PID STATE PPID" for each live process
+ * called $1 whose network namespace is the session's own (a sandboxed node shares its
+ * PID space with other nodes, as in the lab).
+ */
+export const REMOTE_PROCESS_SCRIPT = `self=$(readlink /proc/self/ns/net) || exit 4
+for d in /proc/[0-9]*; do
+  { read -r c < "$d/comm"; } 2>/dev/null || continue
+  [ "$c" = "$1" ] || continue
+  [ "$(readlink "$d/ns/net" 2>/dev/null)" = "$self" ] || continue
+  { read -r s < "$d/stat"; } 2>/dev/null || continue
+  s=\${s##*) }
+  printf '%s %s\\n' "\${d#/proc/}" "$s"
+done`;
+
+async function findRemoteProcesses(host: Host, name: string, gaps?: Gaps): Promise<ProcessInfo[] | null> {
+  const r = await host.exec('sh', ['-c', REMOTE_PROCESS_SCRIPT, 'sh', name], { why: `is ${name} running`, timeoutMs: 20_000 });
+  if (r.exitCode !== 0) {
+    gaps?.add(`${name}.running`, 'missing');
+    return null;
+  }
+  return parseRemoteProcessList(r.stdout);
+}
+
+/** "PID STATE PPID ..." lines (the rest of /proc/PID/stat after the command name). */
+export function parseRemoteProcessList(text: string): ProcessInfo[] {
+  const found: ProcessInfo[] = [];
+  for (const line of text.split('\n')) {
+    const [pid, state, ppid] = line.trim().split(' ');
+    if (!pid || !state || !ppid || state === 'Z' || state === 'X') continue;
+    found.push({ pid: Number(pid), state, ppid: Number(ppid) });
+  }
+  return found.sort((a, b) => a.pid - b.pid);
+}
+
 /** The process whose parent is not one of the others: keepalived's and nginx's master. */
 export function mainProcess(list: ProcessInfo[]): ProcessInfo | null {
   const pids = new Set(list.map((p) => p.pid));
@@ -122,7 +161,7 @@ export function mainProcess(list: ProcessInfo[]): ProcessInfo | null {
 
 /** A program can be run to ask its version only where its path means something here. */
 function canRunPrograms(host: Host): boolean {
-  return host.root === '/' || host.kind === 'netns';
+  return host.root === '/' || host.kind === 'netns' || host.kind === 'ssh';
 }
 
 /** "Keepalived v2.2.7 (01/16,2022)" (first line of stderr) -> "2.2.7". */

@@ -1,0 +1,131 @@
+/**
+ * SysV-style init scripts for the lab's daemons, written by `lab up` at
+ * NODE_ROOT/etc/init.d/{keepalived,nginx}. They start a daemon exactly the way
+ * LabServices does (same argv, pid files, TMPDIR and log file under the node's
+ * directory), so a node reached over ssh — where no ha-setup runs on the node, only sh —
+ * is controlled like any server without systemd: `INIT_SCRIPT start|stop|restart|reload|status`
+ * (SysvServices runs the script under the host's root when the host is sandboxed).
+ *
+ * Daemons are detached from whoever called the script (own session, stdio on the log
+ * file): over ssh the session would otherwise stay open as long as the daemon runs.
+ */
+import type { ServiceName } from '../system/service-control.js';
+import { labNodeRoot, type LabNodeName } from './constants.js';
+import { NODE_PATHS } from './paths.js';
+
+/** Where a node's init script lives, as a path on the node. */
+export function initScriptPath(name: ServiceName): string {
+  return `/etc/init.d/${name}`;
+}
+
+/** POSIX single quotes for a value pasted into the script (paths under our own state directory). */
+function q(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The daemon's argv without the `ip netns exec NODE` prefix (the script adds it when needed). */
+export function daemonArgv(node: LabNodeName, name: ServiceName): string[] {
+  const root = labNodeRoot(node);
+  const p = (path: string) => `${root}${path}`;
+  if (name === 'keepalived') {
+    return [
+      'env', `TMPDIR=${p(NODE_PATHS.tmpDir)}`,
+      'keepalived', '--dont-fork', '--vrrp', '--log-console', '--log-detail', '--no-syslog',
+      '-f', p(NODE_PATHS.keepalivedConf),
+      '-p', p(NODE_PATHS.keepalivedPid),
+      '-r', p(NODE_PATHS.vrrpPid),
+      '-c', p(NODE_PATHS.checkersPid),
+      '-b', p(NODE_PATHS.bfdPid),
+    ];
+  }
+  return ['nginx', '-c', p(NODE_PATHS.nginxConf), '-e', p(NODE_PATHS.nginxErrorLog), '-g', 'daemon off;'];
+}
+
+export function renderInitScript(node: LabNodeName, name: ServiceName): string {
+  const root = labNodeRoot(node);
+  const pidFile = `${root}${name === 'keepalived' ? NODE_PATHS.keepalivedPid : NODE_PATHS.nginxPid}`;
+  const log = `${root}${name === 'keepalived' ? NODE_PATHS.keepalivedLog : NODE_PATHS.nginxErrorLog}`;
+  const argv = daemonArgv(node, name).map(q).join(' ');
+  return `#!/bin/sh
+# Written by \`ha-setup lab up\` for lab node ${node}: ${name} the lab's way (pid file,
+# log and TMPDIR under the node's directory). Removed by \`ha-setup lab down\`.
+# usage: $0 start|stop|restart|reload|status
+NODE=${q(node)}
+ROOT=${q(root)}
+PIDFILE=${q(pidFile)}
+LOG=${q(log)}
+
+# Run inside the node's network namespace; over ssh the session already is.
+in_node() {
+  if [ "$(readlink /proc/self/ns/net)" = "net:[$(stat -L -c %i "/run/netns/$NODE" 2>/dev/null)]" ]; then
+    "$@"
+  else
+    ip netns exec "$NODE" "$@"
+  fi
+}
+
+# The pid of our running daemon: alive, not a zombie, started for this node's directory.
+running_pid() {
+  pid=$(cat "$PIDFILE" 2>/dev/null) || return 1
+  case "$pid" in ''|*[!0-9]*) return 1 ;; esac
+  [ -r "/proc/$pid/stat" ] || return 1
+  stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
+  state=\${stat##*) }; state=\${state%% *}
+  case "$state" in Z|X) return 1 ;; esac
+  tr '\\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF "$ROOT/" || return 1
+  echo "$pid"
+}
+
+start() {
+  if pid=$(running_pid); then echo "${name} already running in $NODE (pid $pid)"; return 0; fi
+  mkdir -p "\${LOG%/*}" "$ROOT/tmp" "$ROOT/run"
+  rm -f "$PIDFILE"
+  # setsid: a session of its own, so the daemon outlives this script and the ssh session.
+  in_node setsid ${argv} </dev/null >>"$LOG" 2>&1 &
+  i=0
+  while [ $i -lt 100 ]; do
+    if pid=$(running_pid); then echo "${name} started in $NODE (pid $pid)"; return 0; fi
+    sleep 0.05
+    i=$((i + 1))
+  done
+  echo "${name} did not start in $NODE; last log lines:" >&2
+  tail -n 10 "$LOG" >&2
+  return 1
+}
+
+stop() {
+  if ! pid=$(running_pid); then echo "${name} is not running in $NODE"; return 0; fi
+  kill -TERM "$pid" 2>/dev/null
+  i=0
+  while [ $i -lt 100 ]; do
+    running_pid >/dev/null || { echo "${name} stopped in $NODE"; return 0; }
+    sleep 0.05
+    i=$((i + 1))
+  done
+  kill -KILL "$pid" 2>/dev/null
+  sleep 0.1
+  running_pid >/dev/null && { echo "${name} (pid $pid) is still running" >&2; return 1; }
+  echo "${name} stopped in $NODE"
+}
+
+case "$1" in
+  start) start ;;
+  stop) stop ;;
+  restart) stop && start ;;
+  reload)
+    pid=$(running_pid) || { echo "${name} is not running in $NODE: nothing to reload" >&2; exit 1; }
+    kill -HUP "$pid" && echo "${name} reloaded in $NODE" ;;
+  status)
+    if pid=$(running_pid); then echo "${name} is running in $NODE (pid $pid)"; exit 0; fi
+    echo "${name} is not running in $NODE"; exit 3 ;;
+  *) echo "usage: $0 start|stop|restart|reload|status" >&2; exit 2 ;;
+esac
+`;
+}
+
+/** `lab up`: both init scripts of a node, root-owned 0755 like any init script. */
+export async function writeInitScripts(node: LabNodeName, host: import('../host/types.js').Host): Promise<void> {
+  for (const name of ['keepalived', 'nginx'] as const) {
+    await host.writeFileAtomic(initScriptPath(name), renderInitScript(node, name), { mode: 0o755, rootOwned: true, why: `start and stop ${name} in the lab node` });
+  }
+}

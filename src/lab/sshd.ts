@@ -1,0 +1,138 @@
+/**
+ * An OpenSSH server in each lab node (`lab up --ssh`), so that the pair commands can be
+ * rehearsed exactly as on real servers: from the client namespace, agentless, through
+ * the system ssh client. Everything it uses lives under the node's directory: host key,
+ * sshd_config, pid file, log, root's authorized_keys. The sshd tells every session where
+ * the node's "/" is (`SetEnv HA_SETUP_ROOT=... HA_SETUP_LAB_NODE=...`), which SshHost
+ * honours: files land under the node's directory, daemons start through its init scripts.
+ *
+ * The client's key and known_hosts are generated under the client's directory;
+ * `lab exec client` points ha-setup at them (HA_SETUP_SSH_IDENTITY, HA_SETUP_SSH_KNOWN_HOSTS).
+ */
+import { spawn, execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { closeSync, existsSync, openSync, promises as fs } from 'node:fs';
+import { LAB_ADDRESSES, LAB_NODES, labNodeRoot, type LabNodeName } from './constants.js';
+import { cmdlineOf, readProcStat, sleep, terminate } from './procs.js';
+import { OperationError } from '../errors.js';
+
+const run = promisify(execFile);
+
+export const SSHD_BINARY = '/usr/sbin/sshd';
+
+/** The files of a node's sshd, as real paths. */
+export function labSshdPaths(node: LabNodeName) {
+  const root = labNodeRoot(node);
+  return {
+    config: `${root}/etc/ssh/sshd_config`,
+    hostKey: `${root}/etc/ssh/ssh_host_ed25519_key`,
+    pidFile: `${root}/run/sshd.pid`,
+    log: `${root}/var/log/sshd.log`,
+    authorizedKeys: `${root}/root/.ssh/authorized_keys`,
+  };
+}
+
+/** The client's key and known_hosts (what `lab exec client` hands to ha-setup). */
+export function labClientSsh() {
+  const dir = `${labNodeRoot('client')}/root/.ssh`;
+  return { dir, identity: `${dir}/id_ed25519`, knownHosts: `${dir}/known_hosts` };
+}
+
+export function renderLabSshdConfig(node: LabNodeName): string {
+  const p = labSshdPaths(node);
+  return [
+    `# Written by \`ha-setup lab up --ssh\` for lab node ${node}; removed by \`ha-setup lab down\`.`,
+    'Port 22',
+    `ListenAddress ${LAB_ADDRESSES[node]}`,
+    `HostKey ${p.hostKey}`,
+    `PidFile ${p.pidFile}`,
+    `AuthorizedKeysFile ${p.authorizedKeys}`,
+    'PermitRootLogin prohibit-password',
+    'PubkeyAuthentication yes',
+    'PasswordAuthentication no',
+    'KbdInteractiveAuthentication no',
+    'UsePAM no',
+    'LogLevel INFO',
+    'MaxStartups 100',
+    // What makes a session see the node's directory as "/" (SshHost reads it on first contact).
+    `SetEnv HA_SETUP_ROOT=${labNodeRoot(node)} HA_SETUP_LAB_NODE=${node}`,
+    '',
+  ].join('\n');
+}
+
+async function keygen(path: string, comment: string): Promise<void> {
+  if (existsSync(path)) return;
+  await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path]);
+}
+
+/** The running sshd of a node, if it is ours (pid file, alive, command line names our config). */
+export async function labSshdPid(node: LabNodeName): Promise<number | null> {
+  const p = labSshdPaths(node);
+  const pid = Number.parseInt((await fs.readFile(p.pidFile, 'utf8').catch(() => '')).trim(), 10);
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  const st = await readProcStat(pid);
+  if (!st || st.state === 'Z' || st.state === 'X') return null;
+  return (await cmdlineOf(pid)).includes(p.config) ? pid : null;
+}
+
+/**
+ * Start (or keep) an sshd in every lab node. Idempotent: a node whose sshd runs is left
+ * alone. Keys are generated once and kept for the lab's lifetime.
+ */
+export async function ensureLabSshd(nodes: readonly LabNodeName[] = LAB_NODES): Promise<void> {
+  if (!existsSync(SSHD_BINARY)) {
+    throw new OperationError(`${SSHD_BINARY} not found`, { hint: 'apt-get install openssh-server' });
+  }
+  const client = labClientSsh();
+  await fs.mkdir(client.dir, { recursive: true, mode: 0o700 });
+  await keygen(client.identity, 'ha-setup-lab-client');
+  const clientPub = await fs.readFile(`${client.identity}.pub`, 'utf8');
+  // sshd's privilege separation directory (the openssh-server package creates it at boot).
+  await fs.mkdir('/run/sshd', { recursive: true, mode: 0o755 });
+  const knownHosts: string[] = [];
+  for (const node of nodes) {
+    const p = labSshdPaths(node);
+    const root = labNodeRoot(node);
+    await fs.mkdir(`${root}/etc/ssh`, { recursive: true, mode: 0o755 });
+    await fs.mkdir(`${root}/root/.ssh`, { recursive: true, mode: 0o700 });
+    await fs.mkdir(`${root}/var/log`, { recursive: true, mode: 0o755 });
+    await fs.mkdir(`${root}/run`, { recursive: true, mode: 0o755 });
+    await keygen(p.hostKey, `ha-setup-lab-${node}`);
+    await fs.writeFile(p.authorizedKeys, clientPub, { mode: 0o600 });
+    await fs.writeFile(p.config, renderLabSshdConfig(node), { mode: 0o600 });
+    const [type, data] = (await fs.readFile(`${p.hostKey}.pub`, 'utf8')).trim().split(/\s+/);
+    knownHosts.push(`${LAB_ADDRESSES[node]} ${type} ${data}`);
+    if ((await labSshdPid(node)) !== null) continue;
+    await startOne(node);
+  }
+  await fs.writeFile(client.knownHosts, knownHosts.join('\n') + '\n', { mode: 0o600 });
+}
+
+async function startOne(node: LabNodeName): Promise<void> {
+  const p = labSshdPaths(node);
+  await run(SSHD_BINARY, ['-t', '-f', p.config]);
+  const before = (await fs.readFile(p.log, 'utf8').catch(() => '')).length;
+  const fd = openSync(p.log, 'a', 0o640);
+  try {
+    // Its own session, so it outlives the command that started it; `lab down` stops it.
+    const child = spawn('ip', ['netns', 'exec', node, SSHD_BINARY, '-D', '-e', '-f', p.config], { detached: true, stdio: ['ignore', fd, fd] });
+    child.unref();
+  } finally {
+    closeSync(fd);
+  }
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const log = (await fs.readFile(p.log, 'utf8').catch(() => '')).slice(before);
+    if (/Server listening on/.test(log) && (await labSshdPid(node)) !== null) return;
+    if (Date.now() > deadline) throw new OperationError(`sshd in lab node ${node} did not start`, { details: log.split('\n').filter(Boolean).slice(-5) });
+    await sleep(25);
+  }
+}
+
+/** Stop a node's sshd (tests: a refused or unreachable node). */
+export async function stopLabSshd(node: LabNodeName): Promise<void> {
+  const pid = await labSshdPid(node);
+  if (pid === null) return;
+  const st = await readProcStat(pid);
+  if (st) await terminate(pid, st.startTime, 3000);
+}
