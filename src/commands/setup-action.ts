@@ -76,6 +76,10 @@ export async function runSetupCommand(cmd: Command): Promise<number> {
   }
   if (f.method !== 'package' && f.method !== 'source') throw new UserError({ field: '--method', value: f.method, accepted: 'package, source' });
   const raw = { ...(f.answers ? await readAnswersFile(f.answers) : {}), ...flagsToRaw(f) };
+  if ((cmd.optsWithGlobals() as { host?: string[] }).host?.length) {
+    const { runPairSetupCommand } = await import('./pair-setup-action.js');
+    return runPairSetupCommand(cmd, raw);
+  }
   const node = await nodeContext(g);
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !output.json;
   const wizard = interactive ? await import('../ui/wizard.js') : null;

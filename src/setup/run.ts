@@ -84,7 +84,7 @@ export interface SetupResult {
 
 const REQUIRED: Array<keyof Answers> = ['role', 'interface', 'vip', 'authPass'];
 
-async function readExisting(host: Host, path: string): Promise<ExistingConfig | null> {
+export async function readExisting(host: Host, path: string): Promise<ExistingConfig | null> {
   const text = await host.readFile(path);
   if (text === null || text.trim() === '') return null;
   const parsed = await parseConfig(host, path);
@@ -100,7 +100,7 @@ async function readExisting(host: Host, path: string): Promise<ExistingConfig | 
   };
 }
 
-function defaultInterface(interfaces: InterfaceFacts[]): string | null {
+export function defaultInterface(interfaces: InterfaceFacts[]): string | null {
   const usable = interfaces.filter((i) => i.up && !i.loopback);
   return (usable.find((i) => i.default) ?? (usable.length === 1 ? usable[0] : undefined))?.name ?? null;
 }

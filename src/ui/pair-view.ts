@@ -1,0 +1,34 @@
+/** Printing for the pair setup: each node's preflight and plan under its name, the pair's final screen. */
+import type { PairSetupResult } from '../setup/pair.js';
+import { t } from '../i18n/index.js';
+import { paint, printLine } from './output.js';
+import { shellQuote } from './setup-view.js';
+
+export function printPairDone(result: PairSetupResult): void {
+  if (result.nodes.length === 0) return;
+  printLine(paint('bold', t('pair.done.title')));
+  const v = result.verification;
+  for (const [i, n] of result.nodes.entries()) {
+    const seen = v?.nodes[i];
+    printLine(
+      `  ${t('pair.done.node', {
+        node: n.label,
+        role: n.answers.role,
+        priority: n.answers.priority,
+        routerId: n.answers.routerId,
+        peer: n.answers.peers.join(', '),
+        running: seen?.running ? t('setup.preflight.running') : t('setup.verify.notRunning'),
+        state: seen?.state ?? '?',
+        vip: seen?.holdsVip ? t('pair.done.holdsVip') : '',
+      })}`,
+    );
+  }
+  const a = result.nodes[0]!.answers;
+  if (v) {
+    if (v.ok) printLine(paint('green', `  ${t('pair.done.ok', { holder: v.vipHolder ?? '?', vip: a.vip, vrid: a.vrid })}`));
+    else printLine(paint('red', `  ${t('pair.done.notOk', { seconds: Math.round(v.waitedMs / 1000) })}`));
+  }
+  if (result.generatedPassword) printLine(paint('yellow', `  ${t('pair.done.password', { password: a.authPass })}`));
+  const hosts = result.nodes.flatMap((n) => ['--host', n.label]);
+  printLine(`  ${t('pair.done.next', { command: ['ha-setup', 'doctor', ...hosts].map(shellQuote).join(' ') })}`);
+}
