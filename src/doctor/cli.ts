@@ -53,6 +53,8 @@ function printPlanned(fixable: Array<{ check: Check; report: DoctorCheckReport }
 
 export async function runDoctorCommand(cmd: Command, flags: DoctorFlags): Promise<number> {
   const opts = globalOptions(cmd);
+  // --host A [--host B]: the nodes over ssh, and the pair checks (src/doctor/pair-cli.ts).
+  if ((cmd.optsWithGlobals() as { host?: string[] }).host?.length) return (await import('./pair-cli.js')).runPairDoctorCommand(cmd, flags);
   const checks = selectChecks(ALL_CHECKS, flags.check);
   const options = doctorOptions(flags, opts.root);
   const node = await nodeContext(opts);

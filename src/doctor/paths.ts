@@ -11,6 +11,8 @@ import { NetnsHost } from '../host/netns.js';
 const views = new WeakMap<Host, Host>();
 
 export function daemonView(host: Host): Host {
+  // A sandboxed ssh host (a lab node over ssh) offers the remote machine's real "/" itself.
+  if (host.kind === 'ssh') return (host as Host & { machine?: () => Host }).machine?.() ?? host;
   if (host.kind !== 'netns' || host.root === '/') return host;
   let view = views.get(host);
   if (!view) {
@@ -22,7 +24,7 @@ export function daemonView(host: Host): Host {
 
 /** A path the user gave for this host (--config, --log) as the daemon would name it. */
 export function daemonPathOf(host: Host, path: string): string {
-  return host.kind === 'netns' ? host.runtimePath(path) : path;
+  return host.kind === 'netns' || host.kind === 'ssh' ? host.runtimePath(path) : path;
 }
 
 /** POSIX shell quoting for commands shown to the user (only where needed). */
