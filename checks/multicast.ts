@@ -9,7 +9,7 @@
  */
 import type { Check, CheckResult } from './types.js';
 import { t } from '../src/i18n/index.js';
-import { counter, outranks, pairConfig, runtimeFacts, wireFacts, messagesMatching, currentEvents } from '../src/doctor/wire/pair.js';
+import { counter, outranks, stillAdvertising, pairConfig, runtimeFacts, wireFacts, messagesMatching, currentEvents } from '../src/doctor/wire/pair.js';
 import { firewallFix, setupCommand } from '../src/doctor/wire/fixes.js';
 import { captureDetails, captureProblem, result } from '../src/doctor/wire/result.js';
 import { REJECTIONS, acceptedBySender, otherHolders } from '../src/doctor/wire/diagnose.js';
@@ -54,7 +54,7 @@ export const check: Check = {
         );
       }
       // We are MASTER and a lower-priority peer advertises too: it does not hear us.
-      const lower = wire.peers.filter((p) => p.priority > 0 && p.count >= 2 && !outranks(p, ourPriority, ourAddress) && acceptedBySender(p, pair));
+      const lower = wire.peers.filter((p) => p.priority > 0 && p.count >= 2 && stillAdvertising(p, wire!) && !outranks(p, ourPriority, ourAddress) && acceptedBySender(p, pair));
       if (rt.running && rt.state === 'MASTER' && lower.length > 0) {
         const p = lower[0]!;
         return result('warn', t('wire.multicast.peerDeaf', { src: p.src, priority: p.priority }), details, {

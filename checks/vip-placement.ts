@@ -13,7 +13,7 @@
  */
 import type { Check, CheckResult } from './types.js';
 import { t } from '../src/i18n/index.js';
-import { outranks, pairConfig, runtimeFacts, wireFacts } from '../src/doctor/wire/pair.js';
+import { outranks, pairConfig, stillAdvertising, runtimeFacts, wireFacts } from '../src/doctor/wire/pair.js';
 import { captureDetails, result } from '../src/doctor/wire/result.js';
 import { otherHolders, splitBrainCauses } from '../src/doctor/wire/diagnose.js';
 import { shCommandLine } from '../src/host/ssh-shell.js';
@@ -54,7 +54,7 @@ export const check: Check = {
     if (held.length > 0) {
       const ourPriority = rt.effectivePriority ?? pair.priority;
       const higher = (wire?.peers ?? []).filter((p) => outranks(p, ourPriority, pair.ourAddresses[0] ?? null));
-      const otherMaster = (wire?.peers ?? []).filter((p) => p.priority > 0 && p.count >= 2);
+      const otherMaster = (wire?.peers ?? []).filter((p) => p.priority > 0 && p.count >= 2 && stillAdvertising(p, wire!));
       const split = holders.length > 0 || higher.length > 0 || (pair.configuredState === 'BACKUP' && otherMaster.length > 0);
       if (split) {
         const causes = await splitBrainCauses(ctx, pair, wire, rt);

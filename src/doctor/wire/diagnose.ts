@@ -8,7 +8,7 @@ import type { Fix } from '../../../checks/types.js';
 import type { VrrpSenderSummary } from '../../vrrp/capture.js';
 import type { LogEventKind } from '../../keepalived/runtime/logs.js';
 import { t } from '../../i18n/index.js';
-import { AUTH_PASS_LEN, bareAddress, counter, currentEvents, sameAddressSet, type PairConfig, type RuntimeFacts, type WireFacts } from './pair.js';
+import { AUTH_PASS_LEN, bareAddress, counter, stillAdvertising, currentEvents, sameAddressSet, type PairConfig, type RuntimeFacts, type WireFacts } from './pair.js';
 import { firewallFix, freeVrid, setupCommand } from './fixes.js';
 
 /** Log lines that prove an advert reached keepalived (it was then rejected or lost the election). */
@@ -130,7 +130,7 @@ export async function splitBrainCauses(ctx: DoctorContext, pair: PairConfig, wir
   });
 
   // Nothing on this side: a lower-priority peer advertising as MASTER does not hear us.
-  const deaf = wire?.peers.find((p) => p.priority > 0 && p.count >= 2 && rt.state === 'MASTER' && p.priority < (rt.effectivePriority ?? pair.priority) && acceptedBySender(p, pair));
+  const deaf = wire?.peers.find((p) => p.priority > 0 && p.count >= 2 && stillAdvertising(p, wire!) && rt.state === 'MASTER' && p.priority < (rt.effectivePriority ?? pair.priority) && acceptedBySender(p, pair));
   causes.push({
     kind: 'peer',
     evidence: deaf ? t('wire.cause.peerDeaf', { src: deaf.src }) : null,

@@ -346,6 +346,16 @@ export function counter(rt: RuntimeFacts, pick: (s: VrrpInstanceStats) => number
   return { before, after, grew: before !== null && after !== null ? after > before : null };
 }
 
+/**
+ * The sender was still advertising when the capture ended (its last advert within 1.5
+ * intervals of the last advert heard): a second MASTER for a moment during an election
+ * or a preemption is not a split brain.
+ */
+export function stillAdvertising(s: VrrpSenderSummary, wire: WireFacts): boolean {
+  const end = Math.max(...wire.summary.senders.map((x) => x.lastT));
+  return s.lastT >= end - 1.5 * Math.max(s.advertIntervalMs, 1000);
+}
+
 /** "3 adverts from 192.0.2.11 (priority 150, every 1 s)". */
 export function describeSender(s: VrrpSenderSummary): string {
   return `${s.src} vrid ${s.vrid} v${s.version} priority ${s.priority} interval ${s.advertIntervalMs / 1000} s, ${s.count} advert(s) to ${s.destinations.join(',')}, VIPs ${s.addresses.join(',') || '-'}`;
