@@ -311,10 +311,19 @@ export class SshHost implements Host {
       argv = ['env', ...Object.entries(opts.env).map(([k, v]) => `${k}=${v}`), ...argv];
     }
     if (opts.cwd) argv = shScript('cd -- "$1" && shift && exec "$@"', [opts.cwd, ...argv]);
+    // A time limit is enforced on the remote side too (coreutils/busybox `timeout`): killing
+    // the local ssh client leaves the remote command running and loses what it still had
+    // to say (tcpdump's capture and counters). SIGINT lets such a command finish cleanly.
+    let local = opts;
+    if (opts.timeoutMs !== undefined) {
+      argv = ['timeout', '-s', 'INT', '-k', '2', (opts.timeoutMs / 1000).toFixed(1), ...argv];
+      local = { ...opts, timeoutMs: opts.timeoutMs + 5000 };
+    }
     this.opts.observer?.([cmd, ...args], opts.why);
     await this.ready();
-    const r = await this.run(argv, opts);
-    return { ...r, command: [cmd, ...args] };
+    const r = await this.run(argv, local);
+    const timedOut = r.timedOut || (opts.timeoutMs !== undefined && r.exitCode === 124);
+    return { ...r, timedOut, command: [cmd, ...args] };
   }
 
   private checkPath(path: string): void {

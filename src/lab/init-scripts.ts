@@ -55,12 +55,13 @@ ROOT=${q(root)}
 PIDFILE=${q(pidFile)}
 LOG=${q(log)}
 
-# Run inside the node's network namespace; over ssh the session already is.
+# Run inside the node's network namespace (over ssh the session already is), in place of
+# the calling (background) shell: nothing of this script stays behind as the daemon's parent.
 in_node() {
   if [ "$(readlink /proc/self/ns/net)" = "net:[$(stat -L -c %i "/run/netns/$NODE" 2>/dev/null)]" ]; then
-    "$@"
+    exec "$@"
   else
-    ip netns exec "$NODE" "$@"
+    exec ip netns exec "$NODE" "$@"
   fi
 }
 
@@ -81,7 +82,7 @@ start() {
   mkdir -p "\${LOG%/*}" "$ROOT/tmp" "$ROOT/run"
   rm -f "$PIDFILE"
   # setsid: a session of its own, so the daemon outlives this script and the ssh session.
-  in_node setsid ${argv} </dev/null >>"$LOG" 2>&1 &
+  (in_node setsid ${argv}) </dev/null >>"$LOG" 2>&1 &
   i=0
   while [ $i -lt 100 ]; do
     if pid=$(running_pid); then echo "${name} started in $NODE (pid $pid)"; return 0; fi

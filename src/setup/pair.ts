@@ -126,6 +126,13 @@ export function derivePairAnswers(shared: RawAnswers, views: readonly [PairNodeV
   }
   if (shared.authPass === undefined) throw new UserError({ field: ANSWER_FLAGS.authPass, value: undefined, accepted: t('setup.accepted.authPass') });
   validateAuthPass(shared.authPass);
+  // A node that already holds the VIP (a re-run on a working pair) lists it among its
+  // addresses; it is the VIP, not the node's own address.
+  const vipAddress = String(shared.vip).split('/')[0];
+  views = views.map((v) => ({
+    ...v,
+    interfaces: v.interfaces.map((i) => ({ ...i, ipv4: i.ipv4.filter((x) => x.split('/')[0] !== vipAddress), ipv6: i.ipv6.filter((x) => x.split('/')[0] !== vipAddress) })),
+  })) as unknown as readonly [PairNodeView, PairNodeView];
   const ifaces = views.map((v) => {
     const name = shared.interface ?? defaultInterface(v.interfaces);
     if (name === null || name === undefined) {

@@ -73,3 +73,11 @@ test('addressFor picks the address in the VIP subnet; routerIdFrom keeps what ke
   assert.equal(routerIdFrom('Web Node#1.example'), 'Web-Node-1');
   assert.equal(routerIdFrom(''), 'node');
 });
+
+test('a node already holding the VIP (re-run on a working pair) is not mistaken for owning that address', () => {
+  const holder = node('A', '192.0.2.11');
+  holder.interfaces[1]!.ipv4.push('192.0.2.50/24');
+  const [x] = derivePairAnswers({ vip: '192.0.2.50/24', authPass: 'pw' }, [holder, b]);
+  assert.equal(x.vip, '192.0.2.50/24');
+  assert.deepEqual(x.peers, ['192.0.2.12']);
+});
