@@ -202,6 +202,15 @@ export function vridFromVip(vip: string): number {
   return last >= VRID_RANGE.min && last <= VRID_RANGE.max ? last : 51;
 }
 
+/**
+ * The interfaces as validation should see them when `address` is a VIP keepalived already
+ * manages here: a re-run on a working master finds the VIP among the node's addresses.
+ */
+export function withoutManagedAddress(interfaces: InterfaceFacts[], address: string): InterfaceFacts[] {
+  const keep = (list: string[]) => list.filter((a) => a.split('/')[0] !== address);
+  return interfaces.map((i) => ({ ...i, ipv4: keep(i.ipv4), ipv6: keep(i.ipv6) }));
+}
+
 /** Everything validated together, in a fixed order, so the first error names the first bad field. */
 export function validateAnswers(raw: Partial<Record<keyof Answers, unknown>>, interfaces: InterfaceFacts[]): Answers {
   const role = validateRole(raw.role);

@@ -13,7 +13,7 @@ import { gatherFacts, type Facts } from '../system/facts.js';
 import { OperationError, UserError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { DEFAULTS } from './defaults.js';
-import { ANSWER_FLAGS, validateAnswers, validateAuthPass, validateVip, validateInterface, vridFromVip, type Answers, type InterfaceFacts } from './answers.js';
+import { ANSWER_FLAGS, validateAnswers, validateAuthPass, validateVip, validateInterface, vridFromVip, type Answers, type InterfaceFacts, withoutManagedAddress } from './answers.js';
 import { buildPlan, type Plan } from './plan.js';
 import { applyPlan, type ApplyResult } from './apply.js';
 import { holdsAddress, lastState } from './verify.js';
@@ -129,10 +129,7 @@ export function derivePairAnswers(shared: RawAnswers, views: readonly [PairNodeV
   // A node that already holds the VIP (a re-run on a working pair) lists it among its
   // addresses; it is the VIP, not the node's own address.
   const vipAddress = String(shared.vip).split('/')[0];
-  views = views.map((v) => ({
-    ...v,
-    interfaces: v.interfaces.map((i) => ({ ...i, ipv4: i.ipv4.filter((x) => x.split('/')[0] !== vipAddress), ipv6: i.ipv6.filter((x) => x.split('/')[0] !== vipAddress) })),
-  })) as unknown as readonly [PairNodeView, PairNodeView];
+  views = views.map((v) => ({ ...v, interfaces: withoutManagedAddress(v.interfaces, vipAddress!) })) as unknown as readonly [PairNodeView, PairNodeView];
   const ifaces = views.map((v) => {
     const name = shared.interface ?? defaultInterface(v.interfaces);
     if (name === null || name === undefined) {

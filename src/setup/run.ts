@@ -9,7 +9,7 @@ import { gatherFacts, type Facts } from '../system/facts.js';
 import { UserError, OperationError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { DEFAULTS } from './defaults.js';
-import { ANSWER_FLAGS, validateAnswers, validateRole, vridFromVip, type Answers, type InterfaceFacts } from './answers.js';
+import { ANSWER_FLAGS, validateAnswers, validateRole, withoutManagedAddress, vridFromVip, type Answers, type InterfaceFacts } from './answers.js';
 import { buildPlan, type Plan } from './plan.js';
 import { applyPlan, type ApplyResult } from './apply.js';
 import { verifySetup, type Verification } from './verify.js';
@@ -31,6 +31,8 @@ export interface ExistingConfig {
   /** The distribution's sample file installed as the live config. */
   packagedSample: boolean;
   summary: string;
+  /** The VIPs it configures (addresses without prefix). */
+  vips: string[];
 }
 
 export interface SetupUi {
@@ -97,6 +99,7 @@ export async function readExisting(host: Host, path: string): Promise<ExistingCo
     ours: /written by ha-setup/i.test(text),
     packagedSample: isPackagedSampleConfig(parsed.config),
     summary: t('setup.preflight.configSummary', { instances: instances.length, details: details || '-' }),
+    vips: instances.flatMap((i) => i.virtualIpaddress.map((v) => v.address.split('/')[0]!)),
   };
 }
 
@@ -178,7 +181,10 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
     }
   }
 
-  const answers = validateAnswers(raw, facts.interfaces);
+  // A VIP the current config already manages is no node address (re-run on a master).
+  const requestedVip = String(raw.vip ?? '').split('/')[0]!;
+  const interfaces = existing?.vips.includes(requestedVip) ? withoutManagedAddress(facts.interfaces, requestedVip) : facts.interfaces;
+  const answers = validateAnswers(raw, interfaces);
 
   // Unattended: the VRID derived from the VIP, unless another group on the wire uses it.
   if (!ui.ask && opts.raw.vrid === undefined && !opts.filesOnly) {

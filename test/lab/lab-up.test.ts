@@ -4,6 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { execa } from 'execa';
+import { takeLabLock } from '../helpers/lab-lock.js';
 import { runCli } from '../helpers/cli.js';
 import { cliPath } from '../helpers/paths.js';
 import { LAB_MANIFEST, LAB_NAMESPACES, LAB_STATE_DIR, LAB_VIP, labNodeRoot } from '../../src/lab/constants.js';
@@ -52,13 +53,16 @@ async function status(): Promise<{ code: number; status: LabStatus }> {
   return { code: r.code, status: JSON.parse(r.stdout) as LabStatus };
 }
 
+let releaseLab: () => Promise<void>;
 before(async () => {
   assert.ok(existsSync(cliPath), 'dist/cli.js is missing: run node scripts/build.mjs');
+  releaseLab = await takeLabLock('lab-up');
   await runCli(['lab', 'down']);
 });
 
 after(async () => {
   await runCli(['lab', 'down']);
+  await releaseLab();
 });
 
 test('lab refuses to run without root, with exit code 77', async () => {
