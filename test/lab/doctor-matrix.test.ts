@@ -4,10 +4,11 @@
 // between faults. Needs root, keepalived, nginx, tcpdump, nftables, iptables, arping.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { runCli } from '../helpers/cli.js';
+import { cpSync, existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
 import { takeLabLock } from '../helpers/lab-lock.js';
-import { cliPath } from '../helpers/paths.js';
+import { cliPath, repoRoot, tempDir } from '../helpers/paths.js';
 import { LAB_VRRP, type LabNodeName } from '../../src/lab/constants.js';
 import type { CheckStatus } from '../../checks/types.js';
 import type { DoctorReport } from '../../src/doctor/run.js';
@@ -44,9 +45,24 @@ interface Measured {
 }
 const measured: Measured[] = [];
 
+// A private copy of the built CLI: other engineers' `node scripts/build.mjs` empties dist/
+// while it rebuilds, and a doctor run must not start in that moment.
+let snapshot: string | null = null;
+let cli = cliPath;
+
+async function runCli(args: string[], opts: { timeoutMs?: number } = {}) {
+  const r = await execa('node', [cli, ...args], {
+    reject: false,
+    cwd: repoRoot,
+    env: { NO_COLOR: '1', LANG: 'C.UTF-8', LC_ALL: '', LC_MESSAGES: '' },
+    timeout: opts.timeoutMs ?? 60_000,
+  });
+  return { code: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
+
 async function doctor(node: LabNodeName): Promise<{ report: DoctorReport; code: number; wallMs: number }> {
   const start = Date.now();
-  const r = await runCli(['lab', 'exec', node, '--', 'node', cliPath, 'doctor', '--json'], { timeoutMs: 60_000 });
+  const r = await runCli(['lab', 'exec', node, '--', 'node', cli, 'doctor', '--json'], { timeoutMs: 60_000 });
   const wallMs = Date.now() - start;
   let report: DoctorReport;
   try {
@@ -105,6 +121,12 @@ before(async () => {
   assert.ok(existsSync(cliPath), 'dist/cli.js is missing: run node scripts/build.mjs');
   // Other lab tests (failover-test, pair over ssh) restart daemons: one lab user at a time.
   release = await takeLabLock('doctor-matrix');
+  snapshot = tempDir('dw-cli-');
+  // The CLI finds templates/ beside its own directory, as in the published package.
+  cpSync(join(repoRoot, 'dist'), join(snapshot, 'dist'), { recursive: true });
+  cpSync(join(repoRoot, 'templates'), join(snapshot, 'templates'), { recursive: true });
+  cpSync(join(repoRoot, 'package.json'), join(snapshot, 'package.json'));
+  cli = join(snapshot, 'dist', 'cli.js');
   // A fresh lab: keepalived's counters and logs start from zero.
   const r = await runCli(['lab', 'up', '--recreate'], { timeoutMs: 120_000 });
   assert.equal(r.code, 0, r.stderr);
@@ -114,6 +136,7 @@ after(async () => {
   await waitHealthy(30_000).catch(() => undefined);
   await runCli(['lab', 'down']);
   await release?.();
+  if (snapshot) rmSync(snapshot, { recursive: true, force: true });
   const lines = measured.map((m) => `| ${m.fault} | ${m.check} | ${m.node} | ${m.status} | ${m.doctorMs} | ${m.wallMs} | ${m.exitCode} |`);
   console.log(['| fault | check | node | status | doctor ms | wall ms | exit |', '|---|---|---|---|---|---|---|', ...lines].join('\n'));
 });
