@@ -9,7 +9,7 @@ import type { DoctorFlags } from '../commands/doctor.js';
 import { globalOptions, nodeContext } from '../commands/context.js';
 import { UserError } from '../errors.js';
 import { t } from '../i18n/index.js';
-import { output, paint, printJson, printLine } from '../ui/output.js';
+import { output, paint, printInfo, printJson, printLine } from '../ui/output.js';
 import { doctorJson, renderDoctorReport } from '../ui/doctor-report.js';
 import { ALL_CHECKS } from '../../checks/index.js';
 import { createDoctorContext } from './build-context.js';
@@ -84,7 +84,7 @@ export async function runDoctorCommand(cmd: Command, flags: DoctorFlags): Promis
         if (opts.dryRun) return false;
         if (opts.yes) return true;
         if (!process.stdin.isTTY || output.json) {
-          process.stderr.write(`${t('doctor.fix.needYes')}\n`);
+          printInfo(t('doctor.fix.needYes'));
           return false;
         }
         const { confirm } = await import('@inquirer/prompts');

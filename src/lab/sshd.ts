@@ -9,6 +9,7 @@
  * The client's key and known_hosts are generated under the client's directory;
  * `lab exec client` points ha-setup at them (HA_SETUP_SSH_IDENTITY, HA_SETUP_SSH_KNOWN_HOSTS).
  */
+import { t } from '../i18n/index.js';
 import { spawn, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { closeSync, existsSync, openSync, promises as fs } from 'node:fs';
@@ -81,7 +82,7 @@ export async function labSshdPid(node: LabNodeName): Promise<number | null> {
  */
 export async function ensureLabSshd(nodes: readonly LabNodeName[] = LAB_NODES): Promise<void> {
   if (!existsSync(SSHD_BINARY)) {
-    throw new OperationError(`${SSHD_BINARY} not found`, { hint: 'apt-get install openssh-server' });
+    throw new OperationError(t('lab.error.noSshd', { binary: SSHD_BINARY }), { hint: 'apt-get install openssh-server' });
   }
   const client = labClientSsh();
   await fs.mkdir(client.dir, { recursive: true, mode: 0o700 });
@@ -124,7 +125,7 @@ async function startOne(node: LabNodeName): Promise<void> {
   for (;;) {
     const log = (await fs.readFile(p.log, 'utf8').catch(() => '')).slice(before);
     if (/Server listening on/.test(log) && (await labSshdPid(node)) !== null) return;
-    if (Date.now() > deadline) throw new OperationError(`sshd in lab node ${node} did not start`, { details: log.split('\n').filter(Boolean).slice(-5) });
+    if (Date.now() > deadline) throw new OperationError(t('lab.error.sshdStart', { node }), { details: log.split('\n').filter(Boolean).slice(-5) });
     await sleep(25);
   }
 }
