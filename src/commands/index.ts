@@ -12,7 +12,7 @@ export const commandModules: Array<() => Promise<{ register: Register }>> = [
   () => import('./lab.js'),
   () => import('./setup.js'),
   () => import('./inspect.js'),
-  () => import('./completion.js'),
   () => import('./doctor.js'),
   () => import('./failover-test.js'),
+  () => import('./completion.js'),
 ];
