@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { t } from '../i18n/index.js';
 import { globalOptions } from './context.js';
 
-/** `ha-setup failover-test`: a measured, reversible failover of this master. */
+/** `ha-setup failover-test`: a measured, reversible failover of this master, or of a pair from outside (--host A --host B). */
 export function register(program: Command): void {
   program
     .command('failover-test')
@@ -15,6 +15,7 @@ export function register(program: Command): void {
     .addHelpText('after', `\n${t('cli.help.examples')}\n${t('failover.help.examples')}`)
     .action(async (flags: Record<string, string | undefined>, cmd: Command) => {
       const { failoverTestAction } = await import('../failover/action.js');
-      process.exitCode = await failoverTestAction(flags, globalOptions(cmd));
+      const { hostTargets } = await import('./pair.js');
+      process.exitCode = await failoverTestAction(flags, globalOptions(cmd), hostTargets(cmd));
     });
 }

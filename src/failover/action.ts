@@ -10,7 +10,7 @@ import { output, paint, printInfo, printJson, printLine } from '../ui/output.js'
 import { FAILOVER_MODES, type FailoverMode } from './types.js';
 import { runPreflight, type Preflight } from './preflight.js';
 import { acquireLock, FAILOVER_LOCK, realPath, type Lock } from './lock.js';
-import { runFailoverTest, type RunOutcome } from './run.js';
+import { runFailoverTest, type RunDeps, type RunOutcome } from './run.js';
 import { describeInject, describeRemove } from './fault.js';
 
 export interface FailoverFlags {
@@ -44,14 +44,15 @@ export function parseFlags(flags: FailoverFlags): ParsedFlags {
 }
 
 /** The steps, in words, for the confirmation and --dry-run. */
-export function describePlan(flags: ParsedFlags, pf: Preflight, node: string): string[] {
+export function describePlan(flags: ParsedFlags, pf: Preflight, node: string, outside = false): string[] {
+  const failback = outside ? t('failover.pair.failback', { node }) : t('failover.plan.failback');
   return [
     t('failover.plan.title', { mode: flags.mode, node, vip: pf.vip, peer: pf.peer, source: pf.peerSource }),
-    `  1. ${t('failover.plan.probe', { vip: pf.vip, interval: flags.intervalMs })}`,
+    `  1. ${t(outside ? 'failover.pair.probe' : 'failover.plan.probe', { vip: pf.vip, interval: flags.intervalMs })}`,
     `  2. ${t('failover.plan.inject', { action: describeInject(flags.mode, pf.flagPath) })}`,
     `  3. ${t('failover.plan.wait', { bound: pf.bound?.ms ?? '?', basis: pf.bound?.basis ?? '' })}`,
     `  4. ${t('failover.plan.remove', { action: describeRemove(flags.mode, pf.flagPath) })}`,
-    `  5. ${t(pf.preempt ? 'failover.plan.failback' : 'failover.plan.noFailback')}`,
+    `  5. ${pf.preempt ? failback : t('failover.plan.noFailback')}`,
     `  ${t('failover.plan.safety', { timeout: flags.timeoutMs / 1000 })}`,
   ];
 }
@@ -67,8 +68,13 @@ const EXIT_FOR: Record<RunOutcome, number> = {
   'no-failback': EXIT.failure,
 };
 
-export async function failoverTestAction(rawFlags: FailoverFlags, opts: GlobalOptions): Promise<number> {
+export async function failoverTestAction(rawFlags: FailoverFlags, opts: GlobalOptions, targets: readonly string[] = []): Promise<number> {
   const flags = parseFlags(rawFlags);
+  if (targets.length > 0) {
+    // --host A --host B: both nodes over ssh, the prober here, outside both.
+    const { pairFailoverTestAction } = await import('./pair-action.js');
+    return pairFailoverTestAction(flags, opts, targets);
+  }
   const ctx = await nodeContext(opts);
   const host = ctx.factsHost;
   const node = ctx.labNode ?? host.label;
@@ -94,33 +100,62 @@ export async function failoverTestAction(rawFlags: FailoverFlags, opts: GlobalOp
     pf.ok = pf.problems.length === 0;
   }
   try {
-    if (!pf.ok) {
-      throw new OperationError(t('failover.pre.failed'), { details: pf.problems.map((p) => `[${p.id}] ${p.message}`), hint: t('failover.pre.hint') });
-    }
-    const plan = describePlan(flags, pf, node);
-    if (opts.dryRun) {
-      if (output.json) printJson({ dry_run: true, mode: flags.mode, vip: pf.vip, peer: pf.peer, expected_bound_ms: pf.bound?.ms ?? null, steps: plan.slice(1).map((s) => s.trim()) });
-      else {
-        for (const line of plan) printLine(line);
-        printLine(t('failover.plan.dryRun'));
-      }
-      return EXIT.ok;
-    }
-    if (!opts.yes) {
-      if (!process.stdin.isTTY) throw new UserError({ field: '--yes', accepted: t('failover.accepted.yes'), reason: t('failover.reason.noTty') });
-      for (const line of plan) printLine(line);
-      const { confirm } = await import('@inquirer/prompts');
-      if (!(await confirm({ message: t('failover.confirm'), default: false }))) {
-        printLine(t('failover.cancelled'));
-        return EXIT.failure;
-      }
-    } else if (!output.json) {
-      for (const line of plan) printInfo(line);
-    }
-    return await runWithSignals(flags, pf, ctx, node);
+    return await confirmAndRun(flags, opts, pf, node, ctx);
   } finally {
     await lock?.release();
   }
+}
+
+/** What a run acts on: the master's hosts and services (this node, or one over ssh). */
+export interface RunTarget {
+  factsHost: import('../host/types.js').Host;
+  applyHost: import('../host/types.js').Host;
+  services: import('../system/service-control.js').ServiceControl;
+}
+
+/** How a run differs when the prober is not on the master (the pair, from outside). */
+export interface RunExtras {
+  identify?: RunDeps['identify'];
+  vipWatchMs?: number;
+  logWatchMs?: number;
+  /** Added to the --json report and the --dry-run JSON. */
+  json?: Record<string, unknown>;
+  /** Prefix of each preflight problem (the node it was found on). */
+  problemPrefix?: string;
+  /** The prober is not on the node under test: the plan and the question say so. */
+  outside?: boolean;
+}
+
+/**
+ * After preflight and the lock: refuse on problems, describe (--dry-run), confirm, run
+ * with signal handlers and report.
+ */
+export async function confirmAndRun(flags: ParsedFlags, opts: GlobalOptions, pf: Preflight, node: string, target: RunTarget, extras: RunExtras = {}): Promise<number> {
+  if (!pf.ok) {
+    const prefix = extras.problemPrefix ? `${extras.problemPrefix}: ` : '';
+    throw new OperationError(t('failover.pre.failed'), { details: pf.problems.map((p) => `${prefix}[${p.id}] ${p.message}`), hint: t('failover.pre.hint') });
+  }
+  const plan = describePlan(flags, pf, node, extras.outside);
+  if (opts.dryRun) {
+    if (output.json) printJson({ dry_run: true, mode: flags.mode, vip: pf.vip, peer: pf.peer, expected_bound_ms: pf.bound?.ms ?? null, steps: plan.slice(1).map((s) => s.trim()), ...extras.json });
+    else {
+      for (const line of plan) printLine(line);
+      printLine(t('failover.plan.dryRun'));
+    }
+    return EXIT.ok;
+  }
+  if (!opts.yes) {
+    if (!process.stdin.isTTY) throw new UserError({ field: '--yes', accepted: t('failover.accepted.yes'), reason: t('failover.reason.noTty') });
+    for (const line of plan) printLine(line);
+    const { confirm } = await import('@inquirer/prompts');
+    if (!(await confirm({ message: extras.outside ? t('failover.pair.confirm', { node }) : t('failover.confirm'), default: false }))) {
+      printLine(t('failover.cancelled'));
+      return EXIT.failure;
+    }
+  } else if (!output.json) {
+    for (const line of plan) printInfo(line);
+  }
+  return await runWithSignals(flags, pf, target, node, extras);
 }
 
 /** The doctor checks whose failure makes a failover test meaningless or unsafe. */
@@ -132,7 +167,7 @@ function pf_peerHint(flags: ParsedFlags, labPeer: { address: string } | null): s
 }
 
 /** The doctor's critical checks, run by its own runner: "id: summary" of each that fails. */
-async function criticalDoctorFailures(ctx: Awaited<ReturnType<typeof nodeContext>>, root: string, peers: string[]): Promise<string[]> {
+export async function criticalDoctorFailures(ctx: Pick<RunTarget, 'factsHost' | 'services'>, root: string, peers: string[]): Promise<string[]> {
   const { ALL_CHECKS } = await import('../../checks/index.js');
   const { runChecks } = await import('../doctor/run.js');
   const { createDoctorContext } = await import('../doctor/build-context.js');
@@ -143,7 +178,7 @@ async function criticalDoctorFailures(ctx: Awaited<ReturnType<typeof nodeContext
   return report.checks.filter((c) => c.status === 'fail').map((c) => `${c.id}: ${c.summary}`);
 }
 
-async function runWithSignals(flags: ParsedFlags, pf: Preflight, ctx: Awaited<ReturnType<typeof nodeContext>>, node: string): Promise<number> {
+async function runWithSignals(flags: ParsedFlags, pf: Preflight, ctx: RunTarget, node: string, extras: RunExtras): Promise<number> {
   const abort = new AbortController();
   const onSignal = () => {
     if (!abort.signal.aborted) printInfo(paint('yellow', t('failover.interrupting')));
@@ -166,10 +201,13 @@ async function runWithSignals(flags: ParsedFlags, pf: Preflight, ctx: Awaited<Re
         signal: abort.signal,
         onEvent: (e) => (live ? live.event(e) : printInfo(formatEvent(e))),
         onSample: live ? (s) => live.sample(s) : undefined,
+        identify: extras.identify,
+        vipWatchMs: extras.vipWatchMs,
+        logWatchMs: extras.logWatchMs,
       },
     );
     live?.stop();
-    if (output.json) printJson(reportJson(result.report, result.outcome));
+    if (output.json) printJson({ ...reportJson(result.report, result.outcome), ...extras.json });
     else for (const line of renderReport(result.report, result.outcome, true)) printLine(line);
     return EXIT_FOR[result.outcome];
   } finally {

@@ -7,7 +7,7 @@
 import type { Host } from '../host/types.js';
 import type { VrrpInstance } from '../keepalived/model.js';
 
-export type PeerSource = 'option' | 'unicast_peer' | 'lab' | 'capture' | 'neighbour';
+export type PeerSource = 'option' | 'unicast_peer' | 'lab' | 'capture' | 'neighbour' | 'host';
 
 export interface PeerFinding {
   address: string | null;

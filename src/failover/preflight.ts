@@ -85,6 +85,12 @@ async function readScript(host: Host, path: string): Promise<{ text: string | nu
     const st = await host.stat(path);
     return { text: viaHost, executable: st ? (st.mode & 0o111) !== 0 : false };
   }
+  if (host.kind === 'ssh') {
+    // A remote node: its real "/" (a sandboxed node's config names real paths), never this machine's files.
+    const machine = (host as Host & { machine?: () => Host }).machine?.();
+    if (!machine || machine === host) return { text: null, executable: false };
+    return readScript(machine, path);
+  }
   try {
     const text = await fs.readFile(path, 'utf8');
     const st = await fs.stat(path);

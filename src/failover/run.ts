@@ -39,6 +39,14 @@ export interface RunDeps {
   onSample?: (s: ProbeSample) => void;
   /** Log and VIP polling intervals (ms). */
   watchMs?: number;
+  /** Overrides of the two cadences: a node over ssh pays ~100-300 ms per look, so it is polled less often. */
+  vipWatchMs?: number;
+  logWatchMs?: number;
+  /**
+   * Who answered, when the caller knows better than "this node vs its peer" (a run from
+   * outside both nodes): replaces the page / local VIP / neighbour-MAC rule and its poller.
+   */
+  identify?: (body: string, view: { vipLocal: boolean }) => Responder;
 }
 
 export type RunOutcome = 'ok' | 'exceeded' | 'no-failover' | 'timeout' | 'interrupted' | 'inject-failed' | 'not-restored' | 'no-failback';
@@ -75,7 +83,9 @@ export async function runFailoverTest(opts: RunOptions, deps: RunDeps): Promise<
     timeoutMs: opts.probeTimeoutMs ?? Math.max(200, 4 * opts.intervalMs),
     now: () => timeline.now(),
     identify: (a) =>
-      identifyResponder(a.body, { selfBody: pf.selfBody, peerBody: pf.peerBody, vipLocal: () => vipLocal, vipMac: () => vipMac, peerMac: () => pf.peerMac }),
+      deps.identify
+        ? deps.identify(a.body, { vipLocal })
+        : identifyResponder(a.body, { selfBody: pf.selfBody, peerBody: pf.peerBody, vipLocal: () => vipLocal, vipMac: () => vipMac, peerMac: () => pf.peerMac }),
     onSample: deps.onSample,
   });
 
@@ -111,7 +121,7 @@ export async function runFailoverTest(opts: RunOptions, deps: RunDeps): Promise<
   try {
     await faults.recordFoundState();
     pollers.push(
-      watchVip(deps.host, iface, vip, watchMs, vipLocal, (holds) => {
+      watchVip(deps.host, iface, vip, deps.vipWatchMs ?? watchMs, vipLocal, (holds) => {
         vipLocal = holds;
         if (faultAt === null) return;
         if (!holds) timeline.add('vip-released', `${vip} ${iface}`);
@@ -119,12 +129,14 @@ export async function runFailoverTest(opts: RunOptions, deps: RunDeps): Promise<
       }),
     );
     // Which MAC answers for the VIP while it is not here (how a node is named when both serve the same page).
-    pollers.push(
-      poll(watchMs * 2, async () => {
-        if (!vipLocal) vipMac = await neighbourMac(deps.host, vip);
-      }),
-    );
-    pollers.push(await watchKeepalivedLog(deps.services, watchMs * 2, onLog));
+    if (!deps.identify) {
+      pollers.push(
+        poll(watchMs * 2, async () => {
+          if (!vipLocal) vipMac = await neighbourMac(deps.host, vip);
+        }),
+      );
+    }
+    pollers.push(await watchKeepalivedLog(deps.services, deps.logWatchMs ?? watchMs * 2, onLog));
     prober.start();
     timeline.add('probe-started', `GET http://${vip}/ every ${opts.intervalMs} ms`);
     await sleepChecked(opts.baselineMs ?? 500, check, deps.signal);

@@ -11,8 +11,22 @@ export const en = {
     '  sudo ha-setup failover-test --mode nginx --yes       stop nginx, unattended\n' +
     '  sudo ha-setup failover-test --mode keepalived --json\n' +
     '  sudo ha-setup failover-test --dry-run                only describe the steps\n' +
-    '  sudo ha-setup lab exec ha1 -- ha-setup failover-test --yes',
+    '  sudo ha-setup lab exec ha1 -- ha-setup failover-test --yes\n' +
+    '  ha-setup failover-test --host root@web1 --host root@web2   the pair, from this machine (a client\'s view)',
   'failover.accepted.mode': 'drain, nginx or keepalived',
+  'failover.accepted.hosts': 'two nodes, --host A --host B: the pair is tested from this machine, outside both (one node alone: run failover-test on that node)',
+  'failover.accepted.peerWithHosts': 'no --peer with --host: the peer is the other --host',
+  'failover.pair.nodeUnreadable': '{node}: {error}',
+  'failover.pair.vipMismatch': 'the nodes name different VIPs ({a}: {vipA}, {b}: {vipB}): they are not one pair',
+  'failover.pair.noHolder': 'neither {a} nor {b} holds the VIP {vip}: there is no MASTER to take down',
+  'failover.pair.bothHold': 'both {a} and {b} hold the VIP {vip} (split brain): fix that before testing a failover',
+  'failover.pair.hint': 'run `ha-setup doctor --host A --host B` for the pair\'s state',
+  'failover.pair.peerKeepalivedDown': 'keepalived is not running on the peer {peer}: nothing would take over',
+  'failover.pair.locked': 'another failover-test is running on {node} (pid {pid} there, lock {path})',
+  'failover.pair.lockFailed': 'cannot take the failover-test lock {path} on {node}: {error}',
+  'failover.pair.probe': 'request http://{vip}/ every {interval} ms from this machine (outside both nodes: a client\'s view) and record each answer and failure',
+  'failover.pair.failback': 'wait for the VIP to come back to {node} (preempt)',
+  'failover.pair.confirm': 'Take {node} down on purpose now?',
   'failover.accepted.interval': 'a whole number of milliseconds from 10 to 1000',
   'failover.accepted.timeout': 'a whole number of seconds from 5 to 600',
   'failover.accepted.yes': '--yes, or run it on a terminal to answer the question',
@@ -96,8 +110,22 @@ export const zh: Record<keyof typeof en, string> = {
     '  sudo ha-setup failover-test --mode nginx --yes       停止 nginx，无需确认\n' +
     '  sudo ha-setup failover-test --mode keepalived --json\n' +
     '  sudo ha-setup failover-test --dry-run                只说明步骤\n' +
-    '  sudo ha-setup lab exec ha1 -- ha-setup failover-test --yes',
+    '  sudo ha-setup lab exec ha1 -- ha-setup failover-test --yes\n' +
+    '  ha-setup failover-test --host root@web1 --host root@web2   从本机测试这一对（客户端视角）',
   'failover.accepted.mode': 'drain、nginx 或 keepalived',
+  'failover.accepted.hosts': '两个节点，--host A --host B：从本机（两节点之外）测试这一对（只测一个节点：在该节点上运行 failover-test）',
+  'failover.accepted.peerWithHosts': '与 --host 一起时不能用 --peer：对端就是另一个 --host',
+  'failover.pair.nodeUnreadable': '{node}：{error}',
+  'failover.pair.vipMismatch': '两个节点的 VIP 不同（{a}：{vipA}，{b}：{vipB}）：它们不是同一对',
+  'failover.pair.noHolder': '{a} 和 {b} 都没有持有 VIP {vip}：没有可下线的 MASTER',
+  'failover.pair.bothHold': '{a} 和 {b} 同时持有 VIP {vip}（脑裂）：先修复再做故障切换测试',
+  'failover.pair.hint': '运行 `ha-setup doctor --host A --host B` 查看这一对的状态',
+  'failover.pair.peerKeepalivedDown': '对端 {peer} 上 keepalived 没有运行：无人接管',
+  'failover.pair.locked': '{node} 上另一个 failover-test 正在运行（该机 pid {pid}，锁 {path}）',
+  'failover.pair.lockFailed': '无法在 {node} 上获取 failover-test 锁 {path}：{error}',
+  'failover.pair.probe': '从本机（两节点之外，即客户端视角）每 {interval} 毫秒请求一次 http://{vip}/，记录每次响应和失败',
+  'failover.pair.failback': '等待 VIP 回到 {node}（抢占）',
+  'failover.pair.confirm': '现在主动让 {node} 下线吗？',
   'failover.accepted.interval': '10 到 1000 之间的整数毫秒',
   'failover.accepted.timeout': '5 到 600 之间的整数秒',
   'failover.accepted.yes': '--yes，或在终端中运行以便回答确认问题',
