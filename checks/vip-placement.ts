@@ -59,10 +59,10 @@ export const check: Check = {
       if (split) {
         const causes = await splitBrainCauses(ctx, pair, wire, rt);
         const found = causes.filter((c) => c.evidence !== null);
-        for (const c of causes) details.push(t('wire.vipPlacement.cause', { kind: c.kind, evidence: c.evidence ?? t('wire.vipPlacement.noEvidence') }));
+        for (const c of causes) details.push(t('wire.vipPlacement.cause', { kind: t(`wire.causeName.${c.kind}`), evidence: c.evidence ?? t('wire.vipPlacement.noEvidence') }));
         const who = holders.length ? t('wire.vipPlacement.whoMac', { macs: holders.join(', ') }) : t('wire.vipPlacement.whoAdvert', { src: (higher[0] ?? otherMaster[0])!.src });
         const first = found[0] ?? null;
-        const summary = t('wire.vipPlacement.splitBrain', { vip: held.join(', '), who, cause: first ? first.kind : t('wire.vipPlacement.causeUnknown') });
+        const summary = t('wire.vipPlacement.splitBrain', { vip: held.join(', '), who, cause: first ? t(`wire.causeName.${first.kind}`) : t('wire.vipPlacement.causeUnknown') });
         return result('fail', summary, details, first?.fix ?? { explain: t('wire.fix.splitBrainUnknown'), commands: causes[0]?.fix?.commands ?? [] });
       }
       if (rt.state === 'MASTER' && pair.configuredState === 'BACKUP') {

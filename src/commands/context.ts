@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { LocalHost, type CommandObserver } from '../host/local.js';
+import { NetnsHost } from '../host/netns.js';
 import { PlanHost } from '../host/plan.js';
 import type { Host } from '../host/types.js';
 import { output, printInfo, printVerbose } from '../ui/output.js';
@@ -21,7 +22,8 @@ export interface GlobalOptions {
 export function globalOptions(cmd: Command): GlobalOptions {
   const all = cmd.optsWithGlobals() as Partial<GlobalOptions>;
   return {
-    root: all.root ?? '/',
+    // Inside `ha-setup lab exec NODE`, the node's directory is this machine's "/".
+    root: all.root ?? process.env.HA_SETUP_ROOT ?? '/',
     dryRun: Boolean(all.dryRun),
     json: Boolean(all.json),
     yes: Boolean(all.yes),
@@ -38,6 +40,9 @@ export function commandObserver(): CommandObserver | undefined {
 
 /** The host that reads facts: always the real one, under --root. */
 export function factsHost(opts: GlobalOptions): LocalHost {
+  // Inside `ha-setup lab exec NODE`, the node's directory is "/" and its daemons name real paths.
+  const labNode = process.env.HA_SETUP_LAB_NODE;
+  if (labNode && opts.root === process.env.HA_SETUP_ROOT) return new NetnsHost(labNode, opts.root, commandObserver());
   return new LocalHost(opts.root, commandObserver());
 }
 

@@ -1,4 +1,5 @@
 import { LocalHost, type CommandObserver } from './local.js';
+import type { ExecOptions, ExecResult } from './types.js';
 
 /**
  * A lab node: commands run inside network namespace `ns` through `ip netns exec`, files
@@ -16,9 +17,26 @@ export class NetnsHost extends LocalHost {
     this.label = ns;
   }
 
+  /**
+   * A path that already lies under the node's directory is what the node's daemons name in
+   * their configs (runtimePath): it is taken as it is, not placed under the node again.
+   */
+  override resolvePath(path: string): string {
+    return path.startsWith(`${this.root}/`) ? path : super.resolvePath(path);
+  }
+
   /** keepalived and nginx in a lab node run on the shared file system: use the real path. */
   override runtimePath(path: string): string {
     return this.resolvePath(path);
+  }
+
+  /** `ip netns exec` reports a missing program as its own exit 1: make that "not found", as locally. */
+  override async exec(cmd: string, args: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    const r = await super.exec(cmd, args, opts);
+    if (r.exitCode !== 0 && /^exec of "[^"]*" failed: No such file or directory/m.test(r.stderr)) {
+      return { ...r, exitCode: 127, notFound: true };
+    }
+    return r;
   }
 
   protected override argvFor(cmd: string, args: string[]): string[] {

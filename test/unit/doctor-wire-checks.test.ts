@@ -92,7 +92,7 @@ test('firewall fault: the fix is the nftables command that lets VRRP into the bl
     "{ printf '#!/usr/sbin/nft -f\\nflush ruleset\\n\\n'; nft list ruleset; } > /etc/nftables.conf",
   ]);
   const v = await vipPlacement.run(ctx);
-  assert.match(v.summary, /split brain.*likely cause: firewall/);
+  assert.match(v.summary, /split brain.*likely cause: a firewall/);
   assert.deepEqual(v.fix?.commands, r.fix?.commands);
 });
 
@@ -139,13 +139,13 @@ test('foreign VRID: lists the other group and proposes a VRID nobody uses', asyn
 
 test('split brain causes are named in order with the evidence of each', async () => {
   const cause = async (scenario: string, node: string) => (await vipPlacement.run((await replay(scenario, node)).ctx)).summary.replace(/.*likely cause: /, '');
-  assert.equal(await cause('firewall-nft', 'ha2'), 'firewall');
-  assert.equal(await cause('bridge-multicast', 'ha2'), 'multicast');
-  assert.equal(await cause('password', 'ha2'), 'auth');
-  assert.equal(await cause('advert-interval', 'ha1'), 'interval');
-  assert.equal(await cause('unicast-wrong-peer', 'ha2'), 'unicast');
+  assert.equal(await cause('firewall-nft', 'ha2'), 'a firewall');
+  assert.equal(await cause('bridge-multicast', 'ha2'), 'multicast does not get through');
+  assert.equal(await cause('password', 'ha2'), 'different passwords');
+  assert.equal(await cause('advert-interval', 'ha1'), 'different advert intervals');
+  assert.equal(await cause('unicast-wrong-peer', 'ha2'), 'unicast/multicast mismatch');
   // ha1 in the firewall fault: nothing wrong on its side, ha2 does not hear it.
-  assert.equal(await cause('firewall-nft', 'ha1'), 'peer');
+  assert.equal(await cause('firewall-nft', 'ha1'), 'the peer does not hear this node');
 });
 
 test('VIP left behind or added by hand: the fix deletes exactly that address', async () => {

@@ -1,3 +1,4 @@
+import { t } from '../../i18n/index.js';
 /**
  * What the wire and keepalived itself say about this node and its peer, computed once per
  * doctor run and shared by the checks that read the wire (multicast, peer-auth,
@@ -358,6 +359,15 @@ export function stillAdvertising(s: VrrpSenderSummary, wire: WireFacts): boolean
 
 /** "3 adverts from 192.0.2.11 (priority 150, every 1 s)". */
 export function describeSender(s: VrrpSenderSummary): string {
-  return `${s.src} vrid ${s.vrid} v${s.version} priority ${s.priority} interval ${s.advertIntervalMs / 1000} s, ${s.count} advert(s) to ${s.destinations.join(',')}, VIPs ${s.addresses.join(',') || '-'}`;
+  return t('wire.sender', {
+    src: s.src,
+    vrid: s.vrid,
+    version: s.version,
+    priority: s.priority,
+    interval: s.advertIntervalMs / 1000,
+    count: s.count,
+    destinations: s.destinations.join(','),
+    vips: s.addresses.join(',') || '-',
+  });
 }
 
