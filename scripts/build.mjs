@@ -28,7 +28,7 @@ const packageJsonFields = {
 
 rmSync('dist', { recursive: true, force: true });
 const result = await build({
-  entryPoints: { cli: 'src/cli.ts' },
+  entryPoints: { cli: 'src/cli.ts', main: 'src/main.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

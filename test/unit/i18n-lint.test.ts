@@ -78,7 +78,7 @@ test('only src/ui and src/commands write to the terminal', () => {
   const offenders: string[] = [];
   for (const file of [...sourceFiles(join(repoRoot, 'src')), ...sourceFiles(join(repoRoot, 'checks'))]) {
     const rel = relative(repoRoot, file);
-    if (rel.startsWith('src/ui/') || rel.startsWith('src/commands/') || rel === 'src/cli.ts') continue;
+    if (rel.startsWith('src/ui/') || rel.startsWith('src/commands/') || rel === 'src/cli.ts' || rel === 'src/main.ts') continue;
     const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(/process\.(?:stdout|stderr)\.write\(|console\.(?:log|error|warn|info)\(/g)) {
       offenders.push(`${rel}:${text.slice(0, m.index).split('\n').length}`);
