@@ -96,8 +96,9 @@ export function createDoctorContext(node: DoctorNode, options: DoctorOptions): B
     }
     const kp = await keepalived();
     if (kp) {
-      // A daemon in another mount namespace (PrivateTmp=, another root) is read through its own root.
-      const readPath = kp.otherMountNamespace && host.kind !== 'ssh' ? `/proc/${kp.pid}/root${kp.configFile}` : kp.configFile;
+      // A daemon in another mount namespace (PrivateTmp=, another root) is read through its own
+      // root; over ssh that is the remote machine's /proc (the view is the remote "/").
+      const readPath = kp.otherMountNamespace ? `/proc/${kp.pid}/root${kp.configFile}` : kp.configFile;
       return { path: kp.configFile, source: 'process', configId: kp.options.configId, readPath };
     }
     const path = daemonPathOf(host, DEFAULT_CONFIG_FILE);

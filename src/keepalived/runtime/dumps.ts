@@ -10,7 +10,7 @@
  * The parsers are pure and accept every version's layout we know of (1.3.5 .. 2.4.x).
  */
 import type { Host } from '../../host/types.js';
-import { realFs, type KeepalivedProcess, type RuntimeFs } from './process.js';
+import { runtimeFsFor, type KeepalivedProcess, type RuntimeFs } from './process.js';
 
 // ---------------------------------------------------------------------------------------
 // Secrets
@@ -452,8 +452,9 @@ export interface DumpResult {
 }
 
 export interface DumpOptions {
+  /** Where the dump is read (default: the host's machine, runtimeFsFor). */
   fs?: RuntimeFs;
-  /** How long to wait for the file to be rewritten (default 1000 ms). */
+  /** How long to wait for the file to be rewritten (default 1000 ms; 3000 ms over ssh). */
   timeoutMs?: number;
   pollMs?: number;
   /** Pre-resolved signal (saves one exec per dump). */
@@ -467,7 +468,7 @@ export async function requestDump(
   kind: DumpKind,
   opts: DumpOptions = {},
 ): Promise<DumpResult> {
-  const rfs = opts.fs ?? realFs;
+  const rfs = opts.fs ?? runtimeFsFor(host);
   const path = `${kp.tmpDirOnHost.replace(/\/$/, '')}/${DUMP_FILE[kind]}`;
   const signal = opts.signal ?? (await keepalivedSignal(host, DUMP_SIGNAL[kind]));
   const base = { kind, path, signal };
@@ -478,8 +479,9 @@ export async function requestDump(
   if (k.exitCode !== 0) {
     return { ...base, text: null, fresh: false, waitedMs: 0, error: (k.stderr.trim() || `kill exited with status ${k.exitCode}`) };
   }
-  const timeoutMs = opts.timeoutMs ?? 1000;
-  const pollMs = opts.pollMs ?? 20;
+  // Over ssh each look is a round trip (~150-300 ms): allow for the two looks that must agree.
+  const timeoutMs = opts.timeoutMs ?? (rfs.remote ? 3000 : 1000);
+  const pollMs = opts.pollMs ?? (rfs.remote ? 0 : 20);
   let last: { mtimeMs: number; size: number } | null = null;
   for (;;) {
     const st = await rfs.stat(path);

@@ -10,10 +10,14 @@
  * When the daemon runs in another mount namespace (systemd PrivateTmp=, `ip netns exec`)
  * its files are reached through /proc/PID/root, which is always its own view.
  *
- * A remote (ssh) host would supply its own RuntimeFs; everything here goes through it.
+ * A remote (ssh) host is another machine with its own /proc: its processes are found by
+ * one script run there (remote.ts) and its daemon's files are read through an ssh
+ * RuntimeFs (`runtimeFsFor`). Which process is ours, and what its command line and
+ * environment say, is decided by the same code for both sources (`selectKeepalived`).
  */
 import { promises as fs } from 'node:fs';
 import type { Host } from '../../host/types.js';
+import { readRemotePidFiles, scanRemoteKeepalived, sshRuntimeFs } from './remote.js';
 
 export interface RuntimeStat {
   ino: number;
@@ -31,6 +35,8 @@ export interface RuntimeFs {
   stat(path: string): Promise<RuntimeStat | null>;
   /** At most the last `maxBytes` bytes of a file (logs can be large). */
   readTail(path: string, maxBytes: number): Promise<Uint8Array | null>;
+  /** Each call is a round trip to another machine (an ssh host): poll less eagerly. */
+  readonly remote?: boolean;
 }
 
 export const realFs: RuntimeFs = {
@@ -81,7 +87,10 @@ export const realFs: RuntimeFs = {
 };
 
 export interface RuntimeOptions {
+  /** Read /proc through this file system instead (tests); implies the local source. */
   fs?: RuntimeFs;
+  /** Where the process facts come from (default: keepalivedSourceFor the host). */
+  source?: KeepalivedSource;
   /** Where the proc file system is mounted (default /proc). */
   procRoot?: string;
 }
@@ -266,14 +275,18 @@ export function parseProcStat(text: string): ProcStat | null {
 export async function listKeepalivedProcs(opts: RuntimeOptions = {}): Promise<ProcStat[]> {
   const rfs = opts.fs ?? realFs;
   const proc = opts.procRoot ?? '/proc';
+  return (await scanProcStats(rfs, proc)).filter((s) => s.state !== 'Z' && s.state !== 'X');
+}
+
+/** Every process whose comm is keepalived, zombies included. */
+async function scanProcStats(rfs: RuntimeFs, proc: string): Promise<ProcStat[]> {
   const out: ProcStat[] = [];
   for (const name of await rfs.readDir(proc)) {
     if (!/^\d+$/.test(name)) continue;
     const comm = await readText(rfs, `${proc}/${name}/comm`);
     if (comm?.trim() !== 'keepalived') continue;
     const stat = parseProcStat((await readText(rfs, `${proc}/${name}/stat`)) ?? '');
-    if (!stat || stat.state === 'Z' || stat.state === 'X') continue;
-    out.push(stat);
+    if (stat) out.push(stat);
   }
   return out.sort((a, b) => a.pid - b.pid);
 }
@@ -293,6 +306,143 @@ export async function hostNetns(host: Host, opts: RuntimeOptions = {}): Promise<
   return r.exitCode === 0 ? r.stdout.trim() || null : null;
 }
 
+// ---------------------------------------------------------------------------------------
+// Two sources, one selection: /proc read here (this machine, a lab node) or by one script
+// on the remote machine (an ssh host). A source gives the raw facts of every keepalived
+// process; which one is ours and what it was told is decided below, the same way for both.
+
+/** One keepalived process, as a source saw it. */
+export interface KeepalivedProcRecord {
+  stat: ProcStat;
+  /** readlink of /proc/PID/ns/net and ns/mnt (null: unreadable, e.g. a zombie). */
+  net: string | null;
+  mnt: string | null;
+  cmdline: string[];
+  /** TMPDIR from its environment (null: not set). */
+  tmpdir: string | null;
+  /** `tmpdir` is absolute and a directory as the daemon sees it. */
+  tmpdirIsDir: boolean;
+  /** readlink of /proc/PID/fd/1. */
+  stdout: string | null;
+  /** fd 1 is a regular file (console output redirected there). */
+  stdoutIsFile: boolean;
+  /** Holds a raw socket for IP protocol 112 (the VRRP child); null: not looked at. */
+  vrrpSocket: boolean | null;
+}
+
+export interface KeepalivedSnapshot {
+  /** The namespace "ours" means (the host's), as a "net:[INODE]" link text. */
+  wantedNet: string | null;
+  /** Our own mount namespace (where the paths we read are resolved). */
+  selfMnt: string | null;
+  /** systemd runs on the machine (/run/systemd/system). */
+  journal: boolean;
+  /** Every process whose comm is keepalived, zombies included. */
+  procs: KeepalivedProcRecord[];
+}
+
+export interface KeepalivedSource {
+  /** The proc mount of the machine the source reads (paths in KeepalivedProcess name it). */
+  readonly procRoot: string;
+  snapshot(): Promise<KeepalivedSnapshot>;
+  /** The pid in each pid file (null: missing, unreadable, not a number); one batch. */
+  readPidFiles(paths: string[]): Promise<(number | null)[]>;
+}
+
+/** /proc of this machine through a RuntimeFs (a local host, a lab node, tests' fake /proc). */
+export function localKeepalivedSource(host: Host, opts: RuntimeOptions = {}): KeepalivedSource {
+  const rfs = opts.fs ?? realFs;
+  const proc = opts.procRoot ?? '/proc';
+  return {
+    procRoot: proc,
+    async snapshot() {
+      const wantedNet = await hostNetns(host, opts);
+      const selfMnt = await rfs.readLink(`${proc}/self/ns/mnt`);
+      const journal = Boolean((await rfs.stat('/run/systemd/system'))?.isDirectory);
+      const stats = await scanProcStats(rfs, proc);
+      const live = new Set(stats.filter((s) => s.state !== 'Z' && s.state !== 'X').map((s) => s.pid));
+      const procs: KeepalivedProcRecord[] = [];
+      for (const stat of stats) {
+        const pid = stat.pid;
+        const dead = !live.has(pid);
+        const net = dead ? null : await rfs.readLink(`${proc}/${pid}/ns/net`);
+        const ours = net !== null && net === wantedNet;
+        // Only our own daemons are described: other namespaces' need no more than their namespace.
+        if (!ours) {
+          procs.push({ stat, net, mnt: null, cmdline: [], tmpdir: null, tmpdirIsDir: false, stdout: null, stdoutIsFile: false, vrrpSocket: null });
+          continue;
+        }
+        const mnt = await rfs.readLink(`${proc}/${pid}/ns/mnt`);
+        const onHost = (path: string): string => (selfMnt !== null && mnt !== null && selfMnt !== mnt ? `${proc}/${pid}/root${path}` : path);
+        const cmdline = splitNul((await rfs.readFile(`${proc}/${pid}/cmdline`)) ?? new Uint8Array());
+        const environ = splitNul((await rfs.readFile(`${proc}/${pid}/environ`)) ?? new Uint8Array());
+        const tmpdir = environ.find((e) => e.startsWith('TMPDIR='))?.slice('TMPDIR='.length) ?? null;
+        const tmpdirIsDir = Boolean(tmpdir && tmpdir.startsWith('/') && (await rfs.stat(onHost(tmpdir)))?.isDirectory);
+        const stdout = await rfs.readLink(`${proc}/${pid}/fd/1`);
+        const stdoutIsFile = Boolean(stdout && stdout.startsWith('/') && (await rfs.stat(onHost(stdout)))?.isFile);
+        // Whether a child holds the VRRP socket (used when its pid file does not name it).
+        const child = live.has(stat.ppid);
+        const vrrpSocket = child ? await holdsVrrpSocket(pid, rfs, proc) : null;
+        procs.push({ stat, net, mnt, cmdline, tmpdir, tmpdirIsDir, stdout, stdoutIsFile, vrrpSocket });
+      }
+      return { wantedNet, selfMnt, journal, procs };
+    },
+    async readPidFiles(paths) {
+      return Promise.all(
+        paths.map(async (path) => {
+          const n = Number((await readText(rfs, path))?.trim());
+          return Number.isInteger(n) && n > 0 ? n : null;
+        }),
+      );
+    },
+  };
+}
+
+/**
+ * /proc of the remote machine of an ssh host: one script for the scan, one for the pid
+ * files (src/keepalived/runtime/remote.ts). "Ours" is the namespace the remote session
+ * runs in: the node's (a lab node's sshd runs inside the node's namespace).
+ */
+export function remoteKeepalivedSource(host: Host): KeepalivedSource {
+  return {
+    procRoot: '/proc',
+    async snapshot() {
+      const scan = await scanRemoteKeepalived(host);
+      if (!scan) return { wantedNet: null, selfMnt: null, journal: false, procs: [] };
+      const procs: KeepalivedProcRecord[] = [];
+      for (const r of scan.procs) {
+        const stat = parseProcStat(r.statLine);
+        if (!stat) continue;
+        procs.push({
+          stat,
+          net: r.net,
+          mnt: r.mnt,
+          cmdline: r.cmdline,
+          tmpdir: r.tmpdir,
+          tmpdirIsDir: r.tmpdirIsDir,
+          stdout: r.stdout,
+          stdoutIsFile: r.stdoutIsFile,
+          vrrpSocket: r.vrrpSocket,
+        });
+      }
+      return { wantedNet: scan.selfNet, selfMnt: scan.selfMnt, journal: scan.journal, procs };
+    },
+    readPidFiles: (paths) => readRemotePidFiles(host, paths),
+  };
+}
+
+/** Where this host's keepalived is looked for: the remote machine for an ssh host, else here. */
+export function keepalivedSourceFor(host: Host, opts: RuntimeOptions = {}): KeepalivedSource {
+  if (opts.source) return opts.source;
+  if (host.kind === 'ssh' && opts.fs === undefined && opts.procRoot === undefined) return remoteKeepalivedSource(host);
+  return localKeepalivedSource(host, opts);
+}
+
+/** The file system the daemon's files (dumps, log) are read from for this host. */
+export function runtimeFsFor(host: Host): RuntimeFs {
+  return host.kind === 'ssh' ? sshRuntimeFs(host) : realFs;
+}
+
 /**
  * The keepalived parent process of this host's network namespace, or null when none runs
  * there. Zombies are skipped (a daemon re-parented to a sandbox's PID 1 can linger as one).
@@ -304,106 +454,108 @@ export async function findKeepalived(host: Host, opts: RuntimeOptions = {}): Pro
 
 /** Every keepalived parent of this host's namespace (more than one is itself a finding). */
 export async function findAllKeepalived(host: Host, opts: RuntimeOptions = {}): Promise<KeepalivedProcess[]> {
-  const rfs = opts.fs ?? realFs;
-  const proc = opts.procRoot ?? '/proc';
-  const wanted = await hostNetns(host, opts);
+  const source = keepalivedSourceFor(host, opts);
+  return selectKeepalived(await source.snapshot(), source);
+}
+
+/** keepalived processes of the machine that are zombies (they show up in `pidof` but run nothing). */
+export async function findKeepalivedZombies(host: Host, opts: RuntimeOptions = {}): Promise<number[]> {
+  const snap = await keepalivedSourceFor(host, opts).snapshot();
+  return snap.procs.filter((p) => p.stat.state === 'Z').map((p) => p.stat.pid).sort((a, b) => a - b);
+}
+
+/** Our namespace's parents (their parent is not a live keepalived), each described. Shared by both sources. */
+export async function selectKeepalived(snap: KeepalivedSnapshot, source: Pick<KeepalivedSource, 'procRoot' | 'readPidFiles'>): Promise<KeepalivedProcess[]> {
+  const wanted = snap.wantedNet;
   if (!wanted) return [];
-  const procs = await listKeepalivedProcs(opts);
-  const pids = new Set(procs.map((p) => p.pid));
-  const ours: ProcStat[] = [];
-  for (const p of procs) {
-    if ((await rfs.readLink(`${proc}/${p.pid}/ns/net`)) === wanted) ours.push(p);
-  }
-  const parents = ours.filter((p) => !pids.has(p.ppid));
-  const result: KeepalivedProcess[] = [];
-  for (const parent of parents) {
-    const children = ours.filter((p) => p.ppid === parent.pid).map((p) => p.pid);
-    result.push(await describe(parent.pid, children, wanted, rfs, proc));
-  }
-  return result;
+  const live = snap.procs.filter((p) => p.stat.state !== 'Z' && p.stat.state !== 'X');
+  const pids = new Set(live.map((p) => p.stat.pid));
+  const ours = live.filter((p) => p.net === wanted).sort((a, b) => a.stat.pid - b.stat.pid);
+  const parents = ours.filter((p) => !pids.has(p.stat.ppid));
+  const proc = source.procRoot;
+  const drafts = parents.map((parent) => {
+    const children = ours.filter((p) => p.stat.ppid === parent.stat.pid);
+    const options = parseKeepalivedArgs(parent.cmdline);
+    const otherMountNamespace = snap.selfMnt !== null && parent.mnt !== null && snap.selfMnt !== parent.mnt;
+    const onHost = (path: string): string => (otherMountNamespace ? `${proc}/${parent.stat.pid}/root${path}` : path);
+    const pidFiles = {
+      parent: options.pidFile ?? DEFAULT_PID_FILES.parent,
+      vrrp: options.vrrpPidFile ?? DEFAULT_PID_FILES.vrrp,
+      checkers: options.checkersPidFile ?? DEFAULT_PID_FILES.checkers,
+    };
+    return { parent, children, options, otherMountNamespace, onHost, pidFiles };
+  });
+  // Every pid file of every parent in one batch (one round trip over ssh).
+  const wantedFiles = drafts.filter((d) => d.children.length > 0).flatMap((d) => [d.onHost(d.pidFiles.vrrp), d.onHost(d.pidFiles.checkers)]);
+  const pidValues = await source.readPidFiles(wantedFiles);
+  const pidOf = new Map(wantedFiles.map((path, i) => [path, pidValues[i] ?? null] as const));
+
+  return drafts.map(({ parent, children, options, otherMountNamespace, onHost, pidFiles }) => {
+    const pid = parent.stat.pid;
+    const childPids = children.map((c) => c.stat.pid);
+    const fromPidFile = (path: string): number | null => {
+      const n = pidOf.get(onHost(path)) ?? null;
+      return n !== null && childPids.includes(n) ? n : null;
+    };
+    let vrrpPid = fromPidFile(pidFiles.vrrp);
+    let checkerPid = fromPidFile(pidFiles.checkers);
+    if (vrrpPid === null) vrrpPid = children.find((c) => c.vrrpSocket === true)?.stat.pid ?? null;
+    if (vrrpPid === null && childPids.length === 1 && options.vrrpOnly) vrrpPid = childPids[0]!;
+    if (checkerPid === null && childPids.length === 1 && options.checkOnly) checkerPid = childPids[0]!;
+
+    let tmpDir = '/tmp';
+    let tmpDirSource: KeepalivedProcess['tmpDirSource'] = 'default';
+    if (parent.tmpdir && parent.tmpdir.startsWith('/') && parent.tmpdirIsDir) {
+      tmpDir = parent.tmpdir.replace(/\/+$/, '') || '/';
+      tmpDirSource = 'TMPDIR';
+    }
+    const stdout = parent.stdout;
+    const logTarget: LogTarget = {
+      console: options.logConsole,
+      file: options.logFile,
+      syslog: !options.noSyslog,
+      syslogFacility: options.logFacility,
+      stdout,
+      stdoutFile: parent.stdoutIsFile ? stdout : null,
+      journal: snap.journal,
+    };
+    return {
+      pid,
+      vrrpPid,
+      checkerPid,
+      childPids,
+      cmdline: parent.cmdline,
+      configFile: options.configFile ?? DEFAULT_CONFIG_FILE,
+      tmpDir,
+      tmpDirSource,
+      tmpDirOnHost: onHost(tmpDir),
+      pidFiles,
+      logTarget,
+      netns: wanted,
+      otherMountNamespace,
+      options,
+    };
+  });
 }
 
-async function describe(pid: number, childPids: number[], netns: string, rfs: RuntimeFs, proc: string): Promise<KeepalivedProcess> {
-  const cmdline = splitNul((await rfs.readFile(`${proc}/${pid}/cmdline`)) ?? new Uint8Array());
-  const options = parseKeepalivedArgs(cmdline);
-  const environ = splitNul((await rfs.readFile(`${proc}/${pid}/environ`)) ?? new Uint8Array());
-  const ownMnt = await rfs.readLink(`${proc}/self/ns/mnt`);
-  const theirMnt = await rfs.readLink(`${proc}/${pid}/ns/mnt`);
-  const otherMountNamespace = ownMnt !== null && theirMnt !== null && ownMnt !== theirMnt;
-  const onHost = (path: string): string => (otherMountNamespace ? `${proc}/${pid}/root${path}` : path);
-
-  const envTmp = environ.find((e) => e.startsWith('TMPDIR='))?.slice('TMPDIR='.length) ?? null;
-  let tmpDir = '/tmp';
-  let tmpDirSource: KeepalivedProcess['tmpDirSource'] = 'default';
-  if (envTmp && envTmp.startsWith('/') && (await rfs.stat(onHost(envTmp)))?.isDirectory) {
-    tmpDir = envTmp.replace(/\/+$/, '') || '/';
-    tmpDirSource = 'TMPDIR';
-  }
-
-  const pidFiles = {
-    parent: options.pidFile ?? DEFAULT_PID_FILES.parent,
-    vrrp: options.vrrpPidFile ?? DEFAULT_PID_FILES.vrrp,
-    checkers: options.checkersPidFile ?? DEFAULT_PID_FILES.checkers,
-  };
-  const readPid = async (path: string): Promise<number | null> => {
-    const n = Number((await readText(rfs, onHost(path)))?.trim());
-    return Number.isInteger(n) && childPids.includes(n) ? n : null;
-  };
-  let vrrpPid = await readPid(pidFiles.vrrp);
-  let checkerPid = await readPid(pidFiles.checkers);
-  if (vrrpPid === null) vrrpPid = await childWithVrrpSocket(childPids, rfs, proc);
-  if (vrrpPid === null && childPids.length === 1 && options.vrrpOnly) vrrpPid = childPids[0]!;
-  if (checkerPid === null && childPids.length === 1 && options.checkOnly) checkerPid = childPids[0]!;
-
-  const stdout = await rfs.readLink(`${proc}/${pid}/fd/1`);
-  const stdoutStat = stdout && stdout.startsWith('/') ? await rfs.stat(onHost(stdout)) : null;
-  const logTarget: LogTarget = {
-    console: options.logConsole,
-    file: options.logFile,
-    syslog: !options.noSyslog,
-    syslogFacility: options.logFacility,
-    stdout,
-    stdoutFile: stdoutStat?.isFile ? stdout : null,
-    journal: Boolean((await rfs.stat('/run/systemd/system'))?.isDirectory),
-  };
-  return {
-    pid,
-    vrrpPid,
-    checkerPid,
-    childPids,
-    cmdline,
-    configFile: options.configFile ?? DEFAULT_CONFIG_FILE,
-    tmpDir,
-    tmpDirSource,
-    tmpDirOnHost: onHost(tmpDir),
-    pidFiles,
-    logTarget,
-    netns,
-    otherMountNamespace,
-    options,
-  };
-}
-
-/** The child holding a raw socket for IP protocol 112 (0x70) is the VRRP process. */
-async function childWithVrrpSocket(childPids: number[], rfs: RuntimeFs, proc: string): Promise<number | null> {
-  for (const child of childPids) {
-    const vrrpInodes = new Set<string>();
-    for (const table of ['raw', 'raw6']) {
-      const text = (await readText(rfs, `${proc}/${child}/net/${table}`)) ?? '';
-      for (const line of text.split('\n').slice(1)) {
-        const f = line.trim().split(/\s+/);
-        // sl local_address rem_address st tx:rx tr:tm retrnsmt uid timeout inode
-        if (f.length >= 10 && /:0070$/i.test(f[1]!)) vrrpInodes.add(f[9]!);
-      }
-    }
-    if (vrrpInodes.size === 0) continue;
-    for (const fd of await rfs.readDir(`${proc}/${child}/fd`)) {
-      const link = await rfs.readLink(`${proc}/${child}/fd/${fd}`);
-      const m = link ? /^socket:\[(\d+)\]$/.exec(link) : null;
-      if (m && vrrpInodes.has(m[1]!)) return child;
+/** Does this process hold a raw socket for IP protocol 112 (0x70)? The VRRP child does. */
+async function holdsVrrpSocket(pid: number, rfs: RuntimeFs, proc: string): Promise<boolean> {
+  const vrrpInodes = new Set<string>();
+  for (const table of ['raw', 'raw6']) {
+    const text = (await readText(rfs, `${proc}/${pid}/net/${table}`)) ?? '';
+    for (const line of text.split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      // sl local_address rem_address st tx:rx tr:tm retrnsmt uid timeout inode
+      if (f.length >= 10 && /:0070$/i.test(f[1]!)) vrrpInodes.add(f[9]!);
     }
   }
-  return null;
+  if (vrrpInodes.size === 0) return false;
+  for (const fd of await rfs.readDir(`${proc}/${pid}/fd`)) {
+    const link = await rfs.readLink(`${proc}/${pid}/fd/${fd}`);
+    const m = link ? /^socket:\[(\d+)\]$/.exec(link) : null;
+    if (m && vrrpInodes.has(m[1]!)) return true;
+  }
+  return false;
 }
 
 /** Resolve a path the daemon names to where we can read it. */
