@@ -87,6 +87,28 @@ test('doctor of the pair from the client: healthy, grouped by node and pair', as
   assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.stderr}`);
 });
 
+test('doctor over ssh reads the nodes\' own /proc, not the machine it runs on', async () => {
+  // The lab's namespaces share this machine's /proc, so reading it here would look right.
+  // In a PID namespace of its own with its own /proc, ha-setup sees none of the nodes'
+  // processes locally: only the scan run on the node (by its sshd) can find them.
+  const pid = Number(readFileSync(`${labNodeRoot('ha1')}/run/keepalived.pid`, 'utf8').trim());
+  const isolated = await runCli(
+    ['lab', 'exec', 'client', '--', 'unshare', '--pid', '--fork', '--mount-proc', 'node', cliPath, 'doctor', ...HOSTS, '--json'],
+    { timeoutMs: 120_000 },
+  );
+  assert.ok(isolated.code === 0 || isolated.code === 1, `exit ${isolated.code}: ${isolated.stderr}`);
+  const out = JSON.parse(isolated.stdout) as { nodes: Record<string, { checks: Array<{ id: string; status: string; summary: string; details: string[] }> }> };
+  const running = out.nodes[A]!.checks.find((c) => c.id === 'keepalived-running')!;
+  assert.equal(running.status, 'ok', `${running.summary} ${running.details.join(' ')}`);
+  assert.match(running.summary, new RegExp(`\\b${pid}\\b`));
+  for (const [node, report] of Object.entries(out.nodes)) {
+    for (const c of report.checks) assert.notEqual(c.status, 'fail', `${node} ${c.id}: ${c.summary}`);
+  }
+  // Nothing of the kind is visible from where it ran.
+  const local = await runCli(['lab', 'exec', 'client', '--', 'unshare', '--pid', '--fork', '--mount-proc', 'sh', '-c', `test -e /proc/${pid} && echo visible || echo hidden`]);
+  assert.equal(local.stdout.trim(), 'hidden');
+});
+
 test('doctor reports a password changed on one node', async () => {
   const path = conf('ha2');
   const text = readFileSync(path, 'utf8');
