@@ -8,8 +8,8 @@
  */
 import type { Check, CheckResult } from './types.js';
 import { t } from '../src/i18n/index.js';
-import { currentEvents, eventsSinceStart, pairConfig, runtimeFacts, wireFacts } from '../src/doctor/wire/pair.js';
-import { captureDetails, captureProblem, result } from '../src/doctor/wire/result.js';
+import { currentEvents, eventsSinceStart, pairConfig } from '../src/doctor/wire/pair.js';
+import { result, wireEvidence } from '../src/doctor/wire/result.js';
 import { intervalFix } from '../src/doctor/wire/diagnose.js';
 import { reloadCommand } from '../src/doctor/wire/fixes.js';
 
@@ -23,10 +23,7 @@ export const check: Check = {
   },
   skipReason: () => t('wire.skip.noInstance'),
   async run(ctx): Promise<CheckResult> {
-    const pair = (await pairConfig(ctx))!;
-    const [wire, rt] = await Promise.all([wireFacts(ctx), runtimeFacts(ctx)]);
-    const problem = await captureProblem(ctx, wire);
-    const details = wire && !problem ? captureDetails(pair, wire) : [t('wire.detail.noCapture', { why: problem?.summary ?? '' })];
+    const { pair, wire, rt, problem, details } = await wireEvidence(ctx);
     details.push(t('wire.advertInterval.counterUnused'));
     const ours = pair.advertIntMs / 1000;
     for (const e of eventsSinceStart(rt!, ['advert-interval-mismatch', 'advert-interval-updated']).slice(-3)) details.push(t('wire.detail.log', { line: e.message }));

@@ -7,9 +7,9 @@
  */
 import type { Check, CheckResult } from './types.js';
 import { t } from '../src/i18n/index.js';
-import { AUTH_PASS_LEN, counter, currentEvents, eventsSinceStart, pairConfig, runtimeFacts, wireFacts } from '../src/doctor/wire/pair.js';
+import { AUTH_PASS_LEN, counter, currentEvents, eventsSinceStart, pairConfig } from '../src/doctor/wire/pair.js';
 import { reloadCommand } from '../src/doctor/wire/fixes.js';
-import { captureDetails, captureProblem, result } from '../src/doctor/wire/result.js';
+import { result, wireEvidence } from '../src/doctor/wire/result.js';
 import { authFix, mismatches } from '../src/doctor/wire/diagnose.js';
 
 const AUTH_EVENTS = ['invalid-password', 'auth-type-mismatch', 'ah-mismatch', 'invalid-auth-type'] as const;
@@ -25,10 +25,7 @@ export const check: Check = {
   },
   skipReason: async (ctx) => ((await pairConfig(ctx)) ? t('wire.skip.v3NoAuth') : t('wire.skip.noInstance')),
   async run(ctx): Promise<CheckResult> {
-    const pair = (await pairConfig(ctx))!;
-    const [wire, rt] = await Promise.all([wireFacts(ctx), runtimeFacts(ctx)]);
-    const problem = await captureProblem(ctx, wire);
-    const details = wire && !problem ? captureDetails(pair, wire) : [t('wire.detail.noCapture', { why: problem?.summary ?? '' })];
+    const { pair, wire, rt, details } = await wireEvidence(ctx);
     const show = ctx.options.showSecrets;
     const shown = (v: string | null) => (v === null ? '-' : `"${v.slice(0, AUTH_PASS_LEN)}"`);
     const authName = (n: number) => (n === 1 ? 'PASS' : n === 2 ? 'AH' : t('wire.peerAuth.none'));

@@ -11,8 +11,8 @@
  */
 import type { Check, CheckResult } from './types.js';
 import { t } from '../src/i18n/index.js';
-import { bareAddress, currentEvents, eventsSinceStart, messagesMatching, pairConfig, runtimeFacts, wireFacts } from '../src/doctor/wire/pair.js';
-import { captureDetails, captureProblem, result } from '../src/doctor/wire/result.js';
+import { bareAddress, currentEvents, eventsSinceStart, messagesMatching, pairConfig } from '../src/doctor/wire/pair.js';
+import { result, wireEvidence } from '../src/doctor/wire/result.js';
 import { reloadCommand, setupCommand } from '../src/doctor/wire/fixes.js';
 
 export const check: Check = {
@@ -24,10 +24,7 @@ export const check: Check = {
   },
   skipReason: () => t('wire.skip.noInstance'),
   async run(ctx): Promise<CheckResult> {
-    const pair = (await pairConfig(ctx))!;
-    const [wire, rt] = await Promise.all([wireFacts(ctx), runtimeFacts(ctx)]);
-    const problem = await captureProblem(ctx, wire);
-    const details = wire && !problem ? captureDetails(pair, wire) : [t('wire.detail.noCapture', { why: problem?.summary ?? '' })];
+    const { pair, wire, rt, problem, details } = await wireEvidence(ctx);
     const heardPeers = (wire?.peers ?? []).map((s) => s.src);
     const knownPeers = ctx.options.peers.length ? ctx.options.peers : heardPeers.length ? heardPeers : ['PEER_ADDRESS'];
     const noPeersLine = messagesMatching(rt!, /unicast keyword has been specified without any unicast peers/i);

@@ -8,8 +8,8 @@
  */
 import type { Check, CheckResult } from './types.js';
 import { t } from '../src/i18n/index.js';
-import { counter, currentEvents, eventsSinceStart, pairConfig, runtimeFacts, wireFacts } from '../src/doctor/wire/pair.js';
-import { captureDetails, captureProblem, result } from '../src/doctor/wire/result.js';
+import { counter, currentEvents, eventsSinceStart, pairConfig } from '../src/doctor/wire/pair.js';
+import { result, wireEvidence } from '../src/doctor/wire/result.js';
 import { vridFix } from '../src/doctor/wire/diagnose.js';
 
 const VRID_EVENTS = ['vip-set-mismatch', 'address-count-mismatch'] as const;
@@ -24,10 +24,7 @@ export const check: Check = {
   },
   skipReason: () => t('wire.skip.noInstance'),
   async run(ctx): Promise<CheckResult> {
-    const pair = (await pairConfig(ctx))!;
-    const [wire, rt] = await Promise.all([wireFacts(ctx), runtimeFacts(ctx)]);
-    const problem = await captureProblem(ctx, wire);
-    const details = wire && !problem ? captureDetails(pair, wire) : [t('wire.detail.noCapture', { why: problem?.summary ?? '' })];
+    const { pair, wire, rt, problem, details } = await wireEvidence(ctx);
     const inUse = wire?.vridsInUse ?? [];
     if (wire && !problem) details.push(t('wire.vridConflict.inUse', { vrids: inUse.join(', ') || '-' }));
     const addressList = counter(rt!, (s) => s.packetErrors.addressList);

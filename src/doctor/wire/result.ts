@@ -4,7 +4,7 @@ import type { DoctorContext } from '../context.js';
 import { t } from '../../i18n/index.js';
 import { tcpdumpInstallCommand } from './fixes.js';
 import { shCommandLine } from '../../host/ssh-shell.js';
-import { describeSender, type PairConfig, type WireFacts } from './pair.js';
+import { describeSender, pairConfig, runtimeFacts, wireFacts, type PairConfig, type WireFacts } from './pair.js';
 
 export function result(status: CheckStatus, summary: string, details: string[], fix: Fix | null = null): CheckResult {
   return { status, summary, details, fix };
@@ -36,4 +36,17 @@ export function captureDetails(pair: PairConfig, wire: WireFacts): string[] {
   const others = wire.summary.senders.filter((s) => s.vrid !== pair.vrid && !wire.own.includes(s));
   for (const s of others) out.push(t('wire.detail.otherVrid', { sender: describeSender(s) }));
   return out;
+}
+
+/**
+ * What the wire checks start from: this node's pair config, the capture, keepalived's
+ * runtime (log events, counters), whether the capture is usable, and the capture's
+ * details (or why there are none).
+ */
+export async function wireEvidence(ctx: DoctorContext) {
+  const pair = (await pairConfig(ctx))!;
+  const [wire, rt] = await Promise.all([wireFacts(ctx), runtimeFacts(ctx)]);
+  const problem = await captureProblem(ctx, wire);
+  const details = wire && !problem ? captureDetails(pair, wire) : [t('wire.detail.noCapture', { why: problem?.summary ?? '' })];
+  return { pair, wire, rt, problem, details };
 }
