@@ -1,7 +1,7 @@
 /** `ha-setup [setup] --host A --host B ...`: the setup flow for both nodes of a pair. */
 import type { Command } from 'commander';
 import { globalOptions } from './context.js';
-import { flagsToRaw } from './setup-action.js';
+import { confirmation, flagsToRaw } from './setup-action.js';
 import { closeNodes, connectNodes, hostTargets } from './pair.js';
 import { runPairSetup, type PairUi } from '../setup/pair.js';
 import type { ExistingChoice } from '../setup/run.js';
@@ -35,16 +35,11 @@ export async function runPairSetupCommand(cmd: Command, raw: ReturnType<typeof f
       showPlan: (_node, plan) => {
         if (!output.json && (g.dryRun || !output.quiet)) printPlan(plan, g.dryRun || interactive);
       },
-      confirm: () => (wizard ? wizard.confirmPlan() : Promise.resolve(false)),
+      confirm: confirmation(wizard, interactive),
       done: (result) => {
         if (!output.quiet && !output.json) printPairDone(result);
       },
     };
-    if (!interactive && !g.yes && !g.dryRun) {
-      ui.confirm = async () => {
-        throw new UserError({ field: '--yes', value: undefined, accepted: '--yes', reason: t('setup.confirm') });
-      };
-    }
     const result = await runPairSetup({
       nodes: [nodes[0]!, nodes[1]!],
       raw,

@@ -68,6 +68,17 @@ export function flagsToRaw(f: SetupFlags): RawAnswers {
   return raw;
 }
 
+/**
+ * How a plan is confirmed: the wizard asks in a terminal; without one, a run that needs
+ * confirmation is a usage error naming --yes, never a hang. (--yes and --dry-run never ask.)
+ */
+export function confirmation(wizard: { confirmPlan(): Promise<boolean> } | null, interactive: boolean): () => Promise<boolean> {
+  if (interactive && wizard) return () => wizard.confirmPlan();
+  return async () => {
+    throw new UserError({ field: '--yes', value: undefined, accepted: '--yes', reason: t('setup.confirm') });
+  };
+}
+
 export async function runSetupCommand(cmd: Command): Promise<number> {
   const g = globalOptions(cmd);
   const f = cmd.opts() as SetupFlags;
@@ -94,13 +105,10 @@ export async function runSetupCommand(cmd: Command): Promise<number> {
     showPlan: (plan) => {
       if (g.dryRun || !output.quiet) printPlan(plan, g.dryRun || interactive);
     },
-    confirm: () => (wizard ? wizard.confirmPlan() : Promise.resolve(false)),
+    confirm: confirmation(wizard, interactive),
     done: (result) => {
       if (!output.quiet) printDone(result);
     },
-  };
-  if (!interactive && !g.yes && !g.dryRun) ui.confirm = async () => {
-    throw new UserError({ field: '--yes', value: undefined, accepted: '--yes', reason: t('setup.confirm') });
   };
   const result = await runSetup({
     factsHost: node.factsHost,
