@@ -105,6 +105,25 @@ function defaultControlDir(): string {
  * host keys are checked strictly and passwords are never asked for unless the user sits
  * at a terminal and asked for it.
  */
+/** Printed by the remote shell right before our command: what comes before it is login noise. */
+const OUTPUT_MARK = 'ha-setup-output-begins-3f9c1e';
+const MARK_LINE = `${OUTPUT_MARK}\n`;
+
+export function afterMark(text: string): string {
+  const i = text.indexOf(MARK_LINE);
+  return i < 0 ? text : text.slice(i + MARK_LINE.length);
+}
+
+function afterMarkBytes(bytes: Uint8Array): Uint8Array {
+  const mark = new TextEncoder().encode(MARK_LINE);
+  const limit = Math.min(bytes.length - mark.length, 64 * 1024);
+  outer: for (let i = 0; i <= limit; i++) {
+    for (let j = 0; j < mark.length; j++) if (bytes[i + j] !== mark[j]) continue outer;
+    return bytes.subarray(i + mark.length);
+  }
+  return bytes;
+}
+
 export class SshHost implements Host {
   readonly kind = 'ssh' as const;
   readonly label: string;
@@ -212,7 +231,9 @@ export class SshHost implements Host {
 
   /** One ssh invocation; ssh's own failures are turned into classified OperationErrors. */
   private async run(argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
-    const remote = shCommandLine(argv);
+    // The remote login shell may print before our command runs (a .bashrc that warns, a
+    // banner): a marker on both streams tells its noise apart from the command's output.
+    const remote = `printf '%s\\n' ${OUTPUT_MARK}; printf '%s\\n' ${OUTPUT_MARK} >&2; ${shCommandLine(argv)}`;
     const sshArgv = this.sshArgv(remote, opts.input === undefined ? ['-n'] : []);
     const r = await runArgv(sshArgv, {
       input: opts.input,
@@ -227,7 +248,7 @@ export class SshHost implements Host {
     if (failure) throw this.connectionError(failure, r.stderr);
     // 127/126: the remote shell could not find or run the command.
     const notFound = r.exitCode === 127 || r.exitCode === 126;
-    return { ...r, command: argv, notFound };
+    return { ...r, stdout: afterMark(r.stdout), stderr: afterMark(r.stderr), stdoutBuffer: r.stdoutBuffer && afterMarkBytes(r.stdoutBuffer), command: argv, notFound };
   }
 
   /**

@@ -82,7 +82,10 @@ before(async () => {
     ip('-n', ns, 'link', 'set', 'lo', 'up');
     ip('-n', ns, 'link', 'set', dev, 'up');
   }
-  server = await startSshd({ netns: NODE_NS, listenAddress: NODE_IP, stateDir: join(stateDir, 'sshd') });
+  // A login shell that talks: bash sources BASH_ENV before every remote command. Empty
+  // unless a test fills it, as a .bashrc with warnings would.
+  writeFileSync(join(stateDir, 'noisy-shell'), '');
+  server = await startSshd({ netns: NODE_NS, listenAddress: NODE_IP, stateDir: join(stateDir, 'sshd'), extraConfig: [`SetEnv BASH_ENV=${join(stateDir, 'noisy-shell')}`] });
 });
 
 after(async () => {
@@ -100,6 +103,21 @@ for (const c of hostContract) {
     await c.run(sshHost(), base);
   });
 }
+
+test('what the remote login shell prints before our command is not taken for its output', { timeout: 60_000 }, async () => {
+  const noisy = join(stateDir, 'noisy-shell');
+  writeFileSync(noisy, "echo 'pyenv: cannot rehash: shims not writable' >&2\necho 'Welcome to the node'\n");
+  try {
+    const host = sshHost({ multiplex: false });
+    const r = await host.exec('sh', ['-c', 'echo out; echo err >&2; exit 3']);
+    assert.deepEqual([r.stdout, r.stderr, r.exitCode], ['out\n', 'err\n', 3]);
+    const file = join(filesDir, 'noise.txt');
+    writeFileSync(file, 'content\n');
+    assert.equal(await host.readFile(file), 'content\n');
+  } finally {
+    writeFileSync(noisy, '');
+  }
+});
 
 test('writes land byte for byte, root-owned, with mode and backup, through one script', { timeout: 60_000 }, async () => {
   const host = sshHost();
