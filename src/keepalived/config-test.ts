@@ -16,6 +16,8 @@ import { t, type MessageKey } from '../i18n/index.js';
 import type { KeepalivedConfig } from './model.js';
 import { parseConfig } from './parse.js';
 import { scriptProgram, type Finding } from './validate.js';
+import { configTestExitCodes, releaseHas } from './releases.js';
+import { parseKeepalivedVersion } from './version.js';
 
 export interface ConfigTestFinding extends Finding {
   /** The file and line keepalived named, when it named one. */
@@ -37,29 +39,12 @@ export interface ConfigTestResult {
   stderr: string;
 }
 
-/** "2.2.7" -> [2, 2, 7]; comparison of dotted versions. */
-function cmp(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < 3; i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d) return d;
-  }
-  return 0;
-}
-
-/** keepalived prints `Keepalived v2.2.7 (01/16,2022)` on `-v`, to stderr in most releases. */
-export function parseKeepalivedVersion(output: string): string | null {
-  return /Keepalived v(\d+\.\d+\.\d+)/.exec(output)?.[1] ?? null;
-}
 
 /** What an exit code of `keepalived -t` means in a given release. */
 export function classifyExit(version: string, exitCode: number, stderr = ''): ConfigTestOutcome {
   if (exitCode === 0) return 'ok';
-  const buggy = cmp(version, '2.2.5') >= 0 && cmp(version, '2.2.7') <= 0;
-  if (buggy && (exitCode === 143 || /^Terminated$/m.test(stderr))) return 'terminated-bug';
-  const newCodes = cmp(version, '2.2.0') >= 0;
-  const [fatal, config, security] = newCodes ? [4, 5, 6] : [3, 4, 5];
+  if (releaseHas(version, 'configTestSelfKill') && (exitCode === 143 || /^Terminated$/m.test(stderr))) return 'terminated-bug';
+  const { fatal, config, security } = configTestExitCodes(version);
   if (exitCode === fatal) return 'fatal';
   if (exitCode === config) return 'problems';
   if (exitCode === security) return 'security';
@@ -90,11 +75,12 @@ function make(severity: Finding['severity'], rule: string, key: MessageKey, para
 export async function configTest(host: Host, path: string, opts: { config?: KeepalivedConfig; timeoutMs?: number } = {}): Promise<ConfigTestResult> {
   const v = await host.exec('keepalived', ['-v'], { why: 'which keepalived release checks the file', timeoutMs: 10_000 });
   const version = v.notFound ? null : parseKeepalivedVersion(v.stdout + v.stderr);
-  if (!version || cmp(version, '2.0.4') < 0) {
+  if (!version || !releaseHas(version, 'configTest')) {
     return { ran: false, version, exitCode: null, outcome: 'unavailable', findings: [], stderr: '' };
   }
   const real = host instanceof LocalHost ? host.resolvePath(path) : host.runtimePath(path);
-  const r = await host.exec('keepalived', ['-t', '-e', '-f', real], { why: 'let keepalived check the configuration', timeoutMs: opts.timeoutMs ?? 30_000 });
+  const args = releaseHas(version, 'configTestAllConfig') ? ['-t', '-e', '-f', real] : ['-t', '-f', real];
+  const r = await host.exec('keepalived', args, { why: 'let keepalived check the configuration', timeoutMs: opts.timeoutMs ?? 30_000 });
   // Killed by a signal (the 2.2.5-2.2.7 self-SIGTERM): count it as a shell would, 128 + 15.
   const exitCode = r.exitCode === -1 && !r.timedOut ? 143 : r.exitCode;
   let outcome = classifyExit(version, exitCode, r.stderr);

@@ -14,3 +14,8 @@ export function compareVersions(a: string, b: string): number {
 export function versionAtLeast(version: string, minimum: string): boolean {
   return compareVersions(version, minimum) >= 0;
 }
+
+/** What `keepalived -v` prints (to stderr in every release): "Keepalived v2.2.7 (01/16,2022)" -> "2.2.7". */
+export function parseKeepalivedVersion(output: string): string | null {
+  return /Keepalived v(\d+\.\d+(?:\.\d+)?)/.exec(output)?.[1] ?? null;
+}

@@ -1,6 +1,7 @@
 import type { Host } from '../host/types.js';
 import { LocalHost } from '../host/local.js';
 import { isPermissionError, type Gaps } from './gaps.js';
+import { parseKeepalivedVersion } from '../keepalived/version.js';
 
 export interface ProcessInfo {
   pid: number;
@@ -164,10 +165,6 @@ function canRunPrograms(host: Host): boolean {
   return host.root === '/' || host.kind === 'netns' || host.kind === 'ssh';
 }
 
-/** "Keepalived v2.2.7 (01/16,2022)" (first line of stderr) -> "2.2.7". */
-export function parseKeepalivedVersion(text: string): string | null {
-  return /Keepalived v(\d+(?:\.\d+)*)/.exec(text)?.[1] ?? null;
-}
 
 /** "nginx version: nginx/1.22.1" -> "1.22.1". */
 export function parseNginxVersion(text: string): string | null {

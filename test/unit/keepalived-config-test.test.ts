@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { NetnsHost } from '../../src/host/netns.js';
 import { LocalHost } from '../../src/host/local.js';
 import { PlanHost } from '../../src/host/plan.js';
-import { configTest, classifyExit, parseKeepalivedVersion } from '../../src/keepalived/config-test.js';
+import { configTest, classifyExit } from '../../src/keepalived/config-test.js';
+import { parseKeepalivedVersion } from '../../src/keepalived/version.js';
 import { tempDir } from '../helpers/paths.js';
 import { createNetns, deleteNetns, TEST_IFACE } from './keepalived-netns.js';
 

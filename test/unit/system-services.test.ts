@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { fixturesDir, tempDir } from '../helpers/paths.js';
 import {
-  findBinary, findProcessesInOurNetns, mainProcess, parseKeepalivedVersion, parseNginxVersion, parseProcStat, readSystemd,
+  findBinary, findProcessesInOurNetns, mainProcess, parseNginxVersion, parseProcStat, readSystemd,
 } from '../../src/system/services.js';
+import { parseKeepalivedVersion } from '../../src/keepalived/version.js';
 import { LocalHost } from '../../src/host/local.js';
 
 const fx = (name: string) => readFileSync(join(fixturesDir, 'system', name), 'utf8');

@@ -4,7 +4,7 @@ import type { Host } from '../../host/types.js';
 import { InstallLog } from './log.js';
 import { aptListsNeedRefresh, planPackageInstall } from './packages.js';
 import { phaseFailure, runLogged } from './runner.js';
-import { parseKeepalivedVersion } from './source.js';
+import { parseKeepalivedVersion } from '../version.js';
 import type { InstallDistro, InstallOptions, InstallResult, Progress } from './types.js';
 
 /** Where the distributions put the packaged binary. */

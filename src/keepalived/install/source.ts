@@ -15,6 +15,7 @@ import { execPath } from './paths.js';
 import { phaseFailure, runLogged } from './runner.js';
 import { DEFAULT_PREFIX, type InstallDistro, type InstallOptions, type InstallResult, type LibnlReport, type PlannedCommand, type Progress } from './types.js';
 import { execStartBinary, LIVE_UNIT_PATH, pointExecStartAt, renderServiceUnit } from './unit.js';
+import { parseKeepalivedVersion } from '../version.js';
 
 /** The scratch directory a build runs in (mktemp template; the dry run shows it as is). */
 export const WORKDIR_TEMPLATE = '/var/tmp/ha-setup-build.XXXXXX';
@@ -127,10 +128,6 @@ async function cpuCount(host: Host): Promise<number> {
   return availableParallelism();
 }
 
-/** "Keepalived v2.2.7 (01/16,2022)" -> "2.2.7". */
-export function parseKeepalivedVersion(text: string): string | null {
-  return /Keepalived v(\d+(?:\.\d+)+)/i.exec(text)?.[1] ?? null;
-}
 
 /**
  * Build keepalived from a release tarball and install it: download (URL) and checksum,
