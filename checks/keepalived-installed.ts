@@ -3,10 +3,7 @@ import { t } from '../src/i18n/index.js';
 import { result } from '../src/doctor/result.js';
 import { packageInstallCommand } from '../src/doctor/build-context.js';
 import { commandLine } from '../src/doctor/paths.js';
-import { versionAtLeast } from '../src/keepalived/version.js';
-
-/** `keepalived -t` exists from 2.0.4 on; older releases cannot check a file before it is used. */
-const CONFIG_TEST_SINCE = '2.0.4';
+import { RELEASE_FEATURES, releaseHas } from '../src/keepalived/releases.js';
 
 export const keepalivedInstalled: Check = {
   id: 'keepalived-installed',
@@ -25,11 +22,11 @@ export const keepalivedInstalled: Check = {
     if (!k.version) {
       return result('ok', t('doctor.keepalivedInstalled.okNoVersion', { path: k.path }), [t('doctor.keepalivedInstalled.noVersion')]);
     }
-    if (!versionAtLeast(k.version, CONFIG_TEST_SINCE)) {
-      return result('warn', t('doctor.keepalivedInstalled.old', { version: k.version, path: k.path, since: CONFIG_TEST_SINCE }), [], {
-        explain: t('doctor.keepalivedInstalled.old.fix'),
-        commands: ['ha-setup install --method source'],
-      });
+    // Without `keepalived -t` (1.3.5) a file is checked by our validator and a dry start instead.
+    if (!releaseHas(k.version, 'configTest')) {
+      return result('ok', t('doctor.keepalivedInstalled.ok', { version: k.version, path: k.path }), [
+        t('doctor.keepalivedInstalled.old', { version: k.version, since: RELEASE_FEATURES.configTest.since }),
+      ]);
     }
     return result('ok', t('doctor.keepalivedInstalled.ok', { version: k.version, path: k.path }));
   },

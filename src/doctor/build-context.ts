@@ -10,7 +10,8 @@ import { parseConfig } from '../keepalived/parse.js';
 import { validateConfig, type Finding } from '../keepalived/validate.js';
 import { configTest, type ConfigTestResult } from '../keepalived/config-test.js';
 import type { VrrpInstance } from '../keepalived/model.js';
-import { DEFAULT_CONFIG_FILE, findKeepalived, type KeepalivedProcess } from '../keepalived/runtime/process.js';
+import { DEFAULT_CONFIG_FILE, findKeepalived, runtimeFsFor, type KeepalivedProcess } from '../keepalived/runtime/process.js';
+import { LocalHost } from '../host/local.js';
 import { readAllDumps, type RuntimeDumps } from '../keepalived/runtime/dumps.js';
 import { parseLogLine, readKeepalivedLog, type KeepalivedLog, type LogEvent } from '../keepalived/runtime/logs.js';
 import { captureVrrp, type CaptureResult } from '../vrrp/capture.js';
@@ -137,7 +138,7 @@ export function createDoctorContext(node: DoctorNode, options: DoctorOptions): B
     const kp = await keepalived();
     if (!kp) return null;
     try {
-      return await readAllDumps(host, kp);
+      return await readAllDumps(host, kp, { release: (await facts()).keepalived.version });
     } catch {
       return null;
     }
@@ -148,7 +149,8 @@ export function createDoctorContext(node: DoctorNode, options: DoctorOptions): B
       const path = daemonPathOf(host, options.logPath);
       const text = (await view.readFile(path)) ?? '';
       const lines = text.split('\n').filter((l) => l.trim() !== '').slice(-LOG_LINES);
-      return { source: 'log-file', where: path, lines, events: lines.map(parseLogLine).filter((e): e is LogEvent => e !== null) };
+      const modifiedAt = (await runtimeFsFor(host).stat(host.kind === 'local' ? (host as LocalHost).resolvePath(path) : path))?.mtimeMs ?? null;
+      return { source: 'log-file', where: path, lines, events: lines.map(parseLogLine).filter((e): e is LogEvent => e !== null), modifiedAt };
     }
     return readKeepalivedLog(host, await keepalived(), { lines: LOG_LINES });
   });

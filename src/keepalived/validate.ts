@@ -9,6 +9,7 @@ import { t, type MessageKey } from '../i18n/index.js';
 import { ADVERT_INT_RANGE, AUTH_PASS_MAX, AUTH_TYPES, PRIORITY_OWNER, PRIORITY_RANGE, VRID_RANGE } from './ranges.js';
 import { hasVrrpStrict, type KeepalivedConfig, type VrrpInstance } from './model.js';
 import { inSubnet, parseAddr, sameAddress, type Addr } from './addr.js';
+import { RELEASE_FEATURES, releaseHas, releaseKnowsKeyword, keywordSince, type KeywordBlock } from './releases.js';
 
 export { ADVERT_INT_RANGE, AUTH_PASS_MAX, AUTH_TYPES, PRIORITY_OWNER, PRIORITY_RANGE, VRID_RANGE };
 
@@ -36,6 +37,8 @@ export interface ValidateFacts {
   interfaces?: InterfaceFacts[];
   /** Where script paths are looked up (under its --root); the missing-script rule is skipped without it. */
   host?: Host;
+  /** The keepalived release that will read the file ("2.1.5"); release rules are skipped without it. */
+  release?: string | null;
 }
 
 interface Ctx {
@@ -266,6 +269,43 @@ export function ruleVrrpStrict({ config }: Ctx): Finding[] {
   return hasVrrpStrict(config) ? [finding('warning', 'vrrp-strict', 'global_defs.vrrp_strict', 'vrrpStrict')] : [];
 }
 
+/** Every keyword of the file with the block keepalived installs it in and its model path. */
+export function keywordsInUse(config: KeepalivedConfig): { block: KeywordBlock; keyword: string; path: string }[] {
+  const out: { block: KeywordBlock; keyword: string; path: string }[] = [];
+  const add = (block: KeywordBlock, keyword: string, path: string) => out.push({ block, keyword, path });
+  config.other.forEach((s, i) => add('top', s.keyword, `other[${i}]`));
+  config.vrrpTrackProcesses.forEach((p) => add('top', 'vrrp_track_process', `vrrp_track_process[${p.name}]`));
+  const g = config.globalDefs;
+  if (g) for (const s of [...g.vrrpGlobals, ...g.extra]) add('global_defs', s.keyword, `global_defs.${s.keyword}`);
+  for (const i of config.vrrpInstances) {
+    if (i.trackProcess.length) add('vrrp_instance', 'track_process', at(i, 'track_process'));
+    for (const s of [...i.garp, ...i.extra]) add('vrrp_instance', s.keyword, at(i, s.keyword));
+  }
+  for (const sg of config.vrrpSyncGroups) for (const s of sg.extra) add('vrrp_sync_group', s.keyword, `vrrp_sync_group[${sg.name}].${s.keyword}`);
+  for (const p of config.vrrpTrackProcesses) for (const s of p.extra) add('vrrp_track_process', s.keyword, `vrrp_track_process[${p.name}].${s.keyword}`);
+  return out;
+}
+
+/** A keyword the release that reads the file does not know yet: keepalived ignores the line and `-t` fails. */
+export function ruleReleaseKeywords({ config, facts }: Ctx): Finding[] {
+  const release = facts.release ?? null;
+  if (release === null) return [];
+  return keywordsInUse(config)
+    .filter((k) => !releaseKnowsKeyword(release, k.block, k.keyword))
+    .map((k) => finding('error', 'release-keyword', k.path, 'releaseKeyword', { keyword: k.keyword, release, since: keywordSince(k.block, k.keyword) }));
+}
+
+/** `interval 0.5` in a vrrp_script: whole seconds only before 2.3.2; the value is ignored and 1 s used. */
+export function ruleScriptIntervalFraction({ config, facts }: Ctx): Finding[] {
+  const release = facts.release ?? null;
+  if (release === null || releaseHas(release, 'fractionalScriptInterval')) return [];
+  return config.vrrpScripts.flatMap((s) =>
+    (['interval', 'timeout'] as const)
+      .filter((k) => s[k] !== null && !Number.isInteger(s[k]))
+      .map((k) => finding('warning', 'script-interval-fraction', `vrrp_script[${s.name}].${k}`, 'scriptIntervalFraction', { name: s.name, keyword: k, value: s[k], release, since: RELEASE_FEATURES.fractionalScriptInterval.since })),
+  );
+}
+
 export const RULES: Readonly<Record<string, Rule>> = {
   'vrid-range': ruleVridRange,
   'priority-range': rulePriorityRange,
@@ -283,6 +323,8 @@ export const RULES: Readonly<Record<string, Rule>> = {
   'script-path': ruleScriptPath,
   'script-security': ruleScriptSecurity,
   'vrrp-strict': ruleVrrpStrict,
+  'release-keyword': ruleReleaseKeywords,
+  'script-interval-fraction': ruleScriptIntervalFraction,
 };
 
 /** All rules, errors first, then in rule order. */

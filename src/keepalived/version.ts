@@ -1,4 +1,7 @@
-/** keepalived versions ("2.2.7", "v1.3.5", "Keepalived v2.2.7 (01/16,2022)") compared numerically. */
+/**
+ * keepalived versions ("2.2.7", "v1.3.5", "Keepalived v2.2.7 (01/16,2022)") read and compared
+ * numerically. Only releases.ts compares them; everything else asks that table.
+ */
 export function parseVersion(text: string): number[] | null {
   const m = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(text);
   return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : null;
@@ -9,10 +12,6 @@ export function compareVersions(a: string, b: string): number {
   const vb = parseVersion(b) ?? [0, 0, 0];
   for (let i = 0; i < 3; i++) if (va[i] !== vb[i]) return va[i]! - vb[i]!;
   return 0;
-}
-
-export function versionAtLeast(version: string, minimum: string): boolean {
-  return compareVersions(version, minimum) >= 0;
 }
 
 /** What `keepalived -v` prints (to stderr in every release): "Keepalived v2.2.7 (01/16,2022)" -> "2.2.7". */

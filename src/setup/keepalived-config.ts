@@ -15,7 +15,7 @@ import {
   type KeepalivedConfig,
   type Statement,
 } from '../keepalived/model.js';
-import { versionAtLeast } from '../keepalived/version.js';
+import { releaseHas } from '../keepalived/releases.js';
 
 export interface ConfigContext {
   /** The check script's path as keepalived will see it. */
@@ -37,7 +37,7 @@ export function chooseScriptUser(version: string | null): string {
   // root-owned, 0755, in a root-owned directory, which enable_script_security enforces.
   // An unknown version (files written under --root for another machine) gets root too:
   // keepalived itself runs scripts as root when keepalived_script does not exist.
-  if (!version || (versionAtLeast(version, '2.2.5') && !versionAtLeast(version, '2.2.8'))) return 'root';
+  if (!version || releaseHas(version, 'configTestSelfKill')) return 'root';
   return DEFAULTS.scriptUser;
 }
 
@@ -80,7 +80,7 @@ export function buildKeepalivedConfig(answers: Answers, ctx: ConfigContext): Kee
     vi.unicastSrcIp = ctx.unicastSrcIp;
     vi.unicastPeer = [...answers.peers];
     // Without this, an empty peer list silently means multicast (before 2.2.5 there is no choice).
-    if (ctx.keepalivedVersion && versionAtLeast(ctx.keepalivedVersion, '2.2.5')) vi.extra.push(flag('unicast_fault_no_peer'));
+    if (releaseHas(ctx.keepalivedVersion, 'unicastFaultNoPeer')) vi.extra.push(flag('unicast_fault_no_peer'));
   }
   vi.trackScript = [{ name: DEFAULTS.scriptName, weight: null, reverse: false }];
   vi.garp = [flag('garp_master_refresh', String(DEFAULTS.garpMasterRefresh))];

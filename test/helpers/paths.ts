@@ -9,6 +9,10 @@ export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const sharedDir = join(repoRoot, '..', 'shared');
 export const samplesDir = join(sharedDir, 'samples');
 export const osReleaseDir = join(sharedDir, 'os-release');
+/** What real keepalived releases printed and did (one folder per release). */
+export const recordingsDir = join(sharedDir, 'reference', 'keepalived-recordings');
+/** Real /etc/os-release files of the distributions our users run, among them the Chinese clouds' own. */
+export const realOsReleaseDir = join(sharedDir, 'real-world', 'os-release');
 export const fixturesDir = join(repoRoot, 'test', 'fixtures');
 export const cliPath = join(repoRoot, 'dist', 'cli.js');
 

@@ -118,6 +118,7 @@ export function keepalivedProcess(over: Partial<KeepalivedProcess> = {}): Keepal
     tmpDir: '/tmp',
     tmpDirSource: 'default',
     tmpDirOnHost: '/tmp',
+    slashTmpOnHost: '/tmp',
     pidFiles: { parent: '/run/keepalived.pid', vrrp: '/run/vrrp.pid', checkers: '/run/checkers.pid' },
     logTarget: { console: true, file: null, syslog: false, syslogFacility: null, stdout: '/var/log/keepalived.log', stdoutFile: '/var/log/keepalived.log', journal: false },
     netns: 'net:[4026532281]',

@@ -7,6 +7,7 @@ import { LocalHost } from '../../src/host/local.js';
 import { PlanHost } from '../../src/host/plan.js';
 import { configTest, classifyExit } from '../../src/keepalived/config-test.js';
 import { parseKeepalivedVersion } from '../../src/keepalived/version.js';
+import { releaseHas } from '../../src/keepalived/releases.js';
 import { tempDir } from '../helpers/paths.js';
 import { createNetns, deleteNetns, TEST_IFACE } from './keepalived-netns.js';
 
@@ -114,7 +115,7 @@ test('keepalived 2.2.5-2.2.7 killing itself for a non-root script user is report
   const version = parseKeepalivedVersion(v.stdout + v.stderr)!;
   write(conf({ scriptUser: 'nobody' }));
   const r = await configTest(host, PATH);
-  if (version >= '2.2.5' && version <= '2.2.7') {
+  if (releaseHas(version, 'configTestSelfKill')) {
     assert.equal(r.exitCode, 143);
     assert.equal(r.outcome, 'terminated-bug');
     assert.ok(r.findings.some((f) => f.rule === 'keepalived-t-terminated'));

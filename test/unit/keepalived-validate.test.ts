@@ -70,6 +70,8 @@ interface Case {
   path: string;
   message: RegExp;
   facts?: ValidateFacts;
+  /** Facts for the passing case when they differ (another release). */
+  passingFacts?: ValidateFacts;
 }
 
 const replace = (from: string, to: string) => good().replace(from, to);
@@ -111,6 +113,46 @@ const CASES: Case[] = [
   { rule: 'script-path', failing: good('  notify_master "curl -s http://x"'), passing: good('  notify_master "/usr/bin/curl -s http://x"'), severity: 'warning', path: 'vrrp_instance[VI_1].notify_master', message: /"curl" is not an absolute path/ },
   { rule: 'script-security', failing: replace('  enable_script_security\n', ''), passing: good(), severity: 'warning', path: 'global_defs.enable_script_security', message: /1 script\(s\) are used without enable_script_security/ },
   { rule: 'vrrp-strict', failing: good('', '  vrrp_strict'), passing: good('', '  vrrp_skip_check_adv_addr'), severity: 'warning', path: 'global_defs.vrrp_strict', message: /vrrp_strict is set/ },
+  // Keywords by release (releases.ts, from keepalived's parsers at each tag).
+  {
+    rule: 'release-keyword',
+    failing: good('  unicast_fault_no_peer'),
+    passing: good('  unicast_fault_no_peer'),
+    severity: 'error',
+    path: 'vrrp_instance[VI_1].unicast_fault_no_peer',
+    message: /keepalived 2\.1\.5 does not know 'unicast_fault_no_peer' \(it exists from 2\.2\.5 on\)/,
+    facts: { ...node, release: '2.1.5' },
+    passingFacts: { ...node, release: '2.2.5' },
+  },
+  {
+    rule: 'release-keyword',
+    failing: good('', '  vrrp_startup_delay 5'),
+    passing: good('', '  vrrp_garp_master_refresh 10'),
+    severity: 'error',
+    path: 'global_defs.vrrp_startup_delay',
+    message: /keepalived 1\.3\.5 does not know 'vrrp_startup_delay' \(it exists from 2\.0\.14 on\)/,
+    facts: { ...node, release: '1.3.5' },
+  },
+  {
+    rule: 'release-keyword',
+    failing: good('', '', 'vrrp_track_process nginx {\n  process nginx\n}'),
+    passing: good('', '', 'vrrp_track_process nginx {\n  process nginx\n}'),
+    severity: 'error',
+    path: 'vrrp_track_process[nginx]',
+    message: /1\.3\.5 does not know 'vrrp_track_process' \(it exists from 2\.0\.11 on\)/,
+    facts: { ...node, release: '1.3.5' },
+    passingFacts: { ...node, release: '2.0.11' },
+  },
+  {
+    rule: 'script-interval-fraction',
+    failing: replace('interval 2', 'interval 0.5'),
+    passing: replace('interval 2', 'interval 0.5'),
+    severity: 'warning',
+    path: 'vrrp_script[chk_nginx].interval',
+    message: /interval 0\.5 has a fraction of a second, which keepalived 2\.3\.1 does not accept \(from 2\.3\.2 on it does\)/,
+    facts: { ...node, release: '2.3.1' },
+    passingFacts: { ...node, release: '2.3.4' },
+  },
 ];
 
 for (const c of CASES) {
@@ -123,9 +165,14 @@ for (const c of CASES) {
     assert.ok(got[0]!.suggestion.length > 10);
   });
   test(`rule ${c.rule}: passes the corrected config (${c.message.source.slice(0, 40)})`, async () => {
-    assert.deepEqual(await rule(c.passing, c.rule, c.facts), []);
+    assert.deepEqual(await rule(c.passing, c.rule, c.passingFacts ?? c.facts), []);
   });
 }
+
+test('release rules stay silent when the release is unknown (files for another machine)', async () => {
+  assert.deepEqual(await rule(good('  unicast_fault_no_peer'), 'release-keyword', { ...node, release: null }), []);
+  assert.deepEqual(await rule(replace('interval 2', 'interval 0.5'), 'script-interval-fraction', node), []);
+});
 
 test('every rule has a failing and a passing case here', () => {
   const covered = new Set(CASES.map((c) => c.rule));

@@ -21,15 +21,15 @@ import { summarizeCapture } from '../../vrrp/capture.js';
 import type { VrrpInstanceStats } from '../../keepalived/runtime/dumps.js';
 import { requestDump, parseStats } from '../../keepalived/runtime/dumps.js';
 import type { LogEvent, LogEventKind } from '../../keepalived/runtime/logs.js';
-import { splitLogPrefix } from '../../keepalived/runtime/logs.js';
-import { versionAtLeast } from '../../keepalived/version.js';
+import { parseLogLine, splitLogPrefix } from '../../keepalived/runtime/logs.js';
+import { releaseHas } from '../../keepalived/releases.js';
 
 /** keepalived's default advert_int (seconds) when the config names none. */
 export const DEFAULT_ADVERT_INT_S = 1;
+/** How many of the last lines of a log without times count as "now" when the file was just written. */
+const UNTIMED_TAIL_LINES = 6;
 /** keepalived uses only the first 8 characters of auth_pass (reference §2.1). */
 export const AUTH_PASS_LEN = 8;
-/** From this release packet errors name the sender, are rate limited, and a VIP-set mismatch is accepted. */
-export const RATE_LIMITED_FROM = '2.3.3';
 
 // ---------------------------------------------------------------------------------------
 // Recorded runs (unit tests): the clock and the stats dump after the capture.
@@ -130,7 +130,7 @@ export function pairConfig(ctx: DoctorContext): Promise<PairConfig | null> {
       unicastKeyword,
       ourAddresses,
       keepalivedVersion: kv,
-      modernLogs: kv !== null && versionAtLeast(kv, RATE_LIMITED_FROM),
+      modernLogs: releaseHas(kv, 'rateLimitedPacketLogs'),
       configuredState: st,
       priority: instance.priority ?? (st === 'MASTER' ? 255 : 100),
     };
@@ -250,7 +250,7 @@ export function runtimeFacts(ctx: DoctorContext): Promise<RuntimeFacts | null> {
     if (o && 'statsAfter' in o) statsAfter = o.statsAfter?.find((s) => s.name === name) ?? null;
     else if (kp && stats) {
       await ctx.capture();
-      const r = await requestDump(ctx.host, kp, 'stats');
+      const r = await requestDump(ctx.host, kp, 'stats', { release: pair.keepalivedVersion });
       if (r.fresh && r.text) statsAfter = parseStats(r.text).find((s) => s.name === name) ?? null;
     }
     const now = o?.now ?? Date.now();
@@ -261,15 +261,20 @@ export function runtimeFacts(ctx: DoctorContext): Promise<RuntimeFacts | null> {
       if (/Starting Keepalived v/.test(l)) startLine = i;
     });
     const sinceStart = startLine >= 0 ? log.lines.slice(startLine) : log.lines;
-    const messages = sinceStart.map((l) => {
+    // 1.x console output has no times: a log file written within the recent window says
+    // its last lines (3 per rejected advert in 1.3.5) describe now.
+    const fresh = log.modifiedAt != null && now - log.modifiedAt <= Math.max(10_000, 5 * pair.advertIntMs);
+    const tailFrom = sinceStart.length - UNTIMED_TAIL_LINES;
+    const timeOf = (time: string | null, i: number): number | null => logTimeMs(time, year) ?? (fresh && i >= tailFrom ? log.modifiedAt! : null);
+    const messages = sinceStart.map((l, i) => {
       const p = splitLogPrefix(l);
-      return { message: p.message, at: logTimeMs(p.time, year) };
+      return { message: p.message, at: timeOf(p.time, i) };
     });
-    let startEvent = -1;
-    log.events.forEach((e, i) => {
-      if (e.kind === 'starting') startEvent = i;
+    const events: TimedEvent[] = [];
+    sinceStart.forEach((l, i) => {
+      const e = parseLogLine(l);
+      if (e) events.push({ ...e, at: timeOf(e.time, i) });
     });
-    const events = log.events.slice(Math.max(0, startEvent)).map((e) => ({ ...e, at: logTimeMs(e.time, year) }));
     const forInstance = events.filter((e) => e.instance === null || e.instance === name);
     const lastState = [...forInstance].reverse().find((e) => e.kind === 'state');
     // The data dump is a moment: a transition logged after it ("Printing VRRP data ... on

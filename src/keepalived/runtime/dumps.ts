@@ -11,6 +11,7 @@
  */
 import type { Host } from '../../host/types.js';
 import { runtimeFsFor, type KeepalivedProcess, type RuntimeFs } from './process.js';
+import { releaseHas } from '../releases.js';
 
 // ---------------------------------------------------------------------------------------
 // Secrets
@@ -176,6 +177,7 @@ export function parseData(text: string): DataDump {
   let section = '';
   let cur: VrrpInstanceData | null = null;
   let list: { indent: number; into: string[] } | null = null;
+  let inScript: number | null = null;
   const lists = new Map<VrrpInstanceData, { scripts: string[]; interfaces: string[] }>();
   const listsOf = (i: VrrpInstanceData): { scripts: string[]; interfaces: string[] } => {
     let l = lists.get(i);
@@ -215,7 +217,8 @@ export function parseData(text: string): DataDump {
       }
       list = null;
     }
-    const header = /^(Virtual IP|Virtual IP Excluded|Unicast Peers?|Tracked scripts|Tracked interfaces|Virtual Routes|Virtual Rules)\s*(?:\(\d+\))?\s*:$/i.exec(body);
+    // "Virtual IP (1):" (2.1+), "Virtual IP = 1" (1.3.5, 2.0.x), each followed by the deeper-indented entries.
+    const header = /^(Virtual IP|Virtual IP Excluded|Unicast Peers?|Tracked scripts|Tracked interfaces|Virtual Routes|Virtual Rules)\s*(?:\(\d+\)\s*:|:|=\s*\d+)$/i.exec(body);
     if (header) {
       const which = header[1]!.toLowerCase();
       const into: string[] =
@@ -231,6 +234,16 @@ export function parseData(text: string): DataDump {
       list = { indent, into };
       continue;
     }
+    // 1.3.5 prints each tracked script's own block inside the instance ("VRRP Script = chk",
+    // then its Command, Interval...): the name is the tracked script, the rest is not the instance's.
+    const script = /^VRRP Script\s*=\s*(\S+)$/.exec(body);
+    if (script) {
+      listsOf(cur).scripts.push(script[1]!);
+      inScript = indent;
+      continue;
+    }
+    if (inScript !== null && indent > inScript && !/^(Virtual IP|Interface weight)/.test(body)) continue;
+    inScript = null;
     const kv = /^(.+?)\s*=\s*(.*)$/.exec(body);
     if (kv) {
       cur.raw[kv[1]!] = kv[2]!;
@@ -288,7 +301,7 @@ function finishInstance(i: VrrpInstanceData, lists: { scripts: string[]; interfa
   i.totalPriority = int('Total priority');
   i.advertIntervalMs = intervalMs(r['Advert interval']);
   i.masterAdvertIntervalMs = intervalMs(r['Master advert int']);
-  i.interface = r['Interface'] ?? null;
+  i.interface = r['Interface'] ?? r['Listening device'] ?? null;
   i.sourceIp = r['Using src_ip'] ?? null;
   i.multicastAddress = r['Multicast address'] ?? null;
   if (r['Master router'] !== undefined) i.masterRouter = r['Master router'];
@@ -459,17 +472,22 @@ export interface DumpOptions {
   pollMs?: number;
   /** Pre-resolved signal (saves one exec per dump). */
   signal?: SignalInfo;
+  /** The running release: before 2.2.5 the dumps go to /tmp, not $TMPDIR (releases.ts dumpsHonourTmpdir). */
+  release?: string | null;
+}
+
+type DumpProcess = Pick<KeepalivedProcess, 'pid' | 'tmpDirOnHost'> & Partial<Pick<KeepalivedProcess, 'slashTmpOnHost'>>;
+
+/** The directory the daemon writes its dumps to, as read from here. */
+export function dumpDirOnHost(kp: DumpProcess, release: string | null | undefined): string {
+  const fixedTmp = release && !releaseHas(release, 'dumpsHonourTmpdir');
+  return (fixedTmp ? (kp.slashTmpOnHost ?? '/tmp') : kp.tmpDirOnHost).replace(/\/$/, '');
 }
 
 /** Ask the running keepalived for one dump and read it once it has been rewritten. */
-export async function requestDump(
-  host: Host,
-  kp: Pick<KeepalivedProcess, 'pid' | 'tmpDirOnHost'>,
-  kind: DumpKind,
-  opts: DumpOptions = {},
-): Promise<DumpResult> {
+export async function requestDump(host: Host, kp: DumpProcess, kind: DumpKind, opts: DumpOptions = {}): Promise<DumpResult> {
   const rfs = opts.fs ?? runtimeFsFor(host);
-  const path = `${kp.tmpDirOnHost.replace(/\/$/, '')}/${DUMP_FILE[kind]}`;
+  const path = `${dumpDirOnHost(kp, opts.release)}/${DUMP_FILE[kind]}`;
   const signal = opts.signal ?? (await keepalivedSignal(host, DUMP_SIGNAL[kind]));
   const base = { kind, path, signal };
   if (signal.signal === null) return { ...base, text: null, fresh: false, waitedMs: 0, error: `this keepalived build has no ${DUMP_SIGNAL[kind]} dump` };
@@ -515,7 +533,7 @@ export interface RuntimeDumps {
 }
 
 /** Stats, data and (when built in) JSON, one after the other (they are written by one process). */
-export async function readAllDumps(host: Host, kp: Pick<KeepalivedProcess, 'pid' | 'tmpDirOnHost'>, opts: DumpOptions & { json?: boolean } = {}): Promise<RuntimeDumps> {
+export async function readAllDumps(host: Host, kp: DumpProcess, opts: DumpOptions & { json?: boolean } = {}): Promise<RuntimeDumps> {
   const stats = await requestDump(host, kp, 'stats', opts);
   const data = await requestDump(host, kp, 'data', opts);
   const results = [stats, data];

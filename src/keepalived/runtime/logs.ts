@@ -30,6 +30,9 @@ export type LogEventKind =
   | 'old-unicast-checksum'
   | 'bogus-packet'
   | 'sync-instance-needed'
+  | 'advert-ignored'
+  | 'master-set'
+  | 'master-changed'
   | 'receive-timeout'
   | 'lower-priority-advert'
   | 'forcing-election'
@@ -46,6 +49,7 @@ export type LogEventKind =
   | 'script-succeeded'
   | 'script-failed'
   | 'script-timed-out'
+  | 'script-exited'
   | 'script-reload'
   | 'security-violation'
   | 'unknown-vrid'
@@ -57,7 +61,10 @@ export type LogEventKind =
   | 'stopping'
   | 'stopped'
   | 'reloading'
-  | 'reloaded';
+  | 'reloaded'
+  | 'config-error'
+  | 'config-error-exit'
+  | 'vrrp-child-crashed';
 
 export interface LogEvent {
   kind: LogEventKind;
@@ -149,6 +156,11 @@ const RULES: Rule[] = [
   { kind: 'old-unicast-checksum', re: re(String.raw`${I}Setting unicast VRRPv3 checksum to old version`) },
   { kind: 'bogus-packet', re: re(String.raw`bogus VRRP packet received on (?<interface>\S+) !!!`) },
   { kind: 'sync-instance-needed', re: re(String.raw`Sync instance needed on (?<interface>\S+) !!!`) },
+  // 1.x, after a rejected advert: a backup "ignoring received advertisment...", a master "Dropping received VRRP packet...".
+  { kind: 'advert-ignored', re: re(String.raw`${I}(?<what>ignoring received advertisment|Dropping received VRRP packet)\.\.\.`) },
+  // 2.3.3+: which master a backup follows.
+  { kind: 'master-set', re: re(String.raw`${I}master set to (?<from>${ADDR})`) },
+  { kind: 'master-changed', re: re(String.raw`${I}master changed from (?<previous>${ADDR}) to (?<from>${ADDR})`) },
   { kind: 'receive-timeout', re: re(String.raw`${I}Receive advertisement timeout`) },
   { kind: 'lower-priority-advert', re: re(String.raw`${I}received lower priority \((?<priority>\d+)\) advert from (?<from>\S+) - discarding`) },
   {
@@ -156,6 +168,9 @@ const RULES: Rule[] = [
     re: re(String.raw`${I}Received advert from (?<from>\S+) with lower priority (?<priority>\d+), ours (?<ours>\d+), forcing new election`),
   },
   { kind: 'higher-priority-advert', re: re(String.raw`${I}Master received advert from (?<from>\S+) with higher priority (?<priority>\d+), ours (?<ours>\d+)`) },
+  // 1.x names no sender.
+  { kind: 'higher-priority-advert', re: re(String.raw`${I}Received advert with higher priority (?<priority>\d+), ours (?<ours>\d+)`) },
+  { kind: 'forcing-election', re: re(String.raw`${I}forcing a new MASTER election`) },
   {
     kind: 'same-priority-higher-ip',
     re: re(String.raw`${I}Master received advert from (?<from>\S+) with same priority (?<priority>\d+) but higher IP address than ours`),
@@ -170,6 +185,8 @@ const RULES: Rule[] = [
   { kind: 'script-succeeded', re: re(String.raw`VRRP_Script\((?<script>[^)]+)\) succeeded`) },
   { kind: 'script-failed', re: re(String.raw`VRRP_Script\((?<script>[^)]+)\) failed(?: \((?:exited with status (?<status>-?\d+)|due to signal (?<signal>\d+))\))?`) },
   { kind: 'script-timed-out', re: re(String.raw`VRRP_Script\((?<script>[^)]+)\) timed[_ ]out`) },
+  // 1.x logs every failing run: "/etc/keepalived/check_nginx.sh exited with status 1".
+  { kind: 'script-exited', re: re(String.raw`(?<script>[^\s(]*/\S*) exited with status (?<status>-?\d+)$`) },
   { kind: 'script-reload', re: re(String.raw`VRRP_Script\((?<script>[^)]+)\) considered (?<result>successful|unsuccessful) on reload`) },
   { kind: 'security-violation', re: re(String.raw`SECURITY VIOLATION - (?<detail>.+)`) },
   { kind: 'unknown-vrid', re: re(String.raw`Unknown VRID\((?<vrid>\d+)\) received on interface\((?<interface>[^)]+)\)`) },
@@ -182,13 +199,18 @@ const RULES: Rule[] = [
   { kind: 'stopped', re: re(String.raw`Stopped(?: Keepalived v(?<version>\S+).*)?$`) },
   { kind: 'reloading', re: re(String.raw`Reloading(?: \.\.\.)?$`) },
   { kind: 'reloaded', re: re(String.raw`Reload complete`) },
+  // What a daemon start says about its file (1.3.5 has no -t: the dry start is read with these).
+  { kind: 'config-error', re: re(String.raw`(?:\((?:(?<file>[^)]+): )?Line (?<line>\d+)\) )?(?<detail>Unknown keyword '[^']*'|Truncating auth_pass to \d+ characters|There are \d+ missing '\}'s or extra '\{'s|VRRP Error : .*|number '[^']*' outside range.*)`) },
+  { kind: 'config-error', re: re(String.raw`${I}(?<detail>the virtual (?:router )?id must be set!?)`) },
+  { kind: 'config-error-exit', re: re(String.raw`Keepalived_(?<process>\w+) exited with permanent error (?<error>\w+)`) },
+  { kind: 'vrrp-child-crashed', re: re(String.raw`pid (?<pid>\d+) exited due to (?<signalName>segmentation fault|signal)`) },
 ];
 
 function re(source: string): RegExp {
   return new RegExp(`^${source}`);
 }
 
-const NUMERIC = new Set(['received', 'expected', 'mine', 'priority', 'ours', 'fromPriority', 'toPriority', 'status', 'signal', 'vrid', 'version', 'authType', 'length', 'min', 'max', 'fromMs', 'toMs', 'family']);
+const NUMERIC = new Set(['line', 'pid', 'received', 'expected', 'mine', 'priority', 'ours', 'fromPriority', 'toPriority', 'status', 'signal', 'vrid', 'version', 'authType', 'length', 'min', 'max', 'fromMs', 'toMs', 'family']);
 
 /** Classify one log line (any of the prefixes splitLogPrefix knows). null: not a line we know. */
 export function parseLogLine(line: string): LogEvent | null {
@@ -232,6 +254,11 @@ export interface KeepalivedLog {
   where: string | null;
   lines: string[];
   events: LogEvent[];
+  /**
+   * When the file was last written (ms since the epoch), for file sources. Console output of
+   * 1.x carries no times of its own: a log written just now says its last lines are current.
+   */
+  modifiedAt?: number | null;
 }
 
 export interface ReadLogOptions {
@@ -266,22 +293,24 @@ export async function readKeepalivedLog(
     const kept = lines.filter((l) => l.trim() !== '' && (!filter || filter(l)));
     return kept.slice(-n);
   };
-  const result = (source: LogSource, where: string | null, lines: string[]): KeepalivedLog => ({
+  const result = (source: LogSource, where: string | null, lines: string[], modifiedAt: number | null = null): KeepalivedLog => ({
     source,
     where,
     lines,
     events: lines.map(parseLogLine).filter((e): e is LogEvent => e !== null),
+    modifiedAt,
   });
+  const mtime = async (path: string) => (await rfs.stat(path))?.mtimeMs ?? null;
 
   if (kp?.logTarget.file) {
     const path = kp.otherMountNamespace ? `${proc}/${kp.pid}/root${kp.logTarget.file}` : kp.logTarget.file;
     const lines = await tailOf(path);
-    if (lines) return result('log-file', kp.logTarget.file, lines);
+    if (lines) return result('log-file', kp.logTarget.file, lines, await mtime(path));
   }
   if (kp?.logTarget.stdoutFile) {
     // /proc/PID/fd/1 is the open file itself: right across mount namespaces, even if renamed.
     const lines = await tailOf(`${proc}/${kp.pid}/fd/1`);
-    if (lines) return result('console-file', kp.logTarget.stdoutFile, lines);
+    if (lines) return result('console-file', kp.logTarget.stdoutFile, lines, await mtime(`${proc}/${kp.pid}/fd/1`));
   }
   if (!kp || kp.logTarget.syslog || kp.logTarget.journal) {
     for (const args of [

@@ -137,6 +137,8 @@ export interface KeepalivedProcess {
   tmpDirSource: 'TMPDIR' | 'default';
   /** Where to read `tmpDir` from here (differs under a private /tmp or another mount namespace). */
   tmpDirOnHost: string;
+  /** Where to read the daemon's /tmp from here: releases before 2.2.5 write their dumps there whatever TMPDIR says. */
+  slashTmpOnHost: string;
   pidFiles: { parent: string; vrrp: string; checkers: string };
   logTarget: LogTarget;
   /** The daemon's network namespace, e.g. "net:[4026532281]". */
@@ -529,6 +531,7 @@ export async function selectKeepalived(snap: KeepalivedSnapshot, source: Pick<Ke
       tmpDir,
       tmpDirSource,
       tmpDirOnHost: onHost(tmpDir),
+      slashTmpOnHost: onHost('/tmp'),
       pidFiles,
       logTarget,
       netns: wanted,
