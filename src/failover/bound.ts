@@ -15,8 +15,18 @@
  *
  * When the check is ha-setup's own script, stopping nginx costs one retry pause more
  * (DEFAULTS.check.retryDelayMs) before the script reports the failure.
+ *
+ * keepalived 1.x (releases.ts faultEntersOnAdvertTick, masterAfterTransitionAdvert) acts on a
+ * failed check only at its next advert tick, and the backup that takes over adds the VIP one
+ * advert interval after its "Transition to MASTER STATE":
+ * - fault: interval x fall + advert_int (the tick) + skew + advert_int (the VIP);
+ * - keepalived stopped: skew + advert_int;
+ * - weighted: interval x fall + 2 x advert_int (the priority timer, then the advert carrying
+ *   it) + 2 x advert_int (the backup forces an election: one advert to its transition, one to
+ *   the VIP). 1.3.5 measured 3.08 s for the fault and 1.66 s for the stop (recordings).
  */
 import type { VrrpInstance, VrrpScript } from '../keepalived/model.js';
+import { releaseHas } from '../keepalived/releases.js';
 import type { FailoverMode } from './types.js';
 
 export interface BoundInput {
@@ -31,6 +41,8 @@ export interface BoundInput {
   globalVersion?: number | null;
   /** Extra time the check script itself takes to report a failure in this mode. */
   scriptDelayMs?: number;
+  /** The keepalived release running on the node (its timers differ before 2.0); null: 2.x. */
+  release?: string | null;
 }
 
 export interface Bound {
@@ -76,8 +88,16 @@ export function expectedBound(input: BoundInput): Bound {
   const version = instance.version ?? input.globalVersion ?? 2;
   const skew = skewMs(input.peerPriority, advert, version);
   const fmt = (ms: number) => `${Math.round(ms)} ms`;
+  const advertMs = advert * 1000;
+  const release = input.release ?? null;
+  // 1.x: the failed check is acted on at the next advert tick; the new master adds the VIP one advert after its transition.
+  const tick = releaseHas(release, 'faultEntersOnAdvertTick') ? advertMs : 0;
+  const toVip = releaseHas(release, 'masterAfterTransitionAdvert') ? advertMs : 0;
+  const old = tick || toVip ? ` (keepalived ${release})` : '';
+  const tickText = tick ? ` + next advert tick ${fmt(tick)}` : '';
+  const toVipText = toVip ? ` + transition to the VIP ${fmt(toVip)}` : '';
   if (input.mode === 'keepalived') {
-    return { ms: Math.round(skew), kind: 'priority-zero', basis: `skew ${fmt(skew)} (peer priority ${input.peerPriority})`, moves: true, ownPriorityAfter: 0 };
+    return { ms: Math.round(skew + toVip), kind: 'priority-zero', basis: `skew ${fmt(skew)} (peer priority ${input.peerPriority})${toVipText}${old}`, moves: true, ownPriorityAfter: 0 };
   }
   const check = trackedCheck(instance, input.scripts, input.checkScript);
   if (!check) {
@@ -86,12 +106,30 @@ export function expectedBound(input: BoundInput): Bound {
   const detect = check.interval * check.fall * 1000 + (input.scriptDelayMs ?? 0);
   const detectText = `interval ${check.interval} s x fall ${check.fall}${input.scriptDelayMs ? ` + script retry ${fmt(input.scriptDelayMs)}` : ''}`;
   if (check.weight === 0) {
-    return { ms: Math.round(detect + skew), kind: 'fault', basis: `${detectText} + skew ${fmt(skew)} (peer priority ${input.peerPriority})`, moves: true, ownPriorityAfter: 0 };
+    return {
+      ms: Math.round(detect + tick + skew + toVip),
+      kind: 'fault',
+      basis: `${detectText}${tickText} + skew ${fmt(skew)} (peer priority ${input.peerPriority})${toVipText}${old}`,
+      moves: true,
+      ownPriorityAfter: 0,
+    };
   }
   // A negative weight is subtracted while the check fails; a positive one is only added
   // while it succeeds. Either way a failure costs |weight|.
   const base = ownPriority(instance);
   const after = clampPriority(check.weight < 0 ? base + check.weight : base);
+  if (tick) {
+    // 1.x: the priority timer and the next advert (2 x advert_int), then the backup forces an
+    // election: its transition one advert later, the VIP one more.
+    const wait = 2 * advertMs + advertMs + toVip;
+    return {
+      ms: Math.round(detect + wait),
+      kind: 'weighted',
+      basis: `${detectText} + priority timer and advert ${fmt(2 * advertMs)} + election ${fmt(advertMs)}${toVipText}${old}`,
+      moves: after < input.peerPriority,
+      ownPriorityAfter: after,
+    };
+  }
   const down = masterDownMs(input.peerPriority, advert, version);
   return {
     ms: Math.round(detect + down),

@@ -14,6 +14,7 @@ import { holdsAddress } from '../setup/verify.js';
 import { t } from '../i18n/index.js';
 import { expectedBound, ownPriority, trackedCheck, type Bound } from './bound.js';
 import { findPeer, neighbourMac, ownAddresses, type PeerSource } from './peer.js';
+import { readKeepalived } from '../system/services.js';
 import { errorCode, httpGet } from './prober.js';
 import type { FailoverMode } from './types.js';
 
@@ -251,6 +252,7 @@ export async function runPreflight(input: PreflightInput): Promise<Preflight> {
     peerPriority: pf.peerPriority,
     globalVersion,
     scriptDelayMs,
+    release: (await readKeepalived(host)).version,
   });
   if (mode !== 'keepalived' && pf.checkScript && !pf.bound.moves) {
     const check = trackedCheck(instance, parsed.config.vrrpScripts, pf.checkScript);

@@ -13,7 +13,7 @@ export interface ProcessInfo {
 export interface KeepalivedFacts {
   installed: boolean;
   path: string | null;
-  /** "2.2.7" from `keepalived -v`; null when it could not be run (e.g. a binary under --root). */
+  /** "2.2.7" from the running daemon's `-v`, else from `keepalived -v`; null when neither could be run (e.g. a binary under --root). */
   version: string | null;
   /** null when processes could not be inspected (no root, namespace unknown). */
   running: boolean | null;
@@ -190,7 +190,17 @@ export async function readKeepalived(host: Host, gaps?: Gaps): Promise<Keepalive
     findProcessesInOurNetns(host, 'keepalived', gaps),
   ]);
   const main = procs ? mainProcess(procs) : null;
-  return { installed: path !== null, path, version, running: procs === null ? null : procs.length > 0, pid: main?.pid ?? null, pids: procs?.map((p) => p.pid) ?? [] };
+  // The running daemon's own binary says which release runs (a lab node or a source build in
+  // another prefix may run another keepalived than the one on PATH).
+  const running = main && canRunPrograms(host) ? await programVersion(host, `/proc/${main.pid}/exe`, ['-v'], parseKeepalivedVersion, 'keepalived.version') : null;
+  return {
+    installed: path !== null,
+    path,
+    version: running ?? version,
+    running: procs === null ? null : procs.length > 0,
+    pid: main?.pid ?? null,
+    pids: procs?.map((p) => p.pid) ?? [],
+  };
 }
 
 export async function readNginx(host: Host, gaps?: Gaps): Promise<NginxFacts> {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { expectedBound, masterDownMs, skewMs, withinBound, HANDOVER_ALLOWANCE_MS } from '../../src/failover/bound.js';
 import { emptyVrrpInstance, emptyVrrpScript, type VrrpInstance, type VrrpScript } from '../../src/keepalived/model.js';
 import { DEFAULTS } from '../../src/setup/defaults.js';
+import { RECORDED, recordingFile } from '../helpers/recordings.js';
 
 function config(check: Partial<VrrpScript> | null, instance: Partial<VrrpInstance> = {}) {
   const i = { ...emptyVrrpInstance('VI_1'), priority: 150, advertInt: 1, ...instance };
@@ -76,3 +77,36 @@ test('the verdict allows the probe interval and the hand-over allowance', () => 
   assert.equal(withinBound(609 + 50 + HANDOVER_ALLOWANCE_MS, 609, 50), true);
   assert.equal(withinBound(609 + 51 + HANDOVER_ALLOWANCE_MS, 609, 50), false);
 });
+
+// ---- per release, against the recorded timings (../shared/reference/keepalived-recordings) ----
+
+const recordedMs = (release: string, what: RegExp) => Number(what.exec(recordingFile(release, 'timing.txt'))![1]);
+
+test('1.x: the fault waits for the next advert tick and the VIP comes one advert after the transition', () => {
+  const { instance, scripts } = config({ weight: 0, fall: 1 });
+  const b = expectedBound({ mode: 'nginx', instance, scripts, peerPriority: 100, release: '1.3.5' });
+  assert.equal(b.ms, Math.round(1000 + 1000 + 609.375 + 1000));
+  assert.match(b.basis, /next advert tick 1000 ms .* transition to the VIP 1000 ms \(keepalived 1\.3\.5\)/);
+  assert.equal(expectedBound({ mode: 'keepalived', instance, scripts, peerPriority: 100, release: '1.3.5' }).ms, 609 + 1000);
+  const w = config({ weight: -60, fall: 1 });
+  assert.equal(expectedBound({ mode: 'nginx', ...w, peerPriority: 100, release: '1.3.5' }).ms, 1000 + 4000);
+  // 2.x and an unknown release keep the 2.x timers.
+  assert.equal(expectedBound({ mode: 'nginx', instance, scripts, peerPriority: 100, release: '2.0.20' }).ms, 1609);
+  assert.equal(expectedBound({ mode: 'nginx', instance, scripts, peerPriority: 100, release: null }).ms, 1609);
+});
+
+for (const release of RECORDED) {
+  test(`keepalived ${release}: the recorded take-overs are within that release's bound`, () => {
+    // The recording lab: check interval 1, fall 1, weight 0; rec-b (priority 100) takes over.
+    const { instance, scripts } = config({ weight: 0, fall: 1 });
+    const fault = expectedBound({ mode: 'nginx', instance, scripts, peerPriority: 100, release });
+    const stop = expectedBound({ mode: 'keepalived', instance, scripts, peerPriority: 100, release });
+    const poll = 50;
+    assert.ok(withinBound(recordedMs(release, /^fault .*-> VIP on rec-b: (\d+) ms/m), fault.ms, poll), `fault within ${fault.basis}`);
+    assert.ok(withinBound(recordedMs(release, /^SIGTERM .*-> VIP on rec-b: (\d+) ms/m), stop.ms, poll), `stop within ${stop.basis}`);
+    if (release === '1.3.5') {
+      // The 2.x bound is what failed on 1.3.5 (issue 12: 3.2 s against its own bound).
+      assert.equal(withinBound(recordedMs(release, /^fault .*-> VIP on rec-b: (\d+) ms/m), expectedBound({ mode: 'nginx', instance, scripts, peerPriority: 100 }).ms, poll), false);
+    }
+  });
+}
