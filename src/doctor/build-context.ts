@@ -124,7 +124,7 @@ export function createDoctorContext(node: DoctorNode, options: DoctorOptions): B
     // leftover of a killed one, and is reported).
     const vips = kp ? new Set(loaded.parsed.config.vrrpInstances.flatMap((i) => i.virtualIpaddress.map((v) => v.address.split('/')[0]!))) : new Set<string>();
     const interfaces = f.interfaces.map((i) => ({ ...i, ipv4: i.ipv4.filter((a) => !vips.has(a.split('/')[0]!)), ipv6: i.ipv6.filter((a) => !vips.has(a.split('/')[0]!)) }));
-    return validateConfig(loaded.parsed.config, { interfaces, host: view });
+    return validateConfig(loaded.parsed.config, { interfaces, host: view, release: f.keepalived.version });
   });
 
   const configTestResult = memo<ConfigTestResult | null>(async () => {

@@ -40,6 +40,7 @@ export async function runArgv(argv: string[], opts: ExecOptions = {}): Promise<E
     stderr: raw(r.stderr) ?? (notFound ? `${cmd}: command not found` : ''),
     notFound,
     timedOut: Boolean(r.timedOut),
+    ...(typeof r.signal === 'string' && !r.timedOut ? { signal: r.signal } : {}),
   };
 }
 

@@ -29,6 +29,8 @@ export interface ExecResult {
   timedOut: boolean;
   /** Raw stdout, only when ExecOptions.encoding was 'buffer' (then `stdout` is ''). */
   stdoutBuffer?: Uint8Array;
+  /** The signal that ended the command ("SIGSEGV"), when one did (exitCode is then -1). */
+  signal?: string;
 }
 
 export interface FileStat {

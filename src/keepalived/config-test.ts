@@ -1,11 +1,15 @@
 /**
- * `keepalived -t -e -f FILE`, keepalived's own opinion of a file, turned into findings.
+ * `keepalived -t [-e] -f FILE`, keepalived's own opinion of a file, turned into findings,
+ * with only the options the release has (releases.ts):
  *
- * - `-e` because without it a missing file exits 0.
+ * - `-e` (2.2.0+) because without it a missing file exits 0; 2.0.x/2.1.x have no `-e`
+ *   ("Unknown option -e"), so there we check that the file exists ourselves.
  * - Exit codes moved by one in 2.2.0 (2.0.7-2.1.5: 3 fatal / 4 config / 5 security;
- *   2.2.0+: 4 / 5 / 6); `-t` does not exist before 2.0.4.
+ *   2.2.0+: 4 / 5 / 6); `-t` does not exist before 2.0.4 (1.3.5: see checkConfigFile).
  * - 2.2.5-2.2.7 kill themselves under `-t` (exit 143, "Terminated") when a script runs
  *   as a non-root user: that result says nothing about the file.
+ * - A `-t` that dies of a signal (2.1.5: SIGSEGV on a block that is never closed) is a
+ *   crash, never a pass.
  * - A script that does not exist on this machine makes `-t` exit 5 ("Disabling track
  *   script X since not found/accessible"); for a file written under --root the script
  *   exists under the root, so that is reported as such, not as a config error.
@@ -16,6 +20,7 @@ import { t, type MessageKey } from '../i18n/index.js';
 import type { KeepalivedConfig } from './model.js';
 import { parseConfig } from './parse.js';
 import { scriptProgram, type Finding } from './validate.js';
+import { constants as osConstants } from 'node:os';
 import { configTestExitCodes, releaseHas } from './releases.js';
 import { parseKeepalivedVersion } from './version.js';
 
@@ -27,7 +32,7 @@ export interface ConfigTestFinding extends Finding {
   raw: string;
 }
 
-export type ConfigTestOutcome = 'ok' | 'problems' | 'fatal' | 'security' | 'terminated-bug' | 'unavailable';
+export type ConfigTestOutcome = 'ok' | 'problems' | 'fatal' | 'security' | 'terminated-bug' | 'crashed' | 'unavailable';
 
 export interface ConfigTestResult {
   /** false when there is no keepalived binary, or one too old for `-t` (< 2.0.4). */
@@ -40,7 +45,7 @@ export interface ConfigTestResult {
 }
 
 
-/** What an exit code of `keepalived -t` means in a given release. */
+/** What an exit code of `keepalived -t` means in a given release (128 + N: killed by signal N). */
 export function classifyExit(version: string, exitCode: number, stderr = ''): ConfigTestOutcome {
   if (exitCode === 0) return 'ok';
   if (releaseHas(version, 'configTestSelfKill') && (exitCode === 143 || /^Terminated$/m.test(stderr))) return 'terminated-bug';
@@ -48,11 +53,20 @@ export function classifyExit(version: string, exitCode: number, stderr = ''): Co
   if (exitCode === fatal) return 'fatal';
   if (exitCode === config) return 'problems';
   if (exitCode === security) return 'security';
+  if (exitCode > 128) return 'crashed';
   return 'problems';
 }
 
+/** The exit code a shell would show: 128 + the signal number for a command killed by a signal. */
+export function shellExitCode(r: { exitCode: number; timedOut: boolean; signal?: string }): number {
+  if (r.exitCode !== -1 || r.timedOut) return r.exitCode;
+  const n = r.signal ? (osConstants.signals as Record<string, number>)[r.signal] : undefined;
+  // No signal name (an older Host): the 2.2.5-2.2.7 self-SIGTERM is what kills -t.
+  return 128 + (n ?? 15);
+}
+
 const LINE = /^\((?:(.+?): )?Line (\d+)\) (.*)$/;
-const WARNING_TEXT = /WARNING|Warning|Truncating auth_pass|SECURITY VIOLATION|is not used|Unknown keyword/;
+export const WARNING_TEXT = /WARNING|Warning|Truncating auth_pass|SECURITY VIOLATION|is not used|Unknown keyword/;
 
 function make(severity: Finding['severity'], rule: string, key: MessageKey, params: Record<string, unknown>, raw: string, file: string | null, line: number | null): ConfigTestFinding {
   return {
@@ -79,10 +93,15 @@ export async function configTest(host: Host, path: string, opts: { config?: Keep
     return { ran: false, version, exitCode: null, outcome: 'unavailable', findings: [], stderr: '' };
   }
   const real = host instanceof LocalHost ? host.resolvePath(path) : host.runtimePath(path);
-  const args = releaseHas(version, 'configTestAllConfig') ? ['-t', '-e', '-f', real] : ['-t', '-f', real];
+  const allConfig = releaseHas(version, 'configTestAllConfig');
+  // Without -e (2.0.x, 2.1.x) a missing file passes: check it ourselves.
+  if (!allConfig && !(await host.exists(path))) {
+    const f = make('error', 'keepalived-t-missing-file', 'keepalived.configTest.missingFile', { path, version }, '', null, null);
+    return { ran: true, version, exitCode: null, outcome: 'fatal', findings: [f], stderr: '' };
+  }
+  const args = allConfig ? ['-t', '-e', '-f', real] : ['-t', '-f', real];
   const r = await host.exec('keepalived', args, { why: 'let keepalived check the configuration', timeoutMs: opts.timeoutMs ?? 30_000 });
-  // Killed by a signal (the 2.2.5-2.2.7 self-SIGTERM): count it as a shell would, 128 + 15.
-  const exitCode = r.exitCode === -1 && !r.timedOut ? 143 : r.exitCode;
+  const exitCode = shellExitCode(r);
   let outcome = classifyExit(version, exitCode, r.stderr);
   const findings: ConfigTestFinding[] = [];
   const underRoot = host.root !== '/';
@@ -114,6 +133,11 @@ export async function configTest(host: Host, path: string, opts: { config?: Keep
   }
   if (outcome === 'terminated-bug') {
     findings.push(make('warning', 'keepalived-t-terminated', 'keepalived.configTest.terminated', { version }, 'Terminated', null, null));
+  }
+  if (outcome === 'crashed') {
+    const signal = r.signal ?? `signal ${exitCode - 128}`;
+    const key = releaseHas(version, 'configTestCrashOnUnclosedBlock') ? 'keepalived.configTest.crashedBrace' : 'keepalived.configTest.crashed';
+    findings.push(make('error', 'keepalived-t-crashed', key, { version, signal, code: exitCode }, '', null, null));
   }
   // Exit 5 caused only by scripts that exist under --root: the file itself is fine.
   if (outcome === 'problems' && onlyRootScripts && findings.length > 0) outcome = 'ok';

@@ -17,11 +17,10 @@ import { ANSWER_FLAGS, validateAnswers, validateAuthPass, validateVip, validateI
 import { buildPlan, type Plan } from './plan.js';
 import { applyPlan, type ApplyResult } from './apply.js';
 import { holdsAddress, lastState } from './verify.js';
-import { defaultInterface, readExisting, type AskContext, type ExistingChoice, type ExistingConfig, type RawAnswers } from './run.js';
+import { defaultInterface, readExisting, testCandidate, type AskContext, type ExistingChoice, type ExistingConfig, type RawAnswers } from './run.js';
 import { parseCidr, cidrContains } from './net.js';
 import { randomPassword } from './password.js';
 import { probeVip, probeVrids, proposeVrid } from './probe.js';
-import { configTest } from '../keepalived/config-test.js';
 import { installKeepalived } from '../keepalived/install/index.js';
 import type { Progress } from '../ui/progress.js';
 
@@ -311,12 +310,7 @@ function applyHooks(node: PairNode, facts: Facts, progress: Progress) {
   return {
     step: <T>(label: string, fn: () => Promise<T>) => progress.step(`${node.label}: ${label}`, () => fn()),
     warn: (m: string) => progress.warn(`${node.label}: ${m}`),
-    testConfig: async (path: string) => {
-      const r = await configTest(node.applyHost, path);
-      if (r.outcome === 'ok' || r.outcome === 'unavailable' || r.outcome === 'terminated-bug') return null;
-      const errors = r.findings.filter((f) => f.severity === 'error').map((f) => f.raw);
-      return errors.length ? errors : [r.stderr.trim() || `keepalived -t exited ${r.exitCode}`];
-    },
+    testConfig: (path: string) => testCandidate(node.applyHost, path, facts, { note: (m) => progress.note(`${node.label}: ${m}`) }),
     install: async (method: 'package' | 'source', source: string | null) => {
       await installKeepalived(node.applyHost, facts.distro, { method, source: source ?? undefined }, progress);
     },

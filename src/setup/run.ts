@@ -16,7 +16,7 @@ import { verifySetup, type Verification } from './verify.js';
 import { probeVip, probeVrids, proposeVrid, type VipProbe } from './probe.js';
 import { parseConfig } from '../keepalived/parse.js';
 import { isPackagedSampleConfig } from '../keepalived/summary.js';
-import { configTest } from '../keepalived/config-test.js';
+import { blockingProblems, checkConfigFile } from '../keepalived/check-file.js';
 import { installKeepalived } from '../keepalived/install/index.js';
 import type { Progress } from '../ui/progress.js';
 import { randomPassword } from './password.js';
@@ -116,6 +116,13 @@ export function peerCommand(answers: Answers, ownAddress: string | null): string
   if (answers.email) cmd.push('--email', answers.email);
   if (answers.checkUrl !== DEFAULTS.check.url) cmd.push('--check-url', answers.checkUrl);
   return cmd;
+}
+
+/** The candidate file, checked the way its release allows; what blocks it, or null. Shared by single-node and pair setup. */
+export async function testCandidate(host: Host, path: string, facts: Facts, progress: Pick<Progress, 'note'>): Promise<string[] | null> {
+  const check = await checkConfigFile(host, path, { interfaces: facts.interfaces });
+  for (const n of check.notes) progress.note(n);
+  return blockingProblems(check);
 }
 
 export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
@@ -221,12 +228,7 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
   result.apply = await applyPlan(plan, opts.applyHost, opts.services, {
     step: (label, fn) => ui.progress.step(label, () => fn()),
     warn: (m) => ui.progress.warn(m),
-    testConfig: async (path) => {
-      const r = await configTest(opts.applyHost, path);
-      if (r.outcome === 'ok' || r.outcome === 'unavailable' || r.outcome === 'terminated-bug') return null;
-      const errors = r.findings.filter((f) => f.severity === 'error').map((f) => f.raw);
-      return errors.length ? errors : [r.stderr.trim() || `keepalived -t exited ${r.exitCode}`];
-    },
+    testConfig: (path) => testCandidate(opts.applyHost, path, facts, ui.progress),
     install: async (method, source) => {
       await installKeepalived(opts.applyHost, facts.distro, { method, source: source ?? undefined }, ui.progress);
     },

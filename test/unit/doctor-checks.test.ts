@@ -52,7 +52,7 @@ test('keepalived-installed: ok with version; fail with the install command; 1.3.
   assert.deepEqual(missing.fix?.commands, ['ha-setup install', 'apt-get install -y keepalived']);
   const old = await keepalivedInstalled.run(await fakeContext({ facts: { keepalived: { installed: true, path: '/usr/sbin/keepalived', version: '1.3.5', running: true, pid: 1, pids: [1] } } }));
   assert.equal(old.status, 'ok');
-  assert.match(old.details.join('\n'), /keepalived 1\.3\.5 has no -t \(it came in 2\.0\.4\): config-valid checks the file with ha-setup's own validator and a short dry start/);
+  assert.match(old.details.join('\n'), /keepalived 1\.3\.5 has no -t \(it came in 2\.0\.4\): doctor checks the file with ha-setup's validator for 1\.3\.5; setup also gives each new file a short dry start/);
 });
 
 // ---- keepalived-running ---------------------------------------------------------------

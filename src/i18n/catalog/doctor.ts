@@ -54,7 +54,7 @@ export const en = {
   'doctor.keepalivedInstalled.noVersion': '`keepalived -v` printed no version this doctor understands',
   'doctor.keepalivedInstalled.missing': 'keepalived is not installed',
   'doctor.keepalivedInstalled.missing.fix': 'Install keepalived from the distribution packages (or from source with `ha-setup install --method source`), then run `ha-setup setup`.',
-  'doctor.keepalivedInstalled.old': 'keepalived {version} has no -t (it came in {since}): config-valid checks the file with ha-setup\'s own validator and a short dry start of keepalived in a throw-away network namespace instead',
+  'doctor.keepalivedInstalled.old': 'keepalived {version} has no -t (it came in {since}): doctor checks the file with ha-setup\'s validator for {version}; setup also gives each new file a short dry start in a throw-away network namespace',
 
   'doctor.keepalivedRunning.title': 'keepalived is running here',
   'doctor.keepalivedRunning.what': 'the processes of other network namespaces',
@@ -273,7 +273,7 @@ export const zh: Record<keyof typeof en, string> = {
   'doctor.keepalivedInstalled.noVersion': '`keepalived -v` 没有输出可识别的版本号',
   'doctor.keepalivedInstalled.missing': 'keepalived 未安装',
   'doctor.keepalivedInstalled.missing.fix': '用发行版的软件包安装 keepalived（或用 `ha-setup install --method source` 从源码编译），然后运行 `ha-setup setup`。',
-  'doctor.keepalivedInstalled.old': 'keepalived {version} 没有 -t（{since} 才引入）：config-valid 改用 ha-setup 自己的校验器，并在临时网络命名空间中短暂试运行 keepalived 来检查配置',
+  'doctor.keepalivedInstalled.old': 'keepalived {version} 没有 -t（{since} 才引入）：doctor 用 ha-setup 针对 {version} 的校验器检查文件；setup 还会在临时网络命名空间中对每个新文件短暂试运行',
 
   'doctor.keepalivedRunning.title': 'keepalived 在本节点运行',
   'doctor.keepalivedRunning.what': '其他网络命名空间中的进程',

@@ -201,8 +201,9 @@ const RULES: Rule[] = [
   { kind: 'reloaded', re: re(String.raw`Reload complete`) },
   // What a daemon start says about its file (1.3.5 has no -t: the dry start is read with these).
   { kind: 'config-error', re: re(String.raw`(?:\((?:(?<file>[^)]+): )?Line (?<line>\d+)\) )?(?<detail>Unknown keyword '[^']*'|Truncating auth_pass to \d+ characters|There are \d+ missing '\}'s or extra '\{'s|VRRP Error : .*|number '[^']*' outside range.*)`) },
-  { kind: 'config-error', re: re(String.raw`${I}(?<detail>the virtual (?:router )?id must be set!?)`) },
-  { kind: 'config-error-exit', re: re(String.raw`Keepalived_(?<process>\w+) exited with permanent error (?<error>\w+)`) },
+  { kind: 'config-error', re: re(String.raw`(?:\((?:(?<file>[^)]+): )?Line (?<line>\d+)\) )?${I}(?<detail>the virtual (?:router )?id must be set!?|VRID '[^']*' not valid.*)`) },
+  // 1.3.5 "Keepalived_vrrp exited with permanent error CONFIG", 2.x "pid N exited with permanent error CONFIG".
+  { kind: 'config-error-exit', re: re(String.raw`(?:Keepalived_(?<process>\w+)|pid \d+) exited with permanent error (?<error>\w+)`) },
   { kind: 'vrrp-child-crashed', re: re(String.raw`pid (?<pid>\d+) exited due to (?<signalName>segmentation fault|signal)`) },
 ];
 
