@@ -17,11 +17,11 @@ import { ANSWER_FLAGS, validateAnswers, validateAuthPass, validateVip, validateI
 import { buildPlan, type Plan } from './plan.js';
 import { applyPlan, type ApplyResult } from './apply.js';
 import { holdsAddress, lastState } from './verify.js';
-import { defaultInterface, readExisting, testCandidate, type AskContext, type ExistingChoice, type ExistingConfig, type RawAnswers } from './run.js';
+import { plannedRelease } from './release.js';
+import { defaultInterface, installForPlan, readExisting, testCandidate, type AskContext, type ExistingChoice, type ExistingConfig, type RawAnswers } from './run.js';
 import { parseCidr, cidrContains } from './net.js';
 import { randomPassword } from './password.js';
 import { probeVip, probeVrids, proposeVrid } from './probe.js';
-import { installKeepalived } from '../keepalived/install/index.js';
 import type { Progress } from '../ui/progress.js';
 
 export interface PairNode {
@@ -270,8 +270,12 @@ export async function runPairSetup(opts: PairSetupOptions): Promise<PairSetupRes
 
   // Both plans before any change: a node that cannot be planned stops the pair untouched.
   const plans: Plan[] = [];
+  const replans = new Map<PairNode, (version: string | null) => Promise<Plan>>();
   for (const [i, n] of nodes.entries()) {
-    const plan = await buildPlan(n.factsHost, facts[i]!, answers[i]!, { filesOnly: false, installMethod: opts.installMethod, installSource: opts.installSource });
+    const release = await plannedRelease(n.factsHost, facts[i]!, { method: opts.installMethod, source: opts.installSource }, false);
+    const planOpts = { filesOnly: false, installMethod: opts.installMethod, installSource: opts.installSource, release };
+    const plan = await buildPlan(n.factsHost, facts[i]!, answers[i]!, planOpts);
+    replans.set(n, (version) => buildPlan(n.factsHost, facts[i]!, answers[i]!, { ...planOpts, release: { version, source: 'installed' } }));
     plan.node = n.label;
     plans.push(plan);
     ui.showPlan(n, plan);
@@ -290,7 +294,7 @@ export async function runPairSetup(opts: PairSetupOptions): Promise<PairSetupRes
   const wasActive = await Promise.all(nodes.map((n) => n.services.isActive('keepalived').catch(() => false)));
   for (const [i, n] of nodes.entries()) {
     try {
-      results[i]!.apply = await applyPlan(plans[i]!, n.applyHost, n.services, applyHooks(n, facts[i]!, ui.progress));
+      results[i]!.apply = await applyPlan(plans[i]!, n.applyHost, n.services, applyHooks(n, facts[i]!, ui.progress, plans[i]!, replans.get(n)!));
     } catch (err) {
       // applyPlan has put this node back; the nodes before it changed successfully: undo them too.
       for (let j = i - 1; j >= 0; j--) {
@@ -306,14 +310,12 @@ export async function runPairSetup(opts: PairSetupOptions): Promise<PairSetupRes
   return result;
 }
 
-function applyHooks(node: PairNode, facts: Facts, progress: Progress) {
+function applyHooks(node: PairNode, facts: Facts, progress: Progress, plan: Plan, replan: (version: string | null) => Promise<Plan>) {
   return {
     step: <T>(label: string, fn: () => Promise<T>) => progress.step(`${node.label}: ${label}`, () => fn()),
     warn: (m: string) => progress.warn(`${node.label}: ${m}`),
     testConfig: (path: string) => testCandidate(node.applyHost, path, facts, { note: (m) => progress.note(`${node.label}: ${m}`) }),
-    install: async (method: 'package' | 'source', source: string | null) => {
-      await installKeepalived(node.applyHost, facts.distro, { method, source: source ?? undefined }, progress);
-    },
+    install: (method: 'package' | 'source', source: string | null) => installForPlan(node.applyHost, facts.distro, { method, source }, plan, replan, progress),
   };
 }
 

@@ -13,6 +13,7 @@ import { allowVrrpSteps, vrrpRuleStatus } from '../firewall/vrrp.js';
 import { parseCidr, cidrContains } from './net.js';
 import type { ServiceName } from '../system/service-control.js';
 import { nginxListensOn } from './nginx-listen.js';
+import type { PlannedRelease } from './release.js';
 
 export type PlanStep =
   | { kind: 'install'; method: 'package' | 'source'; source: string | null; why: string }
@@ -29,6 +30,8 @@ export interface Plan {
   notes: string[];
   /** The files as written, for the final screen and tests. */
   files: { config: string; checkScript: string; answers: string };
+  /** The keepalived release the files are written for. */
+  release: PlannedRelease;
 }
 
 export interface PlanOptions {
@@ -36,6 +39,8 @@ export interface PlanOptions {
   filesOnly: boolean;
   installMethod: 'package' | 'source';
   installSource: string | null;
+  /** The release keepalived will be when it is not installed yet (setup/release.ts); default: unknown. */
+  release?: PlannedRelease;
 }
 
 function renderCheckScript(answers: Answers, host: Host): string {
@@ -77,7 +82,8 @@ export async function buildPlan(host: Host, facts: Facts, answers: Answers, opts
     steps.push({ kind: 'install', method: opts.installMethod, source: opts.installSource, why: 'keepalived is not installed' });
   }
 
-  const scriptUser = chooseScriptUser(facts.keepalived.version);
+  const release: PlannedRelease = facts.keepalived.installed ? { version: facts.keepalived.version, source: 'installed' } : (opts.release ?? { version: null, source: null });
+  const scriptUser = chooseScriptUser(release.version);
   if (run && scriptUser !== 'root' && !(await userExists(host, scriptUser))) {
     steps.push({
       kind: 'exec',
@@ -93,7 +99,7 @@ export async function buildPlan(host: Host, facts: Facts, answers: Answers, opts
       checkScriptPath: host.runtimePath(DEFAULTS.paths.checkScript),
       scriptUser,
       unicastSrcIp: nodeAddressFor(facts, answers),
-      keepalivedVersion: facts.keepalived.version,
+      keepalivedVersion: release.version,
     }),
   );
   const answersJson = answersFileContent(answers);
@@ -154,5 +160,5 @@ export async function buildPlan(host: Host, facts: Facts, answers: Answers, opts
   if (facts.nginx.running === false || !facts.nginx.installed) notes.push('setup.warn.noNginx');
   if (facts.cloud.multicast === false && answers.peers.length === 0) notes.push('setup.warn.cloudMulticast');
 
-  return { node: host.label, steps, unchanged, notes, files: { config, checkScript, answers: answersJson } };
+  return { node: host.label, steps, unchanged, notes, files: { config, checkScript, answers: answersJson }, release };
 }

@@ -19,6 +19,7 @@ import { isPackagedSampleConfig } from '../keepalived/summary.js';
 import { blockingProblems, checkConfigFile } from '../keepalived/check-file.js';
 import { installKeepalived } from '../keepalived/install/index.js';
 import type { Progress } from '../ui/progress.js';
+import { plannedRelease } from './release.js';
 import { randomPassword } from './password.js';
 
 export type RawAnswers = Partial<Record<keyof Answers, unknown>>;
@@ -118,6 +119,29 @@ export function peerCommand(answers: Answers, ownAddress: string | null): string
   return cmd;
 }
 
+/**
+ * Install keepalived, then make sure the release it brought is one the plan's file is right
+ * for: when another release came (the package manager changed its mind, nothing could tell
+ * beforehand) and its file would differ, stop before writing anything.
+ */
+export async function installForPlan(
+  host: Host,
+  distro: Facts['distro'],
+  install: { method: 'package' | 'source'; source: string | null },
+  plan: Plan,
+  replan: (version: string | null) => Promise<Plan>,
+  progress: Progress,
+): Promise<void> {
+  const installed = await installKeepalived(host, distro, { method: install.method, source: install.source ?? undefined }, progress);
+  if (installed.version === plan.release.version) return;
+  const again = await replan(installed.version);
+  if (again.files.config !== plan.files.config) {
+    throw new OperationError(t('setup.release.changed', { planned: plan.release.version ?? t('word.unknown'), installed: installed.version ?? t('word.unknown') }), {
+      hint: t('setup.release.changed.hint'),
+    });
+  }
+}
+
 /** The candidate file, checked the way its release allows; what blocks it, or null. Shared by single-node and pair setup. */
 export async function testCandidate(host: Host, path: string, facts: Facts, progress: Pick<Progress, 'note'>): Promise<string[] | null> {
   const check = await checkConfigFile(host, path, { interfaces: facts.interfaces });
@@ -213,7 +237,12 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
     }
   }
 
-  const plan = await buildPlan(opts.factsHost, facts, answers, { filesOnly: opts.filesOnly, installMethod: opts.installMethod, installSource: opts.installSource });
+  const install = { method: opts.installMethod, source: opts.installSource };
+  const release = facts.keepalived.installed || opts.filesOnly
+    ? await plannedRelease(opts.factsHost, facts, install, opts.filesOnly)
+    : await ui.progress.step(t('setup.progress.release'), () => plannedRelease(opts.factsHost, facts, install, opts.filesOnly));
+  const planOpts = { filesOnly: opts.filesOnly, installMethod: opts.installMethod, installSource: opts.installSource, release };
+  const plan = await buildPlan(opts.factsHost, facts, answers, planOpts);
   const ownAddress = facts.interfaces.find((i) => i.name === answers.interface)?.ipv4[0]?.split('/')[0] ?? null;
   const result: SetupResult = { ...base, status: 'planned', plan, answers, generatedPassword, peerCommand: peerCommand(answers, ownAddress) };
   ui.showPlan(plan);
@@ -229,9 +258,8 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
     step: (label, fn) => ui.progress.step(label, () => fn()),
     warn: (m) => ui.progress.warn(m),
     testConfig: (path) => testCandidate(opts.applyHost, path, facts, ui.progress),
-    install: async (method, source) => {
-      await installKeepalived(opts.applyHost, facts.distro, { method, source: source ?? undefined }, ui.progress);
-    },
+    install: (method, source) =>
+      installForPlan(opts.applyHost, facts.distro, { method, source }, plan, (version) => buildPlan(opts.factsHost, facts, answers, { ...planOpts, release: { version, source: 'installed' } }), ui.progress),
   });
   result.status = 'applied';
   if (!opts.filesOnly && plan.steps.some((s) => s.kind === 'service')) {

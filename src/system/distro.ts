@@ -37,7 +37,17 @@ export interface DistroFacts {
    */
   guessedFrom: { field: 'ID_LIKE'; value: string } | null;
   keepalived: KeepalivedLayout;
+  /**
+   * The keepalived release this distribution's own repositories carry, with where that fact
+   * comes from; null when no source says. A fallback only: setup asks the package manager first.
+   */
+  keepalivedRelease: KnownRelease | null;
   firewallPersistFile: FirewallPersistHints;
+}
+
+export interface KnownRelease {
+  version: string;
+  source: string;
 }
 
 /**
@@ -65,8 +75,9 @@ function unquote(value: string): string {
   return value.replace(/\\(.)/g, '$1');
 }
 
-const EL_IDS = new Set(['rhel', 'centos', 'ol', 'oracle', 'cloudlinux', 'almalinux', 'rocky', 'scientific', 'eurolinux', 'virtuozzo', 'anolis']);
-const DNF_IDS = new Set(['fedora', 'openeuler']);
+const EL_IDS = new Set(['rhel', 'centos', 'ol', 'oracle', 'cloudlinux', 'almalinux', 'rocky', 'scientific', 'eurolinux', 'virtuozzo', 'anolis', 'miraclelinux']);
+// openEuler and the Huawei Cloud EulerOS 2.0 built on it (ID "hce", no ID_LIKE) use dnf.
+const DNF_IDS = new Set(['fedora', 'openeuler', 'hce']);
 const DEBIAN_IDS = new Set(['debian', 'ubuntu', 'uos', 'deepin', 'raspbian', 'kali', 'linuxmint', 'pop', 'elementary', 'devuan']);
 const SUSE_IDS = new Set(['sles', 'sled', 'sles_sap', 'opensuse', 'opensuse-leap', 'opensuse-tumbleweed', 'opensuse-microos', 'suse']);
 
@@ -93,6 +104,15 @@ function classifyId(id: string, versionId: string | null, idLike: string[]): { f
     // Alibaba Cloud Linux 2 follows EL7 (yum), 3 follows EL8 (dnf).
     return { family: 'rhel', packageManager: major !== null && major <= 2 ? 'yum' : 'dnf' };
   }
+  if (id === 'tencentos' || id === 'tlinux') {
+    // TencentOS Server 2 (and the older Tencent Linux 2, ID "tlinux") follow EL7 (yum); 3
+    // follows EL8 (PLATFORM_ID platform:el8) and 4 is its own (platform:tl4), both dnf.
+    return { family: 'rhel', packageManager: major !== null && major <= 2 ? 'yum' : 'dnf' };
+  }
+  if (id === 'euleros') {
+    // Huawei's EulerOS 2.0 (the base of Huawei Cloud's older images) follows EL7: yum.
+    return { family: 'rhel', packageManager: 'yum' };
+  }
   if (id === 'kylin') {
     // Kylin Linux Advanced Server V10 is RPM/dnf and ships no ID_LIKE; Kylin desktop
     // editions are Debian-based: let ID_LIKE decide when it says so.
@@ -109,6 +129,50 @@ function classifyId(id: string, versionId: string | null, idLike: string[]): { f
   if (DEBIAN_IDS.has(id)) return { family: 'debian', packageManager: 'apt' };
   if (SUSE_IDS.has(id) || id.startsWith('opensuse') || id.startsWith('sle')) return { family: 'suse', packageManager: 'zypper' };
   if (id === 'alpine') return { family: 'alpine', packageManager: 'apk' };
+  return null;
+}
+
+/** "9.6" -> [9, 6]; "7" -> [7, null]; "V10" -> [10, null]. */
+function versionParts(versionId: string | null): [number | null, number | null] {
+  const m = versionId ? /(\d+)(?:\.(\d+))?/.exec(versionId) : null;
+  return m ? [Number(m[1]), m[2] === undefined ? null : Number(m[2])] : [null, null];
+}
+
+const FROM_RELEASES_MD = 'keepalived-releases.md (reference)';
+const FROM_PACKAGES = 'distribution package lists (reference keepalived.md §8)';
+
+/**
+ * The keepalived release a distribution's repositories carry, where a source says so. Rows
+ * for the Chinese clouds' EL rebuilds follow the release they rebuild and say so; their own
+ * repositories were not read. Kylin V10, UOS 20, Deepin, Huawei Cloud EulerOS 2.0 and
+ * TencentOS Server 4: no source found, null.
+ */
+export function keepalivedReleaseOf(id: string | null, versionId: string | null, name: string | null = null): KnownRelease | null {
+  const [major, minor] = versionParts(versionId);
+  if (!id || major === null) return null;
+  // No minor: the newest (CentOS Stream, Rocky's "9"), except CentOS Linux 8, whose "8" is 8.0 to 8.5 alike.
+  const minorAtLeast = (m: number) => (minor === null ? !(id === 'centos' && major >= 8 && !/stream/i.test(name ?? '')) : minor >= m);
+  const el = ['rhel', 'centos', 'ol', 'oracle', 'scientific', 'cloudlinux', 'rocky', 'almalinux', 'eurolinux'].includes(id);
+  const known = (version: string, source: string): KnownRelease => ({ version, source });
+  if (el && major === 7) return known('1.3.5', `${FROM_RELEASES_MD}: CentOS 7 / RHEL 7 ship 1.3.5`);
+  // 8.0-8.2 shipped 2.0.10 (reference §8, not verified): no claim for them.
+  if (el && major === 8 && minorAtLeast(3)) return known('2.1.5', `${FROM_RELEASES_MD}: Rocky / Alma / RHEL 8 (8.3 on) ship 2.1.5`);
+  // 9.0-9.2 shipped 2.2.4 (reference §8, not verified): no claim for them.
+  if (el && major === 9 && minorAtLeast(3)) return known('2.2.8', `${FROM_RELEASES_MD}: Rocky / RHEL 9 (9.3 on) ship 2.2.8`);
+  if ((id === 'alinux' || id === 'tencentos' || id === 'tlinux') && major === 2) return known('1.3.5', 'follows CentOS 7, which ships 1.3.5 (the vendor repository itself was not read)');
+  if ((id === 'anolis' && major === 8) || (id === 'alinux' && major === 3) || (id === 'tencentos' && major === 3)) {
+    return known('2.1.5', 'rebuild of RHEL 8 (PLATFORM_ID an8 / al8 / el8), which ships 2.1.5 (the vendor repository itself was not read)');
+  }
+  if (id === 'openeuler' && versionId?.startsWith('20.03')) return known('2.0.20', 'openEuler 20.03 LTS SP1-SP3 package sources (github.com/openeuler-mirror/keepalived branches, reference §8)');
+  if (id === 'openeuler' && versionId?.startsWith('22.03')) return known('2.2.4', 'openEuler 22.03 LTS package sources (openeuler-mirror branch openEuler-22.03-LTS, reference §8; later SPs not mirrored)');
+  if (id === 'debian') {
+    const debian: Record<number, string> = { 10: '2.0.10', 11: '2.1.5', 12: '2.2.7', 13: '2.3.3' };
+    return debian[major] ? known(debian[major]!, `${FROM_PACKAGES}: packages.debian.org`) : null;
+  }
+  if (id === 'ubuntu') {
+    const ubuntu: Record<string, string> = { '20.04': '2.0.19', '22.04': '2.2.4', '24.04': '2.2.8', '26.04': '2.3.4' };
+    return ubuntu[versionId ?? ''] ? known(ubuntu[versionId!]!, `${FROM_PACKAGES}: packages.ubuntu.com`) : null;
+  }
   return null;
 }
 
@@ -166,6 +230,7 @@ export function distroFromOsRelease(fields: Record<string, string>, source: stri
     source,
     guessedFrom,
     keepalived: keepalivedLayoutFor(family),
+    keepalivedRelease: keepalivedReleaseOf(id, versionId, fields.NAME ?? null),
     firewallPersistFile: firewallPersistFor(family),
   };
 }

@@ -47,6 +47,8 @@ export function printPlan(plan: Plan, showContent: boolean): void {
     }
   }
   for (const path of plan.unchanged) printLine(paint('gray', `  = ${t('setup.plan.unchanged', { path })}`));
+  const r = plan.release;
+  printLine(`  ${t('setup.plan.release', { version: r.version ?? '?', source: t(`setup.plan.release.${r.version === null ? 'unknown' : (r.source ?? 'unknown')}` as MessageKey) })}`);
   for (const note of plan.notes) printLine(paint('yellow', `  ! ${t(note as MessageKey)}`));
   printLine();
 }

@@ -1,12 +1,13 @@
 import type { Facts } from '../../src/system/facts.js';
 import { distroFromOsRelease, parseOsRelease } from '../../src/system/distro.js';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { osReleaseDir } from './paths.js';
+import { osReleaseDir, realOsReleaseDir } from './paths.js';
 
-/** Facts of a node as detect would report them, built from a real os-release file. */
+/** Facts of a node as detect would report them, built from a real os-release file (../shared/os-release or real-world/os-release). */
 export function factsFor(release: string, overrides: Partial<Facts> = {}): Facts {
-  const distro = distroFromOsRelease(parseOsRelease(readFileSync(join(osReleaseDir, release, 'etc/os-release'), 'utf8')));
+  const dir = existsSync(join(osReleaseDir, release)) ? osReleaseDir : realOsReleaseDir;
+  const distro = distroFromOsRelease(parseOsRelease(readFileSync(join(dir, release, 'etc/os-release'), 'utf8')));
   return {
     distro,
     interfaces: [

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { osReleaseDir, tempDir } from '../helpers/paths.js';
-import { distroFromOsRelease, parseOsRelease, parseRedhatRelease, readDistro } from '../../src/system/distro.js';
+import { osReleaseDir, realOsReleaseDir, tempDir } from '../helpers/paths.js';
+import { distroFromOsRelease, keepalivedReleaseOf, parseOsRelease, parseRedhatRelease, readDistro } from '../../src/system/distro.js';
 import { LocalHost } from '../../src/host/local.js';
 
 // Every real os-release of ../shared/os-release, with what ha-setup must make of it.
@@ -51,6 +51,80 @@ for (const [folder, want] of Object.entries(EXPECTED)) {
     assert.deepEqual(viaHost, pure);
   });
 }
+
+// Every os-release of ../shared/real-world/os-release (SOURCES.tsv says where each came
+// from), among them the Chinese clouds' own: id, family, package manager, and the keepalived
+// release their repositories carry (null: no source says).
+const REAL_WORLD: Record<string, { id: string; family: string; pm: string; keepalived: string | null; guessed?: true }> = {
+  'alinux-3': { id: 'alinux', family: 'rhel', pm: 'dnf', keepalived: '2.1.5' },
+  'almalinux-8.3-beta': { id: 'almalinux', family: 'rhel', pm: 'dnf', keepalived: '2.1.5' },
+  'almalinux-9.6': { id: 'almalinux', family: 'rhel', pm: 'dnf', keepalived: '2.2.8' },
+  'alpine-3.20': { id: 'alpine', family: 'alpine', pm: 'apk', keepalived: null },
+  'amzn-2': { id: 'amzn', family: 'rhel', pm: 'yum', keepalived: null },
+  'amzn-2023': { id: 'amzn', family: 'rhel', pm: 'dnf', keepalived: null },
+  'anolis-8.8': { id: 'anolis', family: 'rhel', pm: 'dnf', keepalived: '2.1.5' },
+  'centos-7': { id: 'centos', family: 'rhel', pm: 'yum', keepalived: '1.3.5' },
+  'centos-8.1': { id: 'centos', family: 'rhel', pm: 'dnf', keepalived: null },
+  'centos-stream-8': { id: 'centos', family: 'rhel', pm: 'dnf', keepalived: '2.1.5' },
+  'centos-stream-9': { id: 'centos', family: 'rhel', pm: 'dnf', keepalived: '2.2.8' },
+  'debian-10': { id: 'debian', family: 'debian', pm: 'apt', keepalived: '2.0.10' },
+  'debian-11': { id: 'debian', family: 'debian', pm: 'apt', keepalived: '2.1.5' },
+  'debian-12': { id: 'debian', family: 'debian', pm: 'apt', keepalived: '2.2.7' },
+  'deepin-20.9': { id: 'deepin', family: 'debian', pm: 'apt', keepalived: null },
+  'fedora-42': { id: 'fedora', family: 'rhel', pm: 'dnf', keepalived: null },
+  'hce-2': { id: 'hce', family: 'rhel', pm: 'dnf', keepalived: null },
+  'kylin-v10': { id: 'kylin', family: 'rhel', pm: 'dnf', keepalived: null },
+  'miraclelinux-9.2': { id: 'miraclelinux', family: 'rhel', pm: 'dnf', keepalived: null },
+  'openeuler-20.03': { id: 'openeuler', family: 'rhel', pm: 'dnf', keepalived: '2.0.20' },
+  'openeuler-22.03': { id: 'openeuler', family: 'rhel', pm: 'dnf', keepalived: '2.2.4' },
+  'opensuse-leap-15.6': { id: 'opensuse-leap', family: 'suse', pm: 'zypper', keepalived: null },
+  'oracle-8.9': { id: 'ol', family: 'rhel', pm: 'dnf', keepalived: '2.1.5' },
+  'rhel-7.7': { id: 'rhel', family: 'rhel', pm: 'yum', keepalived: '1.3.5' },
+  'rhel-8.10': { id: 'rhel', family: 'rhel', pm: 'dnf', keepalived: '2.1.5' },
+  'rhel-9': { id: 'rhel', family: 'rhel', pm: 'dnf', keepalived: '2.2.8' },
+  'rocky-8.10': { id: 'rocky', family: 'rhel', pm: 'dnf', keepalived: '2.1.5' },
+  'rocky-8.3': { id: 'rocky', family: 'rhel', pm: 'dnf', keepalived: '2.1.5' },
+  'rocky-9': { id: 'rocky', family: 'rhel', pm: 'dnf', keepalived: '2.2.8' },
+  'sles-15': { id: 'sles', family: 'suse', pm: 'zypper', keepalived: null },
+  'tencentos-3.1': { id: 'tencentos', family: 'rhel', pm: 'dnf', keepalived: '2.1.5' },
+  'tencentos-4.2': { id: 'tencentos', family: 'rhel', pm: 'dnf', keepalived: null },
+  'ubuntu-18.04': { id: 'ubuntu', family: 'debian', pm: 'apt', keepalived: null },
+  'ubuntu-20.04': { id: 'ubuntu', family: 'debian', pm: 'apt', keepalived: '2.0.19' },
+  'ubuntu-22.04': { id: 'ubuntu', family: 'debian', pm: 'apt', keepalived: '2.2.4' },
+  'ubuntu-24.04': { id: 'ubuntu', family: 'debian', pm: 'apt', keepalived: '2.2.8' },
+  'ubuntu-kylin-22.04': { id: 'ubuntu', family: 'debian', pm: 'apt', keepalived: '2.2.4' },
+  'uos-20': { id: 'uos', family: 'debian', pm: 'apt', keepalived: null },
+};
+
+test('the real-world table covers every folder of the real-world os-release collection', () => {
+  const folders = readdirSync(realOsReleaseDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  assert.deepEqual(folders, Object.keys(REAL_WORLD).sort());
+});
+
+for (const [folder, want] of Object.entries(REAL_WORLD)) {
+  test(`real-world os-release of ${folder}: ${want.family} / ${want.pm} / keepalived ${want.keepalived ?? 'unknown'}`, async () => {
+    const d = await readDistro(new LocalHost(join(realOsReleaseDir, folder)));
+    assert.equal(d.id, want.id);
+    assert.equal(d.family, want.family);
+    assert.equal(d.packageManager, want.pm);
+    assert.equal(d.guessedFrom !== null, want.guessed === true, 'only an unknown id is a guess');
+    assert.equal(d.keepalivedRelease?.version ?? null, want.keepalived);
+    if (d.keepalivedRelease) assert.ok(d.keepalivedRelease.source.length > 10, 'every release says where it comes from');
+  });
+}
+
+test('the Chinese clouds without an os-release file here: by ID and VERSION_ID', () => {
+  // TencentOS Server 2 and Alibaba Cloud Linux 2 follow CentOS 7 (yum, keepalived 1.3.5).
+  for (const id of ['tencentos', 'alinux']) {
+    const d = distroFromOsRelease({ ID: id, VERSION_ID: '2.4' });
+    assert.deepEqual([d.family, d.packageManager, d.keepalivedRelease?.version], ['rhel', 'yum', '1.3.5'], id);
+  }
+  assert.deepEqual([distroFromOsRelease({ ID: 'euleros', VERSION_ID: '2.0' }).packageManager], ['yum']);
+  // A release no source names stays unknown, never guessed.
+  assert.equal(keepalivedReleaseOf('rocky', '9.1'), null);
+  assert.equal(keepalivedReleaseOf('kylin', 'V10'), null);
+  assert.equal(keepalivedReleaseOf(null, '9'), null);
+});
 
 test('keepalived layout and firewall persistence follow the family', () => {
   const el = distroFromOsRelease(parseOsRelease(readFileSync(join(osReleaseDir, 'rocky9/etc/os-release'), 'utf8')));
