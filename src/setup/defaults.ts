@@ -10,7 +10,8 @@ export const DEFAULTS = {
   instanceName: 'VI_1',
   scriptName: 'chk_nginx',
   /**
-   * The nginx check. keepalived 2.2.7 accepts whole seconds only (interval >= 1).
+   * The nginx check, every second on every release: fractions of a second only from 2.3.2
+   * (releases.ts fractionalScriptInterval), and a failing run takes up to its timeout anyway.
    * fall 1 + weight 0: the first failed check puts the instance in FAULT, which sends a
    * priority-0 advert, so the backup takes over after its skew time (~0.6 s) instead of
    * waiting for a full master-down timeout. The script itself retries once before

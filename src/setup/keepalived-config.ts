@@ -1,9 +1,20 @@
 /**
- * Answers -> keepalived.conf model. Every lesson from the field that shapes the file is
- * applied here, once: explicit priority (never 255, never implied by state MASTER), a
- * check that puts the instance in FAULT when nginx stops answering (so the VIP always
- * moves), nopreempt only with every node starting as BACKUP, no vrrp_strict, periodic
- * gratuitous ARP, unicast that refuses to fall back to multicast.
+ * Answers -> keepalived.conf model, for the release that will read it. Every lesson from the
+ * field that shapes the file is applied here, once: explicit priority (never 255, never
+ * implied by state MASTER), a check that puts the instance in FAULT when nginx stops
+ * answering (so the VIP always moves), nopreempt only with every node starting as BACKUP,
+ * no vrrp_strict, periodic gratuitous ARP, unicast that refuses to fall back to multicast
+ * where the release can (unicast_fault_no_peer, 2.2.5+). Keywords come only where the
+ * release has them (releases.ts); every other keyword written is known to 1.3.5.
+ *
+ * Why FAULT (weight 0) on every release, 1.3.5 included: every release advertises priority 0
+ * when it enters FAULT (1.3.5: vrrp_state_leave_master() sends VRRP_PRIO_STOP for
+ * GOTO_FAULT, one advert, unlogged; 2.x two, logged; recordings fault-wire.txt), so the
+ * backup takes over after its skew time. A priority drop larger than the gap would be slower
+ * everywhere: 2.x backups discard the lower-priority adverts and wait for their master-down
+ * timer (3 x advert_int + skew); a 1.3.5 backup forces an election one advert after the
+ * lower advert and adds the VIP one advert later, after the master's priority timer and
+ * next advert (4 x advert_int), against 1.3.5's FAULT path of 2 x advert_int + skew.
  */
 import type { Answers } from './answers.js';
 import { DEFAULTS } from './defaults.js';
