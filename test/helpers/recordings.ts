@@ -130,20 +130,36 @@ export function logWindows(release: string, name: string): LogWindow[] {
   return windows;
 }
 
-/**
- * The keepalived log of a node up to the end of a window, as doctor would read it then: the
- * node's whole run so far (full/rec-X.ts.log, rec-b's restarts appended), cut at the window's
- * end by the recorder's receive time of each line.
- */
-export function logUpTo(release: string, node: RecNode, window: Pick<LogWindow, 'end'>): string[] {
-  const out: string[] = [];
+/** One line of full/rec-X.ts.log: what keepalived printed and when the recorder received it. */
+export interface TimedLine {
+  at: number;
+  text: string;
+}
+
+/** Every line the node's keepalived printed (its runs appended), with the recorder's receive time. */
+export function timedLog(release: string, node: RecNode): TimedLine[] {
+  const out: TimedLine[] = [];
   for (const line of recordingFile(release, `full/${node}.ts.log`).split('\n')) {
     const m = /^(\d\d:\d\d:\d\d\.\d{3}) (.*)$/.exec(line);
-    if (!m || m[2]!.trim() === '') continue;
-    if (recorderTime(m[1]!) > window.end) break;
-    out.push(m[2]!);
+    if (m && m[2]!.trim() !== '') out.push({ at: recorderTime(m[1]!), text: m[2]! });
   }
   return out;
+}
+
+/**
+ * The keepalived log of a node up to a moment, as doctor would read it then: the node's
+ * whole run so far (full/rec-X.ts.log, rec-b's restarts appended), cut at that moment by
+ * the recorder's receive time of each line.
+ */
+export function logUpTo(release: string, node: RecNode, moment: number): TimedLine[] {
+  return timedLog(release, node).filter((l) => l.at <= moment);
+}
+
+/** When the recorder asked for the dumps (events.txt "dump STATS"). */
+export function dumpMoment(release: string): number {
+  const m = /^(\d\d:\d\d:\d\d\.\d{3}) dump STATS/m.exec(recordingFile(release, 'events.txt'));
+  if (!m) throw new Error(`${release}: no dump in events.txt`);
+  return recorderTime(m[1]!);
 }
 
 // ---------------------------------------------------------------------------------------

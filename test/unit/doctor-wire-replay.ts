@@ -5,9 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DoctorContext, DoctorOptions } from '../../src/doctor/context.js';
-import type { Host } from '../../src/host/types.js';
-import type { ServiceControl } from '../../src/system/service-control.js';
+import type { DoctorContext } from '../../src/doctor/context.js';
 import type { Facts } from '../../src/system/facts.js';
 import type { KeepalivedProcess } from '../../src/keepalived/runtime/process.js';
 import type { VipProbe } from '../../src/setup/probe.js';
@@ -16,7 +14,7 @@ import type { CaptureResult } from '../../src/vrrp/capture.js';
 import { advertsFromCapture } from '../../src/vrrp/capture.js';
 import { parseConfigText } from '../../src/keepalived/parse.js';
 import { parseData, parseStats } from '../../src/keepalived/runtime/dumps.js';
-import { parseLogLine, type LogEvent } from '../../src/keepalived/runtime/logs.js';
+import { recordedContext } from '../helpers/recorded-context.js';
 import { useRecordedWire } from '../../src/doctor/wire/pair.js';
 import type { Check, CheckResult } from '../../checks/types.js';
 import { fixturesDir } from '../helpers/paths.js';
@@ -88,36 +86,21 @@ export async function replay(scenario: string, node: string, opts: ReplayOptions
           };
         })()
       : { iface: 'eth0', adverts: [], undecoded: [], linktype: 1, tcpdumpMissing: false, error: meta.captureError, durationMs: meta.captureDurationMs, counters: { captured: 0, receivedByFilter: null, droppedByKernel: null }, pcap: null };
-  const options: DoctorOptions = { configPath: null, logPath: null, showSecrets: opts.showSecrets ?? false, captureMs: null, peers: opts.peers ?? [] };
   const kp = meta.keepalivedRunning ? ({ pid: meta.keepalivedPid, configFile: confPath, tmpDirOnHost: '/tmp' } as unknown as KeepalivedProcess) : null;
-  const fail = (what: string) => () => {
-    throw new Error(`replayed context: ${what} was not recorded`);
-  };
-  const ctx: DoctorContext = {
-    host: { kind: 'local', root: '/', exec: fail('host.exec') } as unknown as Host,
-    services: { kind: 'lab' } as unknown as ServiceControl,
-    options,
-    facts: async () => facts,
-    keepalived: async () => kp,
-    config: async () => ({ path: confPath, parsed, source: 'process' }),
-    instance: async () => parsed.config.vrrpInstances[0] ?? null,
-    findings: async () => [],
-    configTest: async () => null,
-    dumps: async () =>
-      kp ? { stats: before ? parseStats(before) : null, data: data ? parseData(data) : null, json: null, results: [] } : null,
-    logs: async () => ({
-      source: 'log-file',
-      where: '/var/log/keepalived.log',
-      lines: logLines,
-      events: logLines.map(parseLogLine).filter((e): e is LogEvent => e !== null),
-    }),
-    capture: async () => capture,
-    holdsAddress: async (a: string) => meta.holds[a.split('/')[0]!] ?? false,
-    probeAddress: async () => meta.probe,
-    firewall: async () => meta.firewall,
-    captureSkip: async () =>
-      opts.tcpdumpMissing ? { reason: 'tcpdump-missing', message: 'tcpdump not found', install: ['apt-get', 'install', '-y', 'tcpdump'] } : null,
-  };
+  const ctx = recordedContext({
+    facts,
+    confPath,
+    parsed,
+    kp,
+    dumps: kp ? { stats: before ? parseStats(before) : null, data: data ? parseData(data) : null, json: null, results: [] } : null,
+    log: { source: 'log-file', where: '/var/log/keepalived.log', lines: logLines },
+    capture,
+    holds: (a) => meta.holds[a] ?? false,
+    probe: meta.probe,
+    firewall: meta.firewall,
+    captureSkip: opts.tcpdumpMissing ? { reason: 'tcpdump-missing', message: 'tcpdump not found', install: ['apt-get', 'install', '-y', 'tcpdump'] } : null,
+    options: { showSecrets: opts.showSecrets ?? false, peers: opts.peers ?? [] },
+  });
   useRecordedWire(ctx, { now: meta.now, statsAfter: after && kp ? parseStats(after) : null });
   return { ctx, meta };
 }

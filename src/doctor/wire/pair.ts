@@ -263,7 +263,9 @@ export function runtimeFacts(ctx: DoctorContext): Promise<RuntimeFacts | null> {
     const sinceStart = startLine >= 0 ? log.lines.slice(startLine) : log.lines;
     // 1.x console output has no times: a log file written within the recent window says
     // its last lines (3 per rejected advert in 1.3.5) describe now.
-    const fresh = log.modifiedAt != null && now - log.modifiedAt <= Math.max(10_000, 5 * pair.advertIntMs);
+    // A last line written because of our own dump signal says nothing about the lines before it.
+    const ownLast = /Printing .* on signal/.test(sinceStart.at(-1) ?? '');
+    const fresh = !ownLast && log.modifiedAt != null && now - log.modifiedAt <= Math.max(10_000, 5 * pair.advertIntMs);
     const tailFrom = sinceStart.length - UNTIMED_TAIL_LINES;
     const timeOf = (time: string | null, i: number): number | null => logTimeMs(time, year) ?? (fresh && i >= tailFrom ? log.modifiedAt! : null);
     const messages = sinceStart.map((l, i) => {
@@ -315,17 +317,26 @@ export function logTimeMs(time: string | null, year: number): number | null {
 
 /**
  * Events of `kinds` that describe now: recent ones in every version; from 2.3.3 (logged
- * once, then suppressed until the next state change) also any after the last state change.
+ * once, then suppressed until the next state change clears the flags) also one after the
+ * last state change, unless that change was this node becoming MASTER more than a few
+ * adverts before the line:
+ * a master's flags stay set whether or not the bad adverts went on (recordings 2.3.4,
+ * 2.4.3: rec-a logs the wrong password once and nothing when it ends), so only the counters
+ * or the wire can say it is still happening.
  */
 export function currentEvents(rt: RuntimeFacts, pair: PairConfig, kinds: LogEventKind[]): TimedEvent[] {
   let lastState = -1;
   rt.events.forEach((e, i) => {
     if (e.kind === 'state') lastState = i;
   });
+  const change = lastState >= 0 ? rt.events[lastState]! : null;
+  const masterSince = change && change.details.state === 'MASTER' ? change.at : null;
   return rt.events.filter((e, i) => {
     if (!kinds.includes(e.kind)) return false;
     if (e.at !== null && rt.now - e.at <= rt.recentMs) return true;
-    return pair.modernLogs && i > lastState;
+    if (!pair.modernLogs || i <= lastState) return false;
+    // The flags were cleared by the change: the next bad advert is logged within a few adverts.
+    return masterSince === null || e.at === null || e.at - masterSince <= 5 * pair.advertIntMs;
   });
 }
 

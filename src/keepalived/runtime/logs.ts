@@ -41,6 +41,7 @@ export type LogEventKind =
   | 'equal-priority-own-ip'
   | 'priority-change'
   | 'priority-zero-sent'
+  | 'priority-zero-received'
   | 'vips-set'
   | 'vips-removed'
   | 'gratuitous-arp'
@@ -178,8 +179,10 @@ const RULES: Rule[] = [
   { kind: 'equal-priority-own-ip', re: re(String.raw`${I}WARNING - equal priority advert received from remote host with our IP address`) },
   { kind: 'priority-change', re: re(String.raw`${I}Changing effective priority from (?<fromPriority>\d+) to (?<toPriority>\d+)`) },
   { kind: 'priority-zero-sent', re: re(String.raw`${I}sent 0 priority`) },
-  { kind: 'vips-set', re: re(String.raw`${I}setting VIPs\.?`) },
-  { kind: 'vips-removed', re: re(String.raw`${I}removing VIPs\.?`) },
+  // 1.x: "setting protocol VIPs." / "removing protocol VIPs.".
+  { kind: 'vips-set', re: re(String.raw`${I}setting (?:protocol )?VIPs\.?`) },
+  { kind: 'vips-removed', re: re(String.raw`${I}removing (?:protocol )?VIPs\.?`) },
+  { kind: 'priority-zero-received', re: re(String.raw`${I}(?:Backup received priority 0 advertisement|Master received priority 0 message)`) },
   { kind: 'gratuitous-arp', re: re(String.raw`(?:${I})?Sending(?:/queueing)? gratuitous ARPs? on (?<interface>\S+) for (?<address>\S+)`) },
   { kind: 'script-returning', re: re(String.raw`Script \`(?<script>[^\`]+)\` now returning (?<status>-?\d+)`) },
   { kind: 'script-succeeded', re: re(String.raw`VRRP_Script\((?<script>[^)]+)\) succeeded`) },
