@@ -49,6 +49,8 @@ export const check: Check = {
     const dumps = await ctx.dumps();
     const dumpPass = dumps?.data?.instances.find((i) => i.name === pair.instance.name)?.password ?? null;
     const dumpStale = dumpPass !== null && !dumpPass.masked && pair.pass !== null && dumpPass.reveal().slice(0, AUTH_PASS_LEN) !== pair.pass;
+    // 2.4.0+ masks the password in the data dump: the running one is compared from our own adverts.
+    if (dumpPass?.masked) details.push(t('wire.peerAuth.maskedDump'));
     if (ownStale || dumpStale) {
       if (show) details.push(t('wire.peerAuth.secretsOwn', { running: shown(ownStale?.authData ?? dumpPass?.reveal() ?? null), file: shown(pair.pass) }));
       return result('fail', t('wire.peerAuth.notReloaded'), details, { explain: t('wire.fix.reload'), commands: [await reloadCommand(ctx)] });

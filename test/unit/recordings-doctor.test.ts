@@ -16,6 +16,8 @@ import { validateAnswers } from '../../src/setup/answers.js';
 import { setLang } from '../../src/i18n/index.js';
 import { RECORDED, logWindows, recordingFile, type RecNode } from '../helpers/recordings.js';
 import { releaseMatrix, type MatrixCell } from '../../scripts/release-matrix.js';
+import { replayRecording } from '../helpers/recording-replay.js';
+import { check as peerAuth } from '../../checks/peer-auth.js';
 
 setLang('en');
 
@@ -164,3 +166,11 @@ for (const release of RECORDED) {
     }
   });
 }
+
+test('2.4.3 masks the password in its data dump: peer-auth says it reads the running one from the wire', async () => {
+  const { ctx } = await replayRecording('2.4.3', 'dumps', 'rec-a');
+  const r = await peerAuth.run(ctx);
+  assert.ok(r.details.some((d) => /print the password as \*{8} in their data dump/.test(d)), r.details.join('\n'));
+  const older = await peerAuth.run((await replayRecording('2.3.4', 'dumps', 'rec-a')).ctx);
+  assert.ok(!older.details.some((d) => /\*{8}/.test(d)));
+});

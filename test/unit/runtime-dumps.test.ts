@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseData, parseJsonDump, parseStats, SecretString } from '../../src/keepalived/runtime/dumps.js';
+import { parseData, parseJsonDump, parseStats, readAllDumps, SecretString } from '../../src/keepalived/runtime/dumps.js';
+import type { RuntimeFs } from '../../src/keepalived/runtime/process.js';
+import { ScriptedHost } from '../helpers/scripted-host.js';
 import { fixturesDir, sharedDir } from '../helpers/paths.js';
 
 const runtime = (name: string): string => readFileSync(join(fixturesDir, 'runtime', name), 'utf8');
@@ -149,4 +151,19 @@ test('JSON dump with json_version 2 wraps instances in "vrrp"', () => {
   const [j] = parseJsonDump(JSON.stringify({ vrrp: v1, track_process: [] }));
   assert.equal(j!.name, 'VI_61');
   assert.deepEqual(parseJsonDump('[]'), []);
+});
+
+test('before 2.0.9 doctor never asks for the data dump: it would leave the password world-readable in /tmp', async () => {
+  const host = new ScriptedHost('/', (argv) => (argv[0] === 'keepalived' ? { exitCode: 1, stderr: 'keepalived: unrecognized option \'--signum=STATS\'\n' } : {}));
+  const nothing: RuntimeFs = { readFile: async () => null, readLink: async () => null, readDir: async () => [], stat: async () => null, readTail: async () => null };
+  const kp = { pid: 1000, tmpDirOnHost: '/run/node/tmpdir', slashTmpOnHost: '/run/node/slashtmp' };
+  const r = await readAllDumps(host, kp, { release: '1.3.5', json: false, fs: nothing, timeoutMs: 20, pollMs: 5 });
+  assert.deepEqual(host.calls, [['keepalived', '--signum=STATS'], ['kill', '-s', 'USR2', '1000']]);
+  assert.equal(r.results[0]!.path, '/run/node/slashtmp/keepalived.stats', '1.3.5 writes to /tmp whatever TMPDIR says');
+  assert.match(r.results[1]!.error!, /writes its data dump world-readable \(mode 0666\) with the VRRP password: not requested/);
+  // 2.2.7 (0600, in TMPDIR): both, from TMPDIR.
+  const modern = new ScriptedHost('/', (argv) => (argv[0] === 'keepalived' ? { stdout: argv[1] === '--signum=STATS' ? '12\n' : '10\n' } : {}));
+  const m = await readAllDumps(modern, kp, { release: '2.2.7', json: false, fs: nothing, timeoutMs: 20, pollMs: 5 });
+  assert.deepEqual(modern.calls.filter((a) => a[0] === 'kill'), [['kill', '-s', '12', '1000'], ['kill', '-s', '10', '1000']]);
+  assert.equal(m.results[1]!.path, '/run/node/tmpdir/keepalived.data');
 });

@@ -535,7 +535,11 @@ export interface RuntimeDumps {
 /** Stats, data and (when built in) JSON, one after the other (they are written by one process). */
 export async function readAllDumps(host: Host, kp: DumpProcess, opts: DumpOptions & { json?: boolean } = {}): Promise<RuntimeDumps> {
   const stats = await requestDump(host, kp, 'stats', opts);
-  const data = await requestDump(host, kp, 'data', opts);
+  // Before 2.0.9 the data dump is written 0666 into /tmp, VRRP password included: asking for
+  // it would leave the password readable by every local user. The stats hold no secret.
+  const data = releaseHas(opts.release ?? null, 'dumpsWorldReadable')
+    ? { kind: 'data' as const, path: `${dumpDirOnHost(kp, opts.release)}/${DUMP_FILE.data}`, text: null, fresh: false, waitedMs: 0, signal: { name: 'DATA' as const, signal: null, source: 'unavailable' as const }, error: `keepalived ${opts.release} writes its data dump world-readable (mode 0666) with the VRRP password: not requested` }
+    : await requestDump(host, kp, 'data', opts);
   const results = [stats, data];
   let json: JsonInstance[] | null = null;
   if (opts.json !== false) {
