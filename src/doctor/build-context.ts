@@ -12,6 +12,7 @@ import { configTest, type ConfigTestResult } from '../keepalived/config-test.js'
 import type { VrrpInstance } from '../keepalived/model.js';
 import { DEFAULT_CONFIG_FILE, findKeepalived, runtimeFsFor, type KeepalivedProcess } from '../keepalived/runtime/process.js';
 import { LocalHost } from '../host/local.js';
+import { probeKeepalived } from '../keepalived/binary.js';
 import { readAllDumps, type RuntimeDumps } from '../keepalived/runtime/dumps.js';
 import { parseLogLine, readKeepalivedLog, type KeepalivedLog, type LogEvent } from '../keepalived/runtime/logs.js';
 import { captureVrrp, type CaptureResult } from '../vrrp/capture.js';
@@ -97,10 +98,13 @@ export function createDoctorContext(node: DoctorNode, options: DoctorOptions): B
     }
     const kp = await keepalived();
     if (kp) {
+      // Started without -f: the file its own binary names as the default (a 2.2.8+ source
+      // build reads PREFIX/etc/keepalived/keepalived.conf, releases.ts defaultConfigUnderPrefix).
+      const configFile = kp.options.configFile ?? (await probeKeepalived(host, `/proc/${kp.pid}/exe`).catch(() => null))?.defaultConfig ?? kp.configFile;
       // A daemon in another mount namespace (PrivateTmp=, another root) is read through its own
       // root; over ssh that is the remote machine's /proc (the view is the remote "/").
-      const readPath = kp.otherMountNamespace ? `/proc/${kp.pid}/root${kp.configFile}` : kp.configFile;
-      return { path: kp.configFile, source: 'process', configId: kp.options.configId, readPath };
+      const readPath = kp.otherMountNamespace ? `/proc/${kp.pid}/root${configFile}` : configFile;
+      return { path: configFile, source: 'process', configId: kp.options.configId, readPath };
     }
     const path = daemonPathOf(host, DEFAULT_CONFIG_FILE);
     return { path, source: 'default', configId: null, readPath: path };
