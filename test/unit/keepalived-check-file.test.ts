@@ -13,6 +13,8 @@ import { blockingProblems, checkConfigFile } from '../../src/keepalived/check-fi
 import { classifyDryStart, dryStart, dryStartArgv } from '../../src/keepalived/dry-start.js';
 import { releaseHas } from '../../src/keepalived/releases.js';
 import { LocalHost } from '../../src/host/local.js';
+import { NetnsHost } from '../../src/host/netns.js';
+import { createNetns, deleteNetns } from './keepalived-netns.js';
 import { setLang } from '../../src/i18n/index.js';
 import { RECORDED, configTestCases, recordedOutput, recordingConfig, recordingFile, type ConfigCase } from '../helpers/recordings.js';
 import { ScriptedHost } from '../helpers/scripted-host.js';
@@ -178,6 +180,32 @@ test('a real dry start: a valid file runs, a VRID out of range is refused, nothi
     assert.ok(d.findings.some((f) => /number '300' outside range/.test(f.raw)));
     assert.deepEqual({ ns: netnsList(), dirs: dryDirs() }, before, 'no namespace, no pid-file directory left');
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the 2.2.7 recording against the 2.2.7 that runs here: the same exit code and the same words for every case a-e', async (t) => {
+  // keepalived -v prints on stderr.
+  const here = /Keepalived v(\S+)/.exec(execFileSync('sh', ['-c', 'keepalived -v 2>&1'], { encoding: 'utf8' }))?.[1];
+  if (here !== '2.2.7') {
+    t.skip(`keepalived ${here} here, the recording is of 2.2.7`);
+    return;
+  }
+  const dir = tempDir('ka-rec227-');
+  // The recording ran in rec-a, whose eth0 exists: a namespace with an eth0 that reaches nothing.
+  const ns = createNetns('rec227', 'eth0');
+  try {
+    writeFileSync(join(dir, 'check.sh'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    for (const c of configTestCases('2.2.7').cases) {
+      const file = join(dir, `case-${c.case}.conf`);
+      writeFileSync(file, caseFile(c.case).replace('<WORK>/check.sh', join(dir, 'check.sh')));
+      const r = await new NetnsHost(ns, '/').exec('keepalived', ['-t', '-f', file]);
+      const words = (s: string) => s.split('\n').filter(Boolean).map((l) => l.replace(/\([^):]*: Line/, '(FILE: Line'));
+      assert.equal(r.exitCode, c.exitCode, `case ${c.case}`);
+      assert.deepEqual(words(r.stderr), words(c.stderr), `case ${c.case}`);
+    }
+  } finally {
+    deleteNetns(ns);
     rmSync(dir, { recursive: true, force: true });
   }
 });

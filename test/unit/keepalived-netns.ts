@@ -7,11 +7,11 @@ import { execFileSync } from 'node:child_process';
 
 export const TEST_IFACE = 'kc0';
 
-export function createNetns(tag: string): string {
+export function createNetns(tag: string, iface = TEST_IFACE): string {
   const ns = `kc-${tag}-${process.pid}`;
   execFileSync('ip', ['netns', 'add', ns]);
-  execFileSync('ip', ['netns', 'exec', ns, 'ip', 'link', 'add', 'kc0', 'type', 'veth', 'peer', 'name', 'kc1']);
-  execFileSync('ip', ['netns', 'exec', ns, 'ip', 'link', 'set', 'kc0', 'up']);
+  execFileSync('ip', ['netns', 'exec', ns, 'ip', 'link', 'add', iface, 'type', 'veth', 'peer', 'name', 'kc1']);
+  execFileSync('ip', ['netns', 'exec', ns, 'ip', 'link', 'set', iface, 'up']);
   return ns;
 }
 
