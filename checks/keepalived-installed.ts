@@ -22,7 +22,7 @@ export const keepalivedInstalled: Check = {
     if (!k.version) {
       return result('ok', t('doctor.keepalivedInstalled.okNoVersion', { path: k.path }), [t('doctor.keepalivedInstalled.noVersion')]);
     }
-    // Without `keepalived -t` (1.3.5) a file is checked by our validator and a dry start instead.
+    // Without `keepalived -t` (1.3.5): doctor checks the file with our validator for the release.
     if (!releaseHas(k.version, 'configTest')) {
       return result('ok', t('doctor.keepalivedInstalled.ok', { version: k.version, path: k.path }), [
         t('doctor.keepalivedInstalled.old', { version: k.version, since: RELEASE_FEATURES.configTest.since }),

@@ -29,9 +29,6 @@ export interface FileCheck {
 export interface CheckFileOptions {
   /** The node's addresses per interface, given to the dry start's interfaces. */
   interfaces?: { name: string; ipv4: string[]; ipv6: string[] }[];
-  /** Allow the dry start (default true). */
-  dryStart?: boolean;
-  dryStartMs?: number;
 }
 
 export async function checkConfigFile(host: Host, path: string, opts: CheckFileOptions = {}): Promise<FileCheck> {
@@ -50,7 +47,6 @@ export async function checkConfigFile(host: Host, path: string, opts: CheckFileO
     ...(await validateConfig(parsed.config, { host, release })).filter((f) => f.severity === 'error'),
   ];
   if (findings.length) return { method: 'validator', release, outcome: 'problems', findings, notes, output: '', exitCode: null };
-  if (opts.dryStart === false) return { method: 'validator', release, outcome: 'ok', findings, notes, output: '', exitCode: null };
 
   const names = new Set(parsed.config.vrrpInstances.flatMap((i) => [i.interface, ...i.virtualIpaddress.map((v) => v.dev)]).filter((n): n is string => Boolean(n)));
   const interfaces = [...names].map((name) => {
@@ -58,7 +54,7 @@ export async function checkConfigFile(host: Host, path: string, opts: CheckFileO
     return { name, addresses: f ? [...f.ipv4] : [] };
   });
   const real = host instanceof LocalHost ? host.resolvePath(path) : host.runtimePath(path);
-  const dry = await dryStart(host, real, { release, interfaces, durationMs: opts.dryStartMs });
+  const dry = await dryStart(host, real, { release, interfaces });
   if (!dry.ran) {
     notes.push(t('keepalived.check.noDryStart', { release, reason: dry.reason ?? '?' }));
     return { method: 'validator', release, outcome: 'ok', findings, notes, output: '', exitCode: null };
