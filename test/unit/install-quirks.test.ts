@@ -10,7 +10,6 @@ import { LocalHost } from '../../src/host/local.js';
 import { OperationError } from '../../src/errors.js';
 import { installKeepalived, quirksFor, releaseFromConfigure, releaseFromTarballName, type InstallDistro } from '../../src/keepalived/install/index.js';
 import { createProgress } from '../../src/ui/progress.js';
-import { tempDir } from '../helpers/paths.js';
 import { fakeKeepalivedTarball, type FakePart } from '../helpers/fake-keepalived.js';
 
 const debian: InstallDistro = { family: 'debian', packageManager: 'apt' };
