@@ -6,6 +6,7 @@ import type { Host } from '../host/types.js';
 import { output, printInfo, printVerbose } from '../ui/output.js';
 import { AuditLog, AUDIT_LOG_PATH, auditedHost, sinkFor } from '../audit/log.js';
 import { t } from '../i18n/index.js';
+import { LAB_BIN_DIR } from '../lab/constants.js';
 
 /** The global flags, as every command sees them. */
 export interface GlobalOptions {
@@ -42,7 +43,7 @@ export function commandObserver(): CommandObserver | undefined {
 export function factsHost(opts: GlobalOptions): LocalHost {
   // Inside `ha-setup lab exec NODE`, the node's directory is "/" and its daemons name real paths.
   const labNode = process.env.HA_SETUP_LAB_NODE;
-  if (labNode && opts.root === process.env.HA_SETUP_ROOT) return new NetnsHost(labNode, opts.root, commandObserver());
+  if (labNode && opts.root === process.env.HA_SETUP_ROOT) return new NetnsHost(labNode, opts.root, commandObserver(), [LAB_BIN_DIR]);
   return new LocalHost(opts.root, commandObserver());
 }
 

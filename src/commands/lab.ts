@@ -19,12 +19,13 @@ export function register(program: Command): void {
     .option('--recreate', t('lab.up.opt.recreate'))
     .option('--no-install', t('lab.up.opt.noInstall'))
     .option('--ssh', t('pair.lab.opt.ssh'))
+    .option('--keepalived <path>', t('lab.up.opt.keepalived'))
     .addHelpText('after', examples(t('lab.up.examples')))
-    .action(async (opts: { recreate?: boolean; install: boolean; ssh?: boolean }) => {
+    .action(async (opts: { recreate?: boolean; install: boolean; ssh?: boolean; keepalived?: string }) => {
       const { requireLabRoot } = await import('../lab/root.js');
       requireLabRoot();
       const { labUp } = await import('../lab/up.js');
-      const report = await labUp({ recreate: opts.recreate, install: opts.install, ssh: opts.ssh, progress: (m) => printInfo(m) });
+      const report = await labUp({ recreate: opts.recreate, install: opts.install, ssh: opts.ssh, keepalived: opts.keepalived, progress: (m) => printInfo(m) });
       if (output.json) {
         printJson(report);
         return;
@@ -61,7 +62,7 @@ export function register(program: Command): void {
       const { LAB_STATE_DIR } = await import('../lab/constants.js');
       const report = await labDown();
       const failed = report.processes.filter((p) => !p.stopped);
-      if (failed.length > 0) process.exitCode = EXIT.failure;
+      if (failed.length > 0 || report.users.some((u) => !u.removed)) process.exitCode = EXIT.failure;
       if (output.json) {
         printJson(report);
         return;
@@ -71,6 +72,7 @@ export function register(program: Command): void {
         printLine(p.stopped ? t('lab.down.stopped', params) : paint('red', t('lab.down.notStopped', params)));
       }
       if (report.namespaces.length > 0) printLine(t('lab.down.namespaces', { namespaces: report.namespaces.join(', ') }));
+      for (const u of report.users) printLine(u.removed ? t('lab.down.user', { user: u.user }) : paint('red', t('lab.down.userFailed', { user: u.user, error: u.error })));
       if (report.stateDirRemoved) printLine(t('lab.down.stateDir', { dir: LAB_STATE_DIR }));
       if (report.processes.length === 0 && report.namespaces.length === 0 && !report.stateDirRemoved) printLine(t('lab.down.nothing'));
     });
@@ -118,6 +120,7 @@ function printStatus(s: LabStatus): void {
         ? paint('red', t('lab.status.vipSplit', { nodes: s.vipHolders.join(', ') }))
         : paint('green', s.vipHolders[0]!);
   printLine(t('lab.status.vip', { vip: s.vip, holder }));
+  if (s.keepalived) printLine(t('lab.status.keepalived', { version: s.keepalived.version ?? t('word.unknown'), path: s.keepalived.path }));
   const daemon = (name: string, d: { running: boolean; pid: number | null } | null) =>
     d === null ? '' : `${name} ${d.running ? t('lab.status.running', { pid: d.pid }) : paint('red', t('lab.status.stopped'))}`;
   const rows = s.members.map((m) => [

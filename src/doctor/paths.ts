@@ -16,7 +16,8 @@ export function daemonView(host: Host): Host {
   if (host.kind !== 'netns' || host.root === '/') return host;
   let view = views.get(host);
   if (!view) {
-    view = new NetnsHost((host as NetnsHost).ns, '/');
+    const node = host as NetnsHost;
+    view = new NetnsHost(node.ns, '/', undefined, node.programDirs);
     views.set(host, view);
   }
   return view;

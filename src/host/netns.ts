@@ -10,11 +10,18 @@ export class NetnsHost extends LocalHost {
   override readonly kind = 'netns' as const;
   override readonly label: string;
   readonly ns: string;
+  /**
+   * Directories searched for programs before the machine's PATH: a lab node can run
+   * another keepalived than the machine's (`lab up --keepalived PATH`), and every command
+   * of the node (`keepalived -t`, `keepalived -v`) must find that one.
+   */
+  readonly programDirs: readonly string[];
 
-  constructor(ns: string, nodeRoot: string, observer?: CommandObserver) {
+  constructor(ns: string, nodeRoot: string, observer?: CommandObserver, programDirs: readonly string[] = []) {
     super(nodeRoot, observer);
     this.ns = ns;
     this.label = ns;
+    this.programDirs = programDirs;
   }
 
   /**
@@ -32,6 +39,9 @@ export class NetnsHost extends LocalHost {
 
   /** `ip netns exec` reports a missing program as its own exit 1: make that "not found", as locally. */
   override async exec(cmd: string, args: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    if (this.programDirs.length > 0 && opts.env?.PATH === undefined) {
+      opts = { ...opts, env: { ...opts.env, PATH: [...this.programDirs, process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'].join(':') } };
+    }
     const r = await super.exec(cmd, args, opts);
     if (r.exitCode !== 0 && /^exec of "[^"]*" failed: No such file or directory/m.test(r.stderr)) {
       return { ...r, exitCode: 127, notFound: true };

@@ -7,6 +7,8 @@ import { DEFAULTS } from '../setup/defaults.js';
 
 /** Everything the lab creates on disk lives here; `lab down` removes it. /run is tmpfs, so a reboot clears it too. */
 export const LAB_STATE_DIR = '/run/ha-setup-lab';
+/** The programs a lab node finds first (the lab's keepalived, see keepalived.ts). */
+export const LAB_BIN_DIR = `${LAB_STATE_DIR}/bin`;
 /** Records what `lab up` created (namespaces, daemon pids) so `lab down` can undo it after a crash. */
 export const LAB_MANIFEST = `${LAB_STATE_DIR}/manifest.json`;
 

@@ -23,6 +23,8 @@ export interface LabDownReport {
   hadManifest: boolean;
   processes: StoppedProcess[];
   namespaces: string[];
+  /** Users `lab up` had created and `down` removed (with the error when it could not). */
+  users: Array<{ user: string; removed: boolean; error: string | null }>;
   stateDirRemoved: boolean;
 }
 
@@ -88,6 +90,12 @@ export async function labDown(host = new LocalHost('/')): Promise<LabDownReport>
     })),
   );
   const namespaces = await deleteLabNamespaces(host);
+  // Only the users this lab created (recorded when it did): never one the machine had.
+  const users: LabDownReport['users'] = [];
+  for (const user of (await readManifest())?.createdUsers ?? []) {
+    const r = await host.exec('userdel', [user], { why: 'the health-check user lab up created' });
+    users.push({ user, removed: r.exitCode === 0, error: r.exitCode === 0 ? null : (r.stderr || r.stdout).trim() });
+  }
   let stateDirRemoved = false;
   try {
     await fs.access(LAB_STATE_DIR);
@@ -96,5 +104,5 @@ export async function labDown(host = new LocalHost('/')): Promise<LabDownReport>
   } catch {
     // nothing there
   }
-  return { hadManifest, processes, namespaces, stateDirRemoved };
+  return { hadManifest, processes, namespaces, users, stateDirRemoved };
 }

@@ -2,7 +2,7 @@
 import { execa } from 'execa';
 import { OperationError } from '../errors.js';
 import { t } from '../i18n/index.js';
-import { labNodeRoot, type LabMemberName } from './constants.js';
+import { LAB_BIN_DIR, labNodeRoot, type LabMemberName } from './constants.js';
 import { netnsInode } from './procs.js';
 import { existsSync } from 'node:fs';
 import { labClientSsh } from './sshd.js';
@@ -13,6 +13,8 @@ export function labExecEnv(member: LabMemberName): Record<string, string> {
     HA_SETUP_LAB_NODE: member,
     // ha-setup commands run inside a node take this as their default --root.
     HA_SETUP_ROOT: labNodeRoot(member),
+    // The lab's keepalived (lab up --keepalived) is the node's "keepalived".
+    PATH: [LAB_BIN_DIR, process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'].join(':'),
   };
   // Lab only: the client's key and known_hosts for the nodes' sshd (`lab up --ssh`).
   const ssh = labClientSsh();

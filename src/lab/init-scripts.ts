@@ -12,6 +12,8 @@
 import type { ServiceName } from '../system/service-control.js';
 import { labNodeRoot, type LabNodeName } from './constants.js';
 import { NODE_PATHS } from './paths.js';
+import { labDaemonArgv } from './daemon-argv.js';
+import type { LabKeepalived } from './keepalived.js';
 
 /** Where a node's init script lives, as a path on the node. */
 export function initScriptPath(name: ServiceName): string {
@@ -23,29 +25,11 @@ function q(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The daemon's argv without the `ip netns exec NODE` prefix (the script adds it when needed). */
-export function daemonArgv(node: LabNodeName, name: ServiceName): string[] {
-  const root = labNodeRoot(node);
-  const p = (path: string) => `${root}${path}`;
-  if (name === 'keepalived') {
-    return [
-      'env', `TMPDIR=${p(NODE_PATHS.tmpDir)}`,
-      'keepalived', '--dont-fork', '--vrrp', '--log-console', '--log-detail', '--no-syslog',
-      '-f', p(NODE_PATHS.keepalivedConf),
-      '-p', p(NODE_PATHS.keepalivedPid),
-      '-r', p(NODE_PATHS.vrrpPid),
-      '-c', p(NODE_PATHS.checkersPid),
-      '-b', p(NODE_PATHS.bfdPid),
-    ];
-  }
-  return ['nginx', '-c', p(NODE_PATHS.nginxConf), '-e', p(NODE_PATHS.nginxErrorLog), '-g', 'daemon off;'];
-}
-
-export function renderInitScript(node: LabNodeName, name: ServiceName): string {
+export function renderInitScript(node: LabNodeName, name: ServiceName, keepalived: LabKeepalived): string {
   const root = labNodeRoot(node);
   const pidFile = `${root}${name === 'keepalived' ? NODE_PATHS.keepalivedPid : NODE_PATHS.nginxPid}`;
   const log = `${root}${name === 'keepalived' ? NODE_PATHS.keepalivedLog : NODE_PATHS.nginxErrorLog}`;
-  const argv = daemonArgv(node, name).map(q).join(' ');
+  const argv = labDaemonArgv(node, name, keepalived).map(q).join(' ');
   return `#!/bin/sh
 # Written by \`ha-setup lab up\` for lab node ${node}: ${name} the lab's way (pid file,
 # log and TMPDIR under the node's directory). Removed by \`ha-setup lab down\`.
@@ -125,8 +109,8 @@ esac
 }
 
 /** `lab up`: both init scripts of a node, root-owned 0755 like any init script. */
-export async function writeInitScripts(node: LabNodeName, host: import('../host/types.js').Host): Promise<void> {
+export async function writeInitScripts(node: LabNodeName, host: import('../host/types.js').Host, keepalived: LabKeepalived): Promise<void> {
   for (const name of ['keepalived', 'nginx'] as const) {
-    await host.writeFileAtomic(initScriptPath(name), renderInitScript(node, name), { mode: 0o755, rootOwned: true, why: `start and stop ${name} in the lab node` });
+    await host.writeFileAtomic(initScriptPath(name), renderInitScript(node, name, keepalived), { mode: 0o755, rootOwned: true, why: `start and stop ${name} in the lab node` });
   }
 }

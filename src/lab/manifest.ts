@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { ServiceName } from '../system/service-control.js';
 import { LAB_MANIFEST, LAB_STATE_DIR, type LabMemberName } from './constants.js';
 import { sleep } from './procs.js';
+import type { LabKeepalived } from './keepalived.js';
 
 export interface LabProcess {
   member: LabMemberName;
@@ -27,6 +28,10 @@ export interface LabManifest {
   /** Namespaces in the order they were created. */
   namespaces: string[];
   processes: LabProcess[];
+  /** The keepalived the lab runs (`lab up --keepalived PATH`, else the machine's). */
+  keepalived?: LabKeepalived;
+  /** Users `lab up` created on the machine (the check's script user); `lab down` removes exactly these. */
+  createdUsers?: string[];
 }
 
 export function emptyManifest(): LabManifest {

@@ -43,10 +43,11 @@ export interface PackageCheck {
   debian: boolean;
 }
 
-export async function checkLabPackages(host: Host): Promise<PackageCheck> {
+/** `provided`: binaries the caller brings itself (`lab up --keepalived PATH`). */
+export async function checkLabPackages(host: Host, provided: readonly string[] = []): Promise<PackageCheck> {
   const missing: LabRequirement[] = [];
   let debian = true;
-  for (const req of LAB_REQUIREMENTS) {
+  for (const req of LAB_REQUIREMENTS.filter((r) => !provided.includes(r.binary))) {
     let found = false;
     for (const pkg of req.packages) {
       const installed = await dpkgInstalled(host, pkg);
@@ -67,8 +68,8 @@ export async function checkLabPackages(host: Host): Promise<PackageCheck> {
  * Install what is missing (Debian/Ubuntu), or say exactly what to install elsewhere.
  * Returns the packages installed.
  */
-export async function ensureLabPackages(host: Host, opts: { install: boolean; progress: (msg: string) => void }): Promise<string[]> {
-  const check = await checkLabPackages(host);
+export async function ensureLabPackages(host: Host, opts: { install: boolean; progress: (msg: string) => void; provided?: readonly string[] }): Promise<string[]> {
+  const check = await checkLabPackages(host, opts.provided);
   if (check.missing.length === 0) return [];
   const names = check.missing.map((r) => r.packages[0]!);
   if (!check.debian || !opts.install) {

@@ -10,14 +10,16 @@ import type { ExecResult } from '../host/types.js';
 import { NetnsHost } from '../host/netns.js';
 import type { CommandObserver } from '../host/local.js';
 import type { ServiceControl, ServiceName } from '../system/service-control.js';
-import { LAB_STATE_DIR, labNodeRoot, type LabMemberName } from './constants.js';
+import { LAB_BIN_DIR, LAB_STATE_DIR, labNodeRoot, type LabMemberName, type LabNodeName } from './constants.js';
+import { labDaemonArgv } from './daemon-argv.js';
+import { labKeepalived, linkLabKeepalived, type LabKeepalived } from './keepalived.js';
 import { NODE_PATHS } from './paths.js';
 import { readManifest, updateManifest, type LabProcess } from './manifest.js';
 import { cmdlineOf, netnsInode, netnsOfPid, readProcStat, signal, sleep, terminate } from './procs.js';
 
 /** The Host for a lab member: commands through `ip netns exec MEMBER`, files under its directory. */
 export function labNodeHost(member: LabMemberName, observer?: CommandObserver): NetnsHost {
-  return new NetnsHost(member, labNodeRoot(member), observer);
+  return new NetnsHost(member, labNodeRoot(member), observer, [LAB_BIN_DIR]);
 }
 
 export function labServices(member: LabMemberName, observer?: CommandObserver): LabServices {
@@ -45,28 +47,8 @@ export class LabServices implements ServiceControl {
   }
 
   /** The daemon's argv, exactly as it is started (no shell involved). */
-  argv(name: ServiceName): string[] {
-    const p = (path: string) => this.host.runtimePath(path);
-    const inNode = ['ip', 'netns', 'exec', this.member];
-    if (name === 'keepalived') {
-      return [
-        ...inNode,
-        'env',
-        `TMPDIR=${p(NODE_PATHS.tmpDir)}`,
-        'keepalived',
-        '--dont-fork',
-        '--vrrp',
-        '--log-console',
-        '--log-detail',
-        '--no-syslog',
-        '-f', p(NODE_PATHS.keepalivedConf),
-        '-p', p(NODE_PATHS.keepalivedPid),
-        '-r', p(NODE_PATHS.vrrpPid),
-        '-c', p(NODE_PATHS.checkersPid),
-        '-b', p(NODE_PATHS.bfdPid),
-      ];
-    }
-    return [...inNode, 'nginx', '-c', p(NODE_PATHS.nginxConf), '-e', p(NODE_PATHS.nginxErrorLog), '-g', 'daemon off;'];
+  argv(name: ServiceName, keepalived: LabKeepalived): string[] {
+    return ['ip', 'netns', 'exec', this.member, ...labDaemonArgv(this.member as LabNodeName, name, keepalived)];
   }
 
   logPath(name: ServiceName): string {
@@ -110,7 +92,10 @@ export class LabServices implements ServiceControl {
   }
 
   async start(name: ServiceName): Promise<ExecResult> {
-    const argv = this.argv(name);
+    // The keepalived `lab up` recorded, so a restart (failover-test, a fault) runs the same one.
+    const keepalived = await labKeepalived();
+    if (name === 'keepalived') await linkLabKeepalived(keepalived);
+    const argv = this.argv(name, keepalived);
     const already = await this.running(name);
     if (already) return result(argv, 0, `${name} already running (pid ${already.pid})\n`);
     if ((await netnsInode(this.member)) === null) {

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import { LAB_ADDRESSES, LAB_IFACE, LAB_MANIFEST, LAB_MEMBERS, LAB_NAMESPACES, LAB_STATE_DIR, LAB_VIP, isLabNode, type LabMemberName } from './constants.js';
 import { labNodeHost, labServices } from './services.js';
 import { existingLabNamespaces } from './network.js';
+import { readManifest } from './manifest.js';
 
 export interface DaemonStatus {
   running: boolean;
@@ -35,6 +36,8 @@ export interface LabStatus {
   vipHolder: LabMemberName | null;
   /** Up, every daemon running, exactly one node holding the VIP. */
   healthy: boolean;
+  /** The keepalived the lab runs, as `lab up` recorded it; null without a manifest. */
+  keepalived: { path: string; version: string | null } | null;
   members: LabMemberStatus[];
 }
 
@@ -68,7 +71,8 @@ async function exists(path: string): Promise<boolean> {
 
 export async function labStatus(): Promise<LabStatus> {
   const namespaces = await existingLabNamespaces();
-  const manifest = await exists(LAB_MANIFEST);
+  const recorded = await readManifest();
+  const manifest = recorded !== null || (await exists(LAB_MANIFEST));
   const members = await Promise.all(
     LAB_MEMBERS.map(async (name): Promise<LabMemberStatus> => {
       const namespace = namespaces.includes(name);
@@ -103,6 +107,7 @@ export async function labStatus(): Promise<LabStatus> {
     vipHolders,
     vipHolder: vipHolders.length === 1 ? vipHolders[0]! : null,
     healthy: up && daemonsUp && vipHolders.length === 1,
+    keepalived: recorded?.keepalived ? { path: recorded.keepalived.path, version: recorded.keepalived.version } : null,
     members,
   };
 }

@@ -13,7 +13,10 @@ import {
 } from './constants.js';
 import { configureNode } from './configure.js';
 import { labDown } from './down.js';
-import { emptyManifest, updateManifest } from './manifest.js';
+import { emptyManifest, readManifest, updateManifest } from './manifest.js';
+import { linkLabKeepalived, optionsNotAccepted, probeLabKeepalived, type LabKeepalived } from './keepalived.js';
+import { chooseScriptUser } from '../setup/keepalived-config.js';
+import { scriptUserCommands, userExists } from '../setup/plan.js';
 import { createLabNetwork } from './network.js';
 import { prepareMemberRoot, writeNginxFiles } from './node-files.js';
 import { ensureLabPackages } from './packages.js';
@@ -31,12 +34,18 @@ export interface LabUpOptions {
   progress?: (message: string) => void;
   /** Also start an sshd in each node (the pair commands over ssh); also on a lab that is already up. */
   ssh?: boolean;
+  /** The keepalived binary both nodes run (default: the one on PATH). */
+  keepalived?: string;
 }
 
 export interface LabUpReport {
   /** The lab was there already and was left alone. */
   alreadyUp: boolean;
   installed: string[];
+  /** The keepalived the lab runs. */
+  keepalived: LabKeepalived;
+  /** The script user lab up created on the machine, if it did. */
+  createdUser: string | null;
   /** From starting the first keepalived until a node held the VIP. */
   vipAfterMs: number | null;
   totalMs: number;
@@ -58,25 +67,36 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpReport> {
   const progress = opts.progress ?? (() => undefined);
   const started = Date.now();
   const machine = new LocalHost('/');
-  const installed = await ensureLabPackages(machine, { install: opts.install ?? true, progress });
+  // A binary given by path needs no keepalived package.
+  const installed = await ensureLabPackages(machine, { install: opts.install ?? true, progress, provided: opts.keepalived ? ['keepalived'] : [] });
+  // Checked before anything changes: a path that is not a keepalived is a usage error.
+  const keepalived = await probeLabKeepalived(opts.keepalived);
 
   const before = await labStatus();
   if (before.present) {
     if (!opts.recreate) {
+      const running = (await readManifest())?.keepalived;
+      if (opts.keepalived && running && running.path !== keepalived.path) {
+        throw new OperationError(t('lab.error.otherKeepalived', { version: running.version, path: running.path }), { hint: t('lab.hint.otherKeepalived', { wanted: opts.keepalived }) });
+      }
       if (opts.ssh && before.up) {
-        for (const node of LAB_NODES) await writeInitScripts(node, labNodeHost(node));
+        for (const node of LAB_NODES) await writeInitScripts(node, labNodeHost(node), running ?? keepalived);
         await ensureLabSshd();
       }
-      return { alreadyUp: true, installed, vipAfterMs: null, totalMs: Date.now() - started, status: before };
+      return { alreadyUp: true, installed, keepalived: running ?? keepalived, createdUser: null, vipAfterMs: null, totalMs: Date.now() - started, status: before };
     }
     progress(t('lab.progress.recreating'));
     await labDown(machine);
   }
 
   let keepalivedStart = Date.now();
+  let createdUser: string | null = null;
   try {
     await fs.mkdir(LAB_STATE_DIR, { recursive: true, mode: 0o755 });
-    await updateManifest((m) => Object.assign(m, emptyManifest()));
+    await updateManifest((m) => Object.assign(m, emptyManifest(), { keepalived }));
+    await linkLabKeepalived(keepalived);
+    const skipped = optionsNotAccepted(keepalived);
+    progress(t('lab.progress.keepalived', { version: keepalived.version, path: keepalived.path, options: skipped.length ? t('lab.progress.keepalivedOptions', { options: skipped.join(' ') }) : '' }));
     progress(t('lab.progress.network'));
     await createLabNetwork(machine, (ns) =>
       updateManifest((m) => {
@@ -88,12 +108,17 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpReport> {
     progress(t('lab.progress.nginx'));
     for (const node of LAB_NODES) {
       await writeNginxFiles(node, labNodeHost(node));
-      await writeInitScripts(node, labNodeHost(node));
+      await writeInitScripts(node, labNodeHost(node), keepalived);
       const r = await labServices(node).start('nginx');
       if (r.exitCode !== 0) {
         throw new OperationError(t('lab.error.serviceStart', { service: 'nginx', node }), { details: r.stderr.split('\n').filter(Boolean) });
       }
     }
+
+    // Both nodes share the machine's users: the check's user is made once, here, not by
+    // two setup runs racing to useradd it.
+    createdUser = await ensureScriptUser(machine, keepalived);
+    if (createdUser) progress(t('lab.progress.scriptUser', { user: createdUser, version: keepalived.version }));
 
     progress(t('lab.progress.configure'));
     keepalivedStart = Date.now();
@@ -117,5 +142,22 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpReport> {
       hint: t('lab.hint.noVip'),
     });
   }
-  return { alreadyUp: false, installed, vipAfterMs, totalMs: Date.now() - started, status: await labStatus() };
+  return { alreadyUp: false, installed, keepalived, createdUser, vipAfterMs, totalMs: Date.now() - started, status: await labStatus() };
+}
+
+/**
+ * The user setup will run the check as for this release, created on the machine when it
+ * is missing and recorded in the manifest, so that `lab down` removes it (and only then).
+ * Returns the user created, or null.
+ */
+async function ensureScriptUser(machine: LocalHost, keepalived: LabKeepalived): Promise<string | null> {
+  const user = chooseScriptUser(keepalived.version);
+  if (user === 'root' || (await userExists(machine, user))) return null;
+  const add = scriptUserCommands(user).add;
+  const r = await machine.exec(add[0]!, add.slice(1), { why: "the nodes' health-check user" });
+  if (r.exitCode !== 0) throw new OperationError(t('lab.error.command', { command: add.join(' '), code: r.exitCode }), { details: r.stderr.split('\n').filter(Boolean) });
+  await updateManifest((m) => {
+    m.createdUsers = [...(m.createdUsers ?? []), user];
+  });
+  return user;
 }

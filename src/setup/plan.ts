@@ -14,6 +14,7 @@ import { parseCidr, cidrContains } from './net.js';
 import type { ServiceName } from '../system/service-control.js';
 import { nginxListensOn } from './nginx-listen.js';
 import type { PlannedRelease } from './release.js';
+import { machineOf } from '../system/services.js';
 
 export type PlanStep =
   | { kind: 'install'; method: 'package' | 'source'; source: string | null; why: string }
@@ -67,9 +68,20 @@ export function answersFileContent(answers: Answers): string {
   return JSON.stringify(answers, null, 2) + '\n';
 }
 
-async function userExists(host: Host, name: string): Promise<boolean> {
-  const passwd = (await host.readFile('/etc/passwd')) ?? '';
+/**
+ * Is `name` in the node's user database? A lab node has a directory of its own but the
+ * machine's users (its processes run on this machine's kernel and /etc/passwd), a
+ * sandboxed remote node those of its machine: the machine's /etc/passwd is the one to read.
+ */
+export async function userExists(host: Host, name: string): Promise<boolean> {
+  const users = host.kind === 'netns' || host.kind === 'ssh' ? machineOf(host) : host;
+  const passwd = (await users.readFile('/etc/passwd')) ?? '';
   return passwd.split('\n').some((l) => l.split(':')[0] === name);
+}
+
+/** The unprivileged user the health check runs as (enable_script_security), and how to remove it. */
+export function scriptUserCommands(name: string): { add: string[]; remove: string[] } {
+  return { add: ['useradd', '--system', '--no-create-home', '--shell', '/sbin/nologin', '--user-group', name], remove: ['userdel', name] };
 }
 
 export async function buildPlan(host: Host, facts: Facts, answers: Answers, opts: PlanOptions): Promise<Plan> {
@@ -85,10 +97,11 @@ export async function buildPlan(host: Host, facts: Facts, answers: Answers, opts
   const release: PlannedRelease = facts.keepalived.installed ? { version: facts.keepalived.version, source: 'installed' } : (opts.release ?? { version: null, source: null });
   const scriptUser = chooseScriptUser(release.version);
   if (run && scriptUser !== 'root' && !(await userExists(host, scriptUser))) {
+    const user = scriptUserCommands(scriptUser);
     steps.push({
       kind: 'exec',
-      argv: ['useradd', '--system', '--no-create-home', '--shell', '/sbin/nologin', '--user-group', scriptUser],
-      undo: ['userdel', scriptUser],
+      argv: user.add,
+      undo: user.remove,
       why: 'an unprivileged user for the health check (enable_script_security)',
     });
   }

@@ -51,10 +51,14 @@ function programsOf(host: Host): Host {
   return host.kind === 'netns' || host.kind === 'ssh' ? machineOf(host) : host;
 }
 
-/** `command -v NAME` without a shell: the first executable regular file in BIN_DIRS. */
+/**
+ * `command -v NAME` without a shell: the first executable regular file in the host's own
+ * program directories (a lab node's chosen keepalived), then BIN_DIRS.
+ */
 export async function findBinary(host: Host, name: string): Promise<string | null> {
   const where = programsOf(host);
-  for (const dir of BIN_DIRS) {
+  const own = host.kind === 'netns' ? ((host as Host & { programDirs?: readonly string[] }).programDirs ?? []) : [];
+  for (const dir of [...own, ...BIN_DIRS]) {
     const path = `${dir}/${name}`;
     const st = await where.stat(path).catch(() => null);
     if (st?.isFile && (st.mode & 0o111) !== 0) return path;

@@ -1,13 +1,15 @@
-// The doctor fault matrix, end to end in the lab through the built CLI: healthy -> exit 0
-// on both nodes; each fault really induced -> the named check fails on the right node
-// with a fix, within 3 x advert_int + 1 s of doctor's own run time. The lab is put back
-// between faults. Needs root, keepalived, nginx, tcpdump, nftables, iptables, arping.
-import { after, before, test } from 'node:test';
+// The doctor fault matrix, end to end in the lab through the built CLI, on every keepalived
+// release of the lab matrix (test/helpers/lab-releases.ts): healthy -> exit 0 on both
+// nodes; each fault really induced -> the named check fails on the right node with a fix,
+// within 3 x advert_int + 1 s of doctor's own run time. The lab is put back between
+// faults. The faults the issue names run on every release; the others on the first.
+// Needs root, keepalived, nginx, tcpdump, nftables, iptables, arping.
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { takeLabLock } from '../helpers/lab-lock.js';
+import { labMatrix, labSuiteHooks } from '../helpers/lab-releases.js';
 import { cliPath, repoRoot, tempDir } from '../helpers/paths.js';
 import { LAB_VRRP, type LabNodeName } from '../../src/lab/constants.js';
 import type { CheckStatus } from '../../checks/types.js';
@@ -35,6 +37,7 @@ import {
 const limitMs = (advertInt: number = LAB_VRRP.advertInt) => 3 * advertInt * 1000 + 1000;
 
 interface Measured {
+  release: string;
   fault: string;
   node: LabNodeName;
   check: string;
@@ -90,7 +93,7 @@ interface Expect {
   advertInt?: number;
 }
 
-async function runFault(fault: Fault, expects: Expect[]): Promise<void> {
+async function runFault(release: string, fault: Fault, expects: Expect[]): Promise<void> {
   await waitHealthy(30_000);
   await fault.induce();
   try {
@@ -98,7 +101,7 @@ async function runFault(fault: Fault, expects: Expect[]): Promise<void> {
     for (const e of expects) {
       const { report, code, wallMs } = await doctor(e.node);
       const c = find(report, e.check);
-      measured.push({ fault: fault.id, node: e.node, check: e.check, status: c.status, doctorMs: report.durationMs, wallMs, exitCode: code });
+      measured.push({ release, fault: fault.id, node: e.node, check: e.check, status: c.status, doctorMs: report.durationMs, wallMs, exitCode: code });
       const why = `${fault.id} on ${e.node}: ${e.check} ${c.status}: ${c.summary}\n${c.details.join('\n')}`;
       assert.equal(c.status, e.status, why);
       if (e.status === 'fail') {
@@ -115,93 +118,91 @@ async function runFault(fault: Fault, expects: Expect[]): Promise<void> {
   }
 }
 
-let release: (() => Promise<void>) | null = null;
-
-before(async () => {
+before(() => {
   assert.ok(existsSync(cliPath), 'dist/cli.js is missing: run node scripts/build.mjs');
-  // Other lab tests (failover-test, pair over ssh) restart daemons: one lab user at a time.
-  release = await takeLabLock('doctor-matrix');
   snapshot = tempDir('dw-cli-');
   // The CLI finds templates/ beside its own directory, as in the published package.
   cpSync(join(repoRoot, 'dist'), join(snapshot, 'dist'), { recursive: true });
   cpSync(join(repoRoot, 'templates'), join(snapshot, 'templates'), { recursive: true });
   cpSync(join(repoRoot, 'package.json'), join(snapshot, 'package.json'));
   cli = join(snapshot, 'dist', 'cli.js');
-  // A fresh lab: keepalived's counters and logs start from zero.
-  const r = await runCli(['lab', 'up', '--recreate'], { timeoutMs: 120_000 });
-  assert.equal(r.code, 0, r.stderr);
 });
 
-after(async () => {
-  await waitHealthy(30_000).catch(() => undefined);
-  await runCli(['lab', 'down']);
-  await release?.();
+after(() => {
   if (snapshot) rmSync(snapshot, { recursive: true, force: true });
-  const lines = measured.map((m) => `| ${m.fault} | ${m.check} | ${m.node} | ${m.status} | ${m.doctorMs} | ${m.wallMs} | ${m.exitCode} |`);
-  console.log(['| fault | check | node | status | doctor ms | wall ms | exit |', '|---|---|---|---|---|---|---|', ...lines].join('\n'));
+  const lines = measured.map((m) => `| ${m.release} | ${m.fault} | ${m.check} | ${m.node} | ${m.status} | ${m.doctorMs} | ${m.wallMs} | ${m.exitCode} |`);
+  console.log(['| keepalived | fault | check | node | status | doctor ms | wall ms | exit |', '|---|---|---|---|---|---|---|---|', ...lines].join('\n'));
 });
 
-test('healthy lab: exit 0 and no failure on either node', async () => {
-  await waitHealthy(30_000);
-  // Let the start-up election end: ha2 advertised as MASTER until ha1 preempted it.
-  await sleep(3 * LAB_VRRP.advertInt * 1000);
-  for (const node of ['ha1', 'ha2'] as const) {
-    const { report, code, wallMs } = await doctor(node);
-    measured.push({ fault: 'healthy', node, check: '(all)', status: report.summary.fail ? 'fail' : report.summary.warn ? 'warn' : 'ok', doctorMs: report.durationMs, wallMs, exitCode: code });
-    const bad = report.checks.filter((c) => c.status === 'fail' || c.status === 'warn').map((c) => `${c.id} ${c.status}: ${c.summary}`);
-    assert.deepEqual(bad, [], `${node}: ${bad.join('\n')}`);
-    assert.equal(code, 0);
-    for (const id of ['multicast', 'peer-auth', 'vip-placement', 'vrid-conflict', 'advert-interval', 'unicast']) assert.equal(find(report, id).status, 'ok');
-    assert.ok(report.durationMs <= limitMs(), `doctor took ${report.durationMs} ms`);
-  }
-});
+for (const lab of labMatrix()) {
+  describe(`keepalived ${lab.release} (${lab.how})`, () => {
+    const baselineTest = lab.baseline ? test : test.skip;
+    // A fresh lab per release: keepalived's counters and logs start from zero.
+    labSuiteHooks(lab, 'doctor-matrix', { cli: runCli, beforeDown: () => waitHealthy(30_000) });
 
-test('a) nftables drops VRRP on the backup: firewall-vrrp fails on ha2; split brain in vip-placement', () =>
-  runFault(nftDropOnHa2, [
-    { node: 'ha2', check: 'firewall-vrrp', status: 'fail', command: 'nft insert rule inet dwfault input meta l4proto vrrp accept' },
-    { node: 'ha2', check: 'vip-placement', status: 'fail', summary: /split brain.*firewall/, command: 'nft insert rule inet dwfault input meta l4proto vrrp accept' },
-    { node: 'ha2', check: 'multicast', status: 'fail', summary: /keepalived does not get them/ },
-  ]));
+    test('healthy lab: exit 0 and no failure on either node', async () => {
+      await waitHealthy(30_000);
+      // Let the start-up election end: ha2 advertised as MASTER until ha1 preempted it.
+      await sleep(3 * LAB_VRRP.advertInt * 1000);
+      for (const node of ['ha1', 'ha2'] as const) {
+        const { report, code, wallMs } = await doctor(node);
+        measured.push({ release: lab.release, fault: 'healthy', node, check: '(all)', status: report.summary.fail ? 'fail' : report.summary.warn ? 'warn' : 'ok', doctorMs: report.durationMs, wallMs, exitCode: code });
+        const bad = report.checks.filter((c) => c.status === 'fail' || c.status === 'warn').map((c) => `${c.id} ${c.status}: ${c.summary}`);
+        assert.deepEqual(bad, [], `${node}: ${bad.join('\n')}`);
+        assert.equal(code, 0);
+        for (const id of ['multicast', 'peer-auth', 'vip-placement', 'vrid-conflict', 'advert-interval', 'unicast']) assert.equal(find(report, id).status, 'ok');
+        assert.ok(report.durationMs <= limitMs(), `doctor took ${report.durationMs} ms`);
+      }
+    });
 
-test('a) iptables drops VRRP on the backup: firewall-vrrp fails on ha2; split brain in vip-placement', () =>
-  runFault(iptablesDropOnHa2, [
-    { node: 'ha2', check: 'firewall-vrrp', status: 'fail', command: 'iptables -I INPUT 1 -p vrrp -j ACCEPT' },
-    { node: 'ha2', check: 'vip-placement', status: 'fail', summary: /split brain.*firewall/, command: 'iptables -I INPUT 1 -p vrrp -j ACCEPT' },
-  ]));
+    test('a) nftables drops VRRP on the backup: firewall-vrrp fails on ha2; split brain in vip-placement', () =>
+      runFault(lab.release, nftDropOnHa2, [
+        { node: 'ha2', check: 'firewall-vrrp', status: 'fail', command: 'nft insert rule inet dwfault input meta l4proto vrrp accept' },
+        { node: 'ha2', check: 'vip-placement', status: 'fail', summary: /split brain.*firewall/, command: 'nft insert rule inet dwfault input meta l4proto vrrp accept' },
+        { node: 'ha2', check: 'multicast', status: 'fail', summary: /keepalived does not get them/ },
+      ]));
 
-test('b) the bridge drops VRRP: multicast fails on ha2 (no advert from the master)', () =>
-  runFault(bridgeDrop, [{ node: 'ha2', check: 'multicast', status: 'fail', summary: /another machine answers for the VIP|no advert from a master/ }]));
+    baselineTest('a) iptables drops VRRP on the backup: firewall-vrrp fails on ha2; split brain in vip-placement', () =>
+      runFault(lab.release, iptablesDropOnHa2, [
+        { node: 'ha2', check: 'firewall-vrrp', status: 'fail', command: 'iptables -I INPUT 1 -p vrrp -j ACCEPT' },
+        { node: 'ha2', check: 'vip-placement', status: 'fail', summary: /split brain.*firewall/, command: 'iptables -I INPUT 1 -p vrrp -j ACCEPT' },
+      ]));
 
-test('c) mismatched password: peer-auth fails on ha2 and on ha1', () =>
-  runFault(passwordOnHa2, [
-    // 2.2.7 logs no sender: the summary names it when the capture caught the other's adverts.
-    { node: 'ha2', check: 'peer-auth', status: 'fail', summary: /password/ },
-    { node: 'ha1', check: 'peer-auth', status: 'fail', summary: /password/ },
-  ]));
+    test('b) the bridge drops VRRP: multicast fails on ha2 (no advert from the master)', () =>
+      runFault(lab.release, bridgeDrop, [{ node: 'ha2', check: 'multicast', status: 'fail', summary: /another machine answers for the VIP|no advert from a master/ }]));
 
-test('d) a foreign keepalived with the same VRID: vrid-conflict fails', () =>
-  runFault(foreignVrid, [{ node: 'ha2', check: 'vrid-conflict', status: 'fail' }]));
+    test('c) mismatched password: peer-auth fails on ha2 and on ha1', () =>
+      runFault(lab.release, passwordOnHa2, [
+        // 2.2.7 logs no sender: the summary names it when the capture caught the other's adverts.
+        { node: 'ha2', check: 'peer-auth', status: 'fail', summary: /password/ },
+        { node: 'ha1', check: 'peer-auth', status: 'fail', summary: /password/ },
+      ]));
 
-test('e) nginx stopped on the master: nginx-running fails on ha1, the VIP moved to ha2 (takeover: warn)', () =>
-  runFault(nginxStoppedOnHa1, [
-    { node: 'ha1', check: 'nginx-running', status: 'fail' },
-    { node: 'ha2', check: 'vip-placement', status: 'warn', summary: /took over/ },
-  ]));
+    test('d) a foreign keepalived with the same VRID: vrid-conflict fails', () =>
+      runFault(lab.release, foreignVrid, [{ node: 'ha2', check: 'vrid-conflict', status: 'fail' }]));
 
-test('f) keepalived stopped on ha1: keepalived-running fails on ha1', () =>
-  runFault(keepalivedStoppedOnHa1, [{ node: 'ha1', check: 'keepalived-running', status: 'fail' }]));
+    baselineTest('e) nginx stopped on the master: nginx-running fails on ha1, the VIP moved to ha2 (takeover: warn)', () =>
+      runFault(lab.release, nginxStoppedOnHa1, [
+        { node: 'ha1', check: 'nginx-running', status: 'fail' },
+        { node: 'ha2', check: 'vip-placement', status: 'warn', summary: /took over/ },
+      ]));
 
-test('g) the VIP added by hand on the backup: vip-placement fails on ha2 with ip addr del', () =>
-  runFault(vipByHandOnHa2, [{ node: 'ha2', check: 'vip-placement', status: 'fail', command: 'ip addr del 192.0.2.50/24 dev eth0' }]));
+    baselineTest('f) keepalived stopped on ha1: keepalived-running fails on ha1', () =>
+      runFault(lab.release, keepalivedStoppedOnHa1, [{ node: 'ha1', check: 'keepalived-running', status: 'fail' }]));
 
-test('advert_int 2 on ha2 against 1 on ha1: advert-interval fails on ha2', () =>
-  runFault(intervalOnHa2, [{ node: 'ha2', check: 'advert-interval', status: 'fail', advertInt: 2 }]));
+    test('g) the VIP added by hand on the backup: vip-placement fails on ha2 with ip addr del', () =>
+      runFault(lab.release, vipByHandOnHa2, [{ node: 'ha2', check: 'vip-placement', status: 'fail', command: 'ip addr del 192.0.2.50/24 dev eth0' }]));
 
-test('a unicast keyword without peers on ha2: unicast fails there', () =>
-  runFault(unicastNoPeersOnHa2, [{ node: 'ha2', check: 'unicast', status: 'fail' }]));
+    test('advert_int 2 on ha2 against 1 on ha1: advert-interval fails on ha2', () =>
+      runFault(lab.release, intervalOnHa2, [{ node: 'ha2', check: 'advert-interval', status: 'fail', advertInt: 2 }]));
 
-test('unicast_peer without the other node on ha2: unicast fails there', () =>
-  runFault(unicastWrongPeerOnHa2, [{ node: 'ha2', check: 'unicast', status: 'fail', summary: /192\.0\.2\.11/ }]));
+    baselineTest('a unicast keyword without peers on ha2: unicast fails there', () =>
+      runFault(lab.release, unicastNoPeersOnHa2, [{ node: 'ha2', check: 'unicast', status: 'fail' }]));
 
-test('keepalived stopped on ha2 with the VIP left behind: vip-placement fails (stale address)', () =>
-  runFault(staleVipOnHa2, [{ node: 'ha2', check: 'vip-placement', status: 'fail', command: 'ip addr del 192.0.2.50/24 dev eth0' }]));
+    baselineTest('unicast_peer without the other node on ha2: unicast fails there', () =>
+      runFault(lab.release, unicastWrongPeerOnHa2, [{ node: 'ha2', check: 'unicast', status: 'fail', summary: /192\.0\.2\.11/ }]));
+
+    baselineTest('keepalived stopped on ha2 with the VIP left behind: vip-placement fails (stale address)', () =>
+      runFault(lab.release, staleVipOnHa2, [{ node: 'ha2', check: 'vip-placement', status: 'fail', command: 'ip addr del 192.0.2.50/24 dev eth0' }]));
+  });
+}

@@ -1,44 +1,18 @@
-import { test, before } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { runCli } from '../helpers/cli.js';
 import { repoRoot, tempDir } from '../helpers/paths.js';
+import { installWithCli, keepalivedTarball } from '../helpers/keepalived-builds.js';
 
 /**
- * A real keepalived release built by the real `ha-setup install` into a temporary prefix.
- * Debian's source package carries the pristine upstream tarball (keepalived_2.2.7.orig.tar.gz).
+ * A real keepalived release built by the real `ha-setup install` into a temporary prefix:
+ * Debian's 2.2.7 upstream tarball (keepalived_2.2.7.orig.tar.gz), fetched with the lab
+ * matrix's helper (apt with lists of its own; the machine's apt configuration is untouched).
+ * The matrix's other releases are built the same way, into the build cache.
  */
-
-const SOURCES_DIR = '/etc/apt/sources.list.d';
-const DEB_SRC_FILE = join(SOURCES_DIR, 'ha-setup-deb-src.sources');
-
-/** Enable deb-src by mirroring the machine's own `deb` entries, unless some deb-src exists. */
-async function ensureDebSrc(): Promise<void> {
-  const files = [
-    ...(existsSync('/etc/apt/sources.list') ? ['/etc/apt/sources.list'] : []),
-    ...readdirSync(SOURCES_DIR).filter((n) => n.endsWith('.list') || n.endsWith('.sources')).map((n) => join(SOURCES_DIR, n)),
-  ];
-  const texts = files.map((f) => readFileSync(f, 'utf8'));
-  if (texts.some((t) => /^\s*deb-src\s|^Types:.*\bdeb-src\b/m.test(t))) return;
-  const stanzas: string[] = [];
-  for (const [i, text] of texts.entries()) {
-    if (files[i]!.endsWith('.sources')) {
-      for (const stanza of text.split(/\n\s*\n/)) {
-        if (/^Types:.*\bdeb\b/m.test(stanza) && !/^Enabled:\s*no/im.test(stanza)) stanzas.push(stanza.replace(/^Types:.*$/m, 'Types: deb-src').trim());
-      }
-    } else {
-      const lines = text.split('\n').filter((l) => /^deb\s/.test(l)).map((l) => l.replace(/^deb\s/, 'deb-src '));
-      if (lines.length) stanzas.push(...lines.map((l) => `# one-line: ${l}`));
-    }
-  }
-  const oneLine = stanzas.filter((s) => s.startsWith('# one-line: ')).map((s) => s.slice('# one-line: '.length));
-  const deb822 = stanzas.filter((s) => !s.startsWith('# one-line: '));
-  if (deb822.length) writeFileSync(DEB_SRC_FILE, deb822.join('\n\n') + '\n');
-  if (oneLine.length) writeFileSync(join(SOURCES_DIR, 'ha-setup-deb-src.list'), oneLine.join('\n') + '\n');
-  await execa('apt-get', ['update', '-q'], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
-}
 
 /** Every entry of the directories a keepalived `make install` could write to, with sizes and mtimes. */
 function snapshotSystemDirs(): Map<string, string> {
@@ -56,30 +30,33 @@ function snapshotSystemDirs(): Map<string, string> {
 }
 
 let tarball = '';
+const made: string[] = [];
+const scratch = (prefix: string) => {
+  const d = tempDir(prefix);
+  made.push(d);
+  return d;
+};
 
 before(async () => {
   assert.equal(process.getuid?.(), 0, 'this lab test runs as root (apt-get, make install)');
-  await ensureDebSrc();
-  const dir = tempDir('ha-setup-ka-src-');
-  // The Debian part of the source package may be missing from the mirror (apt-get then
-  // exits non-zero); the upstream tarball is what this test needs.
-  await execa('apt-get', ['source', '--download-only', 'keepalived'], { cwd: dir, reject: false });
-  const orig = readdirSync(dir).find((n) => /^keepalived_[\d.]+\.orig\.tar\.gz$/.test(n));
-  assert.ok(orig, `apt-get source fetched no keepalived_*.orig.tar.gz into ${dir}: ${readdirSync(dir).join(', ')}`);
-  tarball = join(dir, orig);
+  tarball = await keepalivedTarball('2.2.7');
   await execa('node', ['scripts/build.mjs'], { cwd: repoRoot });
 });
 
+after(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
 test('ha-setup install --method source builds a real keepalived into a temporary prefix and nothing else', async (t) => {
-  const prefix = tempDir('ha-setup-prefix-');
+  const prefix = scratch('ha-setup-prefix-');
   const before = snapshotSystemDirs();
   const started = Date.now();
-  const r = await runCli(['install', '--method', 'source', '--source', tarball, '--prefix', prefix, '--yes'], { timeoutMs: 15 * 60_000 });
+  const r = await installWithCli(tarball, prefix);
   const seconds = (Date.now() - started) / 1000;
   t.diagnostic(`ha-setup install --method source took ${seconds.toFixed(1)} s`);
   assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
   // Plain progress without a TTY: one line per phase, no escape codes.
-  for (const phase of ['unpack source', 'install build dependencies (apt)', 'check libnl headers', 'configure', 'make -j', 'make install', 'verify the installed keepalived']) {
+  for (const phase of ['unpack source', 'install build dependencies (apt)', 'check libnl', 'configure', 'make -j', 'make install', 'verify the installed keepalived']) {
     const label = phase.replace(/[()]/g, '\\$&');
     assert.match(r.stderr, new RegExp(`^ok {3}${label}.* \\((\\d+\\.\\ds|\\d+m\\d\\ds)\\)$`, 'm'), phase);
   }
@@ -96,11 +73,12 @@ test('ha-setup install --method source builds a real keepalived into a temporary
   assert.deepEqual(snapshotSystemDirs(), before, 'nothing was written outside the prefix');
   const logPath = /full output: (\S+)/.exec(r.stderr)?.[1];
   assert.ok(logPath && existsSync(logPath), 'the log file named in the output exists');
+  assert.ok(logPath.startsWith(`${prefix}/`), `a staged build keeps its log in its prefix: ${logPath}`);
   assert.match(readFileSync(logPath!, 'utf8'), /==> make -j\d[\s\S]*==> make install/);
 });
 
 test('the dry run prints every phase command and changes nothing; bad flags change nothing either', async () => {
-  const prefix = join(tempDir('ha-setup-prefix-'), 'ka');
+  const prefix = join(scratch('ha-setup-prefix-'), 'ka');
   const r = await runCli(['install', '--source', tarball, '--prefix', prefix, '--dry-run', '--jobs', '3']);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.split('\n').map((l) => l.trim());

@@ -50,7 +50,9 @@ test('each node keeps nginx pid, logs and temp files under its own directory', (
 });
 
 test('keepalived starts with its own pid files and TMPDIR, inside its namespace', () => {
-  const argv = labServices('ha1').argv('keepalived');
+  // Debian's keepalived has BFD: -b gives each node its own BFD pid file.
+  const bfd = { path: '/usr/sbin/keepalived', version: '2.2.7', longOptions: ['no-syslog', 'bfd_pid'], shortOptions: ['b', 'G'] };
+  const argv = labServices('ha1').argv('keepalived', bfd);
   const root = labNodeRoot('ha1');
   assert.deepEqual(argv.slice(0, 4), ['ip', 'netns', 'exec', 'ha1']);
   assert.ok(argv.includes(`TMPDIR=${root}/tmp`));

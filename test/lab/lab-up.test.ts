@@ -1,10 +1,10 @@
-// The lab end to end, through the built CLI (run `node scripts/build.mjs` first; `npm test` does).
+// The lab end to end, through the built CLI (run `node scripts/build.mjs` first; `npm test` does),
+// on every keepalived release of the lab matrix (test/helpers/lab-releases.ts).
 // Needs root, keepalived, nginx, curl and iproute2: .ci/run installs them.
-import { after, before, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { execa } from 'execa';
-import { takeLabLock } from '../helpers/lab-lock.js';
 import { runCli } from '../helpers/cli.js';
 import { cliPath } from '../helpers/paths.js';
 import { LAB_MANIFEST, LAB_NAMESPACES, LAB_STATE_DIR, LAB_VIP, labNodeRoot } from '../../src/lab/constants.js';
@@ -12,6 +12,9 @@ import { labServices } from '../../src/lab/services.js';
 import { readProcStat } from '../../src/lab/procs.js';
 import type { LabManifest } from '../../src/lab/manifest.js';
 import type { LabStatus } from '../../src/lab/status.js';
+import { labDaemonArgv } from '../../src/lab/daemon-argv.js';
+import { chooseScriptUser } from '../../src/setup/keepalived-config.js';
+import { labMatrix, labSuiteHooks } from '../helpers/lab-releases.js';
 
 const URL = `http://${LAB_VIP}/`;
 
@@ -53,16 +56,17 @@ async function status(): Promise<{ code: number; status: LabStatus }> {
   return { code: r.code, status: JSON.parse(r.stdout) as LabStatus };
 }
 
-let releaseLab: () => Promise<void>;
-before(async () => {
-  assert.ok(existsSync(cliPath), 'dist/cli.js is missing: run node scripts/build.mjs');
-  releaseLab = await takeLabLock('lab-up');
-  await runCli(['lab', 'down']);
-});
+function machineHasUser(name: string): boolean {
+  return readFileSync('/etc/passwd', 'utf8').split('\n').some((l) => l.split(':')[0] === name);
+}
 
-after(async () => {
-  await runCli(['lab', 'down']);
-  await releaseLab();
+/** The argv a process runs, from /proc. */
+function cmdline(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+}
+
+before(() => {
+  assert.ok(existsSync(cliPath), 'dist/cli.js is missing: run node scripts/build.mjs');
 });
 
 test('lab refuses to run without root, with exit code 77', async () => {
@@ -74,125 +78,173 @@ test('lab refuses to run without root, with exit code 77', async () => {
   assert.match(String(r.stderr), /the lab needs root/);
 });
 
-test('lab up: the client reaches ha1 through the VIP', async (t) => {
-  const r = await runCli(['lab', 'up']);
-  assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /ip netns exec client curl -s http:\/\/192\.0\.2\.50\//);
-  const seconds = /on ha1 ([\d.]+) s after keepalived started/.exec(r.stdout)?.[1];
-  assert.ok(seconds, r.stdout);
-  t.diagnostic(`VIP on ha1 ${seconds} s after keepalived started`);
-  assert.deepEqual(await labNamespacesPresent(), [...LAB_NAMESPACES]);
-  assert.equal(await clientGet(), 'ha1');
-});
+for (const lab of labMatrix()) {
+  describe(`keepalived ${lab.release} (${lab.how})`, () => {
+    const suite = labSuiteHooks(lab, 'lab-up', { up: false });
+    let binary = '';
+    let userBefore = false;
+    before(() => {
+      binary = suite.binary();
+      userBefore = machineHasUser(chooseScriptUser(lab.release));
+    });
 
-test('lab up on an existing lab changes nothing and says so', async () => {
-  const pids = manifest().processes.map((p) => p.pid).sort();
-  const r = await runCli(['lab', 'up']);
-  assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /already there/);
-  assert.deepEqual(manifest().processes.map((p) => p.pid).sort(), pids);
-});
+    test("lab up --keepalived PATH: the client reaches ha1 through the VIP", async (t) => {
+      const r = await runCli(['lab', 'up', '--keepalived', binary]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /ip netns exec client curl -s http:\/\/192\.0\.2\.50\//);
+      assert.match(r.stderr, new RegExp(`^keepalived ${lab.release.replace(/\./g, '\\.')} \\(${binary}\\)`, 'm'));
+      const seconds = /on ha1 ([\d.]+) s after keepalived started/.exec(r.stdout)?.[1];
+      assert.ok(seconds, r.stdout);
+      t.diagnostic(`VIP on ha1 ${seconds} s after keepalived started`);
+      assert.deepEqual(await labNamespacesPresent(), [...LAB_NAMESPACES]);
+      assert.equal(await clientGet(), 'ha1');
+    });
 
-test('lab status --json: ha1 MASTER with the VIP, ha2 BACKUP', async () => {
-  const { code, status: s } = await status();
-  assert.equal(code, 0);
-  assert.equal(s.vipHolder, 'ha1');
-  assert.equal(s.healthy, true);
-  const byName = Object.fromEntries(s.members.map((m) => [m.name, m]));
-  assert.equal(byName.ha1!.vrrpState, 'MASTER');
-  assert.equal(byName.ha2!.vrrpState, 'BACKUP');
-  assert.equal(byName.ha2!.holdsVip, false);
-  for (const node of ['ha1', 'ha2']) {
-    assert.equal(byName[node]!.keepalived!.running, true);
-    assert.equal(byName[node]!.nginx!.running, true);
-  }
-});
+    test('lab up on an existing lab changes nothing and says so', async () => {
+      const pids = manifest().processes.map((p) => p.pid).sort();
+      const r = await runCli(['lab', 'up', '--keepalived', binary]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /already there/);
+      assert.deepEqual(manifest().processes.map((p) => p.pid).sort(), pids);
+    });
 
-test('each daemon runs in its own namespace with its own pid files and dump directory', async () => {
-  for (const p of manifest().processes) {
-    const ns = statSync(`/run/netns/${p.member}`, { bigint: true }).ino;
-    const link = await execa('readlink', [`/proc/${p.pid}/ns/net`]);
-    assert.equal(String(link.stdout), `net:[${ns}]`, `${p.service} on ${p.member}`);
-    const pidFile = `${labNodeRoot(p.member)}/run/${p.service === 'keepalived' ? 'keepalived' : 'nginx'}.pid`;
-    assert.equal(readFileSync(pidFile, 'utf8').trim(), String(p.pid));
-  }
-  // SIGUSR1 (DATA): the dump lands in the node's own TMPDIR, not in the machine's /tmp.
-  for (const node of ['ha1', 'ha2'] as const) {
-    const pid = await labServices(node).pid('keepalived');
-    assert.ok(pid);
-    const dump = `${labNodeRoot(node)}/tmp/keepalived.data`;
-    rmSync(dump, { force: true });
-    process.kill(pid, 'SIGUSR1');
-    const deadline = Date.now() + 3000;
-    while (!existsSync(dump) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-    assert.ok(existsSync(dump), dump);
-  }
-  // The config the lab wrote passes keepalived's own check where eth0 exists.
-  const check = await execa('ip', ['netns', 'exec', 'ha1', 'keepalived', '-t', '-f', `${labNodeRoot('ha1')}/etc/keepalived/keepalived.conf`], { reject: false });
-  assert.equal(check.exitCode, 0, String(check.stderr));
-});
+    test('lab status --json: ha1 MASTER with the VIP, ha2 BACKUP', async () => {
+      const { code, status: s } = await status();
+      assert.equal(code, 0);
+      assert.equal(s.vipHolder, 'ha1');
+      assert.equal(s.healthy, true);
+      assert.deepEqual(s.keepalived, { path: binary, version: lab.release });
+      const byName = Object.fromEntries(s.members.map((m) => [m.name, m]));
+      assert.equal(byName.ha1!.vrrpState, 'MASTER');
+      assert.equal(byName.ha2!.vrrpState, 'BACKUP');
+      assert.equal(byName.ha2!.holdsVip, false);
+      for (const node of ['ha1', 'ha2']) {
+        assert.equal(byName[node]!.keepalived!.running, true);
+        assert.equal(byName[node]!.nginx!.running, true);
+      }
+    });
 
-test('lab exec runs a command in the node, with the node root in its environment, and returns its exit code', async () => {
-  const r = await runCli(['lab', 'exec', 'ha2', '--', 'sh', '-c', 'echo "$HA_SETUP_LAB_NODE $HA_SETUP_ROOT"; ip -o -4 addr show dev eth0; exit 7']);
-  assert.equal(r.code, 7, r.stderr);
-  assert.match(r.stdout, new RegExp(`^ha2 ${labNodeRoot('ha2')}\n`));
-  assert.match(r.stdout, /inet 192\.0\.2\.12\/24/);
-  const bad = await runCli(['lab', 'exec', 'ha3', '--', 'true']);
-  assert.equal(bad.code, 64);
-  assert.match(bad.stderr, /NODE: "ha3" is not accepted/);
-});
+    test('each daemon runs in its own namespace with its own pid files and dump directory', async () => {
+      for (const p of manifest().processes) {
+        const ns = statSync(`/run/netns/${p.member}`, { bigint: true }).ino;
+        const link = await execa('readlink', [`/proc/${p.pid}/ns/net`]);
+        assert.equal(String(link.stdout), `net:[${ns}]`, `${p.service} on ${p.member}`);
+        const pidFile = `${labNodeRoot(p.member)}/run/${p.service === 'keepalived' ? 'keepalived' : 'nginx'}.pid`;
+        assert.equal(readFileSync(pidFile, 'utf8').trim(), String(p.pid));
+      }
+      // SIGUSR1 (DATA): the dump lands in the node's own TMPDIR, not in the machine's /tmp.
+      for (const node of ['ha1', 'ha2'] as const) {
+        const pid = await labServices(node).pid('keepalived');
+        assert.ok(pid);
+        const dump = `${labNodeRoot(node)}/tmp/keepalived.data`;
+        rmSync(dump, { force: true });
+        process.kill(pid, 'SIGUSR1');
+        const deadline = Date.now() + 3000;
+        while (!existsSync(dump) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+        assert.ok(existsSync(dump), dump);
+      }
+      // The config the lab wrote passes keepalived's own check where eth0 exists, by the
+      // keepalived a command in the node finds: the lab's.
+      const version = await runCli(['lab', 'exec', 'ha1', '--', 'keepalived', '-v']);
+      assert.match(version.stderr, new RegExp(`^Keepalived v${lab.release.replace(/\./g, '\\.')} `, 'm'));
+      const check = await runCli(['lab', 'exec', 'ha1', '--', 'keepalived', '-t', '-f', `${labNodeRoot('ha1')}/etc/keepalived/keepalived.conf`]);
+      assert.equal(check.code, 0, check.stderr);
+    });
 
-test('nginx stopping on ha1 moves the client to ha2', async (t) => {
-  const stopped = await labServices('ha1').stop('nginx');
-  assert.equal(stopped.exitCode, 0, stopped.stderr);
-  const ms = await untilServedBy('ha2', 6000);
-  t.diagnostic(`failover after nginx stopped on ha1: ${ms} ms`);
-  assert.equal(await labServices('ha1').isActive('nginx'), false);
-  const { code, status: s } = await status();
-  assert.equal(code, 1, 'degraded: nginx is down on ha1');
-  assert.equal(s.vipHolder, 'ha2');
-  const ha1 = s.members.find((m) => m.name === 'ha1')!;
-  assert.equal(ha1.vrrpState, 'FAULT');
-  assert.equal(ha1.holdsVip, false);
-});
+    test('each keepalived runs the given binary with the argv the lab derived from its --help; a restart runs the same', async () => {
+      const recorded = manifest().keepalived!;
+      assert.equal(recorded.path, binary);
+      for (const node of ['ha1', 'ha2'] as const) {
+        const pid = (await labServices(node).pid('keepalived'))!;
+        assert.equal(realpathSync(`/proc/${pid}/exe`), realpathSync(binary), node);
+        assert.deepEqual(cmdline(pid), labDaemonArgv(node, 'keepalived', recorded).slice(2), node);
+        assert.equal(cmdline(pid).includes('-b'), recorded.shortOptions.includes('b'), 'no -b without BFD');
+      }
+      assert.equal(readlinkSync(`${LAB_STATE_DIR}/bin/keepalived`), binary);
+      const restarted = await labServices('ha2').restart('keepalived');
+      assert.equal(restarted.exitCode, 0, restarted.stderr);
+      assert.equal(realpathSync(`/proc/${(await labServices('ha2').pid('keepalived'))!}/exe`), realpathSync(binary));
+    });
 
-test('nginx back on ha1: ha1 takes the VIP back (preempt)', async (t) => {
-  const started = await labServices('ha1').start('nginx');
-  assert.equal(started.exitCode, 0, started.stderr);
-  const ms = await untilServedBy('ha1', 10_000);
-  t.diagnostic(`ha1 serves again after ${ms} ms`);
-  const { code, status: s } = await status();
-  assert.equal(code, 0);
-  assert.equal(s.vipHolder, 'ha1');
-});
+    test('the check user: created once on the machine where this release needs it, recorded for lab down', () => {
+      const user = chooseScriptUser(lab.release);
+      if (user === 'root') {
+        assert.equal(manifest().createdUsers, undefined);
+        return;
+      }
+      assert.ok(machineHasUser(user), `${user} exists`);
+      assert.deepEqual(manifest().createdUsers ?? [], userBefore ? [] : [user]);
+      const conf = readFileSync(`${labNodeRoot('ha2')}/etc/keepalived/keepalived.conf`, 'utf8');
+      assert.match(conf, new RegExp(`script_user ${user}`));
+    });
 
-test('lab down leaves no namespace, no daemon and no file behind; a second down is harmless', async () => {
-  const pids = manifest().processes.map((p) => p.pid);
-  assert.equal(pids.length, 4);
-  const r = await runCli(['lab', 'down']);
-  assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(await labNamespacesPresent(), []);
-  await assertNotRunning(pids);
-  assert.equal(existsSync(LAB_STATE_DIR), false);
-  const again = await runCli(['lab', 'down']);
-  assert.equal(again.code, 0, again.stderr);
-  assert.match(again.stdout, /nothing to remove/);
-  const s = await status();
-  assert.equal(s.code, 2);
-  assert.equal(s.status.present, false);
-});
+    (lab.baseline ? test : test.skip)('lab exec runs a command in the node, with the node root in its environment, and returns its exit code', async () => {
+      const r = await runCli(['lab', 'exec', 'ha2', '--', 'sh', '-c', 'echo "$HA_SETUP_LAB_NODE $HA_SETUP_ROOT"; ip -o -4 addr show dev eth0; exit 7']);
+      assert.equal(r.code, 7, r.stderr);
+      assert.match(r.stdout, new RegExp(`^ha2 ${labNodeRoot('ha2')}\n`));
+      assert.match(r.stdout, /inet 192\.0\.2\.12\/24/);
+      const bad = await runCli(['lab', 'exec', 'ha3', '--', 'true']);
+      assert.equal(bad.code, 64);
+      assert.match(bad.stderr, /NODE: "ha3" is not accepted/);
+    });
 
-test('lab down cleans up after a crash that lost the manifest', async () => {
-  const up = await runCli(['lab', 'up']);
-  assert.equal(up.code, 0, up.stderr);
-  const pids = manifest().processes.map((p) => p.pid);
-  rmSync(LAB_MANIFEST);
-  const r = await runCli(['lab', 'down', '--json']);
-  assert.equal(r.code, 0, r.stderr);
-  const report = JSON.parse(r.stdout) as { hadManifest: boolean; processes: Array<{ pid: number; stopped: boolean }> };
-  assert.equal(report.hadManifest, false);
-  assert.deepEqual(report.processes.map((p) => p.pid).sort(), [...pids].sort());
-  assert.deepEqual(await labNamespacesPresent(), []);
-  await assertNotRunning(pids);
-  assert.equal(existsSync(LAB_STATE_DIR), false);
-});
+    test('nginx stopping on ha1 moves the client to ha2', async (t) => {
+      const stopped = await labServices('ha1').stop('nginx');
+      assert.equal(stopped.exitCode, 0, stopped.stderr);
+      const ms = await untilServedBy('ha2', 6000);
+      t.diagnostic(`failover after nginx stopped on ha1: ${ms} ms`);
+      assert.equal(await labServices('ha1').isActive('nginx'), false);
+      const { code, status: s } = await status();
+      assert.equal(code, 1, 'degraded: nginx is down on ha1');
+      assert.equal(s.vipHolder, 'ha2');
+      const ha1 = s.members.find((m) => m.name === 'ha1')!;
+      assert.equal(ha1.vrrpState, 'FAULT');
+      assert.equal(ha1.holdsVip, false);
+    });
+
+    test('nginx back on ha1: ha1 takes the VIP back (preempt)', async (t) => {
+      const started = await labServices('ha1').start('nginx');
+      assert.equal(started.exitCode, 0, started.stderr);
+      const ms = await untilServedBy('ha1', 10_000);
+      t.diagnostic(`ha1 serves again after ${ms} ms`);
+      const { code, status: s } = await status();
+      assert.equal(code, 0);
+      assert.equal(s.vipHolder, 'ha1');
+    });
+
+    test('lab down leaves no namespace, no daemon and no file behind; a second down is harmless', async () => {
+      const pids = manifest().processes.map((p) => p.pid);
+      assert.equal(pids.length, 4);
+      const r = await runCli(['lab', 'down']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(await labNamespacesPresent(), []);
+      await assertNotRunning(pids);
+      assert.equal(existsSync(LAB_STATE_DIR), false);
+      assert.equal(machineHasUser(chooseScriptUser(lab.release)), userBefore, 'the check user is as it was before the lab');
+      const again = await runCli(['lab', 'down']);
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stdout, /nothing to remove/);
+      const s = await status();
+      assert.equal(s.code, 2);
+      assert.equal(s.status.present, false);
+    });
+
+    (lab.baseline ? test : test.skip)('lab down cleans up after a crash that lost the manifest', async () => {
+      const up = await runCli(['lab', 'up', '--keepalived', binary]);
+      assert.equal(up.code, 0, up.stderr);
+      const pids = manifest().processes.map((p) => p.pid);
+      rmSync(LAB_MANIFEST);
+      const r = await runCli(['lab', 'down', '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      const report = JSON.parse(r.stdout) as { hadManifest: boolean; processes: Array<{ pid: number; stopped: boolean }> };
+      assert.equal(report.hadManifest, false);
+      assert.deepEqual(report.processes.map((p) => p.pid).sort(), [...pids].sort());
+      assert.deepEqual(await labNamespacesPresent(), []);
+      await assertNotRunning(pids);
+      assert.equal(existsSync(LAB_STATE_DIR), false);
+      // Without the manifest lab down cannot know it made the check user, so it leaves it: this test made it.
+      const user = chooseScriptUser(lab.release);
+      if (!userBefore && machineHasUser(user)) await execa('userdel', [user]);
+    });
+  });
+}

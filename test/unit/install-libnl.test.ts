@@ -1,23 +1,28 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { PassThrough } from 'node:stream';
 import { LocalHost } from '../../src/host/local.js';
-import {
-  installKeepalived,
-  isLibnlU32Failure,
-  patchedHeader,
-  probeNetlinkHeaders,
-  type InstallDistro,
-} from '../../src/keepalived/install/index.js';
-import { headerNamedIn, PATCH_LINE } from '../../src/keepalived/install/libnl.js';
-import { silentProgress } from '../../src/ui/progress.js';
+import { OperationError, UserError } from '../../src/errors.js';
+import { detectLibnl, installKeepalived, isLibnlU32Failure, libnlDecision, validateInstallFlags, type InstallDistro } from '../../src/keepalived/install/index.js';
+import { headerNamedIn } from '../../src/keepalived/install/libnl.js';
+import { errorLines, libnl3Command } from '../../src/keepalived/install/runner.js';
+import { createProgress } from '../../src/ui/progress.js';
 import { fixturesDir, tempDir } from '../helpers/paths.js';
+import { fakeKeepalivedTarball } from '../helpers/fake-keepalived.js';
 
-const brokenInclude = join(fixturesDir, 'install', 'libnl1-include');
 const debian: InstallDistro = { family: 'debian', packageManager: 'apt' };
+const made: string[] = [];
+const scratch = (prefix: string) => {
+  const d = tempDir(prefix);
+  made.push(d);
+  return d;
+};
+after(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 
 /** Every file that decides how netlink headers compile here, hashed: none may change. */
 function hashSystemHeaders(): Map<string, string> {
@@ -30,134 +35,117 @@ function hashSystemHeaders(): Map<string, string> {
   return hashes;
 }
 
-/** The fake keepalived 2.1.5 source (its program includes netlink/netlink-kernel.h) as a tarball. */
-function fakeTarball(): string {
-  const dir = tempDir();
-  const file = join(dir, 'keepalived-2.1.5.tar.gz');
-  execFileSync('tar', ['-czf', file, '-C', join(fixturesDir, 'install'), 'fake-keepalived-2.1.5']);
-  return file;
+/**
+ * A prefix holding only libnl 1 as CentOS 7's libnl-devel lays it out: the headers (the
+ * netlink-kernel.h of the fixture uses __u32 without the kernel types) and libnl-1.pc.
+ * The environment makes it the only libnl the compiler and pkg-config see.
+ */
+function libnl1OnlyEnv(): Record<string, string> {
+  const prefix = scratch('ha-setup-libnl1-');
+  const pc = join(prefix, 'lib', 'pkgconfig');
+  mkdirSync(pc, { recursive: true });
+  writeFileSync(join(pc, 'libnl-1.pc'), `prefix=${prefix}\nincludedir=\${prefix}/include\nlibdir=\${prefix}/lib\n\nName: libnl\nDescription: Convenience library for netlink sockets\nVersion: 1.1.4\nLibs: -L\${libdir} -lnl\nCflags: -I\${includedir}\n`);
+  return { CPATH: join(fixturesDir, 'install', 'libnl1-include'), PKG_CONFIG_LIBDIR: pc, PKG_CONFIG_PATH: '' };
 }
 
-test('the probe finds the libnl 1 header problem and the -include fix makes it compile', async () => {
+function recordingProgress() {
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (c: Buffer) => (text += c.toString()));
+  return { progress: createProgress({ stream, isTTY: false, silent: false }), text: () => text };
+}
+
+test('detection: a libnl-1-only prefix is libnl 1 with the __u32 header; this machine has libnl-3', async () => {
   const before = hashSystemHeaders();
   const host = new LocalHost('/');
-  // A libnl 1-style header ahead of the system ones, as CPATH puts it.
-  const viaCpath = await probeNetlinkHeaders(host, { CPATH: brokenInclude });
-  assert.equal(viaCpath.outcome, 'broken');
-  assert.equal(viaCpath.fixWorks, true);
-  assert.equal(viaCpath.header, join(brokenInclude, 'netlink/netlink-kernel.h'));
-  assert.ok(isLibnlU32Failure(viaCpath.output));
-  // The same through -I in CPPFLAGS.
-  const viaI = await probeNetlinkHeaders(host, {}, ['-I', brokenInclude]);
-  assert.equal(viaI.outcome, 'broken');
-  assert.equal(viaI.fixWorks, true);
-  // Without it this machine has libnl-3 only: nothing on the default include path.
-  const plain = await probeNetlinkHeaders(host);
-  assert.notEqual(plain.outcome, 'broken');
+  const only1 = await detectLibnl(host, libnl1OnlyEnv());
+  assert.equal(only1.libnl3, false);
+  assert.equal(only1.libnl1, true);
+  assert.equal(only1.probe, 'broken');
+  assert.equal(only1.header, join(fixturesDir, 'install', 'libnl1-include', 'netlink/netlink-kernel.h'));
+  assert.ok(isLibnlU32Failure(only1.output));
+  // The probe compiles with the CPPFLAGS the build will use: kernel types forced in, the header compiles.
+  const forced = await detectLibnl(host, libnl1OnlyEnv(), ['-include', 'linux/types.h']);
+  assert.equal(forced.probe, 'ok');
+  assert.equal(forced.libnl1, true);
+  // This machine: libnl-3's development files (what .ci/run installs), nothing on the default path.
+  const here = await detectLibnl(host);
+  assert.equal(here.libnl3, true);
+  assert.equal(here.probe, 'absent');
+  // Neither: pkg-config sees nothing, no headers on the path.
+  const none = await detectLibnl(host, { PKG_CONFIG_LIBDIR: scratch('ha-setup-nopc-'), PKG_CONFIG_PATH: '' });
+  assert.deepEqual([none.libnl3, none.libnl1], [false, false]);
   assert.deepEqual(hashSystemHeaders(), before, '/usr/include must be byte-for-byte unchanged');
 });
 
-test('build output with the __u32 error is recognised and the blamed header named', () => {
+test('decision per release: 2.1.x refuses libnl 1 alone; 2.0.x and 2.2.0 on build with it; libnl-3 always wins', () => {
+  const only1 = { libnl3: false, libnl1: true };
+  assert.equal(libnlDecision('2.1.5', only1), 'refuse');
+  assert.equal(libnlDecision('2.1.0', only1), 'refuse');
+  assert.equal(libnlDecision('2.2.0', only1), 'libnl1');
+  assert.equal(libnlDecision('2.0.20', only1), 'libnl1');
+  assert.equal(libnlDecision('2.1.5', { libnl3: true, libnl1: true }), 'libnl3');
+  assert.equal(libnlDecision('2.1.5', { libnl3: false, libnl1: false }), 'none');
+  // The exact command, per family.
+  assert.equal(libnl3Command({ family: 'rhel', packageManager: 'yum' }), 'yum install -y libnl3-devel');
+  assert.equal(libnl3Command({ family: 'rhel', packageManager: 'dnf' }), 'dnf install -y libnl3-devel');
+  assert.equal(libnl3Command(debian), 'DEBIAN_FRONTEND=noninteractive apt-get install -y libnl-3-dev libnl-genl-3-dev libnl-route-3-dev');
+});
+
+test('2.1.5 with only libnl 1: stopped before configure, says exactly what to install or which release to build', async () => {
+  const before = hashSystemHeaders();
+  const tar = fakeKeepalivedTarball({ version: '2.1.5', parts: ['netlink_21'] });
+  made.push(tar.dir);
+  const prefix = join(scratch('ha-setup-prefix-'), 'ka');
+  const { progress } = recordingProgress();
+  await assert.rejects(
+    installKeepalived(new LocalHost('/'), debian, { method: 'source', source: tar.file, prefix, skipDependencies: true, jobs: 1, buildEnv: libnl1OnlyEnv() }, progress),
+    (e: unknown) => {
+      assert.ok(e instanceof OperationError);
+      assert.match(e.message, /keepalived 2\.1\.5 does not build against libnl 1, the only libnl here: nothing was built or installed/);
+      assert.match(e.hint ?? '', /\(DEBIAN_FRONTEND=noninteractive apt-get install -y libnl-3-dev libnl-genl-3-dev libnl-route-3-dev\)/);
+      assert.match(e.hint ?? '', /keepalived 2\.2\.0 or later/);
+      assert.match(e.hint ?? '', /nl_send_auto and nl_socket_modify_err_cb/);
+      const logPath = /full log: (\S+)/.exec(e.details.join('\n'))?.[1];
+      assert.ok(logPath?.startsWith(`${prefix}/var/log/ha-setup/`), `the staged build's log stays in its prefix: ${logPath}`);
+      assert.doesNotMatch(readFileSync(logPath!, 'utf8'), /==> configure/, 'configure never ran');
+      return true;
+    },
+  );
+  assert.equal(existsSync(join(prefix, 'sbin')), false);
+  assert.deepEqual(hashSystemHeaders(), before);
+});
+
+test('2.2.0 with only libnl 1 builds against it as it is, and says so', async () => {
+  const tar = fakeKeepalivedTarball({ version: '2.2.0', parts: ['netlink_22'] });
+  made.push(tar.dir);
+  const prefix = join(scratch('ha-setup-prefix-'), 'ka');
+  const rec = recordingProgress();
+  const r = await installKeepalived(new LocalHost('/'), debian, { method: 'source', source: tar.file, prefix, skipDependencies: true, jobs: 1, buildEnv: libnl1OnlyEnv() }, rec.progress);
+  assert.equal(r.version, '2.2.0');
+  assert.equal(r.libnl?.decision, 'libnl1');
+  assert.match(rec.text(), /only libnl 1 here: keepalived 2\.2\.0 builds against it as it is/);
+});
+
+test('the old --patch-system-headers flag is refused with the reason, before anything happens', () => {
+  assert.throws(
+    () => validateInstallFlags({ source: join(fixturesDir, 'install', 'fake-keepalived', 'main.c'), patchSystemHeaders: true }),
+    (e: unknown) => e instanceof UserError && e.field === '--patch-system-headers' && /only moves keepalived 2\.1\.x's failure to the link/.test(e.message),
+  );
+});
+
+test('build output: the __u32 error is recognised and the blamed header named; error lines picked out of make noise', () => {
   const out = `In file included from /usr/include/netlink/handlers.h:19:0,\n                 from namespaces.c:171:\n/usr/include/netlink/netlink-kernel.h:193:2: error: unknown type name '__u32'\n  __u32 group;\n`;
   assert.equal(isLibnlU32Failure(out), true);
   assert.equal(headerNamedIn(out), '/usr/include/netlink/netlink-kernel.h');
   // gcc with a UTF-8 locale uses typographic quotes.
   assert.equal(isLibnlU32Failure("netlink-kernel.h:193:2: error: unknown type name ‘__u32’"), true);
   assert.equal(isLibnlU32Failure('error: unknown type name ‘uint128’'), false);
-});
-
-test('--patch-system-headers inserts the include inside the guard, once', () => {
-  const text = readFileSync(join(brokenInclude, 'netlink/netlink-kernel.h'), 'utf8');
-  const patched = patchedHeader(text)!;
-  assert.match(patched, new RegExp(`^#ifndef __NETLINK_KERNEL_H_\\n#define __NETLINK_KERNEL_H_\\n${PATCH_LINE.replace(/[*()/]/g, '\\$&')}\\n`));
-  assert.equal(patchedHeader(patched), null);
-  assert.equal(patchedHeader('struct x { __u32 a; };\n'), `${PATCH_LINE}\nstruct x { __u32 a; };\n`);
-});
-
-test('a source build detects the broken header before building and builds with CPPFLAGS, /usr/include untouched', async () => {
-  const before = hashSystemHeaders();
-  const root = tempDir();
-  const host = new LocalHost(root);
-  const r = await installKeepalived(
-    host,
-    debian,
-    { method: 'source', source: fakeTarball(), prefix: '/opt/ka', skipDependencies: true, jobs: 2, buildEnv: { CPATH: brokenInclude } },
-    silentProgress(),
-  );
-  assert.equal(r.libnl?.probe, 'broken');
-  assert.equal(r.libnl?.fix, 'cppflags');
-  assert.equal(r.libnl?.retried, false);
-  assert.equal(r.live, false);
-  assert.equal(r.binary, '/opt/ka/sbin/keepalived');
-  assert.equal(r.version, '2.1.5');
-  // --root: make install went to DESTDIR=root, so the binary is under it.
-  assert.match(execFileSync(join(root, 'opt/ka/sbin/keepalived'), { encoding: 'utf8' }), /^Keepalived v2\.1\.5/);
-  const log = readFileSync(join(root, r.logPath!), 'utf8');
-  assert.match(log, /\$ CPATH=\S+ \.\/configure --prefix=\/opt\/ka --sysconfdir=\/opt\/ka\/etc --with-systemdsystemunitdir=\/opt\/ka\/lib\/systemd\/system 'CPPFLAGS=-include linux\/types\.h'/);
-  assert.ok(isLibnlU32Failure(log), 'the probe output is in the log');
-  assert.deepEqual(hashSystemHeaders(), before);
-});
-
-test('a build that stops on __u32 the probe could not see is retried once with the fix', async () => {
-  const before = hashSystemHeaders();
-  const root = tempDir();
-  const host = new LocalHost(root);
-  // The fake Makefile adds $(KA_EXTRA_INCLUDES); the compiler probe does not see it.
-  const r = await installKeepalived(
-    host,
-    debian,
-    { method: 'source', source: fakeTarball(), prefix: '/opt/ka', skipDependencies: true, jobs: 1, buildEnv: { KA_EXTRA_INCLUDES: `-I${brokenInclude}` } },
-    silentProgress(),
-  );
-  assert.notEqual(r.libnl?.probe, 'broken');
-  assert.equal(r.libnl?.retried, true);
-  assert.equal(r.libnl?.fix, 'cppflags');
-  assert.equal(r.version, '2.1.5');
-  const log = readFileSync(join(root, r.logPath!), 'utf8');
-  assert.match(log, /error: unknown type name .__u32.[\s\S]*retrying once with CPPFLAGS="-include linux\/types\.h"[\s\S]*\$ \S+ make clean\n/);
-  assert.deepEqual(hashSystemHeaders(), before);
-});
-
-test('--patch-system-headers edits the blamed header (with a backup) instead of CPPFLAGS', async () => {
-  // The "system" header is a copy in a temporary include directory: nothing real is edited.
-  const include = tempDir();
-  cpSync(brokenInclude, include, { recursive: true });
-  const header = join(include, 'netlink/netlink-kernel.h');
-  const original = readFileSync(header, 'utf8');
-  const root = tempDir();
-  const r = await installKeepalived(
-    new LocalHost('/'),
-    debian,
-    { method: 'source', source: fakeTarball(), prefix: join(root, 'ka'), skipDependencies: true, jobs: 1, patchSystemHeaders: true, buildEnv: { CPATH: include } },
-    silentProgress(),
-  );
-  assert.equal(r.libnl?.fix, 'patched-header');
-  assert.equal(r.libnl?.brokenHeader, header);
-  assert.ok(readFileSync(header, 'utf8').includes(PATCH_LINE));
-  const backups = readdirSync(join(include, 'netlink')).filter((n) => /^netlink-kernel\.h\.bak-\d{8}T\d{6}Z$/.test(n));
-  assert.equal(backups.length, 1);
-  assert.equal(readFileSync(join(include, 'netlink', backups[0]!), 'utf8'), original);
-  assert.equal(r.version, '2.1.5');
-});
-
-test('a failed configure names the phase, its last lines, the log, the cause; the build dir is kept', async () => {
-  const root = tempDir();
-  // No netlink header anywhere: make fails on the missing header, which is missing libnl-3.
-  await assert.rejects(
-    installKeepalived(new LocalHost(root), debian, { method: 'source', source: fakeTarball(), prefix: '/opt/ka', skipDependencies: true, jobs: 1 }, silentProgress()),
-    (e: unknown) => {
-      const err = e as { message: string; details: string[]; hint?: string };
-      assert.match(err.message, /install failed in phase "make -j1"/);
-      const details = err.details.join('\n');
-      assert.match(details, /command: make -j1 \(exit 2\)/);
-      assert.match(details, /netlink\/netlink-kernel\.h: No such file or directory/);
-      assert.match(details, /full log: \/var\/log\/ha-setup\/install-\d{8}T\d{6}Z\.log/);
-      assert.match(details, /likely cause: libnl-3 development headers/);
-      assert.match(err.hint ?? '', /apt-get install -y build-essential pkg-config libssl-dev libnl-3-dev/);
-      const dir = /build directory kept for inspection: (\S+)/.exec(details)?.[1];
-      assert.ok(dir && existsSync(join(dir, 'keepalived.c')));
-      execFileSync('rm', ['-rf', dir!]);
-      return true;
-    },
-  );
+  const noise = "make[2]: Leaving directory '/b/keepalived/core'\nmake[1]: *** [Makefile:530: all-recursive] Error 1\n";
+  const build = `gcc -c layer4.c\n/usr/include/net/if.h:44:5: error: redeclaration of enumerator 'IFF_UP'\n   44 |     IFF_UP = 0x1,\n${noise.repeat(10)}/usr/bin/ld: vrrp.o: multiple definition of \`garp_delay'; main.o: first defined here\ncollect2: error: ld returned 1 exit status\n[exit 2]\n`;
+  assert.deepEqual(errorLines(build), [
+    "/usr/include/net/if.h:44:5: error: redeclaration of enumerator 'IFF_UP'",
+    "/usr/bin/ld: vrrp.o: multiple definition of `garp_delay'; main.o: first defined here",
+    'collect2: error: ld returned 1 exit status',
+  ]);
 });

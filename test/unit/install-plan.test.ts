@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, utimesSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { mkdirSync, utimesSync, writeFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalHost } from '../../src/host/local.js';
 import { PlanHost } from '../../src/host/plan.js';
@@ -13,12 +13,24 @@ import {
   isLiveInstall,
   planBuildDependencies,
   planPackageInstall,
+  quirkConfigureArgs,
+  quirksFor,
   sourceLayout,
   validateInstallFlags,
   type InstallDistro,
 } from '../../src/keepalived/install/index.js';
 import { silentProgress } from '../../src/ui/progress.js';
-import { tempDir } from '../helpers/paths.js';
+import { tempDir as makeTempDir } from '../helpers/paths.js';
+
+const made: string[] = [];
+const tempDir = () => {
+  const d = makeTempDir();
+  made.push(d);
+  return d;
+};
+after(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 
 const argv = (steps: Array<{ cmd: string; args: string[] }>) => steps.map((s) => [s.cmd, ...s.args]);
 const rhelYum: InstallDistro = { family: 'rhel', packageManager: 'yum' };
@@ -106,7 +118,7 @@ test('bad flags are UserErrors naming the flag, the value and what is accepted',
     );
   }
   const ok = validateInstallFlags({ source: src, sha256: 'A'.repeat(64), prefix: '/opt/ka/' });
-  assert.deepEqual(ok, { method: 'source', source: src, sha256: 'a'.repeat(64), prefix: '/opt/ka', skipDependencies: false, patchSystemHeaders: false, jobs: undefined });
+  assert.deepEqual(ok, { method: 'source', source: src, sha256: 'a'.repeat(64), prefix: '/opt/ka', skipDependencies: false, jobs: undefined });
   assert.equal(validateInstallFlags({}).method, 'package');
   assert.equal(validateInstallFlags({ source: 'https://example.org/keepalived-2.2.8.tar.gz' }).source, 'https://example.org/keepalived-2.2.8.tar.gz');
 });
@@ -117,16 +129,16 @@ test('live install = default prefix or /usr, and root "/"; anything else is stag
   assert.equal(isLiveInstall('/usr', '/'), true);
   assert.equal(isLiveInstall('/tmp/tmp.X', '/'), false);
   assert.equal(isLiveInstall(undefined, '/mnt/image'), false);
-  assert.deepEqual(configureCommand(sourceLayout({ prefix: '/tmp/p' }, '/'), null).args, [
+  assert.deepEqual(configureCommand(sourceLayout({ prefix: '/tmp/p' }, '/')).args, [
     '--prefix=/tmp/p',
     '--sysconfdir=/tmp/p/etc',
     '--with-systemdsystemunitdir=/tmp/p/lib/systemd/system',
   ]);
-  assert.deepEqual(configureCommand(sourceLayout({}, '/'), '-include linux/types.h').args, [
+  assert.deepEqual(configureCommand(sourceLayout({}, '/'), quirkConfigureArgs(quirksFor('2.1.5'), {})).args, [
     '--prefix=/usr/local/keepalived',
     '--sysconfdir=/etc',
     '--with-systemdsystemunitdir=/usr/local/keepalived/lib/systemd/system',
-    'CPPFLAGS=-include linux/types.h',
+    'CPPFLAGS=-D_GNU_SOURCE -include netinet/in.h -include net/if.h',
   ]);
   assert.equal(sourceLayout({ prefix: '/usr' }, '/').unitDir, '/usr/share/keepalived/systemd');
 });
@@ -143,8 +155,11 @@ test('dry run of a staged source install under --root lists every phase and chan
     ['apt-get', 'update'],
     ['apt-get', 'install', '-y', 'build-essential', 'pkg-config', 'libssl-dev', 'libnl-3-dev', 'libnl-genl-3-dev', 'libnl-route-3-dev'],
     ['apt-get', 'install', '-y', 'libipset-dev', 'libxtables-dev', 'libip4tc-dev', 'libip6tc-dev', 'libnfnetlink-dev'],
-    ['cc', '-x', 'c', '-fsyntax-only', '-'],
-    ['./configure', '--prefix=/opt/ka', '--sysconfdir=/opt/ka/etc', '--with-systemdsystemunitdir=/opt/ka/lib/systemd/system'],
+    ['pkg-config', '--exists', 'libnl-3.0'],
+    ['pkg-config', '--exists', 'libnl-1'],
+    // keepalived 2.1.5 (the tarball's name): the IFF_UP include order, for the probe too
+    ['cc', '-x', 'c', '-fsyntax-only', '-D_GNU_SOURCE', '-include', 'netinet/in.h', '-include', 'net/if.h', '-'],
+    ['./configure', '--prefix=/opt/ka', '--sysconfdir=/opt/ka/etc', '--with-systemdsystemunitdir=/opt/ka/lib/systemd/system', 'CPPFLAGS=-D_GNU_SOURCE -include netinet/in.h -include net/if.h'],
     ['make', '-j4'],
     ['make', 'install', `DESTDIR=${root}`],
     ['/opt/ka/sbin/keepalived', '--version'],

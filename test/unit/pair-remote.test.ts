@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { SshHost } from '../../src/host/ssh.js';
 import { SysvServices } from '../../src/system/service-control.js';
 import { parseRemoteProcessList, REMOTE_PROCESS_SCRIPT } from '../../src/system/services.js';
-import { renderInitScript, daemonArgv } from '../../src/lab/init-scripts.js';
+import { renderInitScript } from '../../src/lab/init-scripts.js';
+import { labDaemonArgv } from '../../src/lab/daemon-argv.js';
 import { renderLabSshdConfig } from '../../src/lab/sshd.js';
 import { labServices } from '../../src/lab/services.js';
 import { sshOptionsFromEnv } from '../../src/commands/pair.js';
@@ -60,13 +61,14 @@ test('SysV control runs the node\'s own init script on a sandboxed host, `servic
 });
 
 test('the lab init script is valid sh, starts the lab\'s argv, and agrees with the lab on whether the daemon runs', async () => {
-  const text = renderInitScript('ha1', 'keepalived');
+  const keepalived = { path: '/usr/sbin/keepalived', version: '2.2.7', longOptions: ['no-syslog'], shortOptions: ['b'] };
+  const text = renderInitScript('ha1', 'keepalived', keepalived);
   const dir = tempDir('ha-setup-init-');
   const path = join(dir, 'keepalived');
   writeFileSync(path, text);
   chmodSync(path, 0o755);
   execFileSync('sh', ['-n', path]);
-  for (const arg of daemonArgv('ha1', 'keepalived')) assert.ok(text.includes(`'${arg}'`), arg);
+  for (const arg of labDaemonArgv('ha1', 'keepalived', keepalived)) assert.ok(text.includes(`'${arg}'`), arg);
   assert.match(text, /setsid/);
   // Same answer as the lab's own service control, whether or not a lab is up right now.
   const status = spawnSync(path, ['status']);

@@ -1,6 +1,7 @@
 /**
  * Installing keepalived: from the distribution's packages or from a source tarball (with
- * the libnl `__u32` header fix). Used by `ha-setup install` and by the setup wizard.
+ * the known build problems of each release handled: quirks.ts, libnl.ts). Used by
+ * `ha-setup install` and by the setup wizard.
  */
 import type { Host } from '../../host/types.js';
 import { installFromPackage } from './package.js';
@@ -8,9 +9,10 @@ import { installFromSource } from './source.js';
 import type { InstallDistro, InstallOptions, InstallResult, Progress } from './types.js';
 
 export * from './types.js';
-export { planPackageInstall, planBuildDependencies, buildDependenciesFor, installCommand, aptListsNeedRefresh, BUILD_DEPENDENCIES } from './packages.js';
+export { planPackageInstall, planBuildDependencies, buildDependenciesFor, installCommand, aptListsNeedRefresh, BUILD_DEPENDENCIES, LIBNL3_PACKAGES } from './packages.js';
 export { validateInstallFlags, isLiveInstall, isUrl, LIVE_PREFIXES, type RawInstallFlags } from './options.js';
-export { probeNetlinkHeaders, isLibnlU32Failure, patchedHeader, patchSystemHeader, LIBNL_FIX_CPPFLAGS } from './libnl.js';
+export { detectLibnl, libnlDecision, isLibnlU32Failure, type LibnlFacts, type LibnlDecision } from './libnl.js';
+export { quirksFor, quirkConfigureArgs, releaseFromConfigure, releaseFromTarballName, IFF_UP_CPPFLAGS, type BuildQuirk } from './quirks.js';
 export { sourceLayout, configureCommand, type SourceLayout } from './source.js';
 
 /**

@@ -1,20 +1,21 @@
 import type { Host } from '../../host/types.js';
+import { releaseHas } from '../releases.js';
 import type { LibnlReport } from './types.js';
 
 /**
- * keepalived 2.1.0-2.1.5 include <netlink/socket.h> without <linux/types.h>; with the old
- * libnl 1 headers in /usr/include/netlink the build stops at
- * "netlink-kernel.h: error: unknown type name '__u32'". Forcing the kernel's type header
- * in front of every compilation unit has the same effect as upstream's fix in 2.2.0,
- * without editing anything under /usr/include.
+ * Which libnl keepalived's configure will use, and whether that release can build with it.
+ *
+ * configure takes libnl-3 when `pkg-config --exists libnl-3.0` (its headers live in
+ * /usr/include/libnl3), else libnl 1 (`-lnl`, headers in /usr/include/netlink). keepalived
+ * 2.1.x do not build against libnl 1 ("netlink-kernel.h: unknown type name '__u32'"), and
+ * forcing the kernel types in (`-include linux/types.h`, or editing the header) only moves
+ * the failure to the link: libnl 1.1 has no nl_send_auto or nl_socket_modify_err_cb.
+ * Upstream's "Fix building with libnl1" (first in 2.2.0) is the only real fix. So the
+ * installer decides before building: libnl-3's development files, or a release >= 2.2.0.
  */
-export const LIBNL_FIX_CPPFLAGS = '-include linux/types.h';
 
-/** The two-line program the probe compiles. */
+/** The two-line program the header probe compiles. */
 export const LIBNL_PROBE_SOURCE = '#include <netlink/netlink-kernel.h>\nint main(void) { return 0; }\n';
-
-/** The line --patch-system-headers inserts into the broken header. */
-export const PATCH_LINE = '#include <linux/types.h> /* added by ha-setup: libnl 1 uses __u32 without it */';
 
 const U32_ERROR = /unknown type name '?[‘']?__u32/;
 /** "/usr/include/netlink/netlink-kernel.h:193:2: error: unknown type name '__u32'" */
@@ -30,71 +31,62 @@ export function headerNamedIn(text: string): string | null {
   return U32_ERROR_LINE.exec(text)?.[1] ?? null;
 }
 
-export interface ProbeResult {
-  outcome: 'ok' | 'absent' | 'broken';
-  /** Only for 'broken': the probe compiles once the kernel types come first. */
-  fixWorks: boolean;
+export interface LibnlFacts {
+  /** configure will find libnl-3 (pkg-config libnl-3.0; without pkg-config: /usr/include/libnl3). */
+  libnl3: boolean;
+  /** libnl 1 is there: pkg-config libnl-1, or netlink/ headers on the compiler's include path. */
+  libnl1: boolean;
+  /** netlink/netlink-kernel.h on the include path: compiles, is not there, or does not compile by itself. */
+  probe: 'ok' | 'absent' | 'broken';
+  /** The header the compiler blamed, for 'broken'. */
   header: string | null;
+  /** What the probe commands printed, for the log. */
   output: string;
 }
 
 /**
- * Compile the probe from stdin with the compiler's default include path (plus whatever
- * CPATH/CPPFLAGS the build will see). "No such file" means no netlink/ headers on the
- * default path - libnl-3 keeps its own in /usr/include/libnl3 and configure finds them
- * through pkg-config - so there is nothing to fix.
+ * Ask the compiler and pkg-config what the build will see: the same environment (CPATH,
+ * PKG_CONFIG_PATH, CC...) and the same CPPFLAGS as configure and make get.
  */
-export async function probeNetlinkHeaders(host: Host, env: Record<string, string> = {}, cppflags: string[] = []): Promise<ProbeResult> {
+export async function detectLibnl(host: Host, env: Record<string, string> = {}, cppflags: string[] = []): Promise<LibnlFacts> {
+  const pkgConfig = (pkg: string) =>
+    host.exec('pkg-config', ['--exists', pkg], { env, timeoutMs: 30_000, why: `does configure find ${pkg}` });
+  const [nl3, nl1] = await Promise.all([pkgConfig('libnl-3.0'), pkgConfig('libnl-1')]);
   const cc = env.CC ?? 'cc';
-  const run = (extra: string[]) =>
-    host.exec(cc, ['-x', 'c', '-fsyntax-only', ...cppflags, ...extra, '-'], {
-      input: LIBNL_PROBE_SOURCE,
-      env,
-      timeoutMs: 60_000,
-      why: 'check that the netlink headers compile on their own (the libnl 1 __u32 problem)',
-    });
-  const plain = await run([]);
-  const output = plain.stdout + plain.stderr;
-  if (plain.notFound) return { outcome: 'absent', fixWorks: false, header: null, output };
-  if (plain.exitCode === 0) return { outcome: 'ok', fixWorks: false, header: null, output };
-  if (/netlink\/netlink-kernel\.h: No such file or directory|netlink-kernel\.h' file not found/.test(output)) {
-    return { outcome: 'absent', fixWorks: false, header: null, output };
-  }
-  const fixed = await run(LIBNL_FIX_CPPFLAGS.split(' '));
-  return { outcome: 'broken', fixWorks: fixed.exitCode === 0, header: headerNamedIn(output), output };
-}
-
-/** libnl 1 development headers without libnl-3's: the combination that breaks 2.1.x. */
-export async function hasLibnl1HeadersOnly(host: Host): Promise<boolean> {
-  return (await host.exists('/usr/include/netlink/netlink-kernel.h')) && !(await host.exists('/usr/include/libnl3'));
-}
-
-/** The header with the kernel types included first; null when it already has the line. */
-export function patchedHeader(text: string): string | null {
-  if (text.includes('#include <linux/types.h>')) return null;
-  // After the include guard when there is one, so the guard still wraps everything.
-  const guard = /^#ifndef\s+(\w+)\s*\n#define\s+\1[^\n]*\n/m.exec(text);
-  if (guard) {
-    const at = guard.index + guard[0].length;
-    return `${text.slice(0, at)}${PATCH_LINE}\n${text.slice(at)}`;
-  }
-  return `${PATCH_LINE}\n${text}`;
+  const probe = await host.exec(cc, ['-x', 'c', '-fsyntax-only', ...cppflags, '-'], {
+    input: LIBNL_PROBE_SOURCE,
+    env,
+    timeoutMs: 60_000,
+    why: 'are libnl 1 headers on the include path (netlink/netlink-kernel.h)',
+  });
+  const output = `pkg-config --exists libnl-3.0: exit ${nl3.exitCode}\npkg-config --exists libnl-1: exit ${nl1.exitCode}\n${probe.stdout}${probe.stderr}`;
+  const missing = probe.notFound || /netlink\/netlink-kernel\.h: No such file or directory|netlink-kernel\.h' file not found/.test(probe.stdout + probe.stderr);
+  const outcome = missing ? 'absent' : probe.exitCode === 0 ? 'ok' : 'broken';
+  const libnl3 = nl3.notFound ? await host.exists('/usr/include/libnl3') : nl3.exitCode === 0;
+  return {
+    libnl3,
+    libnl1: (!nl1.notFound && nl1.exitCode === 0) || outcome !== 'absent',
+    probe: outcome,
+    header: outcome === 'broken' ? headerNamedIn(probe.stdout + probe.stderr) : null,
+    output,
+  };
 }
 
 /**
- * Only with --patch-system-headers: add the include to the system header itself. Written
- * through the host, which keeps the previous content as a timestamped backup.
+ * What the build does with the libnl it finds:
+ * - libnl3: configure uses it (whatever libnl 1 headers are also there);
+ * - libnl1: only libnl 1, and this release builds against it;
+ * - none: no libnl at all: configure builds without it (no IPVS over netlink; VRRP works);
+ * - refuse: only libnl 1, and this release (2.1.x) cannot build against it.
  */
-export async function patchSystemHeader(host: Host, header: string): Promise<{ changed: boolean; backup: string | null }> {
-  const text = await host.readFile(header);
-  if (text === null) return { changed: false, backup: null };
-  const next = patchedHeader(text);
-  if (next === null) return { changed: false, backup: null };
-  const mode = (await host.stat(header))?.mode ?? 0o644;
-  const r = await host.writeFileAtomic(header, next, { mode, why: 'libnl 1 header uses __u32 without <linux/types.h> (--patch-system-headers)' });
-  return { changed: r.changed, backup: r.backup };
+export type LibnlDecision = 'libnl3' | 'libnl1' | 'none' | 'refuse';
+
+export function libnlDecision(version: string | null, facts: Pick<LibnlFacts, 'libnl3' | 'libnl1'>): LibnlDecision {
+  if (facts.libnl3) return 'libnl3';
+  if (!facts.libnl1) return 'none';
+  return releaseHas(version, 'libnl1HeaderBreak') ? 'refuse' : 'libnl1';
 }
 
 export function emptyLibnlReport(): LibnlReport {
-  return { probe: 'skipped', libnl1Headers: false, brokenHeader: null, fix: 'none', retried: false };
+  return { probe: 'skipped', libnl3: null, libnl1: null, brokenHeader: null, decision: null };
 }

@@ -16,9 +16,10 @@ export class InstallLog {
   /** What the current phase printed, for the error message when it fails. */
   private phase: string[] = [];
 
-  constructor(host: Host, now = new Date()) {
+  /** `dir`: where on the target the log goes (a staged build keeps it inside its prefix). */
+  constructor(host: Host, now = new Date(), dir = LOG_DIR) {
     if (host.kind === 'local' || host.kind === 'netns') {
-      this.path = `${LOG_DIR}/install-${backupStamp(now)}.log`;
+      this.path = `${dir}/install-${backupStamp(now)}.log`;
       this.realPath = posix.join(host.root, this.path);
       mkdirSync(posix.dirname(this.realPath), { recursive: true, mode: 0o755 });
       appendFileSync(this.realPath, '', { mode: 0o640 });

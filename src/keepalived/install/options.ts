@@ -29,6 +29,10 @@ export const TARBALL_SUFFIXES = ['.tar.gz', '.tgz', '.tar.xz', '.txz', '.tar.bz2
  * flag, the value and what is accepted. `cwd` resolves a relative --source path.
  */
 export function validateInstallFlags(flags: RawInstallFlags, cwd = process.cwd()): InstallOptions {
+  if (flags.patchSystemHeaders) {
+    // Kept as a flag so that the old tutorials' command gets the reason, not "unknown option".
+    throw new UserError({ field: '--patch-system-headers', value: true, accepted: t('install.accept.noPatchHeaders'), reason: t('install.reason.patchHeadersGone') });
+  }
   const method = (flags.method ?? (flags.source ? 'source' : 'package')) as InstallMethod;
   if (!INSTALL_METHODS.includes(method)) {
     throw new UserError({ field: '--method', value: flags.method, accepted: INSTALL_METHODS.join(', ') });
@@ -82,9 +86,6 @@ export function validateInstallFlags(flags: RawInstallFlags, cwd = process.cwd()
     }
     prefix = posix.normalize(flags.prefix).replace(/\/+$/, '');
   }
-  if (flags.patchSystemHeaders && method !== 'source') {
-    throw new UserError({ field: '--patch-system-headers', value: true, accepted: t('install.accept.onlyWithSource') });
-  }
   let jobs: number | undefined;
   if (flags.jobs !== undefined) {
     jobs = Number(flags.jobs);
@@ -98,7 +99,6 @@ export function validateInstallFlags(flags: RawInstallFlags, cwd = process.cwd()
     sha256: flags.sha256?.toLowerCase(),
     prefix,
     skipDependencies: Boolean(flags.skipDeps),
-    patchSystemHeaders: Boolean(flags.patchSystemHeaders),
     jobs,
   };
 }

@@ -8,21 +8,29 @@ import type { InstallDistro, InstallFamily, InstallPackageManager, PlannedComman
  * whose headers break 2.1.x), pkg-config. The optional ones add ipset/iptables support;
  * keepalived builds without them, so a missing optional package is only a warning.
  */
+/** libnl-3's development files (with genl and route, which configure also asks for), per family. */
+export const LIBNL3_PACKAGES: Record<Exclude<InstallFamily, 'other'>, string[]> = {
+  rhel: ['libnl3-devel'],
+  debian: ['libnl-3-dev', 'libnl-genl-3-dev', 'libnl-route-3-dev'],
+  suse: ['libnl3-devel'],
+  alpine: ['libnl3-dev'],
+};
+
 export const BUILD_DEPENDENCIES: Record<Exclude<InstallFamily, 'other'>, { required: string[]; optional: string[] }> = {
   rhel: {
-    required: ['gcc', 'make', 'openssl-devel', 'libnl3-devel', 'pkgconfig'],
+    required: ['gcc', 'make', 'openssl-devel', ...LIBNL3_PACKAGES.rhel, 'pkgconfig'],
     optional: ['ipset-devel', 'iptables-devel', 'libnfnetlink-devel'],
   },
   debian: {
-    required: ['build-essential', 'pkg-config', 'libssl-dev', 'libnl-3-dev', 'libnl-genl-3-dev', 'libnl-route-3-dev'],
+    required: ['build-essential', 'pkg-config', 'libssl-dev', ...LIBNL3_PACKAGES.debian],
     optional: ['libipset-dev', 'libxtables-dev', 'libip4tc-dev', 'libip6tc-dev', 'libnfnetlink-dev'],
   },
   suse: {
-    required: ['gcc', 'make', 'libopenssl-devel', 'libnl3-devel', 'pkg-config'],
+    required: ['gcc', 'make', 'libopenssl-devel', ...LIBNL3_PACKAGES.suse, 'pkg-config'],
     optional: [],
   },
   alpine: {
-    required: ['build-base', 'linux-headers', 'openssl-dev', 'libnl3-dev', 'pkgconf'],
+    required: ['build-base', 'linux-headers', 'openssl-dev', ...LIBNL3_PACKAGES.alpine, 'pkgconf'],
     optional: [],
   },
 };
@@ -73,10 +81,21 @@ export function planPackageInstall(distro: InstallDistro, opts: PlanOptions = {}
   return steps;
 }
 
+function packageFamily(distro: InstallDistro): Exclude<InstallFamily, 'other'> | null {
+  return distro.family !== 'other' ? distro.family : distro.packageManager ? FAMILY_OF_MANAGER[distro.packageManager] : null;
+}
+
 /** The packages a source build needs on this distribution; null when the family is unknown. */
 export function buildDependenciesFor(distro: InstallDistro): { required: string[]; optional: string[] } | null {
-  const family = distro.family !== 'other' ? distro.family : distro.packageManager ? FAMILY_OF_MANAGER[distro.packageManager] : null;
+  const family = packageFamily(distro);
   return family ? BUILD_DEPENDENCIES[family] : null;
+}
+
+/** The command that installs libnl-3's development files here; null when the package manager is unknown. */
+export function libnl3InstallCommand(distro: InstallDistro): PlannedCommand | null {
+  const family = packageFamily(distro);
+  if (!family || !distro.packageManager) return null;
+  return installCommand(distro.packageManager, LIBNL3_PACKAGES[family], "libnl-3's development files");
 }
 
 /**

@@ -3,7 +3,7 @@ import { t } from '../../i18n/index.js';
 import type { ExecResult, Host } from '../../host/types.js';
 import type { InstallLog } from './log.js';
 import type { InstallDistro, PlannedCommand } from './types.js';
-import { buildDependenciesFor, installCommand } from './packages.js';
+import { buildDependenciesFor, installCommand, libnl3InstallCommand, LIBNL3_PACKAGES } from './packages.js';
 import { isLibnlU32Failure } from './libnl.js';
 
 /** Builds and package installs can take long; nothing legitimate takes an hour. */
@@ -58,7 +58,7 @@ export function hintFor(cause: FailureCause, distro: InstallDistro): string {
     case 'libnl':
       return t('install.hint.libnl') + fix;
     case 'libnlU32':
-      return t('install.hint.libnlU32');
+      return t('install.hint.libnlU32', { command: libnl3Command(distro) });
     case 'configureOption':
       return t('install.hint.configureOption');
     case 'noPackage':
@@ -72,6 +72,32 @@ export function hintFor(cause: FailureCause, distro: InstallDistro): string {
     case 'unknown':
       return t('install.hint.unknown');
   }
+}
+
+/** At most this many error lines are shown; the log has them all. */
+const MAX_ERROR_LINES = 12;
+
+/**
+ * The lines of a build's output that say what went wrong: compiler and linker errors
+ * (`file.c:12:3: error: ...`, `undefined reference to`, `multiple definition of`),
+ * configure's `configure: error:`, missing files. Not make's own "*** Error 1" echoes.
+ */
+export function errorLines(text: string): string[] {
+  const found: string[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.trimEnd();
+    if (/^make(\[\d+\])?: \*\*\*/.test(line) || /^\[exit \d+\]$/.test(line)) continue;
+    if (!/(^|\s|:)(fatal )?error:|configure: error|undefined reference to|multiple definition of|No such file or directory|collect2: error/i.test(line)) continue;
+    if (!found.includes(line)) found.push(line);
+    if (found.length === MAX_ERROR_LINES) break;
+  }
+  return found;
+}
+
+/** The exact command that installs libnl-3's development files here (or the package names per family). */
+export function libnl3Command(distro: InstallDistro): string {
+  const step = libnl3InstallCommand(distro);
+  return step ? commandLine(step) : `${LIBNL3_PACKAGES.rhel.join(' ')} / ${LIBNL3_PACKAGES.debian.join(' ')}`;
 }
 
 export function commandLine(step: Pick<PlannedCommand, 'cmd' | 'args' | 'env'>): string {
@@ -99,7 +125,15 @@ export function phaseFailure(opts: {
   const cause = opts.cause ?? likelyCause(text, opts.result);
   const details: string[] = [];
   if (opts.step) details.push(t('install.fail.command', { command: commandLine(opts.step), code: opts.result?.exitCode ?? '?' }));
-  const tail = opts.log.tail(20);
+  // The compiler's and configure's own error lines first: a make -j failure ends in
+  // dozens of "Leaving directory" and "Error 1" lines that hide them from the tail.
+  const errors = errorLines(text);
+  const tail = opts.log.tail(errors.length > 0 ? 8 : 20);
+  const unseen = errors.filter((e) => !tail.includes(e));
+  if (unseen.length > 0) {
+    details.push(t('install.fail.errorLines', { n: errors.length }));
+    for (const line of errors) details.push(`  | ${line}`);
+  }
   if (tail.length > 0) {
     details.push(t('install.fail.lastLines', { n: tail.length }));
     for (const line of tail) details.push(`  | ${line}`);

@@ -7,12 +7,13 @@ import { t } from '../../i18n/index.js';
 import type { Host } from '../../host/types.js';
 import { formatBytes } from '../../ui/progress.js';
 import { downloadToFile, sha256OfFile, tarballNameFromUrl } from './fetch.js';
-import { emptyLibnlReport, hasLibnl1HeadersOnly, isLibnlU32Failure, LIBNL_FIX_CPPFLAGS, patchSystemHeader, probeNetlinkHeaders } from './libnl.js';
-import { InstallLog } from './log.js';
+import { detectLibnl, emptyLibnlReport, libnlDecision } from './libnl.js';
+import { InstallLog, LOG_DIR } from './log.js';
 import { isLiveInstall, isUrl } from './options.js';
 import { aptListsNeedRefresh, planBuildDependencies } from './packages.js';
 import { execPath } from './paths.js';
-import { phaseFailure, runLogged } from './runner.js';
+import { libnl3Command, phaseFailure, runLogged } from './runner.js';
+import { quirkConfigureArgs, quirkCppflags, quirksFor, releaseFromConfigure, releaseFromTarballName } from './quirks.js';
 import { DEFAULT_PREFIX, type InstallDistro, type InstallOptions, type InstallResult, type LibnlReport, type PlannedCommand, type Progress } from './types.js';
 import { execStartBinary, LIVE_UNIT_PATH, pointExecStartAt, renderServiceUnit } from './unit.js';
 import { parseKeepalivedVersion } from '../version.js';
@@ -51,15 +52,11 @@ export function sourceLayout(opts: Pick<InstallOptions, 'prefix'>, root: string)
   };
 }
 
-export function configureCommand(layout: SourceLayout, cppflags: string | null): PlannedCommand {
+/** `extra`: what the release's known build problems add (quirks.ts). */
+export function configureCommand(layout: SourceLayout, extra: string[] = []): PlannedCommand {
   return {
     cmd: './configure',
-    args: [
-      `--prefix=${layout.prefix}`,
-      `--sysconfdir=${layout.sysconfdir}`,
-      `--with-systemdsystemunitdir=${layout.unitDir}`,
-      ...(cppflags ? [`CPPFLAGS=${cppflags}`] : []),
-    ],
+    args: [`--prefix=${layout.prefix}`, `--sysconfdir=${layout.sysconfdir}`, `--with-systemdsystemunitdir=${layout.unitDir}`, ...extra],
     why: 'configure the keepalived build',
   };
 }
@@ -119,6 +116,19 @@ export function snapshotChanges(before: Snapshot, after: Snapshot): string[] {
 /** Files a live `make install` may overwrite that belong to the administrator. */
 const PROTECTED_FILES = ['/etc/keepalived/keepalived.conf', '/etc/sysconfig/keepalived'];
 
+/** The release configure.ac (or configure) of the unpacked source names; null when neither does. */
+async function releaseInWorkdir(host: Host, workdir: string): Promise<string | null> {
+  const r = await host.exec('grep', ['-h', '-m1', '-E', "^(AC_INIT\\(|PACKAGE_VERSION=)", 'configure.ac', 'configure'], {
+    cwd: workdir,
+    why: 'which keepalived release the tarball holds',
+  });
+  for (const line of r.stdout.split('\n')) {
+    const version = releaseFromConfigure(line);
+    if (version) return version;
+  }
+  return null;
+}
+
 async function cpuCount(host: Host): Promise<number> {
   if (host.kind !== 'plan') {
     const r = await host.exec('nproc', [], { why: 'parallel make jobs' });
@@ -138,7 +148,8 @@ export async function installFromSource(host: Host, distro: InstallDistro, opts:
   if (!opts.source) throw new OperationError(t('install.fail.noSource'));
   const dryRun = host.kind === 'plan';
   const layout = sourceLayout(opts, host.root);
-  const log = new InstallLog(host, opts.now);
+  // A staged build keeps even its log inside the prefix.
+  const log = new InstallLog(host, opts.now, layout.live ? LOG_DIR : `${layout.prefix}${LOG_DIR}`);
   const env = opts.buildEnv ?? {};
   const libnl: LibnlReport = emptyLibnlReport();
   if (log.path) progress.note(t('install.note.log', { path: log.path }));
@@ -234,67 +245,62 @@ export async function installFromSource(host: Host, distro: InstallDistro, opts:
     }
   }
 
-  // -- the libnl header check: before the build, so a 20-second build is not wasted
+  // -- the release, and what it needs on this compiler and these headers
+  const release = (!dryRun ? await releaseInWorkdir(host, workdir) : null) ?? releaseFromTarballName(opts.source);
+  const quirks = quirksFor(release);
+  const inherited = { CFLAGS: env.CFLAGS ?? process.env.CFLAGS, CPPFLAGS: env.CPPFLAGS ?? process.env.CPPFLAGS };
+  const extraConfigure = quirkConfigureArgs(quirks, inherited);
+  const buildCppflags = quirkCppflags(quirks, inherited) ?? inherited.CPPFLAGS ?? '';
+  progress.note(release ? t('install.note.release', { version: release }) : t('install.warn.releaseUnknown', { file: opts.source }));
+  for (const q of quirks) {
+    progress.note(t(`install.quirk.${q.feature}` as const, { version: release, cppflags: q.cppflags ?? '', unitDir: layout.unitDir }));
+  }
+
+  // -- libnl: which one configure will take, and whether this release builds with it;
+  // before the build, so a build that cannot work is not started.
   const probePhase = t('install.phase.probe');
   await progress.step(probePhase, async () => {
     log.beginPhase(probePhase);
-    libnl.libnl1Headers = await hasLibnl1HeadersOnly(host);
-    const probe = await probeNetlinkHeaders(host, env);
-    log.write(probe.output);
-    libnl.probe = probe.outcome;
-    libnl.brokenHeader = probe.header;
-    if (probe.outcome !== 'broken') return;
-    if (opts.patchSystemHeaders && probe.header) {
-      const patched = await patchSystemHeader(host, probe.header);
-      log.write(`patched ${probe.header} (backup: ${patched.backup ?? 'none'})\n`);
-      libnl.fix = 'patched-header';
-    } else if (probe.fixWorks) {
-      libnl.fix = 'cppflags';
-    }
+    const found = await detectLibnl(host, env, buildCppflags.split(/\s+/).filter(Boolean));
+    log.write(found.output);
+    Object.assign(libnl, { probe: found.probe, libnl3: found.libnl3, libnl1: found.libnl1, brokenHeader: found.header, decision: libnlDecision(release, found) });
+    log.write(`libnl: ${libnl.decision}\n`);
   });
-  if (libnl.libnl1Headers) progress.note(t('install.found.libnl1'));
-  if (libnl.probe === 'broken') {
-    progress.note(t('install.found.u32', { header: libnl.brokenHeader ?? 'netlink/netlink-kernel.h' }));
-    if (libnl.fix === 'cppflags') progress.note(t('install.done.cppflags', { flags: LIBNL_FIX_CPPFLAGS }));
-    else if (libnl.fix === 'patched-header') progress.note(t('install.done.patched', { header: libnl.brokenHeader ?? '' }));
-    else progress.warn(t('install.warn.u32NotFixed'));
+  if (libnl.decision === 'refuse') {
+    if (workdir.startsWith('/var/tmp/ha-setup-build.')) await host.exec('rm', ['-rf', workdir], { why: 'remove the build directory' });
+    if (downloadDir) rmSync(downloadDir, { recursive: true, force: true });
+    throw new OperationError(t('install.fail.libnl1', { version: release }), {
+      details: [
+        t('install.found.libnl1', { header: libnl.brokenHeader ?? 'netlink/netlink-kernel.h' }),
+        t('install.found.noLibnl3'),
+        ...(log.path ? [t('install.fail.logPath', { path: log.path })] : []),
+      ],
+      hint: t('install.hint.libnl1', { command: libnl3Command(distro), version: release }),
+    });
   }
+  if (libnl.decision === 'libnl1') progress.note(t('install.note.libnl1', { version: release ?? '?' }));
+  if (libnl.decision === 'none') progress.warn(t('install.warn.noLibnl', { command: libnl3Command(distro) }));
 
-  const cppflagsFor = (fix: boolean) => {
-    const inherited = env.CPPFLAGS ?? process.env.CPPFLAGS;
-    return fix ? [LIBNL_FIX_CPPFLAGS, inherited].filter(Boolean).join(' ') : null;
-  };
   const inWorkdir = (step: PlannedCommand): PlannedCommand => ({ ...step, env: { ...env, ...step.env } });
 
   // -- configure
   const configurePhase = t('install.phase.configure');
   await progress.step(configurePhase, async () => {
     log.beginPhase(configurePhase);
-    const step = inWorkdir(configureCommand(layout, cppflagsFor(libnl.fix === 'cppflags')));
+    const step = inWorkdir(configureCommand(layout, extraConfigure));
     const r = await runLogged(host, log, step, workdir);
     if (r.exitCode !== 0) throw failed({ phase: configurePhase, step, result: r, log, distro });
   });
 
-  // -- make, retried once with the header fix when it stops on __u32
+  // -- make
   const jobs = opts.jobs ?? (await cpuCount(host));
   const makePhase = t('install.phase.make', { jobs });
   await progress.step(makePhase, async () => {
     log.beginPhase(makePhase);
     const make = inWorkdir({ cmd: 'make', args: [`-j${jobs}`], why: 'compile keepalived' });
-    let r = await runLogged(host, log, make, workdir);
-    if (r.exitCode !== 0 && libnl.fix === 'none' && isLibnlU32Failure(log.phaseText())) {
-      libnl.retried = true;
-      libnl.fix = 'cppflags';
-      log.write(`\n==> unknown type name '__u32': retrying once with CPPFLAGS="${LIBNL_FIX_CPPFLAGS}"\n`);
-      for (const step of [inWorkdir(configureCommand(layout, cppflagsFor(true))), inWorkdir({ cmd: 'make', args: ['clean'], why: 'rebuild with the header fix' })]) {
-        const rr = await runLogged(host, log, step, workdir);
-        if (rr.exitCode !== 0) throw failed({ phase: makePhase, step, result: rr, log, distro });
-      }
-      r = await runLogged(host, log, make, workdir);
-    }
+    const r = await runLogged(host, log, make, workdir);
     if (r.exitCode !== 0) throw failed({ phase: makePhase, step: make, result: r, log, distro });
   });
-  if (libnl.retried) progress.note(t('install.done.retried', { flags: LIBNL_FIX_CPPFLAGS }));
 
   // -- make install, watched
   const installPhase = t('install.phase.makeInstall', { prefix: layout.prefix });
@@ -386,5 +392,7 @@ export async function installFromSource(host: Host, distro: InstallDistro, opts:
     unitPath,
     pathLink,
     libnl,
+    sourceRelease: release,
+    quirks: quirks.map((q) => ({ feature: q.feature, configureArgs: quirkConfigureArgs([q], inherited) })),
   };
 }

@@ -38,8 +38,6 @@ export interface InstallOptions {
   prefix?: string;
   /** Skip installing build dependencies (offline servers whose headers are already there). */
   skipDependencies?: boolean;
-  /** Allow editing the system libnl header in place (backed up first). Off by default. */
-  patchSystemHeaders?: boolean;
   /** Parallel make jobs; default: the number of online CPUs. */
   jobs?: number;
   /** Extra environment for the compiler probe, configure and make (CPATH, CC, ...). */
@@ -50,18 +48,24 @@ export interface InstallOptions {
 
 export type { Progress };
 
-/** What the libnl header check found and what the build did about it. */
+/** What the libnl check found and what the build did about it. */
 export interface LibnlReport {
-  /** ok: netlink/netlink-kernel.h compiles; absent: not on the default include path; broken: it does not compile by itself. */
+  /** netlink/netlink-kernel.h on the compiler's include path: compiles, absent, or does not compile by itself (__u32). */
   probe: 'ok' | 'absent' | 'broken' | 'skipped';
-  /** /usr/include/netlink present without /usr/include/libnl3: libnl 1 development headers. */
-  libnl1Headers: boolean;
+  /** configure finds libnl-3 (null: not checked). */
+  libnl3: boolean | null;
+  /** libnl 1 is there (pkg-config libnl-1 or its headers on the include path). */
+  libnl1: boolean | null;
   /** The header the compiler complained about, when it named one. */
   brokenHeader: string | null;
-  /** How it was dealt with. */
-  fix: 'none' | 'cppflags' | 'patched-header';
-  /** The build failed on __u32 and was retried with the fix. */
-  retried: boolean;
+  /** Which libnl the build uses; 'refuse' stops the install before configure. */
+  decision: 'libnl3' | 'libnl1' | 'none' | 'refuse' | null;
+}
+
+/** A known build problem of the release being built, and what was done about it. */
+export interface AppliedQuirk {
+  feature: string;
+  configureArgs: string[];
 }
 
 export interface InstallResult {
@@ -80,4 +84,8 @@ export interface InstallResult {
   /** Where keepalived was linked onto PATH for a live source install. */
   pathLink: string | null;
   libnl: LibnlReport | null;
+  /** Source installs: the release the tarball holds (configure.ac, else its name); null when unknown. */
+  sourceRelease?: string | null;
+  /** Source installs: the known build problems of that release the build worked around. */
+  quirks?: AppliedQuirk[];
 }
