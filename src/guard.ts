@@ -9,7 +9,8 @@
  * - an uncaught exception or unhandled rejection anywhere in the process aborts the work,
  *   runs `undo` directly (the work's own chain may be the broken one), then exits 2;
  * - the hard time limit (armed with `limit()`) aborts the work, and when the work has not
- *   ended `graceMs` later, `undo` runs directly and the process exits 2.
+ *   ended `graceMs` later, `undo` runs directly (for at most `graceMs` more) and the
+ *   process exits 2.
  *
  * `undo` must be safe to call more than once and concurrently (FaultControl.restore is).
  */
@@ -41,6 +42,7 @@ export interface GuardOptions {
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+export const DEFAULT_GRACE_MS = 15_000;
 
 export async function guard<T>(opts: GuardOptions, work: (g: Guard) => Promise<T>): Promise<T> {
   const controller = new AbortController();
@@ -59,7 +61,9 @@ export async function guard<T>(opts: GuardOptions, work: (g: Guard) => Promise<T
   const endProcess = (reason: WayOut, error: unknown) => {
     fatal ??= (async () => {
       stop(reason);
-      await opts.undo().catch(() => undefined);
+      // The undo may hang too (a node that no longer answers): its watchdog is the last resort.
+      const cap = new Promise((r) => setTimeout(r, opts.graceMs ?? DEFAULT_GRACE_MS).unref());
+      await Promise.race([opts.undo().catch(() => undefined), cap]);
       opts.onFatal?.(reason, error);
       process.exit(EXIT.failure);
     })();
@@ -79,7 +83,7 @@ export async function guard<T>(opts: GuardOptions, work: (g: Guard) => Promise<T
       if (limitTimer) clearTimeout(limitTimer);
       limitTimer = setTimeout(() => {
         stop('time-limit');
-        graceTimer = setTimeout(() => endProcess('time-limit', new Error('time limit')), opts.graceMs ?? 15_000);
+        graceTimer = setTimeout(() => endProcess('time-limit', new Error('time limit')), opts.graceMs ?? DEFAULT_GRACE_MS);
       }, ms);
     },
   };

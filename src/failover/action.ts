@@ -107,7 +107,7 @@ export async function failoverTestAction(rawFlags: FailoverFlags, opts: GlobalOp
     pf.ok = pf.problems.length === 0;
   }
   try {
-    return await confirmAndRun(flags, opts, pf, node, ctx, { lock: lock ? { path: lock.path, pid: process.pid, endHolder: false } : null });
+    return await confirmAndRun(flags, opts, pf, node, ctx, { lock: lock ? { path: lock.path, pid: process.pid, endHolder: false } : null, cleanup: async () => lock?.release() });
   } finally {
     await lock?.release();
   }
@@ -137,6 +137,8 @@ export interface RunExtras {
   lock?: WatchdogLock | null;
   /** Other locked nodes (the peer), each with a watchdog of its own. */
   others?: WatchedNode[];
+  /** Frees the locks; run by the guard when it has to end the process itself. */
+  cleanup?: () => Promise<unknown>;
 }
 
 /**
@@ -163,7 +165,9 @@ export async function confirmAndRun(flags: ParsedFlags, opts: GlobalOptions, pf:
   let undone: { restored: boolean } | null = null;
   return guard(
     {
-      undo: async () => (undone = restore ? await restore() : { restored: true }),
+      // The guard ends the process itself only after an exception or a run stuck past its limit:
+      // put the node back and free the locks (at the same time: one node may not answer).
+      undo: () => Promise.all([(async () => (undone = restore ? await restore() : { restored: true }))(), extras.cleanup?.()]),
       abortOnOutputClosed: true,
       onStop: (why) => printInfo(paint('yellow', t('failover.interrupting', { why }))),
       onFatal: (why, error) => reportError(new OperationError(t('failover.fatal', { why, message: error instanceof Error ? error.message : String(error) }), { hint: t(undone?.restored ? 'failover.fatal.restored' : 'failover.fatal.notRestored') })),

@@ -123,13 +123,14 @@ export async function pairFailoverTestAction(flags: ParsedFlags, opts: GlobalOpt
           // Should this machine lose the nodes, each node's watchdog frees its lock at the deadline.
           lock: lockOf(master),
           others: [{ host: other.ssh, lock: lockOf(other) }],
+          cleanup: () => Promise.all([...locks.values()].map((l) => l.release())),
         },
       );
     } finally {
       await neighbours?.stop();
     }
   } finally {
-    for (const lock of locks.values()) await lock.release();
+    await Promise.all([...locks.values()].map((l) => l.release()));
     await closeNodes(nodes);
   }
 }

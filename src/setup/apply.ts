@@ -124,16 +124,17 @@ async function runStep(step: PlanStep, host: Host, services: ServiceControl, hoo
         return;
       }
       const wasActive = await services.isActive(step.name);
-      const r = step.op === 'restart' ? await services.restart(step.name) : await services.start(step.name);
+      const r = step.op === 'restart' ? await services.restart(step.name) : step.op === 'reload' ? await services.reload(step.name) : await services.start(step.name);
       const running = r.exitCode === 0 && (await stillActiveAfter(services, step.name, 1500));
       if (!running) {
         const logs = await services.recentLogs(step.name, 20);
         // Once the files are rolled back, bring back the service as it was.
         undo.unshift({
-          what: `${step.name} (${wasActive ? 'restarted' : 'stopped'} with the previous files)`,
+          what: `${step.name} (${wasActive ? (step.op === 'reload' ? 'reloaded' : 'restarted') : 'stopped'} with the previous files)`,
           run: async () => {
-            if (wasActive) await services.restart(step.name);
-            else await services.stop(step.name);
+            if (!wasActive) await services.stop(step.name);
+            else if (step.op === 'reload' && (await services.isActive(step.name))) await services.reload(step.name);
+            else await services.restart(step.name);
           },
         });
         throw new OperationError(t('setup.apply.startFailed'), {

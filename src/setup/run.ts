@@ -20,6 +20,7 @@ import { configTest } from '../keepalived/config-test.js';
 import { installKeepalived } from '../keepalived/install/index.js';
 import type { Progress } from '../ui/progress.js';
 import { randomPassword } from './password.js';
+import { carriedOver, existingAnswers } from './existing.js';
 
 export type RawAnswers = Partial<Record<keyof Answers, unknown>>;
 export type ExistingChoice = 'keep' | 'replace' | 'stop';
@@ -49,6 +50,8 @@ export interface SetupUi {
 
 export interface AskContext {
   facts: Facts;
+  /** What the node is configured with (keepalived.conf, the answers file): each question's default. */
+  proposals: RawAnswers;
   interfaces: InterfaceFacts[];
   defaultInterface: string | null;
   probeVrids(iface: string, vip: string): Promise<{ proposal: number; seen: string }>;
@@ -118,6 +121,22 @@ export function peerCommand(answers: Answers, ownAddress: string | null): string
   return cmd;
 }
 
+/**
+ * The wizard's VRID proposal for `vip`: the configured one while the VIP stays the same,
+ * else the one derived from the VIP; and in any case the VRID of a group already on the
+ * wire for this VIP (proposeVrid).
+ */
+export async function wizardVridProposal(host: Host, progress: Progress, iface: string, vip: string, proposals: RawAnswers, filesOnly: boolean): Promise<{ proposal: number; seen: string }> {
+  const ms = 3 * DEFAULTS.advertInt * 1000 + 500;
+  const probe = filesOnly ? { seen: [], listened: false } : await progress.step(t('setup.progress.listen', { seconds: (ms / 1000).toFixed(1) }), () => probeVrids(host, iface, ms));
+  const address = vip.split('/')[0]!;
+  const configured = proposals.vrid !== undefined && String(proposals.vip ?? '').split('/')[0] === address ? Number(proposals.vrid) : null;
+  return {
+    proposal: proposeVrid(configured ?? vridFromVip(vip), address, probe.seen).vrid,
+    seen: probe.seen.length ? t('setup.q.vrid.seen', { list: [...new Set(probe.seen.map((s) => s.vrid))].join(', ') }) : t('setup.q.vrid.seenNone'),
+  };
+}
+
 export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
   const { ui } = opts;
   const facts = await ui.progress.step(t('setup.progress.facts'), () => gatherFacts(opts.factsHost));
@@ -141,8 +160,12 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
     throw new OperationError(t('setup.keepalivedMissing'), { hint: t('setup.keepalivedMissing.hint') });
   }
 
-  // Defaults that need no question; the wizard shows them as its proposals.
-  let raw: RawAnswers = { routerId: hostname().split('.')[0], ...opts.raw };
+  // What the node is configured with is the default for everything not given: accepting
+  // every default on a configured node changes nothing. The wizard proposes it; the
+  // unattended path takes it.
+  const configured = existing && !existing.packagedSample ? carriedOver(await existingAnswers(opts.factsHost, configPath), opts.raw) : {};
+  const proposals: RawAnswers = { routerId: hostname().split('.')[0], ...configured };
+  let raw: RawAnswers = ui.ask ? { ...opts.raw } : { ...proposals, ...opts.raw };
   const ifaceDefault = defaultInterface(facts.interfaces);
   if (raw.interface === undefined && ifaceDefault && !ui.ask) raw.interface = ifaceDefault;
 
@@ -153,19 +176,15 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
     generatedPassword = true;
   }
 
+  // A VIP the current config already manages is no node address (re-run on a master).
+  const managed = (list: InterfaceFacts[]) => (existing?.vips ?? []).reduce((ifs, v) => withoutManagedAddress(ifs, v), list);
   if (ui.ask) {
     const asked = await ui.ask(raw, {
       facts,
-      interfaces: facts.interfaces,
+      proposals,
+      interfaces: managed(facts.interfaces),
       defaultInterface: ifaceDefault,
-      probeVrids: async (iface, vip) => {
-        const ms = 3 * DEFAULTS.advertInt * 1000 + 500;
-        const probe = opts.filesOnly ? { seen: [], listened: false } : await ui.progress.step(t('setup.progress.listen', { seconds: (ms / 1000).toFixed(1) }), () => probeVrids(opts.factsHost, iface, ms));
-        return {
-          proposal: proposeVrid(vridFromVip(vip), vip.split('/')[0]!, probe.seen).vrid,
-          seen: probe.seen.length ? t('setup.q.vrid.seen', { list: [...new Set(probe.seen.map((s) => s.vrid))].join(', ') }) : t('setup.q.vrid.seenNone'),
-        };
-      },
+      probeVrids: (iface, vip) => wizardVridProposal(opts.factsHost, ui.progress, iface, vip, proposals, opts.filesOnly),
       probeVip: (iface, vip) => probeVip(opts.factsHost, iface, vip),
     });
     raw = asked.raw;
@@ -193,7 +212,7 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
     );
     const choice = proposeVrid(answers.vrid, answers.vip.split('/')[0]!, probe.seen);
     if (choice.conflict) ui.progress.warn(t('setup.vridInUse', { vrid: answers.vrid, vips: choice.conflict.addresses.join(', '), proposal: choice.vrid }));
-    if (choice.ours) ui.progress.note(t('setup.vridOurs', { vrid: answers.vrid, src: choice.ours.src }));
+    if (choice.ours) ui.progress.note(t('setup.vridOurs', { vrid: choice.vrid, src: choice.ours.src }));
     answers.vrid = choice.vrid;
   }
   if (!ui.ask && !opts.filesOnly) {
