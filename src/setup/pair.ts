@@ -16,7 +16,7 @@ import { DEFAULTS } from './defaults.js';
 import { ANSWER_FLAGS, validateAnswers, validateAuthPass, validateVip, validateInterface, vridFromVip, type Answers, type InterfaceFacts, withoutManagedAddress } from './answers.js';
 import { buildPlan, type Plan } from './plan.js';
 import { applyPlan, type ApplyResult } from './apply.js';
-import { holdsAddress, lastState } from './verify.js';
+import { holdsAddress, STATE_LOG_LINES, vrrpState } from './verify.js';
 import { defaultInterface, readExisting, wizardVridProposal, type AskContext, type ExistingChoice, type ExistingConfig, type RawAnswers } from './run.js';
 import { carriedOver, existingAnswers } from './existing.js';
 import { parseCidr, cidrContains } from './net.js';
@@ -280,7 +280,7 @@ export async function runPairSetup(opts: PairSetupOptions): Promise<PairSetupRes
   // Both plans before any change: a node that cannot be planned stops the pair untouched.
   const plans: Plan[] = [];
   for (const [i, n] of nodes.entries()) {
-    const plan = await buildPlan(n.factsHost, facts[i]!, answers[i]!, { filesOnly: false, installMethod: opts.installMethod, installSource: opts.installSource });
+    const plan = await buildPlan(n.factsHost, facts[i]!, answers[i]!, { filesOnly: false, installMethod: opts.installMethod, installSource: opts.installSource, previous: configured[i] });
     plan.node = n.label;
     plans.push(plan);
     ui.showPlan(n, plan);
@@ -376,9 +376,9 @@ export async function verifyPair(nodes: readonly PairNode[], answers: readonly A
         const [running, held, logs] = await Promise.all([
           n.services.isActive('keepalived'),
           holdsAddress(n.factsHost, answers[i]!.interface, vip),
-          n.services.recentLogs('keepalived', 50),
+          n.services.recentLogs('keepalived', STATE_LOG_LINES),
         ]);
-        return { label: n.label, running, state: lastState(logs), holdsVip: held };
+        return { label: n.label, running, state: vrrpState(logs, running, held), holdsVip: held };
       }),
     );
     const holders = seen.filter((s) => s.holdsVip);

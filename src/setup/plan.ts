@@ -36,6 +36,19 @@ export interface PlanOptions {
   filesOnly: boolean;
   installMethod: 'package' | 'source';
   installSource: string | null;
+  /** What the node is configured with now (src/setup/existing.ts), to tell what a reload cannot keep. */
+  previous?: Partial<Answers>;
+}
+
+/**
+ * Changes after which keepalived, even on a reload, re-creates the VRRP instance: it sends
+ * priority 0 and starts again as BACKUP, so the VIP moves away and back once (measured in
+ * the lab for multicast -> unicast; VRID and interface re-create it too). Other changes
+ * (priority, password, advert_int, e-mail, peers within unicast) keep the instance and its state.
+ */
+export function recreatesInstance(previous: Partial<Answers>, next: Answers): boolean {
+  if (previous.vrid === undefined) return false;
+  return previous.vrid !== next.vrid || previous.interface !== next.interface || (previous.peers?.length ?? 0) > 0 !== next.peers.length > 0;
 }
 
 function renderCheckScript(answers: Answers, host: Host): string {
@@ -151,7 +164,11 @@ export async function buildPlan(host: Host, facts: Facts, answers: Answers, opts
     // A running keepalived re-reads keepalived.conf on SIGHUP and keeps its state: the master
     // stays master and the VIP does not move (measured in the lab for priority, password,
     // advert_int and global_defs changes; docs/setup.md). A restart would move the VIP away and back.
-    if (facts.keepalived.running === true) steps.push({ kind: 'service', op: 'reload', name: 'keepalived', why: 'make the running keepalived read the new configuration; the VIP stays where it is' });
+    if (facts.keepalived.running === true) {
+      const moves = opts.previous !== undefined && recreatesInstance(opts.previous, answers);
+      if (moves) notes.push('setup.note.instanceRecreated');
+      steps.push({ kind: 'service', op: 'reload', name: 'keepalived', why: moves ? 'make the running keepalived read the new configuration' : 'make the running keepalived read the new configuration; the VIP stays where it is' });
+    }
     else steps.push({ kind: 'service', op: 'restart', name: 'keepalived', why: 'run keepalived with the new configuration' });
   }
 

@@ -163,7 +163,8 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
   // What the node is configured with is the default for everything not given: accepting
   // every default on a configured node changes nothing. The wizard proposes it; the
   // unattended path takes it.
-  const configured = existing && !existing.packagedSample ? carriedOver(await existingAnswers(opts.factsHost, configPath), opts.raw) : {};
+  const was = existing && !existing.packagedSample ? await existingAnswers(opts.factsHost, configPath) : {};
+  const configured = carriedOver(was, opts.raw);
   const proposals: RawAnswers = { routerId: hostname().split('.')[0], ...configured };
   let raw: RawAnswers = ui.ask ? { ...opts.raw } : { ...proposals, ...opts.raw };
   const ifaceDefault = defaultInterface(facts.interfaces);
@@ -225,7 +226,7 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
     }
   }
 
-  const plan = await buildPlan(opts.factsHost, facts, answers, { filesOnly: opts.filesOnly, installMethod: opts.installMethod, installSource: opts.installSource });
+  const plan = await buildPlan(opts.factsHost, facts, answers, { filesOnly: opts.filesOnly, installMethod: opts.installMethod, installSource: opts.installSource, previous: was });
   const ownAddress = facts.interfaces.find((i) => i.name === answers.interface)?.ipv4[0]?.split('/')[0] ?? null;
   const result: SetupResult = { ...base, status: 'planned', plan, answers, generatedPassword, peerCommand: peerCommand(answers, ownAddress) };
   ui.showPlan(plan);
