@@ -8,6 +8,7 @@ import { t } from '../i18n/index.js';
 import { nodeContext, type GlobalOptions } from '../commands/context.js';
 import { output, paint, printInfo, printJson, printLine, reportError } from '../ui/output.js';
 import { guard, type Guard } from '../guard.js';
+import { commandLine } from '../doctor/paths.js';
 import { WATCHDOG_MARGIN_MS, type WatchdogLock } from './record.js';
 import type { WatchedNode } from './fault.js';
 import { FAILOVER_MODES, type FailoverMode } from './types.js';
@@ -161,16 +162,24 @@ export async function confirmAndRun(flags: ParsedFlags, opts: GlobalOptions, pf:
   }
   // From here on every way out of the process restores the node (src/guard.ts): the
   // question, the run and its restoration are all inside the guard.
-  let restore: (() => Promise<{ restored: boolean }>) | null = null;
+  let faults: Parameters<NonNullable<RunDeps['onFaults']>>[0] | null = null;
   let undone: { restored: boolean } | null = null;
   return guard(
     {
       // The guard ends the process itself only after an exception or a run stuck past its limit:
       // put the node back and free the locks (at the same time: one node may not answer).
-      undo: () => Promise.all([(async () => (undone = restore ? await restore() : { restored: true }))(), extras.cleanup?.()]),
+      undo: () => Promise.all([(async () => (undone = faults ? await faults.restore() : { restored: true }))(), extras.cleanup?.()]),
       abortOnOutputClosed: true,
       onStop: (why) => printInfo(paint('yellow', t('failover.interrupting', { why }))),
-      onFatal: (why, error) => reportError(new OperationError(t('failover.fatal', { why, message: error instanceof Error ? error.message : String(error) }), { hint: t(undone?.restored ? 'failover.fatal.restored' : 'failover.fatal.notRestored') })),
+      onFatal: (why, error) => {
+        const pending = faults?.pending;
+        const hint = undone?.restored
+          ? t('failover.fatal.restored')
+          : pending
+            ? t(pending.watchdog === null ? 'failover.report.undoByHand' : 'failover.report.watchdog', { deadline: pending.deadline, undo: commandLine(pending.undo) })
+            : t('failover.fatal.notRestored');
+        reportError(new OperationError(t('failover.fatal', { why, message: error instanceof Error ? error.message : String(error) }), { hint }));
+      },
     },
     async (g) => {
       if (!opts.yes) {
@@ -189,7 +198,7 @@ export async function confirmAndRun(flags: ParsedFlags, opts: GlobalOptions, pf:
         for (const line of plan) printInfo(line);
       }
       g.limit(flags.timeoutMs);
-      return runGuarded(flags, pf, target, node, extras, g, (r) => (restore = r));
+      return runGuarded(flags, pf, target, node, extras, g, (f) => (faults = f));
     },
   );
 }
@@ -214,7 +223,7 @@ export async function criticalDoctorFailures(ctx: Pick<RunTarget, 'factsHost' | 
   return report.checks.filter((c) => c.status === 'fail').map((c) => `${c.id}: ${c.summary}`);
 }
 
-async function runGuarded(flags: ParsedFlags, pf: Preflight, ctx: RunTarget, node: string, extras: RunExtras, g: Guard, onRestorer: RunDeps['onRestorer']): Promise<number> {
+async function runGuarded(flags: ParsedFlags, pf: Preflight, ctx: RunTarget, node: string, extras: RunExtras, g: Guard, onFaults: RunDeps['onFaults']): Promise<number> {
   const live = !output.json && process.stdout.isTTY ? (await import('../ui/failover-view.js')).startLiveView(`failover-test ${flags.mode} @ ${node}`) : null;
   const { formatEvent, renderReport, reportJson } = await import('../ui/failover-report.js');
   const result = await runFailoverTest(
@@ -231,7 +240,7 @@ async function runGuarded(flags: ParsedFlags, pf: Preflight, ctx: RunTarget, nod
       vipWatchMs: extras.vipWatchMs,
       logWatchMs: extras.logWatchMs,
       safeguards: { host: ctx.applyHost, services: ctx.services, by: extras.by ?? `${node} pid ${process.pid}`, deadlineMs: flags.timeoutMs + WATCHDOG_MARGIN_MS, lock: extras.lock ?? null, others: extras.others },
-      onRestorer,
+      onFaults,
     },
   );
   live?.stop();

@@ -60,6 +60,7 @@ export class FaultControl {
   private restoring: Promise<RestoreResult> | null = null;
   private watchdogs: Array<{ host: Host; pid: number | null }> = [];
   private recorded = false;
+  private record: RunRecord | null = null;
 
   constructor(
     readonly mode: FailoverMode,
@@ -119,12 +120,19 @@ export class FaultControl {
     }
     await writeRecord(sg.host, record);
     this.recorded = true;
+    this.record = record;
   }
 
   /** The node is as it was: the watchdogs are not needed, the record is not a leftover. */
   private async unguard(): Promise<void> {
     for (const w of this.watchdogs) await cancelWatchdog(w.host, w.pid).catch(() => undefined);
     if (this.recorded && this.safeguards) await this.safeguards.host.remove(RUN_RECORD);
+    this.record = null;
+  }
+
+  /** What is left on the node while it is not restored: the record (its undo and the watchdog's deadline). */
+  get pending(): RunRecord | null {
+    return this.record;
   }
 
   async inject(): Promise<FaultStep> {

@@ -15,6 +15,7 @@ import { Timeline } from './timeline.js';
 import type { FailoverEvent, FailoverMode, FailoverReport, ProbeSample, Responder } from './types.js';
 import { poll, watchKeepalivedLog, watchVip, type Poller } from './watch.js';
 import { withinBound } from './bound.js';
+import { commandLine } from '../doctor/paths.js';
 
 export interface RunOptions {
   mode: FailoverMode;
@@ -49,8 +50,8 @@ export interface RunDeps {
   identify?: (body: string, view: { vipLocal: boolean }) => Responder;
   /** The run record and watchdogs on the node(s) (none: a unit test's fakes). */
   safeguards?: Safeguards;
-  /** Given the run's restore, so a guard can call it when the run itself cannot. */
-  onRestorer?: (restore: () => Promise<{ restored: boolean }>) => void;
+  /** Given the run's fault control, so a guard can restore when the run itself cannot. */
+  onFaults?: (faults: Pick<FaultControl, 'restore' | 'pending'>) => void;
 }
 
 export type RunOutcome = 'ok' | 'exceeded' | 'no-failover' | 'timeout' | 'interrupted' | 'inject-failed' | 'not-restored' | 'no-failback';
@@ -77,7 +78,7 @@ export async function runFailoverTest(opts: RunOptions, deps: RunDeps): Promise<
   const timeline = new Timeline();
   const unsubscribe = deps.onEvent ? timeline.onEvent(deps.onEvent) : () => false;
   const faults = new FaultControl(opts.mode, deps.services, deps.applyHost, pf.flagPath, deps.safeguards ?? null);
-  deps.onRestorer?.(() => faults.restore());
+  deps.onFaults?.(faults);
   const deadline = timeline.now() + opts.timeoutMs;
 
   let vipLocal = pf.holdsVip;
@@ -225,6 +226,7 @@ export async function runFailoverTest(opts: RunOptions, deps: RunDeps): Promise<
     probe_interval_ms: opts.intervalMs,
     requests: samples.length,
     failure,
+    pending: faults.pending ? { undo: commandLine(faults.pending.undo), watchdog_deadline: faults.pending.watchdog === null ? null : faults.pending.deadline } : null,
   };
   return { report, outcome, restoreErrors: restoreState.errors };
 }

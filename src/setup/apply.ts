@@ -6,6 +6,7 @@ import type { Host } from '../host/types.js';
 import type { ServiceControl } from '../system/service-control.js';
 import type { Plan, PlanStep } from './plan.js';
 import { OperationError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
 import { t } from '../i18n/index.js';
 
 export interface ApplyHooks {
@@ -17,6 +18,10 @@ export interface ApplyHooks {
   install(method: 'package' | 'source', source: string | null): Promise<void>;
   /** Reports something the user should see that does not stop the run. */
   warn(message: string): void;
+  /** Aborted: stop before the next step and put back what was changed (SIGINT, SIGTERM...). */
+  signal?: AbortSignal;
+  /** Given the rollback, for a guard that must run it when this run cannot (an exception elsewhere). */
+  onRollback?: (rollback: () => Promise<void>) => void;
 }
 
 export interface ApplyResult {
@@ -48,20 +53,28 @@ async function restoreFile(host: Host, path: string, previous: string | null, mo
 export async function applyPlan(plan: Plan, host: Host, services: ServiceControl, hooks: ApplyHooks): Promise<ApplyResult> {
   const undo: Undo[] = [];
   const result: ApplyResult = { changedFiles: [], backups: [], ranCommands: [] };
+  let rolling: Promise<void> | null = null;
+  // Once, however often it is asked for (the failed step, a guard).
+  const rollback = () =>
+    (rolling ??= (async () => {
+      for (const u of undo.reverse()) {
+        try {
+          await u.run();
+          hooks.warn(t('setup.apply.rolledBack', { what: u.what }));
+        } catch (e) {
+          hooks.warn(t('setup.apply.rollbackFailed', { what: u.what, error: (e as Error).message }));
+        }
+      }
+    })());
+  hooks.onRollback?.(rollback);
   try {
     for (const step of plan.steps) {
+      if (hooks.signal?.aborted) throw new OperationError(t('setup.apply.interrupted', { why: String(hooks.signal.reason) }), { exitCode: EXIT.interrupted });
       await hooks.step(describeStep(step), () => runStep(step, host, services, hooks, undo, result));
     }
     return result;
   } catch (err) {
-    for (const u of undo.reverse()) {
-      try {
-        await u.run();
-        hooks.warn(t('setup.apply.rolledBack', { what: u.what }));
-      } catch (e) {
-        hooks.warn(t('setup.apply.rollbackFailed', { what: u.what, error: (e as Error).message }));
-      }
-    }
+    await rollback();
     throw err;
   }
 }

@@ -19,6 +19,7 @@ import { applyPlan, type ApplyResult } from './apply.js';
 import { holdsAddress, STATE_LOG_LINES, vrrpState } from './verify.js';
 import { defaultInterface, readExisting, wizardVridProposal, type AskContext, type ExistingChoice, type ExistingConfig, type RawAnswers } from './run.js';
 import { carriedOver, existingAnswers } from './existing.js';
+import { guard } from '../guard.js';
 import { parseCidr, cidrContains } from './net.js';
 import { randomPassword } from './password.js';
 import { probeVip, probeVrids, proposeVrid } from './probe.js';
@@ -297,18 +298,30 @@ export async function runPairSetup(opts: PairSetupOptions): Promise<PairSetupRes
   if (!opts.yes && !(await ui.confirm(plans))) return { ...result, status: 'aborted' };
 
   const wasActive = await Promise.all(nodes.map((n) => n.services.isActive('keepalived').catch(() => false)));
-  for (const [i, n] of nodes.entries()) {
-    try {
-      results[i]!.apply = await applyPlan(plans[i]!, n.applyHost, n.services, applyHooks(n, facts[i]!, ui.progress));
-    } catch (err) {
-      // applyPlan has put this node back; the nodes before it changed successfully: undo them too.
-      for (let j = i - 1; j >= 0; j--) {
-        await rollBackNode(nodes[j]!, plans[j]!, results[j]!.apply!, wasActive[j]!, ui.progress);
-        results[j]!.rolledBack = true;
-      }
-      throw err;
+  // Either both nodes complete or both are put back, whatever ends the run (src/guard.ts).
+  let current: (() => Promise<void>) | null = null;
+  let applied = 0;
+  const undoApplied = async () => {
+    // The nodes before the failing one changed successfully: undo them too.
+    for (let j = applied - 1; j >= 0; j--) {
+      if (results[j]!.rolledBack) continue;
+      results[j]!.rolledBack = true;
+      await rollBackNode(nodes[j]!, plans[j]!, results[j]!.apply!, wasActive[j]!, ui.progress);
     }
-  }
+  };
+  await guard({ undo: async () => (await current?.(), await undoApplied()) }, async (g) => {
+    for (const [i, n] of nodes.entries()) {
+      try {
+        results[i]!.apply = await applyPlan(plans[i]!, n.applyHost, n.services, { ...applyHooks(n, facts[i]!, ui.progress), signal: g.signal, onRollback: (r) => (current = r) });
+        applied = i + 1;
+        current = null;
+      } catch (err) {
+        // applyPlan has put this node back.
+        await undoApplied();
+        throw err;
+      }
+    }
+  });
   result.status = 'applied';
   result.verification = await ui.progress.step(t('pair.progress.verify'), () => verifyPair(nodes, answers, opts.verifyTimeoutMs));
   ui.done(result);

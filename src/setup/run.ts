@@ -21,6 +21,7 @@ import { installKeepalived } from '../keepalived/install/index.js';
 import type { Progress } from '../ui/progress.js';
 import { randomPassword } from './password.js';
 import { carriedOver, existingAnswers } from './existing.js';
+import { guard } from '../guard.js';
 
 export type RawAnswers = Partial<Record<keyof Answers, unknown>>;
 export type ExistingChoice = 'keep' | 'replace' | 'stop';
@@ -238,7 +239,12 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
   }
   if (!opts.yes && !(await ui.confirm(plan))) return { ...result, status: 'aborted' };
 
-  result.apply = await applyPlan(plan, opts.applyHost, opts.services, {
+  // While the plan is applied no signal, closed terminal or exception leaves it half done:
+  // it stops before the next step and puts back what it changed (src/guard.ts).
+  let rollback: (() => Promise<void>) | null = null;
+  result.apply = await guard({ undo: async () => rollback?.() }, (g) => applyPlan(plan, opts.applyHost, opts.services, {
+    signal: g.signal,
+    onRollback: (r) => (rollback = r),
     step: (label, fn) => ui.progress.step(label, () => fn()),
     warn: (m) => ui.progress.warn(m),
     testConfig: async (path) => {
@@ -250,7 +256,7 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
     install: async (method, source) => {
       await installKeepalived(opts.applyHost, facts.distro, { method, source: source ?? undefined }, ui.progress);
     },
-  });
+  }));
   result.status = 'applied';
   if (!opts.filesOnly && plan.steps.some((s) => s.kind === 'service')) {
     result.verification = await ui.progress.step(t('setup.progress.wait'), () => verifySetup(opts.factsHost, opts.services, answers));

@@ -202,6 +202,8 @@ test('pair: the admin loses the ssh connection to the master mid-run; the watchd
     assert.ok(await waitVipOnHa1(60_000), 'the watchdog did not bring the VIP back to ha1');
     const { code } = await r.exited;
     assert.equal(code, 2, r.output());
+    // It says so, and what undoes it by hand.
+    assert.match(r.output(), /the watchdog left on the node undoes it at .*run on the node: rm -f \/run\/ha-setup-lab\/ha1\/etc\/keepalived\/maintenance/);
   } finally {
     await execa('ip', ['netns', 'exec', 'client', 'nft', 'delete', 'table', 'inet', 'ha-setup-test-drop'], { reject: false });
     if ((await Promise.race([r.exited.then(() => true), sleep(90_000).then(() => false)])) === false) process.kill(r.pid, 'SIGKILL');
