@@ -19,7 +19,9 @@ function run(mode: string) {
   let err = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  // A guard that fails to stop the work would leave it running: the test fails instead of hanging.
+  const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => (clearTimeout(kill), r(code))));
   const running = new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', () => out.includes('running') && resolve());
     void exited.then(() => reject(new Error(`exited early: ${err}`)));
