@@ -7,6 +7,7 @@ import { restartCommands, result, runFixCommand } from '../src/doctor/result.js'
 import { commandLine, daemonView } from '../src/doctor/paths.js';
 import type { KeepalivedConfig, VrrpScript } from '../src/keepalived/model.js';
 import { DEFAULTS } from '../src/setup/defaults.js';
+import { drainFlagIn } from './maintenance.js';
 
 export type PathProblemKind = 'missing' | 'not-file' | 'not-executable' | 'not-root-owned' | 'writable' | 'dir-not-root-owned' | 'dir-writable';
 
@@ -211,8 +212,15 @@ export const checkScript: Check = {
       }
       if (effective.timedOut) failures.push(t('doctor.checkScript.timedOut', { name: s.name, seconds: timeoutMs / 1000 }));
       else if (effective.exitCode !== 0 && !cannotRun(effective.exitCode, effective.stderr)) {
-        failures.push(t('doctor.checkScript.failingNow', { name: s.name, code: effective.exitCode }));
-        explain.push(t('doctor.checkScript.failingNow.fix'));
+        // ha-setup's own maintenance flag makes the script fail on purpose: nginx is not the cause.
+        const flag = await drainFlagIn(ctx, await fs.readFile(program).catch(() => null));
+        if (flag) {
+          failures.push(t('doctor.checkScript.drained', { name: s.name, code: effective.exitCode, flag }));
+          explain.push(t('doctor.checkScript.drained.fix'));
+        } else {
+          failures.push(t('doctor.checkScript.failingNow', { name: s.name, code: effective.exitCode }));
+          explain.push(t('doctor.checkScript.failingNow.fix'));
+        }
       }
     }
 

@@ -1,6 +1,6 @@
 /**
  * Every doctor check, in the order doctor reports them: the node itself first (installed,
- * running, config, nginx, health check, boot order, firewall, cloud), then what the
+ * running, config, ha-setup's own maintenance state, nginx, health check, boot order, firewall, cloud), then what the
  * configuration means for the election, then what is seen on the wire.
  */
 import type { Check } from './types.js';
@@ -9,6 +9,7 @@ import { keepalivedRunning } from './keepalived-running.js';
 import { configValid } from './config-valid.js';
 import { nginxRunning } from './nginx-running.js';
 import { checkScript } from './check-script.js';
+import { maintenance } from './maintenance.js';
 import { systemdOrder } from './systemd-order.js';
 import { firewallVrrp } from './firewall-vrrp.js';
 import { cloudMulticast } from './cloud-multicast.js';
@@ -30,6 +31,7 @@ export const NODE_CHECKS: readonly Check[] = [
   keepalivedInstalled,
   keepalivedRunning,
   configValid,
+  maintenance,
   nginxRunning,
   checkScript,
   systemdOrder,

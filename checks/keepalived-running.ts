@@ -3,6 +3,7 @@ import { t } from '../src/i18n/index.js';
 import { restartCommands, result, startCommands } from '../src/doctor/result.js';
 import { findAllKeepalived, findKeepalivedZombies, parseProcStat, realFs, type RuntimeFs } from '../src/keepalived/runtime/process.js';
 import type { Host } from '../src/host/types.js';
+import { stoppedByFailoverTest } from './maintenance.js';
 
 /**
  * keepalived entries of /proc that are zombies: they show up in `pidof` but run nothing.
@@ -37,6 +38,8 @@ export const keepalivedRunning: Check = {
         details.push(t('doctor.common.lastLogLines', { where: logs.where ?? logs.source }));
         details.push(...logs.lines.slice(-5).map((l) => `  ${l}`));
       }
+      const byTest = await stoppedByFailoverTest(ctx, 'keepalived');
+      if (byTest) return { ...byTest, details };
       return result('fail', t('doctor.keepalivedRunning.notRunning'), details, {
         explain: t('doctor.keepalivedRunning.notRunning.fix'),
         commands: startCommands(ctx.services.kind, 'keepalived'),

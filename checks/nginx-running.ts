@@ -5,6 +5,7 @@ import { restartCommands, result, startCommands } from '../src/doctor/result.js'
 import { daemonView } from '../src/doctor/paths.js';
 import { scriptProgram } from '../src/keepalived/validate.js';
 import { DEFAULTS } from '../src/setup/defaults.js';
+import { stoppedByFailoverTest } from './maintenance.js';
 
 /** The first http(s) URL a check script asks (ha-setup's script curls one), else null. */
 export function urlInScript(text: string): string | null {
@@ -65,6 +66,8 @@ export const nginxRunning: Check = {
       return result('fail', t('doctor.nginxRunning.notInstalled'), details, { explain: t('doctor.nginxRunning.notInstalled.fix'), commands: [] });
     }
     if (nginx.running === false) {
+      const byTest = await stoppedByFailoverTest(ctx, 'nginx');
+      if (byTest) return { ...byTest, details };
       return result('fail', t('doctor.nginxRunning.notRunning'), details, {
         explain: t('doctor.nginxRunning.notRunning.fix'),
         commands: ['nginx -t', ...startCommands(ctx.services.kind, 'nginx')],

@@ -6,7 +6,7 @@ import { Command, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { setLang, t, type Lang, LANGS } from './i18n/index.js';
 import { commandModules } from './commands/index.js';
-import { output, reportError, styleHelp } from './ui/output.js';
+import { output, reportError, styleHelp, watchOutputStreams } from './ui/output.js';
 import { UserError } from './errors.js';
 import { setAuditRun } from './audit/log.js';
 
@@ -76,13 +76,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-// A closed pipe (`ha-setup doctor | head`) is not an error worth a stack trace.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode === undefined ? 0 : Number(process.exitCode));
-    throw e;
-  });
-}
+// A closed pipe (`ha-setup doctor | head`) is not an error worth a stack trace, and it never
+// ends the process: a command that disturbed a node still puts it back (src/guard.ts).
+watchOutputStreams();
 
 main(process.argv).then((code) => {
   process.exitCode = code;

@@ -23,6 +23,8 @@ export async function runPairSetupCommand(cmd: Command, raw: ReturnType<typeof f
   const progress = createProgress();
   const nodes = await connectNodes(targets, { dryRun: g.dryRun });
   try {
+    const { offerLeftoverUndo } = await import('./leftovers.js');
+    for (const n of nodes) await offerLeftoverUndo(g.dryRun ? n.ssh : n.applyHost, n.label, g);
     const ui: PairUi = {
       progress,
       preflight: (node, facts, existing) => {

@@ -92,6 +92,10 @@ export async function runSetupCommand(cmd: Command): Promise<number> {
     return runPairSetupCommand(cmd, raw);
   }
   const node = await nodeContext(g);
+  // A failover test that did not end left the node drained or a service stopped: undo that first.
+  const { offerLeftoverUndo } = await import('./leftovers.js');
+  // (Under --root nothing on this machine is run: the files there are another system's.)
+  if (!node.filesOnly) await offerLeftoverUndo(g.dryRun ? node.factsHost : node.applyHost, node.labNode ?? node.factsHost.label, g);
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !output.json;
   const wizard = interactive ? await import('../ui/wizard.js') : null;
   const ui: SetupUi = {

@@ -13,6 +13,7 @@ import { output, paint, printInfo, printJson, printLine } from '../ui/output.js'
 import { doctorJson, renderDoctorReport } from '../ui/doctor-report.js';
 import { ALL_CHECKS } from '../../checks/index.js';
 import { createDoctorContext } from './build-context.js';
+import { guard } from '../guard.js';
 import type { DoctorOptions } from './context.js';
 import { applyFixes, exitCodeFor, runChecks, selectChecks, type DoctorCheckReport, type ExtraFix, type FixOutcome, type RunHooks } from './run.js';
 
@@ -67,7 +68,7 @@ export async function runDoctorCommand(cmd: Command, flags: DoctorFlags): Promis
     onStart: (c) => live?.start(c.id),
     onResult: (c, r) => live?.done(c.id, r.status, r.summary),
   };
-  let report;
+  let report: Awaited<ReturnType<typeof runChecks>>;
   try {
     report = await runChecks(ctx, checks, hooks);
   } finally {
@@ -76,8 +77,11 @@ export async function runDoctorCommand(cmd: Command, flags: DoctorFlags): Promis
 
   let fixes: FixOutcome[] | null = null;
   if (flags.fix) {
-    const result = await applyFixes(ctx, checks, report, {
+    // A fix is a few commands that belong together (a firewall rule and saving it): once
+    // started, a signal lets it complete and stops the ones after it (src/guard.ts).
+    const result = await guard({ undo: async () => undefined }, (g) => applyFixes(ctx, checks, report, {
       ...hooks,
+      signal: g.signal,
       freshContext: make,
       async confirm(fixable, extra) {
         if (!output.json) printPlanned(fixable, extra);
@@ -88,11 +92,11 @@ export async function runDoctorCommand(cmd: Command, flags: DoctorFlags): Promis
           return false;
         }
         const { confirm } = await import('@inquirer/prompts');
-        const yes = await confirm({ message: t('doctor.fix.confirm'), default: true });
+        const yes = await confirm({ message: t('doctor.fix.confirm'), default: true }, { signal: g.signal }).catch(() => false);
         if (!yes) printLine(t('doctor.fix.declined'));
         return yes;
       },
-    });
+    }));
     report = result.report;
     fixes = result.fixes;
     if (fixes.length === 0 && !output.json && report.checks.some((c) => c.status === 'fail' || c.status === 'warn')) printLine(t('doctor.fix.nothing'));

@@ -150,6 +150,8 @@ export interface FixOptions extends RunChecksOptions {
   confirm(fixable: Array<{ check: Check; report: DoctorCheckReport }>, extra: ExtraFix[]): Promise<boolean>;
   /** A fresh context for the re-run (the first one memoized the broken state). */
   freshContext(): DoctorContext;
+  /** Aborted (a signal): the fix under way completes, the next ones are not started. */
+  signal?: AbortSignal;
 }
 
 /** A repair that belongs to no check (installing tcpdump so the wire checks can run). */
@@ -195,6 +197,10 @@ export async function applyFixes(
     if (ok) x.rerun.forEach((id) => rerun.add(id));
   }
   for (const check of fixable) {
+    if (opts.signal?.aborted) {
+      fixes.push({ id: check.id, applied: false, actions: [], error: String(opts.signal.reason) });
+      continue;
+    }
     try {
       const actions = await check.autoFix!(ctx);
       fixes.push({ id: check.id, applied: true, actions, error: null });

@@ -6,7 +6,11 @@ import { UserError, OperationError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { t } from '../i18n/index.js';
 import { nodeContext, type GlobalOptions } from '../commands/context.js';
-import { output, paint, printInfo, printJson, printLine } from '../ui/output.js';
+import { output, paint, printInfo, printJson, printLine, reportError } from '../ui/output.js';
+import { guard, type Guard } from '../guard.js';
+import { commandLine } from '../doctor/paths.js';
+import { WATCHDOG_MARGIN_MS, type WatchdogLock } from './record.js';
+import type { WatchedNode } from './fault.js';
 import { FAILOVER_MODES, type FailoverMode } from './types.js';
 import { runPreflight, type Preflight } from './preflight.js';
 import { acquireLock, FAILOVER_LOCK, realPath, type Lock } from './lock.js';
@@ -89,6 +93,10 @@ export async function failoverTestAction(rawFlags: FailoverFlags, opts: GlobalOp
     }
   }
 
+  // A failover test that did not end left this node drained or a service stopped: undo that first.
+  const { offerLeftoverUndo, waitForVipBack } = await import('../commands/leftovers.js');
+  if (await offerLeftoverUndo(opts.dryRun ? host : ctx.applyHost, node, opts)) await waitForVipBack(host);
+
   const doctor = () => criticalDoctorFailures(ctx, opts.root, pf_peerHint(flags, labPeer));
   const pf = await runPreflight({ host, services: ctx.services, mode: flags.mode, instanceName: flags.instance, peer: flags.peer, labNode: ctx.labNode, labPeer, doctor });
   let lock: Lock | null = null;
@@ -100,7 +108,7 @@ export async function failoverTestAction(rawFlags: FailoverFlags, opts: GlobalOp
     pf.ok = pf.problems.length === 0;
   }
   try {
-    return await confirmAndRun(flags, opts, pf, node, ctx);
+    return await confirmAndRun(flags, opts, pf, node, ctx, { lock: lock ? { path: lock.path, pid: process.pid, endHolder: false } : null, cleanup: async () => lock?.release() });
   } finally {
     await lock?.release();
   }
@@ -124,6 +132,14 @@ export interface RunExtras {
   problemPrefix?: string;
   /** The prober is not on the node under test: the plan and the question say so. */
   outside?: boolean;
+  /** For the run record: where the run comes from (default: this node and PID). */
+  by?: string;
+  /** The master's lock, which its watchdog frees at the deadline. */
+  lock?: WatchdogLock | null;
+  /** Other locked nodes (the peer), each with a watchdog of its own. */
+  others?: WatchedNode[];
+  /** Frees the locks; run by the guard when it has to end the process itself. */
+  cleanup?: () => Promise<unknown>;
 }
 
 /**
@@ -144,18 +160,47 @@ export async function confirmAndRun(flags: ParsedFlags, opts: GlobalOptions, pf:
     }
     return EXIT.ok;
   }
-  if (!opts.yes) {
-    if (!process.stdin.isTTY) throw new UserError({ field: '--yes', accepted: t('failover.accepted.yes'), reason: t('failover.reason.noTty') });
-    for (const line of plan) printLine(line);
-    const { confirm } = await import('@inquirer/prompts');
-    if (!(await confirm({ message: extras.outside ? t('failover.pair.confirm', { node }) : t('failover.confirm'), default: false }))) {
-      printLine(t('failover.cancelled'));
-      return EXIT.failure;
-    }
-  } else if (!output.json) {
-    for (const line of plan) printInfo(line);
-  }
-  return await runWithSignals(flags, pf, target, node, extras);
+  // From here on every way out of the process restores the node (src/guard.ts): the
+  // question, the run and its restoration are all inside the guard.
+  let faults: Parameters<NonNullable<RunDeps['onFaults']>>[0] | null = null;
+  let undone: { restored: boolean } | null = null;
+  return guard(
+    {
+      // The guard ends the process itself only after an exception or a run stuck past its limit:
+      // put the node back and free the locks (at the same time: one node may not answer).
+      undo: () => Promise.all([(async () => (undone = faults ? await faults.restore() : { restored: true }))(), extras.cleanup?.()]),
+      abortOnOutputClosed: true,
+      onStop: (why) => printInfo(paint('yellow', t('failover.interrupting', { why }))),
+      onFatal: (why, error) => {
+        const pending = faults?.pending;
+        const hint = undone?.restored
+          ? t('failover.fatal.restored')
+          : pending
+            ? t(pending.watchdog === null ? 'failover.report.undoByHand' : 'failover.report.watchdog', { deadline: pending.deadline, undo: commandLine(pending.undo) })
+            : t('failover.fatal.notRestored');
+        reportError(new OperationError(t('failover.fatal', { why, message: error instanceof Error ? error.message : String(error) }), { hint }));
+      },
+    },
+    async (g) => {
+      if (!opts.yes) {
+        if (!process.stdin.isTTY) throw new UserError({ field: '--yes', accepted: t('failover.accepted.yes'), reason: t('failover.reason.noTty') });
+        for (const line of plan) printLine(line);
+        const { confirm } = await import('@inquirer/prompts');
+        const yes = await confirm({ message: extras.outside ? t('failover.pair.confirm', { node }) : t('failover.confirm'), default: false }, { signal: g.signal }).catch((e: Error) => {
+          if (e.name === 'AbortPromptError' || e.name === 'ExitPromptError') return null;
+          throw e;
+        });
+        if (yes !== true) {
+          printLine(t('failover.cancelled'));
+          return yes === null ? EXIT.interrupted : EXIT.failure;
+        }
+      } else if (!output.json) {
+        for (const line of plan) printInfo(line);
+      }
+      g.limit(flags.timeoutMs);
+      return runGuarded(flags, pf, target, node, extras, g, (f) => (faults = f));
+    },
+  );
 }
 
 /** The doctor checks whose failure makes a failover test meaningless or unsafe. */
@@ -178,41 +223,28 @@ export async function criticalDoctorFailures(ctx: Pick<RunTarget, 'factsHost' | 
   return report.checks.filter((c) => c.status === 'fail').map((c) => `${c.id}: ${c.summary}`);
 }
 
-async function runWithSignals(flags: ParsedFlags, pf: Preflight, ctx: RunTarget, node: string, extras: RunExtras): Promise<number> {
-  const abort = new AbortController();
-  const onSignal = () => {
-    if (!abort.signal.aborted) printInfo(paint('yellow', t('failover.interrupting')));
-    abort.abort();
-  };
-  // Handlers stay until restoration is done: a second Ctrl-C must not kill the restore.
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal);
+async function runGuarded(flags: ParsedFlags, pf: Preflight, ctx: RunTarget, node: string, extras: RunExtras, g: Guard, onFaults: RunDeps['onFaults']): Promise<number> {
   const live = !output.json && process.stdout.isTTY ? (await import('../ui/failover-view.js')).startLiveView(`failover-test ${flags.mode} @ ${node}`) : null;
   const { formatEvent, renderReport, reportJson } = await import('../ui/failover-report.js');
-  try {
-    const result = await runFailoverTest(
-      { mode: flags.mode, intervalMs: flags.intervalMs, timeoutMs: flags.timeoutMs },
-      {
-        host: ctx.factsHost,
-        applyHost: ctx.applyHost,
-        services: ctx.services,
-        preflight: pf,
-        signal: abort.signal,
-        onEvent: (e) => (live ? live.event(e) : printInfo(formatEvent(e))),
-        onSample: live ? (s) => live.sample(s) : undefined,
-        identify: extras.identify,
-        vipWatchMs: extras.vipWatchMs,
-        logWatchMs: extras.logWatchMs,
-      },
-    );
-    live?.stop();
-    if (output.json) printJson({ ...reportJson(result.report, result.outcome), ...extras.json });
-    else for (const line of renderReport(result.report, result.outcome, true)) printLine(line);
-    return EXIT_FOR[result.outcome];
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    process.off('SIGHUP', onSignal);
-  }
+  const result = await runFailoverTest(
+    { mode: flags.mode, intervalMs: flags.intervalMs, timeoutMs: flags.timeoutMs },
+    {
+      host: ctx.factsHost,
+      applyHost: ctx.applyHost,
+      services: ctx.services,
+      preflight: pf,
+      signal: g.signal,
+      onEvent: (e) => (live ? live.event(e) : printInfo(formatEvent(e))),
+      onSample: live ? (s) => live.sample(s) : undefined,
+      identify: extras.identify,
+      vipWatchMs: extras.vipWatchMs,
+      logWatchMs: extras.logWatchMs,
+      safeguards: { host: ctx.applyHost, services: ctx.services, by: extras.by ?? `${node} pid ${process.pid}`, deadlineMs: flags.timeoutMs + WATCHDOG_MARGIN_MS, lock: extras.lock ?? null, others: extras.others },
+      onFaults,
+    },
+  );
+  live?.stop();
+  if (output.json) printJson({ ...reportJson(result.report, result.outcome), ...extras.json });
+  else for (const line of renderReport(result.report, result.outcome, true)) printLine(line);
+  return EXIT_FOR[result.outcome];
 }

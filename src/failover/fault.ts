@@ -8,6 +8,7 @@
 import type { Host } from '../host/types.js';
 import type { ServiceControl, ServiceName } from '../system/service-control.js';
 import type { FailoverMode } from './types.js';
+import { cancelWatchdog, FLAG_CONTENT, RUN_RECORD, startWatchdog, undoCommand, writeRecord, type RunRecord, type WatchdogLock } from './record.js';
 
 export interface FoundState {
   keepalived: boolean;
@@ -30,6 +31,26 @@ export interface RestoreResult {
 type Services = Pick<ServiceControl, 'start' | 'stop' | 'isActive'>;
 type FlagHost = Pick<Host, 'exists' | 'writeFileAtomic' | 'remove'>;
 
+/** A node the run holds a lock on: its watchdog frees the lock (and, on the master, undoes the fault) at the deadline. */
+export interface WatchedNode {
+  host: Host;
+  lock: WatchdogLock | null;
+}
+
+export interface Safeguards {
+  /** The master, where the record is kept and its watchdog runs (the same node as the flag host). */
+  host: Host;
+  services: Pick<ServiceControl, 'command'>;
+  /** Where the run comes from, for the record ("ha1 pid 123"). */
+  by: string;
+  /** When the watchdogs act, in ms from the injection. */
+  deadlineMs: number;
+  /** The master's own lock (its watchdog also undoes the fault). */
+  lock: WatchdogLock | null;
+  /** Other nodes the run holds a lock on (the peer of a pair). */
+  others?: WatchedNode[];
+}
+
 /** nginx first: keepalived's check then succeeds as soon as keepalived is back. */
 const SERVICE_ORDER: readonly ServiceName[] = ['nginx', 'keepalived'];
 
@@ -37,12 +58,17 @@ export class FaultControl {
   private found: FoundState | null = null;
   private injected = false;
   private restoring: Promise<RestoreResult> | null = null;
+  private watchdogs: Array<{ host: Host; pid: number | null }> = [];
+  private recorded = false;
+  private record: RunRecord | null = null;
 
   constructor(
     readonly mode: FailoverMode,
     private readonly services: Services,
     private readonly host: FlagHost,
     readonly flagPath: string,
+    /** Record and watchdogs (none: a test double, or --dry-run). */
+    private readonly safeguards: Safeguards | null = null,
   ) {}
 
   /** Record what runs now; call before anything changes. */
@@ -66,13 +92,57 @@ export class FaultControl {
     return describeRemove(this.mode, this.flagPath);
   }
 
+  /**
+   * Before the fault: the record of what is about to be done and how to undo it, and the
+   * watchdogs that act on it at the deadline should this process not get to restore.
+   */
+  private async safeguard(action: string): Promise<void> {
+    const sg = this.safeguards;
+    if (!sg) return;
+    const undo = undoCommand(this.mode, sg.host, sg.services, this.flagPath);
+    const now = Date.now();
+    const seconds = sg.deadlineMs / 1000;
+    const record: RunRecord = {
+      tool: 'ha-setup failover-test',
+      mode: this.mode,
+      started: new Date(now).toISOString(),
+      by: sg.by,
+      fault: action,
+      undo,
+      watchdog: null,
+      deadline: new Date(now + sg.deadlineMs).toISOString(),
+    };
+    // The watchdog first: it acts only on a record, so one without a record does nothing.
+    record.watchdog = await startWatchdog(sg.host, seconds, sg.lock, undo).catch(() => null);
+    this.watchdogs.push({ host: sg.host, pid: record.watchdog });
+    for (const other of sg.others ?? []) {
+      this.watchdogs.push({ host: other.host, pid: await startWatchdog(other.host, seconds, other.lock, []).catch(() => null) });
+    }
+    await writeRecord(sg.host, record);
+    this.recorded = true;
+    this.record = record;
+  }
+
+  /** The node is as it was: the watchdogs are not needed, the record is not a leftover. */
+  private async unguard(): Promise<void> {
+    for (const w of this.watchdogs) await cancelWatchdog(w.host, w.pid).catch(() => undefined);
+    if (this.recorded && this.safeguards) await this.safeguards.host.remove(RUN_RECORD);
+    this.record = null;
+  }
+
+  /** What is left on the node while it is not restored: the record (its undo and the watchdog's deadline). */
+  get pending(): RunRecord | null {
+    return this.record;
+  }
+
   async inject(): Promise<FaultStep> {
     if (!this.found) throw new Error('recordFoundState() must run before inject()');
     this.injected = true;
     const action = this.describeInject();
     try {
+      await this.safeguard(action);
       if (this.mode === 'drain') {
-        await this.host.writeFileAtomic(this.flagPath, 'set by ha-setup failover-test\n', { mode: 0o644, why: 'drain this node: the check script fails while this file exists' });
+        await this.host.writeFileAtomic(this.flagPath, FLAG_CONTENT, { mode: 0o644, why: 'drain this node: the check script fails while this file exists' });
         return { ok: true, action, error: null };
       }
       const r = await this.services.stop(this.mode);
@@ -122,6 +192,16 @@ export class FaultControl {
       if (found[name] && !(await this.services.isActive(name).catch(() => false))) restored = false;
     }
     if (this.mode === 'drain' && !found.flagExisted && (await this.host.exists(this.flagPath).catch(() => true))) restored = false;
+    // Not restored (the node unreachable, a service that will not start): the record and the
+    // watchdog stay, so the watchdog tries again at the deadline and the next run finds it.
+    if (restored) {
+      try {
+        await this.unguard();
+      } catch (e) {
+        steps.push({ ok: false, action: `remove ${RUN_RECORD}`, error: (e as Error).message });
+        restored = false;
+      }
+    }
     return { restored, steps };
   }
 }

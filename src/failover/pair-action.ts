@@ -8,6 +8,7 @@
 import { OperationError, UserError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import type { GlobalOptions } from '../commands/context.js';
+import { hostname } from 'node:os';
 import { LocalHost } from '../host/local.js';
 import { FAILOVER_LOCK } from './lock.js';
 import { confirmAndRun, criticalDoctorFailures, type ParsedFlags } from './action.js';
@@ -36,8 +37,12 @@ export async function pairFailoverTestAction(flags: ParsedFlags, opts: GlobalOpt
   if (flags.peer) throw new UserError({ field: '--peer', value: flags.peer, accepted: t('failover.accepted.peerWithHosts') });
   const { connectNodes, closeNodes } = await import('../commands/pair.js');
   const nodes = await connectNodes([...targets], { dryRun: opts.dryRun });
-  const locks: RemoteLock[] = [];
+  const locks = new Map<string, RemoteLock>();
   try {
+    const { offerLeftoverUndo, waitForVipBack } = await import('../commands/leftovers.js');
+    for (const n of nodes) {
+      if (await offerLeftoverUndo(opts.dryRun ? n.ssh : n.applyHost, n.label, opts)) await waitForVipBack(n.ssh);
+    }
     const views = await Promise.all(nodes.map((n) => inspectNode(n.ssh, n.label, flags.instance)));
     const choice = chooseMaster(views);
     if ('problem' in choice) {
@@ -78,13 +83,17 @@ export async function pairFailoverTestAction(flags: ParsedFlags, opts: GlobalOpt
       const holdSeconds = flags.timeoutMs / 1000 + LOCK_MARGIN_S;
       for (const n of [master, other]) {
         const got = await takeRemoteLock(n.ssh, FAILOVER_LOCK, holdSeconds);
-        if ('release' in got) locks.push(got);
+        if ('release' in got) locks.set(n.label, got);
         else if (got.heldBy !== null) pf.problems.push({ id: 'lock', message: t('failover.pair.locked', { node: n.label, pid: got.heldBy, path: got.path }) });
         else pf.problems.push({ id: 'lock', message: t('failover.pair.lockFailed', { node: n.label, path: got.path, error: got.error ?? '' }) });
       }
     }
     pf.ok = pf.problems.length === 0;
 
+    const lockOf = (n: (typeof nodes)[number]) => {
+      const l = locks.get(n.label);
+      return l ? { path: l.path, pid: l.pid, endHolder: true } : null;
+    };
     const identity: PairIdentity = { masterBody: pf.selfBody, peerBody: pf.peerBody, masterMac, peerMac };
     // The client's own neighbour entry for the VIP names the node it reached (same segment only).
     const local = new LocalHost('/');
@@ -110,13 +119,18 @@ export async function pairFailoverTestAction(flags: ParsedFlags, opts: GlobalOpt
           json: { nodes: [...targets], master: master.label },
           problemPrefix: master.label,
           outside: true,
+          by: `${hostname()} (ha-setup failover-test --host ${targets.join(' --host ')})`,
+          // Should this machine lose the nodes, each node's watchdog frees its lock at the deadline.
+          lock: lockOf(master),
+          others: [{ host: other.ssh, lock: lockOf(other) }],
+          cleanup: () => Promise.all([...locks.values()].map((l) => l.release())),
         },
       );
     } finally {
       await neighbours?.stop();
     }
   } finally {
-    for (const lock of locks) await lock.release();
+    await Promise.all([...locks.values()].map((l) => l.release()));
     await closeNodes(nodes);
   }
 }

@@ -141,6 +141,8 @@ export const REMOTE_UNLOCK_SCRIPT = 'p=$(cat "$1" 2>/dev/null); [ "${p%%[!0-9]*}
 
 export interface RemoteLock {
   path: string;
+  /** The remote `sleep` that holds it. */
+  pid: number;
   release(): Promise<void>;
 }
 
@@ -170,6 +172,7 @@ export async function takeRemoteLock(host: SshHost, path: string, holdSeconds: n
     let released = false;
     return {
       path: real,
+      pid: reply.locked,
       async release() {
         if (released) return;
         released = true;

@@ -6,7 +6,7 @@
 import type { Host } from '../host/types.js';
 import type { ServiceControl } from '../system/service-control.js';
 import type { LogEvent } from '../keepalived/runtime/logs.js';
-import { FaultControl } from './fault.js';
+import { FaultControl, type Safeguards } from './fault.js';
 import { firstAnswer, firstSample, lastSample, phaseOutage, responderAt } from './outage.js';
 import { identifyResponder, Prober } from './prober.js';
 import { neighbourMac } from './peer.js';
@@ -15,6 +15,7 @@ import { Timeline } from './timeline.js';
 import type { FailoverEvent, FailoverMode, FailoverReport, ProbeSample, Responder } from './types.js';
 import { poll, watchKeepalivedLog, watchVip, type Poller } from './watch.js';
 import { withinBound } from './bound.js';
+import { commandLine } from '../doctor/paths.js';
 
 export interface RunOptions {
   mode: FailoverMode;
@@ -47,6 +48,10 @@ export interface RunDeps {
    * outside both nodes): replaces the page / local VIP / neighbour-MAC rule and its poller.
    */
   identify?: (body: string, view: { vipLocal: boolean }) => Responder;
+  /** The run record and watchdogs on the node(s) (none: a unit test's fakes). */
+  safeguards?: Safeguards;
+  /** Given the run's fault control, so a guard can restore when the run itself cannot. */
+  onFaults?: (faults: Pick<FaultControl, 'restore' | 'pending'>) => void;
 }
 
 export type RunOutcome = 'ok' | 'exceeded' | 'no-failover' | 'timeout' | 'interrupted' | 'inject-failed' | 'not-restored' | 'no-failback';
@@ -72,7 +77,8 @@ export async function runFailoverTest(opts: RunOptions, deps: RunDeps): Promise<
   const steady = opts.steadyAnswers ?? 5;
   const timeline = new Timeline();
   const unsubscribe = deps.onEvent ? timeline.onEvent(deps.onEvent) : () => false;
-  const faults = new FaultControl(opts.mode, deps.services, deps.applyHost, pf.flagPath);
+  const faults = new FaultControl(opts.mode, deps.services, deps.applyHost, pf.flagPath, deps.safeguards ?? null);
+  deps.onFaults?.(faults);
   const deadline = timeline.now() + opts.timeoutMs;
 
   let vipLocal = pf.holdsVip;
@@ -106,7 +112,7 @@ export async function runFailoverTest(opts: RunOptions, deps: RunDeps): Promise<
   let outcome: RunOutcome = 'ok';
   let failure: string | null = null;
   const check = () => {
-    if (deps.signal?.aborted) throw new Stop('interrupted');
+    if (deps.signal?.aborted) throw new Stop(deps.signal.reason === 'time-limit' ? 'timeout' : 'interrupted');
     if (timeline.now() > deadline) throw new Stop('timeout');
   };
   const waitUntil = async (cond: () => boolean) => {
@@ -167,7 +173,7 @@ export async function runFailoverTest(opts: RunOptions, deps: RunDeps): Promise<
     if (!(e instanceof Stop)) throw e;
     outcome = e.why;
     failure = e.why;
-    timeline.add(e.why, e.why === 'timeout' ? `${opts.timeoutMs} ms` : 'SIGINT/SIGTERM');
+    timeline.add(e.why, e.why === 'timeout' ? `${opts.timeoutMs} ms` : String(deps.signal?.reason ?? 'interrupted'));
   } finally {
     const r = await faults.restore();
     await prober.stop();
@@ -220,6 +226,7 @@ export async function runFailoverTest(opts: RunOptions, deps: RunDeps): Promise<
     probe_interval_ms: opts.intervalMs,
     requests: samples.length,
     failure,
+    pending: faults.pending ? { undo: commandLine(faults.pending.undo), watchdog_deadline: faults.pending.watchdog === null ? null : faults.pending.deadline } : null,
   };
   return { report, outcome, restoreErrors: restoreState.errors };
 }

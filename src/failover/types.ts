@@ -75,4 +75,6 @@ export interface FailoverReport {
   requests: number;
   /** Why the run failed (timeout, interrupted, failover never seen), null when it did not. */
   failure: string | null;
+  /** Not restored: what the node still holds, the command that undoes it there, when its watchdog does. */
+  pending?: { undo: string; watchdog_deadline: string | null } | null;
 }

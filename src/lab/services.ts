@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import type { ExecResult } from '../host/types.js';
 import { NetnsHost } from '../host/netns.js';
 import type { CommandObserver } from '../host/local.js';
-import type { ServiceControl, ServiceName } from '../system/service-control.js';
+import type { ServiceControl, ServiceName, ServiceOp } from '../system/service-control.js';
 import { LAB_BIN_DIR, LAB_STATE_DIR, labNodeRoot, type LabMemberName, type LabNodeName } from './constants.js';
 import { labDaemonArgv } from './daemon-argv.js';
 import { labKeepalived, linkLabKeepalived, type LabKeepalived } from './keepalived.js';
@@ -191,6 +191,11 @@ export class LabServices implements ServiceControl {
   /** Lab nodes never boot: `lab up` starts their daemons. Enabling is therefore a no-op that succeeds. */
   async enable(name: ServiceName): Promise<ExecResult> {
     return result(['true'], 0, `${name}: nothing to enable in a lab node (no init system; \`ha-setup lab up\` starts it)\n`);
+  }
+
+  /** The node's own init script (written by `lab up`): it starts the daemon exactly as start() does. */
+  command(op: ServiceOp, name: ServiceName): string[] {
+    return [this.host.runtimePath(`/etc/init.d/${name}`), op];
   }
 
   async recentLogs(name: ServiceName, lines: number): Promise<string[]> {

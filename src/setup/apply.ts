@@ -6,6 +6,7 @@ import type { Host } from '../host/types.js';
 import type { ServiceControl } from '../system/service-control.js';
 import type { Plan, PlanStep } from './plan.js';
 import { OperationError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
 import { t } from '../i18n/index.js';
 
 export interface ApplyHooks {
@@ -17,6 +18,10 @@ export interface ApplyHooks {
   install(method: 'package' | 'source', source: string | null): Promise<void>;
   /** Reports something the user should see that does not stop the run. */
   warn(message: string): void;
+  /** Aborted: stop before the next step and put back what was changed (SIGINT, SIGTERM...). */
+  signal?: AbortSignal;
+  /** Given the rollback, for a guard that must run it when this run cannot (an exception elsewhere). */
+  onRollback?: (rollback: () => Promise<void>) => void;
 }
 
 export interface ApplyResult {
@@ -48,20 +53,28 @@ async function restoreFile(host: Host, path: string, previous: string | null, mo
 export async function applyPlan(plan: Plan, host: Host, services: ServiceControl, hooks: ApplyHooks): Promise<ApplyResult> {
   const undo: Undo[] = [];
   const result: ApplyResult = { changedFiles: [], backups: [], ranCommands: [] };
+  let rolling: Promise<void> | null = null;
+  // Once, however often it is asked for (the failed step, a guard).
+  const rollback = () =>
+    (rolling ??= (async () => {
+      for (const u of undo.reverse()) {
+        try {
+          await u.run();
+          hooks.warn(t('setup.apply.rolledBack', { what: u.what }));
+        } catch (e) {
+          hooks.warn(t('setup.apply.rollbackFailed', { what: u.what, error: (e as Error).message }));
+        }
+      }
+    })());
+  hooks.onRollback?.(rollback);
   try {
     for (const step of plan.steps) {
+      if (hooks.signal?.aborted) throw new OperationError(t('setup.apply.interrupted', { why: String(hooks.signal.reason) }), { exitCode: EXIT.interrupted });
       await hooks.step(describeStep(step), () => runStep(step, host, services, hooks, undo, result));
     }
     return result;
   } catch (err) {
-    for (const u of undo.reverse()) {
-      try {
-        await u.run();
-        hooks.warn(t('setup.apply.rolledBack', { what: u.what }));
-      } catch (e) {
-        hooks.warn(t('setup.apply.rollbackFailed', { what: u.what, error: (e as Error).message }));
-      }
-    }
+    await rollback();
     throw err;
   }
 }
@@ -124,16 +137,17 @@ async function runStep(step: PlanStep, host: Host, services: ServiceControl, hoo
         return;
       }
       const wasActive = await services.isActive(step.name);
-      const r = step.op === 'restart' ? await services.restart(step.name) : await services.start(step.name);
+      const r = step.op === 'restart' ? await services.restart(step.name) : step.op === 'reload' ? await services.reload(step.name) : await services.start(step.name);
       const running = r.exitCode === 0 && (await stillActiveAfter(services, step.name, 1500));
       if (!running) {
         const logs = await services.recentLogs(step.name, 20);
         // Once the files are rolled back, bring back the service as it was.
         undo.unshift({
-          what: `${step.name} (${wasActive ? 'restarted' : 'stopped'} with the previous files)`,
+          what: `${step.name} (${wasActive ? (step.op === 'reload' ? 'reloaded' : 'restarted') : 'stopped'} with the previous files)`,
           run: async () => {
-            if (wasActive) await services.restart(step.name);
-            else await services.stop(step.name);
+            if (!wasActive) await services.stop(step.name);
+            else if (step.op === 'reload' && (await services.isActive(step.name))) await services.reload(step.name);
+            else await services.restart(step.name);
           },
         });
         throw new OperationError(t('setup.apply.startFailed'), {

@@ -16,9 +16,11 @@ import { DEFAULTS } from './defaults.js';
 import { ANSWER_FLAGS, validateAnswers, validateAuthPass, validateVip, validateInterface, vridFromVip, type Answers, type InterfaceFacts, withoutManagedAddress } from './answers.js';
 import { buildPlan, type Plan } from './plan.js';
 import { applyPlan, type ApplyResult } from './apply.js';
-import { holdsAddress, lastState } from './verify.js';
+import { holdsAddress, STATE_LOG_LINES, vrrpState } from './verify.js';
 import { plannedRelease } from './release.js';
-import { defaultInterface, installForPlan, readExisting, testCandidate, type AskContext, type ExistingChoice, type ExistingConfig, type RawAnswers } from './run.js';
+import { defaultInterface, installForPlan, readExisting, testCandidate, wizardVridProposal, type AskContext, type ExistingChoice, type ExistingConfig, type RawAnswers } from './run.js';
+import { carriedOver, existingAnswers } from './existing.js';
+import { guard } from '../guard.js';
 import { parseCidr, cidrContains } from './net.js';
 import { randomPassword } from './password.js';
 import { probeVip, probeVrids, proposeVrid } from './probe.js';
@@ -114,7 +116,7 @@ export interface PairNodeView {
  * share one name). VIP, VRID, advert_int, password, nopreempt, email and check URL are
  * the same objects on both nodes. Throws the first UserError of either node.
  */
-export function derivePairAnswers(shared: RawAnswers, views: readonly [PairNodeView, PairNodeView]): [Answers, Answers] {
+export function derivePairAnswers(shared: RawAnswers, views: readonly [PairNodeView, PairNodeView], configured: readonly Partial<Answers>[] = [{}, {}]): [Answers, Answers] {
   for (const key of PAIR_DERIVED) {
     if (shared[key] !== undefined) {
       throw new UserError({ field: ANSWER_FLAGS[key], value: shared[key], accepted: t('pair.accepted.derived'), reason: t('pair.reason.derived') });
@@ -129,8 +131,8 @@ export function derivePairAnswers(shared: RawAnswers, views: readonly [PairNodeV
   // addresses; it is the VIP, not the node's own address.
   const vipAddress = String(shared.vip).split('/')[0];
   views = views.map((v) => ({ ...v, interfaces: withoutManagedAddress(v.interfaces, vipAddress!) })) as unknown as readonly [PairNodeView, PairNodeView];
-  const ifaces = views.map((v) => {
-    const name = shared.interface ?? defaultInterface(v.interfaces);
+  const ifaces = views.map((v, i) => {
+    const name = shared.interface ?? configured[i]?.interface ?? defaultInterface(v.interfaces);
     if (name === null || name === undefined) {
       throw new UserError({ field: ANSWER_FLAGS.interface, value: undefined, accepted: v.interfaces.filter((i) => i.up && !i.loopback).map((i) => i.name).join(', '), reason: t('pair.reason.noDefaultInterface', { node: v.label }) });
     }
@@ -153,10 +155,12 @@ export function derivePairAnswers(shared: RawAnswers, views: readonly [PairNodeV
     throw new UserError({ field: '--host', value: `${views[0].label} ${views[1].label}`, accepted: t('pair.accepted.twoNodes'), reason: t('pair.reason.sameAddress', { address: addresses[0] }) });
   }
   const names = views.map((v) => routerIdFrom(v.hostname));
-  const routerIds = names[0] === names[1] ? names.map((n, i) => `${n}-${addresses[i]!.replace(/[.:]/g, '-')}`) : names;
+  const derivedIds = names[0] === names[1] ? names.map((n, i) => `${n}-${addresses[i]!.replace(/[.:]/g, '-')}`) : names;
+  // A node keeps the router_id and priority it is configured with (while its role stays).
+  const routerIds = derivedIds.map((id, i) => configured[i]?.routerId ?? id);
   const vrid = shared.vrid ?? vridFromVip(vip);
   const roles = ['MASTER', 'BACKUP'] as const;
-  const priorities = [DEFAULTS.priority.master, DEFAULTS.priority.backup];
+  const priorities = [DEFAULTS.priority.master, DEFAULTS.priority.backup].map((p, i) => (configured[i]?.role === roles[i] ? (configured[i]?.priority ?? p) : p));
   const result = views.map((v, i) =>
     validateAnswers(
       {
@@ -219,24 +223,25 @@ export async function runPairSetup(opts: PairSetupOptions): Promise<PairSetupRes
   });
 
   const hostnames = await Promise.all(nodes.map((n) => hostnameOf(n.factsHost, n.label)));
-  let shared: RawAnswers = { ...opts.raw };
+  // What the nodes are configured with is the default for everything not given (the
+  // password, VRID, interval, e-mail...): a re-run with nothing new changes nothing. The
+  // shared answers come from the first configured node; the derived ones stay per node.
+  const configured: Partial<Answers>[] = await Promise.all(nodes.map((n, i) => (existing[i] && !existing[i]!.packagedSample ? existingAnswers(n.factsHost, facts[i]!.distro.keepalived?.configPath ?? DEFAULTS.paths.config) : Promise.resolve({}))));
+  const { role: _cr, priority: _cp, peers: _cpe, routerId: _cid, interface: firstIface, ...sharedDefaults } = carriedOver(configured.find((c) => c.vip !== undefined) ?? {}, opts.raw);
+  let shared: RawAnswers = ui.ask ? { ...opts.raw } : { ...sharedDefaults, ...opts.raw };
   let generatedPassword = false;
   if (ui.ask) {
     // One wizard for the pair: what it would ask per node is derived, so it is pre-answered.
     const first = facts[0]!;
+    const proposals: RawAnswers = { ...sharedDefaults, ...(firstIface === undefined ? {} : { interface: firstIface }) };
     const asked = await ui.ask(
       { ...shared, role: 'MASTER', priority: DEFAULTS.priority.master, peers: [], routerId: routerIdFrom(hostnames[0]!) },
       {
         facts: first,
-        interfaces: first.interfaces,
+        proposals,
+        interfaces: (existing[0]?.vips ?? []).reduce<InterfaceFacts[]>((ifs, v) => withoutManagedAddress(ifs, v), first.interfaces),
         defaultInterface: defaultInterface(first.interfaces),
-        probeVrids: async (iface, vip) => {
-          const probe = await ui.progress.step(t('setup.progress.listen', { seconds: (3 * DEFAULTS.advertInt + 0.5).toFixed(1) }), () => probeVrids(nodes[0].factsHost, iface, 3 * DEFAULTS.advertInt * 1000 + 500));
-          return {
-            proposal: proposeVrid(vridFromVip(vip), vip.split('/')[0]!, probe.seen).vrid,
-            seen: probe.seen.length ? t('setup.q.vrid.seen', { list: [...new Set(probe.seen.map((s) => s.vrid))].join(', ') }) : t('setup.q.vrid.seenNone'),
-          };
-        },
+        probeVrids: (iface, vip) => wizardVridProposal(nodes[0].factsHost, ui.progress, iface, vip, proposals, false),
         probeVip: (iface, vip) => probeVip(nodes[0].factsHost, iface, vip),
       },
     );
@@ -251,10 +256,14 @@ export async function runPairSetup(opts: PairSetupOptions): Promise<PairSetupRes
     generatedPassword = true;
   }
 
-  const answers = derivePairAnswers(shared, [
-    { label: nodes[0].label, interfaces: facts[0]!.interfaces, hostname: hostnames[0]! },
-    { label: nodes[1].label, interfaces: facts[1]!.interfaces, hostname: hostnames[1]! },
-  ]);
+  const answers = derivePairAnswers(
+    shared,
+    [
+      { label: nodes[0].label, interfaces: facts[0]!.interfaces, hostname: hostnames[0]! },
+      { label: nodes[1].label, interfaces: facts[1]!.interfaces, hostname: hostnames[1]! },
+    ],
+    configured,
+  );
   const mismatch = pairMismatches(answers[0], answers[1]);
   if (mismatch.length > 0) throw new OperationError(t('pair.error.inconsistent', { fields: mismatch.join(', ') }));
 
@@ -273,7 +282,7 @@ export async function runPairSetup(opts: PairSetupOptions): Promise<PairSetupRes
   const replans = new Map<PairNode, (version: string | null) => Promise<Plan>>();
   for (const [i, n] of nodes.entries()) {
     const release = await plannedRelease(n.factsHost, facts[i]!, { method: opts.installMethod, source: opts.installSource }, false);
-    const planOpts = { filesOnly: false, installMethod: opts.installMethod, installSource: opts.installSource, release };
+    const planOpts = { filesOnly: false, installMethod: opts.installMethod, installSource: opts.installSource, release, previous: configured[i] };
     const plan = await buildPlan(n.factsHost, facts[i]!, answers[i]!, planOpts);
     replans.set(n, (version) => buildPlan(n.factsHost, facts[i]!, answers[i]!, { ...planOpts, release: { version, source: 'installed' } }));
     plan.node = n.label;
@@ -292,18 +301,30 @@ export async function runPairSetup(opts: PairSetupOptions): Promise<PairSetupRes
   if (!opts.yes && !(await ui.confirm(plans))) return { ...result, status: 'aborted' };
 
   const wasActive = await Promise.all(nodes.map((n) => n.services.isActive('keepalived').catch(() => false)));
-  for (const [i, n] of nodes.entries()) {
-    try {
-      results[i]!.apply = await applyPlan(plans[i]!, n.applyHost, n.services, applyHooks(n, facts[i]!, ui.progress, plans[i]!, replans.get(n)!));
-    } catch (err) {
-      // applyPlan has put this node back; the nodes before it changed successfully: undo them too.
-      for (let j = i - 1; j >= 0; j--) {
-        await rollBackNode(nodes[j]!, plans[j]!, results[j]!.apply!, wasActive[j]!, ui.progress);
-        results[j]!.rolledBack = true;
-      }
-      throw err;
+  // Either both nodes complete or both are put back, whatever ends the run (src/guard.ts).
+  let current: (() => Promise<void>) | null = null;
+  let applied = 0;
+  const undoApplied = async () => {
+    // The nodes before the failing one changed successfully: undo them too.
+    for (let j = applied - 1; j >= 0; j--) {
+      if (results[j]!.rolledBack) continue;
+      results[j]!.rolledBack = true;
+      await rollBackNode(nodes[j]!, plans[j]!, results[j]!.apply!, wasActive[j]!, ui.progress);
     }
-  }
+  };
+  await guard({ undo: async () => (await current?.(), await undoApplied()) }, async (g) => {
+    for (const [i, n] of nodes.entries()) {
+      try {
+        results[i]!.apply = await applyPlan(plans[i]!, n.applyHost, n.services, { ...applyHooks(n, facts[i]!, ui.progress, plans[i]!, replans.get(n)!), signal: g.signal, onRollback: (r) => (current = r) });
+        applied = i + 1;
+        current = null;
+      } catch (err) {
+        // applyPlan has put this node back.
+        await undoApplied();
+        throw err;
+      }
+    }
+  });
   result.status = 'applied';
   result.verification = await ui.progress.step(t('pair.progress.verify'), () => verifyPair(nodes, answers, opts.verifyTimeoutMs));
   ui.done(result);
@@ -342,7 +363,9 @@ export async function rollBackNode(node: PairNode, plan: Plan, applied: ApplyRes
     }
   }
   if (plan.steps.some((s) => s.kind === 'service')) {
-    const r = wasActive ? await node.services.restart('keepalived') : await node.services.stop('keepalived');
+    // Back to the old files the way they were loaded: a reload where a reload loaded the new ones.
+    const reloaded = plan.steps.some((s) => s.kind === 'service' && s.op === 'reload') && (await node.services.isActive('keepalived').catch(() => false));
+    const r = !wasActive ? await node.services.stop('keepalived') : reloaded ? await node.services.reload('keepalived') : await node.services.restart('keepalived');
     if (r.exitCode !== 0) progress.warn(t('pair.rollbackFailed', { node: node.label, what: 'keepalived', error: (r.stderr || r.stdout).trim() }));
   }
 }
@@ -362,9 +385,9 @@ export async function verifyPair(nodes: readonly PairNode[], answers: readonly A
         const [running, held, logs] = await Promise.all([
           n.services.isActive('keepalived'),
           holdsAddress(n.factsHost, answers[i]!.interface, vip),
-          n.services.recentLogs('keepalived', 50),
+          n.services.recentLogs('keepalived', STATE_LOG_LINES),
         ]);
-        return { label: n.label, running, state: lastState(logs), holdsVip: held };
+        return { label: n.label, running, state: vrrpState(logs, running, held), holdsVip: held };
       }),
     );
     const holders = seen.filter((s) => s.holdsVip);

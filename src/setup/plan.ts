@@ -20,7 +20,7 @@ export type PlanStep =
   | { kind: 'install'; method: 'package' | 'source'; source: string | null; why: string }
   | { kind: 'write'; path: string; content: string; mode: number; rootOwned: boolean; previous: string | null; configTest: boolean; why: string }
   | { kind: 'exec'; argv: string[]; why: string; undo?: string[]; saveTo?: { path: string; header?: string; mode: number } }
-  | { kind: 'service'; op: 'enable' | 'restart' | 'start'; name: ServiceName; why: string };
+  | { kind: 'service'; op: 'enable' | 'restart' | 'start' | 'reload'; name: ServiceName; why: string };
 
 export interface Plan {
   node: string;
@@ -42,6 +42,19 @@ export interface PlanOptions {
   installSource: string | null;
   /** The release keepalived will be when it is not installed yet (setup/release.ts); default: unknown. */
   release?: PlannedRelease;
+  /** What the node is configured with now (src/setup/existing.ts), to tell what a reload cannot keep. */
+  previous?: Partial<Answers>;
+}
+
+/**
+ * Changes after which keepalived, even on a reload, re-creates the VRRP instance: it sends
+ * priority 0 and starts again as BACKUP, so the VIP moves away and back once (measured in
+ * the lab for multicast -> unicast; VRID and interface re-create it too). Other changes
+ * (priority, password, advert_int, e-mail, peers within unicast) keep the instance and its state.
+ */
+export function recreatesInstance(previous: Partial<Answers>, next: Answers): boolean {
+  if (previous.vrid === undefined) return false;
+  return previous.vrid !== next.vrid || previous.interface !== next.interface || (previous.peers?.length ?? 0) > 0 !== next.peers.length > 0;
 }
 
 function renderCheckScript(answers: Answers, host: Host): string {
@@ -117,7 +130,6 @@ export async function buildPlan(host: Host, facts: Facts, answers: Answers, opts
   );
   const answersJson = answersFileContent(answers);
 
-  let configChanged = false;
   const write = async (path: string, content: string, mode: number, why: string, extra: { rootOwned?: boolean; configTest?: boolean } = {}) => {
     const previous = await host.readFile(path);
     const stat = previous === null ? null : await host.stat(path);
@@ -129,8 +141,9 @@ export async function buildPlan(host: Host, facts: Facts, answers: Answers, opts
     return true;
   };
 
-  configChanged = (await write(DEFAULTS.paths.checkScript, checkScript, MODES.script, 'the health check keepalived runs: exits 0 only while nginx answers here')) || configChanged;
-  configChanged = (await write(DEFAULTS.paths.config, config, MODES.config, 'the VRRP instance, its VIP and the nginx check (holds the VRRP password: 0600)', { configTest: true })) || configChanged;
+  // keepalived runs the check script anew at every interval: a new script needs nothing restarted.
+  await write(DEFAULTS.paths.checkScript, checkScript, MODES.script, 'the health check keepalived runs: exits 0 only while nginx answers here');
+  const configChanged = await write(DEFAULTS.paths.config, config, MODES.config, 'the VRRP instance, its VIP and the nginx check (holds the VRRP password: 0600)', { configTest: true });
 
   // Under --root the target's init system is unknown: the drop-in is harmless without systemd.
   if (facts.systemd !== false || opts.filesOnly) {
@@ -167,7 +180,15 @@ export async function buildPlan(host: Host, facts: Facts, answers: Answers, opts
 
   if (run && (configChanged || facts.keepalived.running !== true)) {
     steps.push({ kind: 'service', op: 'enable', name: 'keepalived', why: 'start keepalived at boot' });
-    steps.push({ kind: 'service', op: 'restart', name: 'keepalived', why: 'run keepalived with the new configuration' });
+    // A running keepalived re-reads keepalived.conf on SIGHUP and keeps its state: the master
+    // stays master and the VIP does not move (measured in the lab for priority, password,
+    // advert_int and global_defs changes; docs/setup.md). A restart would move the VIP away and back.
+    if (facts.keepalived.running === true) {
+      const moves = opts.previous !== undefined && recreatesInstance(opts.previous, answers);
+      if (moves) notes.push('setup.note.instanceRecreated');
+      steps.push({ kind: 'service', op: 'reload', name: 'keepalived', why: moves ? 'make the running keepalived read the new configuration' : 'make the running keepalived read the new configuration; the VIP stays where it is' });
+    }
+    else steps.push({ kind: 'service', op: 'restart', name: 'keepalived', why: 'run keepalived with the new configuration' });
   }
 
   if (facts.nginx.running === false || !facts.nginx.installed) notes.push('setup.warn.noNginx');

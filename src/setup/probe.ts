@@ -48,12 +48,15 @@ export async function probeVrids(host: Host, iface: string, durationMs: number):
 }
 
 /**
- * The VRID to propose: the one derived from the VIP unless another group uses it. A VRID
- * advertised with our own VIP is the peer of this very pair, so it is kept.
+ * The VRID to propose. A group on the wire that advertises our own VIP is the peer of this
+ * very pair: its VRID is the answer, whatever was derived (joining it on another VRID would
+ * be a second group for one VIP). Otherwise the one derived from the VIP (or configured),
+ * unless another group uses it.
  */
 export function proposeVrid(derived: number, vipAddress: string, seen: VridProbe['seen']): { vrid: number; conflict: VridProbe['seen'][number] | null; ours: VridProbe['seen'][number] | null } {
-  const ours = seen.find((s) => s.vrid === derived && s.addresses.some((a) => a.split('/')[0] === vipAddress)) ?? null;
-  if (ours) return { vrid: derived, conflict: null, ours };
+  const forVip = seen.filter((s) => s.addresses.some((a) => a.split('/')[0] === vipAddress));
+  const ours = forVip.find((s) => s.vrid === derived) ?? forVip[0] ?? null;
+  if (ours) return { vrid: ours.vrid, conflict: null, ours };
   const conflict = seen.find((s) => s.vrid === derived) ?? null;
   if (!conflict) return { vrid: derived, conflict: null, ours: null };
   const used = new Set(seen.map((s) => s.vrid));

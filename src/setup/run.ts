@@ -21,6 +21,8 @@ import { installKeepalived } from '../keepalived/install/index.js';
 import type { Progress } from '../ui/progress.js';
 import { plannedRelease } from './release.js';
 import { randomPassword } from './password.js';
+import { carriedOver, existingAnswers } from './existing.js';
+import { guard } from '../guard.js';
 
 export type RawAnswers = Partial<Record<keyof Answers, unknown>>;
 export type ExistingChoice = 'keep' | 'replace' | 'stop';
@@ -50,6 +52,8 @@ export interface SetupUi {
 
 export interface AskContext {
   facts: Facts;
+  /** What the node is configured with (keepalived.conf, the answers file): each question's default. */
+  proposals: RawAnswers;
   interfaces: InterfaceFacts[];
   defaultInterface: string | null;
   probeVrids(iface: string, vip: string): Promise<{ proposal: number; seen: string }>;
@@ -149,6 +153,22 @@ export async function testCandidate(host: Host, path: string, facts: Facts, prog
   return blockingProblems(check);
 }
 
+/**
+ * The wizard's VRID proposal for `vip`: the configured one while the VIP stays the same,
+ * else the one derived from the VIP; and in any case the VRID of a group already on the
+ * wire for this VIP (proposeVrid).
+ */
+export async function wizardVridProposal(host: Host, progress: Progress, iface: string, vip: string, proposals: RawAnswers, filesOnly: boolean): Promise<{ proposal: number; seen: string }> {
+  const ms = 3 * DEFAULTS.advertInt * 1000 + 500;
+  const probe = filesOnly ? { seen: [], listened: false } : await progress.step(t('setup.progress.listen', { seconds: (ms / 1000).toFixed(1) }), () => probeVrids(host, iface, ms));
+  const address = vip.split('/')[0]!;
+  const configured = proposals.vrid !== undefined && String(proposals.vip ?? '').split('/')[0] === address ? Number(proposals.vrid) : null;
+  return {
+    proposal: proposeVrid(configured ?? vridFromVip(vip), address, probe.seen).vrid,
+    seen: probe.seen.length ? t('setup.q.vrid.seen', { list: [...new Set(probe.seen.map((s) => s.vrid))].join(', ') }) : t('setup.q.vrid.seenNone'),
+  };
+}
+
 export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
   const { ui } = opts;
   const facts = await ui.progress.step(t('setup.progress.facts'), () => gatherFacts(opts.factsHost));
@@ -172,8 +192,13 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
     throw new OperationError(t('setup.keepalivedMissing'), { hint: t('setup.keepalivedMissing.hint') });
   }
 
-  // Defaults that need no question; the wizard shows them as its proposals.
-  let raw: RawAnswers = { routerId: hostname().split('.')[0], ...opts.raw };
+  // What the node is configured with is the default for everything not given: accepting
+  // every default on a configured node changes nothing. The wizard proposes it; the
+  // unattended path takes it.
+  const was = existing && !existing.packagedSample ? await existingAnswers(opts.factsHost, configPath) : {};
+  const configured = carriedOver(was, opts.raw);
+  const proposals: RawAnswers = { routerId: hostname().split('.')[0], ...configured };
+  let raw: RawAnswers = ui.ask ? { ...opts.raw } : { ...proposals, ...opts.raw };
   const ifaceDefault = defaultInterface(facts.interfaces);
   if (raw.interface === undefined && ifaceDefault && !ui.ask) raw.interface = ifaceDefault;
 
@@ -184,19 +209,15 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
     generatedPassword = true;
   }
 
+  // A VIP the current config already manages is no node address (re-run on a master).
+  const managed = (list: InterfaceFacts[]) => (existing?.vips ?? []).reduce((ifs, v) => withoutManagedAddress(ifs, v), list);
   if (ui.ask) {
     const asked = await ui.ask(raw, {
       facts,
-      interfaces: facts.interfaces,
+      proposals,
+      interfaces: managed(facts.interfaces),
       defaultInterface: ifaceDefault,
-      probeVrids: async (iface, vip) => {
-        const ms = 3 * DEFAULTS.advertInt * 1000 + 500;
-        const probe = opts.filesOnly ? { seen: [], listened: false } : await ui.progress.step(t('setup.progress.listen', { seconds: (ms / 1000).toFixed(1) }), () => probeVrids(opts.factsHost, iface, ms));
-        return {
-          proposal: proposeVrid(vridFromVip(vip), vip.split('/')[0]!, probe.seen).vrid,
-          seen: probe.seen.length ? t('setup.q.vrid.seen', { list: [...new Set(probe.seen.map((s) => s.vrid))].join(', ') }) : t('setup.q.vrid.seenNone'),
-        };
-      },
+      probeVrids: (iface, vip) => wizardVridProposal(opts.factsHost, ui.progress, iface, vip, proposals, opts.filesOnly),
       probeVip: (iface, vip) => probeVip(opts.factsHost, iface, vip),
     });
     raw = asked.raw;
@@ -224,7 +245,7 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
     );
     const choice = proposeVrid(answers.vrid, answers.vip.split('/')[0]!, probe.seen);
     if (choice.conflict) ui.progress.warn(t('setup.vridInUse', { vrid: answers.vrid, vips: choice.conflict.addresses.join(', '), proposal: choice.vrid }));
-    if (choice.ours) ui.progress.note(t('setup.vridOurs', { vrid: answers.vrid, src: choice.ours.src }));
+    if (choice.ours) ui.progress.note(t('setup.vridOurs', { vrid: choice.vrid, src: choice.ours.src }));
     answers.vrid = choice.vrid;
   }
   if (!ui.ask && !opts.filesOnly) {
@@ -241,7 +262,7 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
   const release = facts.keepalived.installed || opts.filesOnly
     ? await plannedRelease(opts.factsHost, facts, install, opts.filesOnly)
     : await ui.progress.step(t('setup.progress.release'), () => plannedRelease(opts.factsHost, facts, install, opts.filesOnly));
-  const planOpts = { filesOnly: opts.filesOnly, installMethod: opts.installMethod, installSource: opts.installSource, release };
+  const planOpts = { filesOnly: opts.filesOnly, installMethod: opts.installMethod, installSource: opts.installSource, release, previous: was };
   const plan = await buildPlan(opts.factsHost, facts, answers, planOpts);
   const ownAddress = facts.interfaces.find((i) => i.name === answers.interface)?.ipv4[0]?.split('/')[0] ?? null;
   const result: SetupResult = { ...base, status: 'planned', plan, answers, generatedPassword, peerCommand: peerCommand(answers, ownAddress) };
@@ -254,13 +275,18 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
   }
   if (!opts.yes && !(await ui.confirm(plan))) return { ...result, status: 'aborted' };
 
-  result.apply = await applyPlan(plan, opts.applyHost, opts.services, {
+  // While the plan is applied no signal, closed terminal or exception leaves it half done:
+  // it stops before the next step and puts back what it changed (src/guard.ts).
+  let rollback: (() => Promise<void>) | null = null;
+  result.apply = await guard({ undo: async () => rollback?.() }, (g) => applyPlan(plan, opts.applyHost, opts.services, {
+    signal: g.signal,
+    onRollback: (r) => (rollback = r),
     step: (label, fn) => ui.progress.step(label, () => fn()),
     warn: (m) => ui.progress.warn(m),
     testConfig: (path) => testCandidate(opts.applyHost, path, facts, ui.progress),
     install: (method, source) =>
       installForPlan(opts.applyHost, facts.distro, { method, source }, plan, (version) => buildPlan(opts.factsHost, facts, answers, { ...planOpts, release: { version, source: 'installed' } }), ui.progress),
-  });
+  }));
   result.status = 'applied';
   if (!opts.filesOnly && plan.steps.some((s) => s.kind === 'service')) {
     result.verification = await ui.progress.step(t('setup.progress.wait'), () => verifySetup(opts.factsHost, opts.services, answers));

@@ -36,6 +36,19 @@ export function lastState(lines: string[]): Verification['state'] {
   return null;
 }
 
+/** How many log lines are searched for the last state change. */
+export const STATE_LOG_LINES = 500;
+
+/**
+ * The node's VRRP state: the last state change keepalived logged; when none is left in the
+ * window (a reload logs none, and a long-running master's log fills with gratuitous ARP
+ * refreshes), what the node does: a running keepalived holding the VIP is the MASTER, one
+ * without it a BACKUP.
+ */
+export function vrrpState(lines: string[], running: boolean, holdsVip: boolean): Verification['state'] {
+  return lastState(lines) ?? (running ? (holdsVip ? 'MASTER' : 'BACKUP') : null);
+}
+
 export async function verifySetup(host: Host, services: ServiceControl, answers: Answers, timeoutMs?: number): Promise<Verification> {
   const vip = answers.vip.split('/')[0]!;
   const limit = timeoutMs ?? (3 * answers.advertInt + 3) * 1000;
@@ -44,7 +57,7 @@ export async function verifySetup(host: Host, services: ServiceControl, answers:
   for (;;) {
     const running = await services.isActive('keepalived');
     const holdsVip = await holdsAddress(host, answers.interface, vip);
-    const state = lastState(await services.recentLogs('keepalived', 50));
+    const state = vrrpState(await services.recentLogs('keepalived', STATE_LOG_LINES), running, holdsVip);
     v = { running, holdsVip, state, timedOut: false, waitedMs: Date.now() - started };
     const settled = !running || state === 'FAULT' || (answers.role === 'MASTER' && !answers.nopreempt ? holdsVip && state === 'MASTER' : state === 'BACKUP' || state === 'MASTER');
     if (settled) return v;

@@ -1,6 +1,7 @@
 import type { ExecResult, Host } from '../host/types.js';
 
 export type ServiceName = 'keepalived' | 'nginx';
+export type ServiceOp = 'start' | 'stop' | 'restart' | 'reload' | 'status';
 
 /**
  * How a host starts and stops its services. The planner only says "restart keepalived";
@@ -18,6 +19,11 @@ export interface ServiceControl {
   isActive(name: ServiceName): Promise<boolean>;
   /** The service's most recent log lines, oldest first. */
   recentLogs(name: ServiceName, lines: number): Promise<string[]>;
+  /**
+   * The command that does `op` on this node, as it is run there by sh (a watchdog left on
+   * the node, a record of how to undo a change): no ha-setup needed to run it.
+   */
+  command(op: ServiceOp, name: ServiceName): string[];
 }
 
 /** systemd: systemctl / journalctl. */
@@ -29,6 +35,7 @@ export class SystemdServices implements ServiceControl {
   restart(name: ServiceName) { return this.host.exec('systemctl', ['restart', name], { why: `restart ${name} with the new configuration` }); }
   reload(name: ServiceName) { return this.host.exec('systemctl', ['reload', name], { why: `reload ${name}` }); }
   enable(name: ServiceName) { return this.host.exec('systemctl', ['enable', name], { why: `start ${name} at boot` }); }
+  command(op: ServiceOp, name: ServiceName) { return ['systemctl', op, name]; }
   async isActive(name: ServiceName) { return (await this.host.exec('systemctl', ['is-active', '--quiet', name])).exitCode === 0; }
   async recentLogs(name: ServiceName, lines: number) {
     const r = await this.host.exec('journalctl', ['-u', name, '-n', String(lines), '--no-pager', '-o', 'short-iso']);
@@ -40,11 +47,15 @@ export class SystemdServices implements ServiceControl {
 export class SysvServices implements ServiceControl {
   readonly kind = 'sysv' as const;
   constructor(private readonly host: Host) {}
-  private run(name: ServiceName, op: string) {
+  private run(name: ServiceName, op: ServiceOp) {
+    const [cmd, ...args] = this.command(op, name);
+    return this.host.exec(cmd!, args, { why: `${op} ${name}` });
+  }
+  command(op: ServiceOp, name: ServiceName) {
     // A sandboxed node (a host whose "/" is a directory, e.g. a lab node over ssh) has its
     // own init scripts there; `service` would reach the machine's.
-    if (this.host.root !== '/') return this.host.exec(this.host.runtimePath(`/etc/init.d/${name}`), [op], { why: `${op} ${name}` });
-    return this.host.exec('service', [name, op], { why: `${op} ${name}` });
+    if (this.host.root !== '/') return [this.host.runtimePath(`/etc/init.d/${name}`), op];
+    return ['service', name, op];
   }
   start(name: ServiceName) { return this.run(name, 'start'); }
   stop(name: ServiceName) { return this.run(name, 'stop'); }

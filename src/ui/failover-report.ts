@@ -49,8 +49,11 @@ export function renderReport(report: FailoverReport, outcome: RunOutcome, withEv
     t('failover.report.bound', { bound: report.expected_bound_ms, basis: report.bound_basis }),
     t('failover.report.requests', { requests: report.requests, interval: report.probe_interval_ms }),
     t('failover.report.restored', { restored: t(report.restored ? 'word.yes' : 'word.no') }),
-    verdictLine(report, outcome),
   );
+  if (!report.restored && report.pending) {
+    lines.push(paint('yellow', report.pending.watchdog_deadline ? t('failover.report.watchdog', { deadline: report.pending.watchdog_deadline, undo: report.pending.undo }) : t('failover.report.undoByHand', { undo: report.pending.undo })));
+  }
+  lines.push(verdictLine(report, outcome));
   return lines;
 }
 
@@ -63,6 +66,7 @@ export function reportJson(report: FailoverReport, outcome: RunOutcome): Record<
     failback: report.failback,
     expected_bound_ms: report.expected_bound_ms,
     restored: report.restored,
+    ...(report.pending ? { pending: report.pending } : {}),
     vip: report.vip,
     peer: report.peer,
     owner_before: report.owner_before,

@@ -61,41 +61,85 @@ export function paint(colour: Colour, text: string): string {
   return output.color ? `\u001b[${codes[colour]}m${text}\u001b[0m` : text;
 }
 
+/**
+ * The sink every line goes through. A stream whose reader went away (`ha-setup ... | head`,
+ * a closed terminal) takes no more output, and that never ends the command: what it still
+ * has to do (restore a node, roll back) runs to its end. Whoever must stop when nobody
+ * reads any more (failover-test) listens with onOutputClosed.
+ */
+const closedStreams = new Set<NodeJS.WriteStream>();
+const closedListeners = new Set<() => void>();
+
+function markClosed(stream: NodeJS.WriteStream): void {
+  if (closedStreams.has(stream)) return;
+  closedStreams.add(stream);
+  for (const fn of [...closedListeners]) fn();
+}
+
+/** Called once at start-up: an error on stdout/stderr (EPIPE, a destroyed stream) closes that stream for us. */
+export function watchOutputStreams(streams: NodeJS.WriteStream[] = [process.stdout, process.stderr]): void {
+  for (const stream of streams) stream.on('error', () => markClosed(stream));
+}
+
+/** Run `fn` when stdout or stderr has been closed by its reader; returns the unsubscribe function. */
+export function onOutputClosed(fn: () => void): () => void {
+  if (closedStreams.size > 0) {
+    fn();
+    return () => undefined;
+  }
+  closedListeners.add(fn);
+  return () => closedListeners.delete(fn);
+}
+
+export function outputClosed(): boolean {
+  return closedStreams.size > 0;
+}
+
+/** Write to a stream unless its reader is gone; never throws. */
+export function writeOut(stream: NodeJS.WriteStream, text: string): void {
+  if (closedStreams.has(stream) || stream.destroyed) return;
+  try {
+    stream.write(text);
+  } catch {
+    markClosed(stream);
+  }
+}
+
 export function printLine(text = ''): void {
   if (output.json) return;
-  process.stdout.write(text + '\n');
+  writeOut(process.stdout, text + '\n');
 }
 
 /** Progress and chatter: hidden by --quiet and --json. */
 export function printInfo(text: string): void {
   if (output.json || output.quiet) return;
-  process.stderr.write(text + '\n');
+  writeOut(process.stderr, text + '\n');
 }
 
 export function printVerbose(text: string): void {
   if (!output.verbose) return;
-  process.stderr.write(paint('gray', text) + '\n');
+  writeOut(process.stderr, paint('gray', text) + '\n');
 }
 
 export function printJson(value: unknown): void {
-  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+  writeOut(process.stdout, JSON.stringify(value, null, 2) + '\n');
 }
 
 /** Print an error the way users should see it and return the exit code to use. */
 export function reportError(err: unknown): number {
   if (err instanceof UserError) {
-    process.stderr.write(`${paint('red', t('error.prefix'))}: ${err.message}\n`);
+    writeOut(process.stderr, `${paint('red', t('error.prefix'))}: ${err.message}\n`);
     if (output.json) printJson({ error: { kind: 'usage', field: err.field, value: err.value ?? null, accepted: err.accepted, message: err.message } });
     return err.exitCode;
   }
   if (err instanceof OperationError) {
-    process.stderr.write(`${paint('red', t('error.prefix'))}: ${err.message}\n`);
-    for (const line of err.details) process.stderr.write(`  ${line}\n`);
-    if (err.hint) process.stderr.write(`${paint('bold', t('error.hint'))}: ${err.hint}\n`);
+    writeOut(process.stderr, `${paint('red', t('error.prefix'))}: ${err.message}\n`);
+    for (const line of err.details) writeOut(process.stderr, `  ${line}\n`);
+    if (err.hint) writeOut(process.stderr, `${paint('bold', t('error.hint'))}: ${err.hint}\n`);
     if (output.json) printJson({ error: { kind: 'operation', message: err.message, details: err.details, hint: err.hint ?? null } });
     return err.exitCode;
   }
   const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
-  process.stderr.write(`${paint('red', t('error.prefix'))}: ${t('error.unexpected', { message })}\n`);
+  writeOut(process.stderr, `${paint('red', t('error.prefix'))}: ${t('error.unexpected', { message })}\n`);
   return EXIT.failure;
 }

@@ -6,6 +6,7 @@ import { describeStep } from '../setup/apply.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { paint, printLine } from './output.js';
 import { unifiedDiff } from './diff.js';
+import { redact } from '../audit/log.js';
 
 function row(label: string, value: string): void {
   printLine(`  ${label.padEnd(16)} ${value}`);
@@ -35,15 +36,23 @@ export function printPreflight(facts: Facts, existing: ExistingConfig | null): v
   printLine();
 }
 
+/**
+ * The plan of one node. A file that changes always shows its diff (a re-run must say what
+ * it changes, node by node); a new file shows its content with `showContent` (dry run,
+ * terminal). Passwords are masked: a changed one shows as a changed line.
+ */
 export function printPlan(plan: Plan, showContent: boolean): void {
   printLine(paint('bold', t('setup.plan.title', { node: plan.node })));
   if (plan.steps.length === 0) printLine(`  ${t('setup.plan.nothing')}`);
   for (const step of plan.steps) {
     printLine(`  - ${describeStep(step)}`);
     printLine(paint('gray', `      ${t('setup.plan.why', { why: step.why })}`));
-    if (step.kind === 'write' && showContent) {
+    if (step.kind === 'write' && (showContent || step.previous !== null)) {
       const body = step.previous === null ? step.content.split('\n').map((l) => `+${l}`) : unifiedDiff(step.previous, step.content);
-      for (const line of body) printLine(`      ${line.startsWith('+') ? paint('green', line) : line.startsWith('-') ? paint('red', line) : line}`);
+      for (const raw of body) {
+        const line = redact(raw);
+        printLine(`      ${line.startsWith('+') ? paint('green', line) : line.startsWith('-') ? paint('red', line) : line}`);
+      }
     }
   }
   for (const path of plan.unchanged) printLine(paint('gray', `  = ${t('setup.plan.unchanged', { path })}`));

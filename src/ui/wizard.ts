@@ -52,6 +52,9 @@ export async function chooseExisting(existing: ExistingConfig): Promise<Existing
 export async function askAnswers(known: RawAnswers, ctx: AskContext): Promise<{ raw: RawAnswers; generatedPassword: boolean }> {
   const raw: RawAnswers = { ...known };
   const usable = ctx.interfaces.filter((i) => i.up && !i.loopback);
+  // On a configured node every default is what is configured: Enter everywhere changes nothing.
+  const was = ctx.proposals;
+  const text = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
 
   raw.role ??= await select<Role>({
     message: message('setup.q.role', 'setup.q.role.why'),
@@ -59,18 +62,19 @@ export async function askAnswers(known: RawAnswers, ctx: AskContext): Promise<{ 
       { value: 'MASTER', name: 'MASTER' },
       { value: 'BACKUP', name: 'BACKUP' },
     ],
+    default: text(was.role)?.toUpperCase(),
   });
   const role = String(raw.role).toUpperCase() as Role;
 
   raw.interface ??= await select<string>({
     message: message('setup.q.interface', 'setup.q.interface.why'),
     choices: usable.map((i) => ({ value: i.name, name: `${i.name}  ${i.ipv4.join(' ')}${i.default ? '  (default route)' : ''}` })),
-    default: ctx.defaultInterface ?? undefined,
+    default: text(was.interface) ?? ctx.defaultInterface ?? undefined,
   });
   const iface = validateInterface(raw.interface, ctx.interfaces);
 
   if (raw.vip === undefined) {
-    raw.vip = await input({ message: message('setup.q.vip', 'setup.q.vip.why'), validate: (v) => check(() => validateVip(v, iface)) });
+    raw.vip = await input({ message: message('setup.q.vip', 'setup.q.vip.why'), default: text(was.vip), validate: (v) => check(() => validateVip(v, iface)) });
     const vipAddress = String(raw.vip).split('/')[0]!;
     const probe = await ctx.probeVip(iface.name, vipAddress);
     if (probe.inUse) printLine(paint('yellow', role === 'MASTER' ? t('setup.vipAnswers.master', { vip: vipAddress }) : t('setup.vipAnswers.backup', { vip: vipAddress, mac: probe.macs.join(', ') })));
@@ -87,43 +91,50 @@ export async function askAnswers(known: RawAnswers, ctx: AskContext): Promise<{ 
   }
   raw.priority ??= await input({
     message: message('setup.q.priority', 'setup.q.priority.why'),
-    default: String(defaultPriority(role)),
+    default: text(String(was.role).toUpperCase() === role ? was.priority : undefined) ?? String(defaultPriority(role)),
     validate: (v) => check(() => validatePriority(v)),
   });
   raw.advertInt ??= await input({
     message: message('setup.q.advertInt', 'setup.q.advertInt.why'),
-    default: String(DEFAULTS.advertInt),
+    default: text(was.advertInt) ?? String(DEFAULTS.advertInt),
     validate: (v) => check(() => validateAdvertInt(v)),
   });
 
   let generatedPassword = false;
   if (raw.authPass === undefined) {
-    const proposal = role === 'MASTER' ? randomPassword(DEFAULTS.passwordLength) : undefined;
+    const generated = was.authPass === undefined && role === 'MASTER' ? randomPassword(DEFAULTS.passwordLength) : undefined;
+    const proposal = text(was.authPass) ?? generated;
     raw.authPass = await input({
       message: message('setup.q.authPass', 'setup.q.authPass.why'),
       default: proposal,
       validate: (v) => check(() => validateAuthPass(v)),
     });
-    generatedPassword = raw.authPass === proposal;
+    generatedPassword = generated !== undefined && raw.authPass === generated;
   }
 
   if (raw.peers === undefined) {
     const cloudNote = ctx.facts.cloud.multicast === false ? `\n  ${paint('yellow', t('setup.q.peers.cloud', { vendor: ctx.facts.cloud.vendor ?? '' }))}` : '';
     const peers = await input({
       message: message('setup.q.peers', 'setup.q.peers.why') + cloudNote,
+      default: Array.isArray(was.peers) && was.peers.length ? was.peers.join(',') : undefined,
       validate: (v) => check(() => validatePeers(v, iface, String(raw.vip))),
     });
     raw.peers = peers ? peers.split(',').map((p) => p.trim()) : [];
   }
-  raw.routerId = await input({ message: message('setup.q.routerId', 'setup.q.routerId.why'), default: String(raw.routerId ?? ''), validate: (v) => check(() => validateRouterId(v)) });
+  if (raw.routerId === undefined) {
+    raw.routerId = await input({ message: message('setup.q.routerId', 'setup.q.routerId.why'), default: text(was.routerId) ?? '', validate: (v) => check(() => validateRouterId(v)) });
+  }
   // nopreempt changes something only on the node that would take the VIP back.
   if (raw.nopreempt === undefined && role === 'MASTER') {
-    raw.nopreempt = await confirm({ message: message('setup.q.nopreempt', 'setup.q.nopreempt.why'), default: false });
+    raw.nopreempt = await confirm({ message: message('setup.q.nopreempt', 'setup.q.nopreempt.why'), default: was.nopreempt === true });
   }
+  raw.nopreempt ??= was.nopreempt;
   if (raw.email === undefined) {
-    const email = await input({ message: message('setup.q.email', 'setup.q.email.why'), validate: (v) => check(() => validateEmail(v)) });
+    const email = await input({ message: message('setup.q.email', 'setup.q.email.why'), default: text(was.email), validate: (v) => check(() => validateEmail(v)) });
     raw.email = email || null;
   }
+  // Not asked: the URL the check script asks stays what it is.
+  raw.checkUrl ??= was.checkUrl;
   return { raw, generatedPassword };
 }
 

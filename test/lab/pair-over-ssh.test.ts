@@ -9,7 +9,10 @@ import { execa } from 'execa';
 import { runCli } from '../helpers/cli.js';
 import { cliPath } from '../helpers/paths.js';
 import { takeLabLock } from '../helpers/lab-lock.js';
-import { LAB_ADDRESSES, LAB_VIP, labNodeRoot } from '../../src/lab/constants.js';
+import { LAB_ADDRESSES, LAB_VIP, LAB_VRRP, labNodeRoot } from '../../src/lab/constants.js';
+import { labServices } from '../../src/lab/services.js';
+import { startClientProber } from '../helpers/prober.js';
+import { treeDiff, treeHash } from '../helpers/tree-hash.js';
 import { labSshdPaths } from '../../src/lab/sshd.js';
 
 const A = `root@${LAB_ADDRESSES.ha1}`;
@@ -44,15 +47,25 @@ after(async () => {
   await release?.();
 });
 
-test('setup of the pair from the client: one command, both nodes, one MASTER with the VIP', async () => {
+/** Both nodes' files and keepalived processes, to compare after a run. */
+async function snapshot() {
+  return Promise.all((['ha1', 'ha2'] as const).map(async (n) => ({ node: n, tree: treeHash(labNodeRoot(n)), pid: await labServices(n).pid('keepalived') })));
+}
+
+test('setup of the pair from the client on the lab\'s configured nodes: the one real change (unicast peers) shown as a diff per node, keepalived reloaded, not restarted', async () => {
+  const before = await snapshot();
+  const prober = await startClientProber(`http://${LAB_VIP}/`, 50, 200);
   const r = await fromClient([...HOSTS, '--vip', `${LAB_VIP}/24`, '--yes']);
+  const samples = await prober.stop();
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const a = readFileSync(conf('ha1'), 'utf8');
   const b = readFileSync(conf('ha2'), 'utf8');
-  // One password (generated once), one VRID, unicast peers pointing at each other.
-  assert.equal(authPass(a), authPass(b));
-  assert.match(a, /virtual_router_id 50\b/);
-  assert.match(b, /virtual_router_id 50\b/);
+  // What the nodes were configured with stays (the password, the VRID of the group on the wire):
+  // nothing was given that would change it.
+  assert.equal(authPass(a), LAB_VRRP.authPass);
+  assert.equal(authPass(b), LAB_VRRP.authPass);
+  assert.match(a, /virtual_router_id 51\b/);
+  assert.match(b, /virtual_router_id 51\b/);
   assert.match(a, /state MASTER[\s\S]*priority 150/);
   assert.match(b, /state BACKUP[\s\S]*priority 100/);
   assert.match(a, new RegExp(`unicast_peer \\{\\s*${LAB_ADDRESSES.ha2.replace(/\./g, '\\.')}\\s*\\}`));
@@ -61,19 +74,83 @@ test('setup of the pair from the client: one command, both nodes, one MASTER wit
   assert.match(b, /router_id ha2\b/);
   // Files landed in each node's own directory, paths in them are the node's real ones.
   assert.ok(a.includes(`${labNodeRoot('ha1')}/etc/keepalived/check_nginx.sh`));
+  // Each node's plan shows its diff, and the password never appears in it.
+  for (const [node, peer] of [[A, LAB_ADDRESSES.ha2], [B, LAB_ADDRESSES.ha1]] as const) {
+    const part = r.stdout.slice(r.stdout.indexOf(`Plan for ${node}`));
+    assert.match(part, new RegExp(`\\+\\s+unicast_peer \\{[\\s\\S]*?\\+\\s+${peer.replace(/\./g, '\\.')}`), `${node}: diff shown`);
+    assert.match(part, /reload keepalived/);
+  }
+  assert.ok(!r.stdout.includes(LAB_VRRP.authPass), 'the password is not printed');
+  assert.doesNotMatch(r.stdout, /restart keepalived/);
+  const after = await snapshot();
+  for (const [i, s] of before.entries()) assert.equal(after[i]!.pid, s.pid, `keepalived on ${s.node} was reloaded, not restarted`);
+  // Multicast -> unicast is a change keepalived cannot keep the instance through, even on a
+  // reload: the plan says the VIP moves once, and the client sees a short gap.
+  assert.match(r.stdout, /re-creates the VRRP instance/);
+  const failed = samples.filter((x) => !x.ok).length;
+  process.stderr.write(`# multicast -> unicast by reload: ${failed} failed client requests (50 ms apart)\n`);
+  assert.ok(failed < 40, `${failed} failed requests: more than one short move of the VIP`);
   assert.match(r.stdout, /root@192\.0\.2\.11 holds 192\.0\.2\.50\/24/);
   assert.equal(await clientGet(), 'ha1');
 });
 
-test('a second run with the same answers changes nothing on either node', async () => {
-  const pass = authPass(readFileSync(conf('ha1'), 'utf8'));
-  const r = await fromClient([...HOSTS, '--vip', `${LAB_VIP}/24`, '--auth-pass', pass, '--yes', '--json']);
+test('a second run with nothing new changes nothing on either node: same password, no restart, no VIP movement, no failed request', async () => {
+  const before = await snapshot();
+  const prober = await startClientProber(`http://${LAB_VIP}/`, 50, 200);
+  const r = await fromClient([...HOSTS, '--vip', `${LAB_VIP}/24`, '--yes', '--json']);
+  const samples = await prober.stop();
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const out = JSON.parse(r.stdout) as { status: string; nodes: Record<string, { plan: unknown[] }>; verification: { ok: boolean; vipHolder: string } };
-  assert.equal(out.status, 'unchanged');
+  assert.equal(out.status, 'unchanged', JSON.stringify(out.nodes));
   assert.deepEqual(Object.keys(out.nodes), [A, B]);
   assert.equal(out.verification.ok, true);
   assert.equal(out.verification.vipHolder, A);
+  const after = await snapshot();
+  for (const [i, s] of before.entries()) {
+    assert.deepEqual(treeDiff(s.tree, after[i]!.tree), [], `files of ${s.node} changed`);
+    assert.equal(after[i]!.pid, s.pid, `keepalived on ${s.node} was restarted`);
+  }
+  assert.equal(samples.filter((x) => !x.ok).length, 0, 'no client request failed during the re-run');
+  assert.ok(samples.length > 20 && samples.every((x) => x.body === 'ha1'), 'the VIP stayed on ha1');
+});
+
+test('a real change (alert e-mail, check URL) shows its diff per node, reloads keepalived where the config changed, and the VIP never moves', async () => {
+  for (const [email, url, expect] of [
+    ['ops@example.com', 'http://127.0.0.1/?ha', /\+\s+notification_email \{/],
+    ['', 'http://127.0.0.1/', /-\s+notification_email \{/],
+  ] as const) {
+    const before = await snapshot();
+    const prober = await startClientProber(`http://${LAB_VIP}/`, 50, 200);
+    const r = await fromClient([...HOSTS, '--vip', `${LAB_VIP}/24`, '--email', email, '--check-url', url, '--yes']);
+    const samples = await prober.stop();
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    for (const node of [A, B]) {
+      const part = r.stdout.slice(r.stdout.indexOf(`Plan for ${node}`));
+      assert.match(part, expect, `${node}: the config diff`);
+      assert.match(part, /write \/etc\/keepalived\/check_nginx\.sh[\s\S]*?[-+].*127\.0\.0\.1/, `${node}: the check script diff`);
+      assert.match(part, /reload keepalived/);
+    }
+    assert.doesNotMatch(r.stdout, /restart keepalived|re-creates the VRRP instance/);
+    const after = await snapshot();
+    for (const [i, s] of before.entries()) assert.equal(after[i]!.pid, s.pid, `keepalived on ${s.node} was restarted`);
+    assert.equal(samples.filter((x) => !x.ok).length, 0, `no client request failed (email ${JSON.stringify(email)})`);
+    assert.ok(samples.every((x) => x.body === 'ha1'), 'the VIP stayed on ha1');
+  }
+});
+
+test('only a new check script: nothing of keepalived is touched (it runs the script anew every interval)', async () => {
+  const before = await snapshot();
+  const r = await fromClient([...HOSTS, '--vip', `${LAB_VIP}/24`, '--check-url', 'http://127.0.0.1/?only', '--yes', '--json']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const out = JSON.parse(r.stdout) as { nodes: Record<string, { plan: Array<{ kind: string; path?: string }> }> };
+  for (const node of [A, B]) {
+    const plan = out.nodes[node]!.plan;
+    assert.deepEqual(plan.map((s) => s.path ?? s.kind), ['/etc/keepalived/check_nginx.sh', '/etc/keepalived/ha-setup.answers.json'], node);
+  }
+  const after = await snapshot();
+  for (const [i, s] of before.entries()) assert.equal(after[i]!.pid, s.pid);
+  const back = await fromClient([...HOSTS, '--vip', `${LAB_VIP}/24`, '--check-url', 'http://127.0.0.1/', '--yes']);
+  assert.equal(back.code, 0, back.stdout + back.stderr);
 });
 
 test('doctor of the pair from the client: healthy, grouped by node and pair', async () => {

@@ -60,6 +60,7 @@ export class FakeServices implements ServiceControl {
   enable(n: ServiceName) { return this.r('enable', n); }
   async isActive() { return true; }
   async recentLogs() { return []; }
+  command(op: string, name: ServiceName) { return ['service', name, op]; }
 }
 
 export interface FakeOptions {

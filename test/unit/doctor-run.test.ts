@@ -70,7 +70,7 @@ test('--check selects one; an unknown id is a UserError listing the ids', () => 
 test('the list holds the node checks and the wire checks, ids unique', () => {
   const ids = ALL_CHECKS.map((c) => c.id);
   assert.equal(new Set(ids).size, ids.length);
-  assert.deepEqual(NODE_CHECKS.map((c) => c.id), ['keepalived-installed', 'keepalived-running', 'config-valid', 'nginx-running', 'check-script', 'systemd-order', 'firewall-vrrp', 'cloud-multicast', 'priority', 'election', 'vip-reachable']);
+  assert.deepEqual(NODE_CHECKS.map((c) => c.id), ['keepalived-installed', 'keepalived-running', 'config-valid', 'maintenance', 'nginx-running', 'check-script', 'systemd-order', 'firewall-vrrp', 'cloud-multicast', 'priority', 'election', 'vip-reachable']);
   assert.deepEqual(WIRE_CHECKS.map((c) => c.id).sort(), ['advert-interval', 'multicast', 'peer-auth', 'unicast', 'vip-placement', 'vrid-conflict']);
 });
 

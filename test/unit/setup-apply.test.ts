@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalHost } from '../../src/host/local.js';
 import { buildPlan } from '../../src/setup/plan.js';
@@ -24,6 +24,7 @@ function recordingServices(restartWorks: boolean) {
     enable: async (n: ServiceName) => (calls.push(`enable ${n}`), ok),
     isActive: async () => restartWorks,
     recentLogs: async () => ['Keepalived_vrrp[42]: (VI_1) Unknown keyword \'bogus\''],
+    command: (op, n) => ['systemctl', op, n],
   };
   return { services, calls };
 }
@@ -90,4 +91,34 @@ test('a successful apply keeps the previous config as a backup and restarts keep
   assert.equal(result.backups.length, 1);
   assert.equal(readFileSync(join(root, result.backups[0]!), 'utf8'), '! old\n');
   assert.deepEqual(calls, ['enable keepalived', 'restart keepalived']);
+});
+
+test('a run told to stop in the middle (SIGINT, SIGTERM...) stops before the next step and puts back what it changed', async () => {
+  const root = tempDir();
+  mkdirSync(join(root, 'etc/keepalived'), { recursive: true });
+  writeFileSync(join(root, 'etc/keepalived/keepalived.conf'), '! old\n');
+  const host = new LocalHost(root);
+  const facts = factsFor('debian13', { systemd: false, keepalived: { installed: true, path: '/usr/sbin/keepalived', version: '2.2.7', running: false, pid: null, pids: [] } });
+  const answers = validateAnswers({ role: 'master', interface: 'eth0', vip: '192.0.2.50/24', authPass: 'k3pAl1ve', routerId: 'ha1' }, facts.interfaces);
+  const plan = await buildPlan(host, facts, answers, { filesOnly: false, installMethod: 'package', installSource: null });
+  const { services, calls } = recordingServices(true);
+  const stop = new AbortController();
+  let steps = 0;
+  const err = await applyPlan(plan, host, services, {
+    ...hooks([]),
+    signal: stop.signal,
+    // The signal arrives while the second step (keepalived.conf) is written.
+    step: async (_l, fn) => {
+      const r = await fn();
+      if (++steps === 2) stop.abort('SIGTERM');
+      return r;
+    },
+  }).catch((e) => e);
+  assert.ok(err instanceof OperationError);
+  assert.equal(err.exitCode, 130);
+  assert.match(err.message, /SIGTERM/);
+  assert.equal(readFileSync(join(root, 'etc/keepalived/keepalived.conf'), 'utf8'), '! old\n');
+  assert.equal(existsSync(join(root, 'etc/keepalived/check_nginx.sh')), false);
+  assert.deepEqual(calls, [], 'keepalived is not touched');
+  rmSync(root, { recursive: true, force: true });
 });

@@ -1,0 +1,83 @@
+/**
+ * What ha-setup's own failover test may have left on a node: its run record, the
+ * maintenance flag, its lock. Read by doctor (check `maintenance`), and before
+ * failover-test and setup touch a node; undone by the same code for all three.
+ */
+import type { Host } from '../host/types.js';
+import { DEFAULTS } from '../setup/defaults.js';
+import { commandLine } from '../doctor/paths.js';
+import { FAILOVER_LOCK } from './lock.js';
+import { aliveOnNode, cancelWatchdog, FLAG_CONTENT, readRecord, RUN_RECORD, type RunRecord } from './record.js';
+
+export interface NodeLeftovers {
+  record: RunRecord | null;
+  /** The maintenance flag when it exists; `ours` when failover-test wrote it (an operator's flag holds anything else). */
+  flag: { path: string; ours: boolean } | null;
+  /** The failover-test lock when it exists; `alive` while its holder runs. */
+  lock: { path: string; pid: number | null; alive: boolean } | null;
+}
+
+/** A failover test runs on the node right now: its flag and record are not leftovers. */
+export function runInProgress(l: NodeLeftovers): boolean {
+  return l.lock?.alive === true;
+}
+
+/** Anything to undo: a record or a flag of a run that is gone, or a stale lock. */
+export function hasLeftovers(l: NodeLeftovers): boolean {
+  if (runInProgress(l)) return false;
+  return l.record !== null || l.flag?.ours === true || l.lock !== null;
+}
+
+export async function inspectLeftovers(host: Host): Promise<NodeLeftovers> {
+  const flagPath = DEFAULTS.paths.maintenanceFlag;
+  const [record, flagText, lockText] = await Promise.all([
+    readRecord(host),
+    host.readFile(flagPath).catch(() => null),
+    host.readFile(FAILOVER_LOCK).catch(() => null),
+  ]);
+  let flag: NodeLeftovers['flag'] = null;
+  if (flagText !== null) flag = { path: flagPath, ours: flagText === FLAG_CONTENT };
+  let lock: NodeLeftovers['lock'] = null;
+  if (lockText !== null) {
+    const pid = Number.parseInt(lockText.trim(), 10);
+    const valid = Number.isInteger(pid) && pid > 0;
+    lock = { path: FAILOVER_LOCK, pid: valid ? pid : null, alive: valid && (await aliveOnNode(host, pid)) };
+  }
+  return { record, flag, lock };
+}
+
+/**
+ * The commands that undo the leftovers, as they are run on the node (sh, the node's real
+ * paths): the record's own undo, then the record, the flag of a run that left no record,
+ * a stale lock.
+ */
+export function leftoverCommands(host: Pick<Host, 'runtimePath'>, l: NodeLeftovers): string[][] {
+  if (!hasLeftovers(l)) return [];
+  const out: string[][] = [];
+  if (l.record) out.push(l.record.undo);
+  if (l.flag?.ours && !(l.record?.mode === 'drain')) out.push(['rm', '-f', host.runtimePath(l.flag.path)]);
+  if (l.record) out.push(['rm', '-f', host.runtimePath(RUN_RECORD)]);
+  if (l.lock && !l.lock.alive) out.push(['rm', '-f', host.runtimePath(l.lock.path)]);
+  return out;
+}
+
+/** leftoverCommands as lines to show (and run by hand on the node). */
+export function leftoverCommandLines(host: Pick<Host, 'runtimePath'>, l: NodeLeftovers): string[] {
+  return leftoverCommands(host, l).map(commandLine);
+}
+
+/**
+ * Undo the leftovers through the node's host: each command, then the record's watchdog is
+ * cancelled (it would find nothing to do, but it is a process left behind). Returns the
+ * commands run, "$ ..."; throws on the first that fails, naming it.
+ */
+export async function undoLeftovers(host: Host, l: NodeLeftovers): Promise<string[]> {
+  const done: string[] = [];
+  for (const argv of leftoverCommands(host, l)) {
+    const r = await host.exec(argv[0]!, argv.slice(1), { why: 'undo what an unfinished failover test left on this node', timeoutMs: 60_000 });
+    if (r.exitCode !== 0) throw new Error(`${commandLine(argv)}: ${(r.stderr || r.stdout).trim() || `exit ${r.exitCode}`}`);
+    done.push(`$ ${commandLine(argv)}`);
+  }
+  await cancelWatchdog(host, l.record?.watchdog ?? null).catch(() => undefined);
+  return done;
+}
