@@ -30,9 +30,16 @@ export function register(program: Command): void {
         return;
       }
       if (report.installed.length > 0) printLine(t('lab.up.installed', { packages: report.installed.join(' ') }));
+      const { LAB_VIP, LAB_ADDRESSES } = await import('../lab/constants.js');
+      const sshTry = () => {
+        if (!opts.ssh) return;
+        printLine(report.sshStarted.length ? t('lab.up.sshStarted', { nodes: report.sshStarted.join(', ') }) : t('lab.up.sshRunning'));
+        printLine(`  sudo ha-setup lab exec client -- ha-setup doctor --host root@${LAB_ADDRESSES.ha1} --host root@${LAB_ADDRESSES.ha2}`);
+      };
       if (report.alreadyUp) {
-        printLine(t('lab.up.already'));
+        printLine(opts.ssh && report.sshStarted.length ? t('lab.up.alreadySsh') : t('lab.up.already'));
         printStatus(report.status);
+        sshTry();
         return;
       }
       printLine(
@@ -43,11 +50,12 @@ export function register(program: Command): void {
           seconds: ((report.vipAfterMs ?? 0) / 1000).toFixed(1),
         }),
       );
-      const { LAB_VIP } = await import('../lab/constants.js');
       printLine(t('lab.up.try'));
       printLine(`  sudo ip netns exec client curl -s http://${LAB_VIP}/`);
       printLine(`  sudo ha-setup lab exec client -- curl -s http://${LAB_VIP}/`);
       printLine('  sudo ha-setup lab status');
+      printLine('  sudo ha-setup lab exec ha1 -- ha-setup doctor');
+      sshTry();
     });
 
   lab
@@ -87,6 +95,58 @@ export function register(program: Command): void {
       process.exitCode = status.healthy ? EXIT.ok : status.present ? EXIT.warnings : EXIT.failure;
       if (output.json) printJson(status);
       else printStatus(status);
+    });
+
+  lab
+    .command('restart')
+    .description(t('lab.restart.description'))
+    .argument('[node]', t('lab.restart.arg.node'))
+    .argument('[service]', t('lab.restart.arg.service'))
+    .addHelpText('after', examples(t('lab.restart.examples')))
+    .action(async (node: string | undefined, service: string | undefined) => {
+      const { labRestart, labTargets } = await import('../lab/control.js');
+      const { LAB_VIP } = await import('../lab/constants.js');
+      const targets = labTargets(node, service);
+      const { requireLabRoot } = await import('../lab/root.js');
+      requireLabRoot();
+      const report = await labRestart(targets.nodes, targets.services);
+      const failed = report.restarted.some((r) => !r.ok) || (report.waitedForVip && report.vipHolder === null);
+      if (failed) process.exitCode = EXIT.failure;
+      if (output.json) {
+        printJson(report);
+        return;
+      }
+      for (const r of report.restarted) {
+        const params = { service: r.service, node: r.node, pid: r.pid ?? '?' };
+        printLine(r.ok ? t('lab.restart.done', params) : paint('red', `${t('lab.restart.failed', params)}\n${r.message}`));
+      }
+      if (report.waitedForVip) printLine(report.vipHolder ? t('lab.restart.vip', { holder: report.vipHolder, vip: LAB_VIP }) : paint('red', t('lab.restart.noVip', { vip: LAB_VIP })));
+    });
+
+  lab
+    .command('logs')
+    .description(t('lab.logs.description'))
+    .argument('<node>', t('lab.restart.arg.node'))
+    .argument('[service]', t('lab.restart.arg.service'))
+    .option('-n, --lines <count>', t('lab.logs.opt.lines'), '50')
+    .addHelpText('after', examples(t('lab.logs.examples')))
+    .action(async (node: string, service: string | undefined, opts: { lines: string }) => {
+      const { labLogs, labTargets } = await import('../lab/control.js');
+      const targets = labTargets(node, service);
+      const lines = Number(opts.lines);
+      if (!Number.isInteger(lines) || lines < 1) throw new UserError({ field: '--lines', value: opts.lines, accepted: t('lab.logs.accepted.lines') });
+      const { requireLabRoot } = await import('../lab/root.js');
+      requireLabRoot();
+      const logs = await labLogs(targets.nodes[0]!, targets.services, lines);
+      if (output.json) {
+        printJson(logs);
+        return;
+      }
+      logs.forEach((l, i) => {
+        if (logs.length > 1) printLine(`${i > 0 ? '\n' : ''}==> ${l.path} <==`);
+        if (l.lines.length === 0) printLine(paint('gray', t('lab.logs.empty', { path: l.path })));
+        for (const line of l.lines) printLine(line);
+      });
     });
 
   lab

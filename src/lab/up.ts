@@ -10,6 +10,7 @@ import {
   LAB_STATE_DIR,
   LAB_VIP_TIMEOUT_MS,
   type LabMemberName,
+  type LabNodeName,
 } from './constants.js';
 import { configureNode } from './configure.js';
 import { labDown } from './down.js';
@@ -41,6 +42,8 @@ export interface LabUpReport {
   vipAfterMs: number | null;
   totalMs: number;
   status: LabStatus;
+  /** --ssh: the nodes whose sshd this run started (on a lab that was up already too). */
+  sshStarted: LabNodeName[];
 }
 
 export async function waitForVipHolder(timeoutMs: number): Promise<LabMemberName | null> {
@@ -63,17 +66,21 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpReport> {
   const before = await labStatus();
   if (before.present) {
     if (!opts.recreate) {
-      if (opts.ssh && before.up) {
+      let sshStarted: LabNodeName[] = [];
+      if (opts.ssh) {
+        // --ssh is never dropped in silence: half a lab has no nodes to start an sshd in.
+        if (!before.up) throw new OperationError(t('lab.error.sshPartial', { namespaces: before.namespaces.join(', ') || '-' }), { hint: 'sudo ha-setup lab up --recreate --ssh' });
         for (const node of LAB_NODES) await writeInitScripts(node, labNodeHost(node));
-        await ensureLabSshd();
+        sshStarted = await ensureLabSshd();
       }
-      return { alreadyUp: true, installed, vipAfterMs: null, totalMs: Date.now() - started, status: before };
+      return { alreadyUp: true, installed, vipAfterMs: null, totalMs: Date.now() - started, status: before, sshStarted };
     }
     progress(t('lab.progress.recreating'));
     await labDown(machine);
   }
 
   let keepalivedStart = Date.now();
+  let sshStarted: LabNodeName[] = [];
   try {
     await fs.mkdir(LAB_STATE_DIR, { recursive: true, mode: 0o755 });
     await updateManifest((m) => Object.assign(m, emptyManifest()));
@@ -99,7 +106,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpReport> {
     keepalivedStart = Date.now();
     // The nodes need nothing from each other to be configured: do both at once.
     await Promise.all(LAB_NODES.map((node) => configureNode(node, LAB_ROLES[node])));
-    if (opts.ssh) await ensureLabSshd();
+    if (opts.ssh) sshStarted = await ensureLabSshd();
   } catch (e) {
     // Half a lab is worse than none: undo what was made, then report the failure.
     await labDown(machine).catch(() => undefined);
@@ -117,5 +124,5 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpReport> {
       hint: t('lab.hint.noVip'),
     });
   }
-  return { alreadyUp: false, installed, vipAfterMs, totalMs: Date.now() - started, status: await labStatus() };
+  return { alreadyUp: false, installed, vipAfterMs, totalMs: Date.now() - started, status: await labStatus(), sshStarted };
 }
