@@ -82,7 +82,7 @@ export const election: Check = {
     const status = assumed && dependsOnPeer && problems.every((p) => p.kind === 'vip-stays') ? 'warn' : 'fail';
     return result(status, messages[0]!, [...messages.slice(1), ...details], {
       explain: [...new Set(problems.map((p) => fixFor(p, gap)))].join(' '),
-      commands: restartCommands(ctx.services.kind, 'keepalived', 'reload'),
+      commands: restartCommands(ctx.services, 'keepalived', 'reload'),
     });
   },
 };

@@ -2,7 +2,6 @@ import type { Check } from './types.js';
 import { t } from '../src/i18n/index.js';
 import { result } from '../src/doctor/result.js';
 import { packageInstallCommand } from '../src/doctor/build-context.js';
-import { commandLine } from '../src/doctor/paths.js';
 import { versionAtLeast } from '../src/keepalived/version.js';
 
 /** `keepalived -t` exists from 2.0.4 on; older releases cannot check a file before it is used. */
@@ -19,7 +18,7 @@ export const keepalivedInstalled: Check = {
       const pkg = packageInstallCommand(facts.distro.packageManager, 'keepalived');
       return result('fail', t('doctor.keepalivedInstalled.missing'), [], {
         explain: t('doctor.keepalivedInstalled.missing.fix'),
-        commands: ['ha-setup install', ...(pkg ? [commandLine(pkg)] : [])],
+        commands: [ctx.shell.haSetup(['install']), ...(pkg ? [ctx.shell.shared(pkg)] : [])],
       });
     }
     if (!k.version) {
@@ -28,7 +27,7 @@ export const keepalivedInstalled: Check = {
     if (!versionAtLeast(k.version, CONFIG_TEST_SINCE)) {
       return result('warn', t('doctor.keepalivedInstalled.old', { version: k.version, path: k.path, since: CONFIG_TEST_SINCE }), [], {
         explain: t('doctor.keepalivedInstalled.old.fix'),
-        commands: ['ha-setup install --method source'],
+        commands: [ctx.shell.haSetup(['install', '--method', 'source'])],
       });
     }
     return result('ok', t('doctor.keepalivedInstalled.ok', { version: k.version, path: k.path }));

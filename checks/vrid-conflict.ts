@@ -31,7 +31,7 @@ export const check: Check = {
     if (addressList.before !== null) details.push(t('wire.detail.counterAddressList', { before: addressList.before, after: addressList.after ?? '-' }));
     for (const e of eventsSinceStart(rt!, [...VRID_EVENTS]).slice(-3)) details.push(t('wire.detail.log', { line: e.message }));
     const consequence = pair.modernLogs ? t('wire.vridConflict.accepted') : t('wire.vridConflict.rejected');
-    const fix = vridFix(pair, inUse);
+    const fix = await vridFix(ctx, pair, inUse);
 
     const foreign = wire?.foreign ?? [];
     if (foreign.length > 0) {

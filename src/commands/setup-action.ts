@@ -8,7 +8,8 @@ import { createProgress } from '../ui/progress.js';
 import { printDone, printPlan, printPreflight } from '../ui/setup-view.js';
 import { output, printJson } from '../ui/output.js';
 import { LocalHost } from '../host/local.js';
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
+import type { Host } from '../host/types.js';
 
 interface SetupFlags {
   role?: string;
@@ -32,9 +33,13 @@ interface SetupFlags {
 
 const ANSWER_KEYS = ['role', 'interface', 'vip', 'vrid', 'priority', 'advertInt', 'authPass', 'peers', 'routerId', 'nopreempt', 'email', 'checkUrl'];
 
-/** An answers file is the JSON the wizard saves; unknown keys are an error, not silently ignored. */
-async function readAnswersFile(path: string): Promise<RawAnswers> {
-  const text = await new LocalHost('/').readFile(resolve(path));
+/**
+ * An answers file is the JSON the wizard saves; unknown keys are an error, not silently
+ * ignored. An absolute path is the node's (inside `lab exec NODE`, /etc/keepalived/... is the
+ * node's file, the path setup itself printed); a relative one is where the user stands.
+ */
+async function readAnswersFile(path: string, node: Host): Promise<RawAnswers> {
+  const text = isAbsolute(path) ? await node.readFile(path) : await new LocalHost('/').readFile(resolve(path));
   if (text === null) throw new UserError({ field: '--answers', value: path, accepted: t('setup.accepted.answersFile') });
   let data: unknown;
   try {
@@ -86,12 +91,13 @@ export async function runSetupCommand(cmd: Command): Promise<number> {
     throw new UserError({ field: '--existing', value: f.existing, accepted: t('setup.accepted.existing') });
   }
   if (f.method !== 'package' && f.method !== 'source') throw new UserError({ field: '--method', value: f.method, accepted: 'package, source' });
-  const raw = { ...(f.answers ? await readAnswersFile(f.answers) : {}), ...flagsToRaw(f) };
-  if ((cmd.optsWithGlobals() as { host?: string[] }).host?.length) {
+  const pair = Boolean((cmd.optsWithGlobals() as { host?: string[] }).host?.length);
+  const node = pair ? null : await nodeContext(g);
+  const raw = { ...(f.answers ? await readAnswersFile(f.answers, node?.factsHost ?? new LocalHost('/')) : {}), ...flagsToRaw(f) };
+  if (!node) {
     const { runPairSetupCommand } = await import('./pair-setup-action.js');
     return runPairSetupCommand(cmd, raw);
   }
-  const node = await nodeContext(g);
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !output.json;
   const wizard = interactive ? await import('../ui/wizard.js') : null;
   const ui: SetupUi = {

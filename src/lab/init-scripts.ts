@@ -46,10 +46,12 @@ export function renderInitScript(node: LabNodeName, name: ServiceName): string {
   const pidFile = `${root}${name === 'keepalived' ? NODE_PATHS.keepalivedPid : NODE_PATHS.nginxPid}`;
   const log = `${root}${name === 'keepalived' ? NODE_PATHS.keepalivedLog : NODE_PATHS.nginxErrorLog}`;
   const argv = daemonArgv(node, name).map(q).join(' ');
+  // The daemon's config test with the node's own files (nginx -t would read the machine's /etc/nginx).
+  const testArgv = (name === 'nginx' ? [...daemonArgv(node, name), '-t'] : ['keepalived', '-t', '-f', `${root}${NODE_PATHS.keepalivedConf}`]).map(q).join(' ');
   return `#!/bin/sh
 # Written by \`ha-setup lab up\` for lab node ${node}: ${name} the lab's way (pid file,
 # log and TMPDIR under the node's directory). Removed by \`ha-setup lab down\`.
-# usage: $0 start|stop|restart|reload|status
+# usage: $0 start|stop|restart|reload|status|configtest
 NODE=${q(node)}
 ROOT=${q(root)}
 PIDFILE=${q(pidFile)}
@@ -116,10 +118,11 @@ case "$1" in
   reload)
     pid=$(running_pid) || { echo "${name} is not running in $NODE: nothing to reload" >&2; exit 1; }
     kill -HUP "$pid" && echo "${name} reloaded in $NODE" ;;
+  configtest) (in_node ${testArgv}) ;;
   status)
     if pid=$(running_pid); then echo "${name} is running in $NODE (pid $pid)"; exit 0; fi
     echo "${name} is not running in $NODE"; exit 3 ;;
-  *) echo "usage: $0 start|stop|restart|reload|status" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|restart|reload|status|configtest" >&2; exit 2 ;;
 esac
 `;
 }

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import type { ExecResult } from '../host/types.js';
 import { NetnsHost } from '../host/netns.js';
 import type { CommandObserver } from '../host/local.js';
-import type { ServiceControl, ServiceName } from '../system/service-control.js';
+import type { ServiceControl, ServiceName, ServiceOp } from '../system/service-control.js';
 import { LAB_STATE_DIR, labNodeRoot, type LabMemberName } from './constants.js';
 import { NODE_PATHS } from './paths.js';
 import { readManifest, updateManifest, type LabProcess } from './manifest.js';
@@ -206,6 +206,15 @@ export class LabServices implements ServiceControl {
   /** Lab nodes never boot: `lab up` starts their daemons. Enabling is therefore a no-op that succeeds. */
   async enable(name: ServiceName): Promise<ExecResult> {
     return result(['true'], 0, `${name}: nothing to enable in a lab node (no init system; \`ha-setup lab up\` starts it)\n`);
+  }
+
+  /**
+   * Typed on the machine: `lab restart` (starts a stopped daemon too); a reload is the
+   * node's own init script, which signals the daemon wherever it is run.
+   */
+  commandLines(op: ServiceOp, name: ServiceName): string[] {
+    if (op === 'reload' || op === 'configtest') return [`${this.host.runtimePath(`/etc/init.d/${name}`)} ${op}`];
+    return [`ha-setup lab restart ${this.member} ${name}`];
   }
 
   async recentLogs(name: ServiceName, lines: number): Promise<string[]> {

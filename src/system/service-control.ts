@@ -1,6 +1,8 @@
 import type { ExecResult, Host } from '../host/types.js';
 
 export type ServiceName = 'keepalived' | 'nginx';
+/** What a printed command does to a service: start (and enable at boot), restart, re-read its config, test its config. */
+export type ServiceOp = 'start' | 'restart' | 'reload' | 'configtest';
 
 /**
  * How a host starts and stops its services. The planner only says "restart keepalived";
@@ -18,6 +20,13 @@ export interface ServiceControl {
   isActive(name: ServiceName): Promise<boolean>;
   /** The service's most recent log lines, oldest first. */
   recentLogs(name: ServiceName, lines: number): Promise<string[]>;
+  /** The commands a user types to do `op` on this node (what doctor prints as a fix). */
+  commandLines(op: ServiceOp, name: ServiceName): string[];
+}
+
+/** The daemon's own config test, with its default configuration file. */
+function configTestLine(name: ServiceName): string {
+  return name === 'nginx' ? 'nginx -t' : 'keepalived -t -f /etc/keepalived/keepalived.conf';
 }
 
 /** systemd: systemctl / journalctl. */
@@ -30,6 +39,10 @@ export class SystemdServices implements ServiceControl {
   reload(name: ServiceName) { return this.host.exec('systemctl', ['reload', name], { why: `reload ${name}` }); }
   enable(name: ServiceName) { return this.host.exec('systemctl', ['enable', name], { why: `start ${name} at boot` }); }
   async isActive(name: ServiceName) { return (await this.host.exec('systemctl', ['is-active', '--quiet', name])).exitCode === 0; }
+  commandLines(op: ServiceOp, name: ServiceName) {
+    if (op === 'configtest') return [configTestLine(name)];
+    return [op === 'start' ? `systemctl enable --now ${name}` : `systemctl ${op} ${name}`];
+  }
   async recentLogs(name: ServiceName, lines: number) {
     const r = await this.host.exec('journalctl', ['-u', name, '-n', String(lines), '--no-pager', '-o', 'short-iso']);
     return r.exitCode === 0 ? r.stdout.split('\n').filter(Boolean) : [];
@@ -56,6 +69,11 @@ export class SysvServices implements ServiceControl {
     return r.notFound ? this.host.exec('chkconfig', [name, 'on'], { why: `start ${name} at boot` }) : r;
   }
   async isActive(name: ServiceName) { return (await this.run(name, 'status')).exitCode === 0; }
+  commandLines(op: ServiceOp, name: ServiceName) {
+    // A sandboxed node's own init scripts (they know its config test too).
+    if (this.host.root !== '/') return [`${this.host.runtimePath(`/etc/init.d/${name}`)} ${op}`];
+    return [op === 'configtest' ? configTestLine(name) : `service ${name} ${op}`];
+  }
   async recentLogs(name: ServiceName, lines: number) {
     // A daemon started with its own log file (a lab node's init script) logs there, not to syslog.
     const own = await this.host.readFile(name === 'keepalived' ? '/var/log/keepalived.log' : '/var/log/nginx/error.log');

@@ -14,7 +14,7 @@ import { keepalivedRunning } from '../../checks/keepalived-running.js';
 import { configValid } from '../../checks/config-valid.js';
 import { nginxRunning, urlInScript } from '../../checks/nginx-running.js';
 import { checkScript, scriptPathProblems, scriptUserFor, asUserArgv, droppedScriptLines } from '../../checks/check-script.js';
-import { firewallVrrp, stepCommand } from '../../checks/firewall-vrrp.js';
+import { firewallVrrp } from '../../checks/firewall-vrrp.js';
 import { cloudMulticast } from '../../checks/cloud-multicast.js';
 import { priority } from '../../checks/priority.js';
 import { election } from '../../checks/election.js';
@@ -223,16 +223,22 @@ test('check-script: runs the script as its (unprivileged) script user and catche
 
 test('firewall-vrrp: nft drop gives the exact persistent commands; accepted is ok; unknown skips', async () => {
   const dropped = nftVrrpStatus(fixture('firewall', 'nft-vrrp-dropped.txt'));
-  const ctx = await fakeContext({ config: setupMaster, firewall: dropped, facts: { firewall: { kind: 'nftables', running: true } } });
+  // systemd cannot run here: nftables.service is answered as not enabled, so its enable step follows the save.
+  const host = new RecordedHost([{ argv: ['systemctl', 'is-enabled', '--quiet', 'nftables'], result: { exitCode: 1 } }]);
+  const ctx = await fakeContext({ host, config: setupMaster, firewall: dropped, facts: { firewall: { kind: 'nftables', running: true } } });
   const r = await firewallVrrp.run(ctx);
   assert.equal(r.status, 'fail');
-  assert.deepEqual(r.fix?.commands, ['nft insert rule inet filter input meta l4proto vrrp accept', "(printf '#!/usr/sbin/nft -f\\nflush ruleset\\n\\n'; nft list ruleset) > /etc/nftables.conf"]);
+  assert.deepEqual(r.fix?.commands, [
+    'nft insert rule inet filter input meta l4proto vrrp accept',
+    "{ printf '#!/usr/sbin/nft -f\\nflush ruleset\\n\\n'; nft list ruleset; } > /etc/nftables.conf",
+    'systemctl enable nftables',
+  ]);
+  assert.deepEqual(host.calls, [['systemctl', 'is-enabled', '--quiet', 'nftables']]);
   assert.ok(r.details.some((d) => /capture still shows/.test(d)));
   const ok = await firewallVrrp.run(await fakeContext({ firewall: nftVrrpStatus(fixture('firewall', 'nft-vrrp-accepted.txt')), facts: { firewall: { kind: 'nftables', running: true } } }));
   assert.equal(ok.status, 'ok');
   const unknown = await firewallVrrp.run(await fakeContext({ firewall: { allowed: null, evidence: null, blockingChains: [] } }));
   assert.equal(unknown.status, 'skip');
-  assert.equal(stepCommand({ argv: ['iptables-save'], saveTo: { path: '/etc/iptables/rules.v4', mode: 0o600 }, why: '' }), 'iptables-save > /etc/iptables/rules.v4');
 });
 
 // ---- cloud-multicast -----------------------------------------------------------------
@@ -313,7 +319,11 @@ test('vip-reachable: vrrp_strict with keepalived\'s recorded nft drop table fail
     const sysctl = (v: string) => new RecordedHost([{ argv: ['sysctl', '-n', 'net.ipv4.ip_nonlocal_bind'], result: { stdout: `${v}\n` } }], root);
     const fail = await vipReachable.run(await fakeContext({ config: setupMaster, host: sysctl('0') }));
     assert.equal(fail.status, 'fail');
-    assert.deepEqual(fail.fix?.commands, ["echo 'net.ipv4.ip_nonlocal_bind = 1' > /etc/sysctl.d/90-ha-setup-nonlocal-bind.conf", 'sysctl -p /etc/sysctl.d/90-ha-setup-nonlocal-bind.conf']);
+    // --root: the file goes under the root (whose etc/sysctl.d does not exist yet).
+    assert.deepEqual(fail.fix?.commands, [
+      `mkdir -p ${root}/etc/sysctl.d && echo 'net.ipv4.ip_nonlocal_bind = 1' > ${root}/etc/sysctl.d/90-ha-setup-nonlocal-bind.conf`,
+      `sysctl -p ${root}/etc/sysctl.d/90-ha-setup-nonlocal-bind.conf`,
+    ]);
     assert.equal((await vipReachable.run(await fakeContext({ config: setupMaster, host: sysctl('0'), holds: ['192.0.2.60'] }))).status, 'warn');
     assert.equal((await vipReachable.run(await fakeContext({ config: setupMaster, host: sysctl('1') }))).status, 'ok');
   } finally {

@@ -7,7 +7,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DoctorContext, DoctorOptions } from '../../src/doctor/context.js';
 import type { Host } from '../../src/host/types.js';
-import type { ServiceControl } from '../../src/system/service-control.js';
 import type { Facts } from '../../src/system/facts.js';
 import type { KeepalivedProcess } from '../../src/keepalived/runtime/process.js';
 import type { VipProbe } from '../../src/setup/probe.js';
@@ -20,6 +19,11 @@ import { parseLogLine, type LogEvent } from '../../src/keepalived/runtime/logs.j
 import { useRecordedWire } from '../../src/doctor/wire/pair.js';
 import type { Check, CheckResult } from '../../checks/types.js';
 import { fixturesDir } from '../helpers/paths.js';
+import { labNodeRoot, type LabNodeName } from '../../src/lab/constants.js';
+import { NODE_DIRS } from '../../src/lab/paths.js';
+import { labServices } from '../../src/lab/services.js';
+import { nodeShell } from '../../src/system/node-shell.js';
+import { DEFAULTS } from '../../src/setup/defaults.js';
 
 export const WIRE_FIXTURES = join(fixturesDir, 'doctor-wire');
 
@@ -93,9 +97,21 @@ export async function replay(scenario: string, node: string, opts: ReplayOptions
   const fail = (what: string) => () => {
     throw new Error(`replayed context: ${what} was not recorded`);
   };
+  // The recordings are of lab nodes: files under the node's directory, the lab's own daemons.
+  const root = labNodeRoot(node as LabNodeName);
+  const onNode = new Set(['/', '/etc', DEFAULTS.paths.answers, ...NODE_DIRS]);
+  const host = {
+    kind: 'netns',
+    label: node,
+    root,
+    runtimePath: (p: string) => (p.startsWith(`${root}/`) ? p : `${root}${p}`),
+    exec: fail('host.exec'),
+    exists: async (p: string) => onNode.has(p),
+  } as unknown as Host;
   const ctx: DoctorContext = {
-    host: { kind: 'local', root: '/', exec: fail('host.exec') } as unknown as Host,
-    services: { kind: 'lab' } as unknown as ServiceControl,
+    host,
+    services: labServices(node as LabNodeName),
+    shell: nodeShell(host),
     options,
     facts: async () => facts,
     keepalived: async () => kp,

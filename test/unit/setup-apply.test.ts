@@ -24,6 +24,7 @@ function recordingServices(restartWorks: boolean) {
     enable: async (n: ServiceName) => (calls.push(`enable ${n}`), ok),
     isActive: async () => restartWorks,
     recentLogs: async () => ['Keepalived_vrrp[42]: (VI_1) Unknown keyword \'bogus\''],
+    commandLines: (op, n) => [`systemctl ${op} ${n}`],
   };
   return { services, calls };
 }

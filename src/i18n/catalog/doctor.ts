@@ -159,6 +159,7 @@ export const en = {
   'doctor.firewallVrrp.why': 'without the peer\'s adverts a backup believes the master is gone and takes the VIP too: split brain',
   'doctor.firewallVrrp.captureNote': 'note: a packet capture still shows adverts that the firewall drops afterwards; keepalived does not get them',
   'doctor.firewallVrrp.fix': 'Let IP protocol 112 in and save the rules so that they survive a reboot.',
+  'doctor.firewallVrrp.fixNoBoot': 'Let IP protocol 112 in and save the rules under this node\'s directory (a lab node never reboots: nothing is installed or enabled for boot).',
 
   'doctor.cloudMulticast.title': 'multicast works on this network',
   'doctor.cloudMulticast.okMulticast': 'not on a cloud known to drop multicast',
@@ -379,6 +380,7 @@ export const zh: Record<keyof typeof en, string> = {
   'doctor.firewallVrrp.why': '收不到对端通告时，BACKUP 会认为 MASTER 已经不在，自己也接管 VIP：脑裂',
   'doctor.firewallVrrp.captureNote': '注意：抓包仍能看到之后被防火墙丢弃的通告；keepalived 收不到它们',
   'doctor.firewallVrrp.fix': '放行 IP 协议 112，并保存规则，使其重启后仍然有效。',
+  'doctor.firewallVrrp.fixNoBoot': '放行 IP 协议 112，并把规则保存在本节点的目录下（lab 节点不会重启：无需为开机安装或启用任何服务）。',
 
   'doctor.cloudMulticast.title': '本网络支持组播',
   'doctor.cloudMulticast.okMulticast': '不在已知会丢弃组播的云上',
