@@ -8,6 +8,7 @@ import { createProgress } from '../ui/progress.js';
 import { printDone, printPlan, printPreflight } from '../ui/setup-view.js';
 import { output, printJson } from '../ui/output.js';
 import { LocalHost } from '../host/local.js';
+import { nodeShell } from '../system/node-shell.js';
 import { isAbsolute, resolve } from 'node:path';
 import type { Host } from '../host/types.js';
 
@@ -113,7 +114,7 @@ export async function runSetupCommand(cmd: Command): Promise<number> {
     },
     confirm: confirmation(wizard, interactive),
     done: (result) => {
-      if (!output.quiet) printDone(result);
+      if (!output.quiet) printDone(result, nodeShell(node.factsHost));
     },
   };
   const result = await runSetup({

@@ -79,6 +79,7 @@ export async function runDoctorCommand(cmd: Command, flags: DoctorFlags): Promis
     const result = await applyFixes(ctx, checks, report, {
       ...hooks,
       freshContext: make,
+      applyWith: { host: node.applyHost, services: node.services },
       async confirm(fixable, extra) {
         if (!output.json) printPlanned(fixable, extra);
         if (opts.dryRun) return false;

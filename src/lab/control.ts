@@ -8,7 +8,7 @@ import { t } from '../i18n/index.js';
 import type { ServiceName } from '../system/service-control.js';
 import { LAB_NODES, LAB_VIP_TIMEOUT_MS, isLabNode, type LabNodeName } from './constants.js';
 import { netnsInode } from './procs.js';
-import { labServices } from './services.js';
+import { auditedLabServices, labServices } from './services.js';
 import { waitForVipHolder } from './up.js';
 
 export const LAB_SERVICES: readonly ServiceName[] = ['nginx', 'keepalived'];
@@ -54,7 +54,7 @@ export async function labRestart(nodes: readonly LabNodeName[], services: readon
   const restarted: LabRestartOutcome[] = [];
   for (const service of services) {
     for (const node of nodes) {
-      const control = labServices(node);
+      const control = auditedLabServices(node);
       const r = await control.restart(service);
       restarted.push({ node, service, ok: r.exitCode === 0, pid: await control.pid(service), message: (r.exitCode === 0 ? r.stdout : r.stderr).trim() });
     }

@@ -19,7 +19,7 @@ import { createLabNetwork } from './network.js';
 import { prepareMemberRoot, writeNginxFiles } from './node-files.js';
 import { ensureLabPackages } from './packages.js';
 import { sleep } from './procs.js';
-import { labNodeHost, labServices } from './services.js';
+import { auditedLabServices, labNodeHost, labServices } from './services.js';
 import { holdsVip, labStatus, type LabStatus } from './status.js';
 import { writeInitScripts } from './init-scripts.js';
 import { ensureLabSshd } from './sshd.js';
@@ -96,7 +96,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpReport> {
     for (const node of LAB_NODES) {
       await writeNginxFiles(node, labNodeHost(node));
       await writeInitScripts(node, labNodeHost(node));
-      const r = await labServices(node).start('nginx');
+      const r = await auditedLabServices(node).start('nginx');
       if (r.exitCode !== 0) {
         throw new OperationError(t('lab.error.serviceStart', { service: 'nginx', node }), { details: r.stderr.split('\n').filter(Boolean) });
       }

@@ -5,6 +5,7 @@
 import type { Host } from '../host/types.js';
 import type { ServiceControl } from '../system/service-control.js';
 import { applyFirewallStep } from '../firewall/vrrp.js';
+import { nodeShell } from '../system/node-shell.js';
 import type { Plan, PlanStep } from './plan.js';
 import { OperationError } from '../errors.js';
 import { t } from '../i18n/index.js';
@@ -133,7 +134,7 @@ async function runStep(step: PlanStep, host: Host, services: ServiceControl, hoo
         });
         throw new OperationError(t('setup.apply.startFailed'), {
           details: [...(r.stderr || r.stdout).trim().split('\n').filter(Boolean).slice(-5), ...logs],
-          hint: t('setup.apply.startFailed.hint'),
+          hint: t('setup.apply.startFailed.hint', { command: nodeShell(host).haSetup(['doctor']) }),
         });
       }
       return;

@@ -9,6 +9,7 @@
  */
 import type { Host } from '../host/types.js';
 import type { ServiceControl } from '../system/service-control.js';
+import { auditOf } from '../audit/log.js';
 import { gatherFacts, type Facts } from '../system/facts.js';
 import { OperationError, UserError } from '../errors.js';
 import { t } from '../i18n/index.js';
@@ -290,6 +291,8 @@ export async function runPairSetup(opts: PairSetupOptions): Promise<PairSetupRes
 
   const wasActive = await Promise.all(nodes.map((n) => n.services.isActive('keepalived').catch(() => false)));
   for (const [i, n] of nodes.entries()) {
+    // The password (typed, generated or from a file) never reaches the node's audit log.
+    auditOf(n.applyHost)?.markSecret(answers[i]!.authPass);
     try {
       results[i]!.apply = await applyPlan(plans[i]!, n.applyHost, n.services, applyHooks(n, facts[i]!, ui.progress));
     } catch (err) {

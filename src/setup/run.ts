@@ -5,6 +5,7 @@
 import { hostname } from 'node:os';
 import type { Host } from '../host/types.js';
 import type { ServiceControl } from '../system/service-control.js';
+import { auditOf } from '../audit/log.js';
 import { gatherFacts, type Facts } from '../system/facts.js';
 import { UserError, OperationError } from '../errors.js';
 import { t } from '../i18n/index.js';
@@ -218,6 +219,8 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
   }
   if (!opts.yes && !(await ui.confirm(plan))) return { ...result, status: 'aborted' };
 
+  // The password (typed, generated or from a file) never reaches the audit log.
+  auditOf(opts.applyHost)?.markSecret(answers.authPass);
   result.apply = await applyPlan(plan, opts.applyHost, opts.services, {
     step: (label, fn) => ui.progress.step(label, () => fn()),
     warn: (m) => ui.progress.warn(m),

@@ -13,7 +13,7 @@
  * Pure: it decides spelling only, from the Host's kind and root; nothing is run.
  */
 import type { Host } from '../host/types.js';
-import { isLabMember, labNodeRoot } from '../lab/constants.js';
+import { LAB_NODES, isLabMember, isLabNode, labNodeRoot } from '../lab/constants.js';
 
 /** POSIX shell quoting for commands shown to the user (only where needed). */
 export function shellQuote(arg: string): string {
@@ -51,6 +51,8 @@ export interface NodeShell {
   path(path: string): string;
   /** ha-setup itself, acting on this node. */
   haSetup(args: readonly string[]): string;
+  /** The other node of the pair where it is known from here (a lab node's peer), else null. */
+  peer(): NodeShell | null;
 }
 
 /** printf's format for a fixed text: backslashes, newlines and the quote escaped. */
@@ -84,6 +86,12 @@ export function nodeShell(host: Pick<Host, 'kind' | 'label' | 'root' | 'runtimeP
       save: (argv, file, opts) => saveLine(inNode(argv), path(file), opts),
       path,
       haSetup: (args) => inNode(['ha-setup', ...args]),
+      peer: () => {
+        const other = isLabNode(lab) ? LAB_NODES.find((n) => n !== lab) : undefined;
+        if (!other) return null;
+        const root = labNodeRoot(other);
+        return nodeShell({ kind: 'netns', label: other, root, runtimePath: (p) => (p.startsWith(`${root}/`) ? p : `${root}${p}`) });
+      },
     };
   }
   if (host.kind === 'ssh') {
@@ -98,6 +106,7 @@ export function nodeShell(host: Pick<Host, 'kind' | 'label' | 'root' | 'runtimeP
       save: (argv, file, opts) => saveLine(commandLine(argv), path(file), opts),
       path,
       haSetup: (args) => commandLine(['ha-setup', ...args]),
+      peer: () => null,
     };
   }
   if (host.root !== '/') {
@@ -112,6 +121,7 @@ export function nodeShell(host: Pick<Host, 'kind' | 'label' | 'root' | 'runtimeP
       save: (argv, file, opts) => saveLine(commandLine(argv), path(file), opts),
       path,
       haSetup: (args) => commandLine(['ha-setup', '--root', root, ...args]),
+      peer: () => null,
     };
   }
   return {
@@ -123,5 +133,6 @@ export function nodeShell(host: Pick<Host, 'kind' | 'label' | 'root' | 'runtimeP
     save: (argv, file, opts) => saveLine(commandLine(argv), file, opts),
     path: (p) => p,
     haSetup: (args) => commandLine(['ha-setup', ...args]),
+    peer: () => null,
   };
 }

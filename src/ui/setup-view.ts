@@ -6,6 +6,7 @@ import { describeStep } from '../setup/apply.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { paint, printLine } from './output.js';
 import { unifiedDiff } from './diff.js';
+import { commandLine, type NodeShell } from '../system/node-shell.js';
 
 function row(label: string, value: string): void {
   printLine(`  ${label.padEnd(16)} ${value}`);
@@ -51,7 +52,8 @@ export function printPlan(plan: Plan, showContent: boolean): void {
   printLine();
 }
 
-export function printDone(result: SetupResult): void {
+/** The last screen; `shell` spells the commands for this node and its peer (a lab node's are lab exec). */
+export function printDone(result: SetupResult, shell: NodeShell): void {
   if (!result.answers) return;
   printLine(paint('bold', t('setup.done.title')));
   const v = result.verification;
@@ -65,14 +67,11 @@ export function printDone(result: SetupResult): void {
   if (result.filesOnly) printLine(`  ${t('setup.done.rootOnly', { root: result.root })}`);
   if (result.generatedPassword) printLine(paint('yellow', `  ${t('setup.q.authPass.generated', { pass: result.answers.authPass })}`));
   if (result.peerCommand) {
-    printLine(`  ${t('setup.done.peer')}`);
-    printLine(`    ${paint('cyan', result.peerCommand.map(shellQuote).join(' '))}`);
+    const peer = shell.peer();
+    const [, ...args] = result.peerCommand;
+    printLine(`  ${peer ? t('setup.done.peerNamed', { peer: peer.node }) : t('setup.done.peer')}`);
+    printLine(`    ${paint('cyan', peer ? peer.haSetup(args) : commandLine(result.peerCommand))}`);
   }
   printLine(`  ${t('setup.done.answers', { path: result.answersPath })}`);
-  printLine(`  ${t('setup.done.doctor')}`);
-}
-
-/** Quote only what needs it, so the peer command can be pasted into a shell as is. */
-export function shellQuote(arg: string): string {
-  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+  printLine(`  ${t('setup.done.doctor', { command: shell.haSetup(['doctor']) })}`);
 }
