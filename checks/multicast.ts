@@ -40,6 +40,12 @@ export const check: Check = {
       // Adverts reach the interface. Does keepalived take them?
       const masters = wire.peers.filter((p) => outranks(p, ourPriority, ourAddress) && acceptedBySender(p, pair));
       const timeouts = currentEvents(rt, pair, ['receive-timeout']);
+      // In FAULT keepalived ignores every advert (its counters stand still) until its own
+      // check passes: that is its health check failing, not a firewall.
+      if (rt.running && rt.state === 'FAULT') {
+        const from = wire.sameVrid.map((s) => s.src).join(', ');
+        return result('ok', t('wire.multicast.okFault', { from, how }), [...details, t('wire.multicast.faultIgnores')]);
+      }
       if (rt.running && masters.length > 0 && (rt.state === 'MASTER' || received.grew === false || timeouts.length > 0)) {
         const m = masters[0]!;
         for (const e of timeouts) details.push(t('wire.detail.log', { line: e.message }));

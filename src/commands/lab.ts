@@ -178,6 +178,8 @@ function printStatus(s: LabStatus): void {
         ? paint('red', t('lab.status.vipSplit', { nodes: s.vipHolders.join(', ') }))
         : paint('green', s.vipHolders[0]!);
   printLine(t('lab.status.vip', { vip: s.vip, holder }));
+  if (s.masters.length > 1) printLine(paint('red', t('lab.status.mastersSplit', { nodes: s.masters.join(', ') })));
+  else if (s.up && s.masters.length === 0) printLine(paint('red', t('lab.status.noMaster')));
   const daemon = (name: string, d: { running: boolean; pid: number | null } | null) =>
     d === null ? '' : `${name} ${d.running ? t('lab.status.running', { pid: d.pid }) : paint('red', t('lab.status.stopped'))}`;
   const rows = s.members.map((m) => [

@@ -33,7 +33,9 @@ export interface LabStatus {
   vipHolders: LabMemberName[];
   /** The one node holding the VIP, or null when none or several (split brain) do. */
   vipHolder: LabMemberName | null;
-  /** Up, every daemon running, exactly one node holding the VIP. */
+  /** The nodes whose keepalived says MASTER (its last state in its log). */
+  masters: LabMemberName[];
+  /** Up, every daemon running, exactly one MASTER, and it alone holds the VIP. */
   healthy: boolean;
   members: LabMemberStatus[];
 }
@@ -92,7 +94,6 @@ export async function labStatus(): Promise<LabStatus> {
   );
   const vipHolders = members.filter((m) => m.holdsVip).map((m) => m.name);
   const up = LAB_NAMESPACES.every((ns) => namespaces.includes(ns));
-  const daemonsUp = members.every((m) => (m.nginx?.running ?? true) && (m.keepalived?.running ?? true));
   return {
     stateDir: LAB_STATE_DIR,
     vip: LAB_VIP,
@@ -102,7 +103,19 @@ export async function labStatus(): Promise<LabStatus> {
     namespaces,
     vipHolders,
     vipHolder: vipHolders.length === 1 ? vipHolders[0]! : null,
-    healthy: up && daemonsUp && vipHolders.length === 1,
+    masters: members.filter((m) => m.vrrpState === 'MASTER').map((m) => m.name),
+    healthy: up && labHealthy(members),
     members,
   };
+}
+
+/**
+ * A healthy pair: every daemon runs, exactly one node is MASTER and that node alone holds
+ * the VIP. Two MASTERs are a split brain even while only one of them holds the address.
+ */
+export function labHealthy(members: readonly LabMemberStatus[]): boolean {
+  const daemonsUp = members.every((m) => (m.nginx?.running ?? true) && (m.keepalived?.running ?? true));
+  const masters = members.filter((m) => m.vrrpState === 'MASTER');
+  const holders = members.filter((m) => m.holdsVip);
+  return daemonsUp && masters.length === 1 && holders.length === 1 && holders[0]!.name === masters[0]!.name;
 }

@@ -53,6 +53,9 @@ const EXPECTED: Record<string, Row> = {
   // nginx stopped on ha1: it went FAULT and sent priority 0; ha2 took over (warn, not a fault of ha2).
   'nginx-stopped/ha2': { 'vip-placement': 'warn' },
   'nginx-stopped/ha1': {},
+  // nginx stopped on the backup ha2: it is FAULT (ignores adverts), the VIP stays on ha1.
+  'nginx-stopped-backup/ha2': {},
+  'nginx-stopped-backup/ha1': {},
   'keepalived-stopped/ha2': { 'vip-placement': 'warn' },
   // keepalived stopped on ha1: the wire checks still see ha2's adverts and no VIP here.
   'keepalived-stopped/ha1': {},

@@ -66,7 +66,7 @@ export function otherHolders(ctx: DoctorContext, pair: PairConfig): Promise<stri
   return p;
 }
 
-export type CauseKind = 'firewall' | 'multicast' | 'auth' | 'vrid' | 'interval' | 'unicast' | 'peer';
+export type CauseKind = 'firewall' | 'multicast' | 'auth' | 'vrid' | 'vips' | 'interval' | 'unicast' | 'peer';
 
 export interface Cause {
   kind: CauseKind;
@@ -104,10 +104,17 @@ export async function splitBrainCauses(ctx: DoctorContext, pair: PairConfig, wir
 
   const vridLog = currentEvents(rt, pair, ['vip-set-mismatch', 'address-count-mismatch']);
   const foreign = wire?.foreign ?? [];
+  const peerVips = wire?.peerMismatch ?? [];
   causes.push({
     kind: 'vrid',
-    evidence: foreign.length ? t('wire.cause.vridWire', { src: foreign[0]!.src, vips: foreign[0]!.addresses.join(', ') }) : vridLog.length ? t('wire.cause.log', { line: vridLog[0]!.message }) : null,
+    evidence: foreign.length ? t('wire.cause.vridWire', { src: foreign[0]!.src, vips: foreign[0]!.addresses.join(', ') }) : vridLog.length && !peerVips.length ? t('wire.cause.log', { line: vridLog[0]!.message }) : null,
     fix: await vridFix(ctx, pair, wire?.vridsInUse ?? []),
+  });
+  // The other node of this pair with other VIPs is not another group: their configs differ.
+  causes.push({
+    kind: 'vips',
+    evidence: peerVips.length ? t('wire.cause.peerVips', { src: peerVips[0]!.src, vips: peerVips[0]!.addresses.join(', ') }) : null,
+    fix: peerVips.length ? { explain: t('wire.fix.peerVips', { src: peerVips[0]!.src }), commands: [] } : null,
   });
 
   if (pair.version === 2) {

@@ -189,7 +189,9 @@ export const en = {
   'doctor.priority.equal.fix': 'Give the two nodes different priorities (ha-setup uses 150 and 100).',
 
   'doctor.election.title': 'a failed nginx moves the VIP',
-  'doctor.election.ok': 'when nginx fails on the node holding the VIP, the VIP moves; healthy, it is on {holder}',
+  'doctor.election.ok': 'when nginx fails on the node holding the VIP, the VIP moves; with every check passing it belongs on {holder}',
+  'doctor.election.okHereNow': 'when nginx fails on the node holding the VIP, the VIP moves; with every check passing it belongs on {holder}, and this node holds it now (why: vip-placement)',
+  'doctor.election.okNotHere': 'when nginx fails on the node holding the VIP, the VIP moves; with every check passing it belongs on {holder}, which does not hold it now (why: vip-placement)',
   'doctor.election.thisNode': 'this node',
   'doctor.election.thePeer': 'the peer',
   'doctor.election.nobody': 'no node',
@@ -410,7 +412,9 @@ export const zh: Record<keyof typeof en, string> = {
   'doctor.priority.equal.fix': '给两个节点设置不同的优先级（ha-setup 使用 150 和 100）。',
 
   'doctor.election.title': 'nginx 故障时 VIP 会漂移',
-  'doctor.election.ok': '持有 VIP 的节点上 nginx 故障时，VIP 会漂移；正常时 VIP 在{holder}上',
+  'doctor.election.ok': '持有 VIP 的节点上 nginx 故障时，VIP 会漂移；所有检查都通过时 VIP 应在{holder}上',
+  'doctor.election.okHereNow': '持有 VIP 的节点上 nginx 故障时，VIP 会漂移；所有检查都通过时 VIP 应在{holder}上，而现在它在本节点上（原因见 vip-placement）',
+  'doctor.election.okNotHere': '持有 VIP 的节点上 nginx 故障时，VIP 会漂移；所有检查都通过时 VIP 应在{holder}上，但现在不在（原因见 vip-placement）',
   'doctor.election.thisNode': '本节点',
   'doctor.election.thePeer': '对端',
   'doctor.election.nobody': '没有节点',
