@@ -11,9 +11,10 @@
  *   2026-11-23T10:30:02.789Z local setup exec systemctl restart keepalived exit=0 why="load the new configuration"
  */
 import type { ExecOptions, ExecResult, Host, WriteOptions, WriteResult } from '../host/types.js';
+import { MASKED } from '../errors.js';
 
 export const AUDIT_LOG_PATH = '/var/log/ha-setup/ha-setup.log';
-export const REDACTED = '********';
+export const REDACTED = MASKED;
 
 /** What this invocation is: set once by the CLI before a command's action runs. */
 export interface AuditRun {

@@ -15,7 +15,7 @@ import type { Host } from '../host/types.js';
 interface SetupFlags {
   role?: string;
   interface?: string;
-  vip?: string;
+  vip?: string[];
   vrid?: string;
   priority?: string;
   advertInt?: string;
@@ -36,17 +36,21 @@ const ANSWER_KEYS = ['role', 'interface', 'vip', 'vrid', 'priority', 'advertInt'
 
 /**
  * An answers file is the JSON the wizard saves; unknown keys are an error, not silently
- * ignored. An absolute path is the node's (inside `lab exec NODE`, /etc/keepalived/... is the
- * node's file, the path setup itself printed); a relative one is where the user stands.
+ * ignored. An absolute path is looked for on the node first (inside `lab exec NODE` or with
+ * --root, /etc/keepalived/... is the node's file: the path setup itself printed), then as
+ * given; a relative one is where the user stands.
  */
 async function readAnswersFile(path: string, node: Host): Promise<RawAnswers> {
-  const text = isAbsolute(path) ? await node.readFile(path) : await new LocalHost('/').readFile(resolve(path));
+  const machine = new LocalHost('/');
+  const text = isAbsolute(path) ? ((await node.readFile(path).catch(() => null)) ?? (await machine.readFile(path))) : await machine.readFile(resolve(path));
   if (text === null) throw new UserError({ field: '--answers', value: path, accepted: t('setup.accepted.answersFile') });
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new UserError({ field: '--answers', value: path, accepted: t('setup.accepted.answersFile'), reason: (e as Error).message });
+    // JSON.parse quotes the text around the error: the file holds the password, so only the position is told.
+    const at = /position (\d+)|line (\d+) column (\d+)/.exec((e as Error).message);
+    throw new UserError({ field: '--answers', value: path, accepted: t('setup.accepted.answersFile'), reason: t('setup.reason.answersNotJson', { at: at ? at[0] : '-' }) });
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new UserError({ field: '--answers', value: path, accepted: t('setup.accepted.answersFile') });
   const unknown = Object.keys(data).filter((k) => !ANSWER_KEYS.includes(k));

@@ -10,7 +10,8 @@ export function register(program: Command): void {
     .description(t('setup.description'))
     .addOption(new Option('--role <role>', t('setup.opt.role')))
     .option('--interface <name>', t('setup.opt.interface'))
-    .option('--vip <address/prefix>', t('setup.opt.vip'))
+    // Repeatable: every value is kept (and a second refused by validation, never dropped).
+    .option('--vip <address/prefix>', t('setup.opt.vip'), collect)
     .option('--vrid <1-255>', t('setup.opt.vrid'))
     .option('--priority <1-254>', t('setup.opt.priority'))
     .option('--advert-int <seconds>', t('setup.opt.advertInt'))

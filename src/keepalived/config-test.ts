@@ -18,6 +18,7 @@ import { parseConfig } from './parse.js';
 import { scriptProgram, type Finding } from './validate.js';
 import { configTestExitCodes, releaseHas } from './releases.js';
 import { parseKeepalivedVersion } from './version.js';
+import { hideNonKeywords } from './keywords.js';
 
 export interface ConfigTestFinding extends Finding {
   /** The file and line keepalived named, when it named one. */
@@ -90,7 +91,7 @@ export async function configTest(host: Host, path: string, opts: { config?: Keep
   let onlyRootScripts = true;
 
   // keepalived repeats some messages, once with and once without the file name: keep one.
-  const lines = [...new Set(r.stderr.split('\n').map((l) => l.trim()))].filter((l) => l && l !== 'Terminated');
+  const lines = [...new Set(r.stderr.split('\n').map((l) => hideNonKeywords(l.trim())))].filter((l) => l && l !== 'Terminated');
   for (const text of lines) {
     const m = LINE.exec(text);
     const file = m ? (m[1] ?? null) : null;

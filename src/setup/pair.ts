@@ -14,7 +14,7 @@ import { gatherFacts, type Facts } from '../system/facts.js';
 import { OperationError, UserError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { DEFAULTS } from './defaults.js';
-import { ANSWER_FLAGS, validateAnswers, validateAuthPass, validateVip, validateInterface, vridFromVip, type Answers, type InterfaceFacts, withoutManagedAddress } from './answers.js';
+import { ANSWER_FLAGS, singleVip, validateAnswers, vipPrefixNote, validateAuthPass, validateVip, validateInterface, vridFromVip, type Answers, type InterfaceFacts, withoutManagedAddress } from './answers.js';
 import { buildPlan, type Plan } from './plan.js';
 import { applyPlan, type ApplyResult } from './apply.js';
 import { holdsAddress, lastState } from './verify.js';
@@ -122,6 +122,7 @@ export function derivePairAnswers(shared: RawAnswers, views: readonly [PairNodeV
       throw new UserError({ field: ANSWER_FLAGS[key], value: shared[key], accepted: t('pair.accepted.derived'), reason: t('pair.reason.derived') });
     }
   }
+  singleVip(shared.vip);
   if (shared.vip === undefined || shared.vip === '') {
     throw new UserError({ field: ANSWER_FLAGS.vip, value: undefined, accepted: t('setup.accepted.vip'), reason: t('pair.reason.vipNeeded') });
   }
@@ -257,6 +258,10 @@ export async function runPairSetup(opts: PairSetupOptions): Promise<PairSetupRes
     { label: nodes[0].label, interfaces: facts[0]!.interfaces, hostname: hostnames[0]! },
     { label: nodes[1].label, interfaces: facts[1]!.interfaces, hostname: hostnames[1]! },
   ]);
+  for (const [i, a] of answers.entries()) {
+    const note = vipPrefixNote(shared.vip, facts[i]!.interfaces.find((f) => f.name === a.interface) ?? null);
+    if (note) ui.progress.note(`${nodes[i]!.label}: ${note}`);
+  }
   const mismatch = pairMismatches(answers[0], answers[1]);
   if (mismatch.length > 0) throw new OperationError(t('pair.error.inconsistent', { fields: mismatch.join(', ') }));
 

@@ -10,7 +10,7 @@ import { gatherFacts, type Facts } from '../system/facts.js';
 import { UserError, OperationError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { DEFAULTS } from './defaults.js';
-import { ANSWER_FLAGS, validateAnswers, validateRole, withoutManagedAddress, vridFromVip, type Answers, type InterfaceFacts } from './answers.js';
+import { ANSWER_FLAGS, validateAnswers, validateRole, vipPrefixNote, withoutManagedAddress, vridFromVip, type Answers, type InterfaceFacts } from './answers.js';
 import { buildPlan, type Plan } from './plan.js';
 import { applyPlan, type ApplyResult } from './apply.js';
 import { verifySetup, type Verification } from './verify.js';
@@ -186,6 +186,8 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
   const requestedVip = String(raw.vip ?? '').split('/')[0]!;
   const interfaces = existing?.vips.includes(requestedVip) ? withoutManagedAddress(facts.interfaces, requestedVip) : facts.interfaces;
   const answers = validateAnswers(raw, interfaces);
+  const prefixNote = vipPrefixNote(raw.vip, interfaces.find((i) => i.name === answers.interface) ?? null);
+  if (prefixNote) ui.progress.note(prefixNote);
 
   // Unattended: the VRID derived from the VIP, unless another group on the wire uses it.
   if (!ui.ask && opts.raw.vrid === undefined && !opts.filesOnly) {

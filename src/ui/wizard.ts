@@ -3,7 +3,7 @@
  * check flags and answers files, and proposes a default with one line of why.
  * Loaded only when a terminal asks for it: inquirer stays out of --help and --json paths.
  */
-import { select, input, confirm } from '@inquirer/prompts';
+import { select, input, confirm, password } from '@inquirer/prompts';
 import type { AskContext, ExistingChoice, ExistingConfig, RawAnswers } from '../setup/run.js';
 import {
   validateAdvertInt,
@@ -99,11 +99,13 @@ export async function askAnswers(known: RawAnswers, ctx: AskContext): Promise<{ 
   let generatedPassword = false;
   if (raw.authPass === undefined) {
     const proposal = role === 'MASTER' ? randomPassword(DEFAULTS.passwordLength) : undefined;
-    raw.authPass = await input({
-      message: message('setup.q.authPass', 'setup.q.authPass.why'),
-      default: proposal,
-      validate: (v) => check(() => validateAuthPass(v)),
+    // Masked while typed; Enter alone takes the generated one (shown once, at the end).
+    const typed = await password({
+      message: message('setup.q.authPass', proposal ? 'setup.q.authPass.whyGenerate' : 'setup.q.authPass.why'),
+      mask: '*',
+      validate: (v) => (v === '' && proposal ? true : check(() => validateAuthPass(v))),
     });
+    raw.authPass = typed === '' && proposal ? proposal : typed;
     generatedPassword = raw.authPass === proposal;
   }
 

@@ -2,6 +2,7 @@
 export const en = {
   'error.user': '{field}: {value} is not accepted. {reason}Accepted: {accepted}.',
   'error.user.novalue': '(missing)',
+  'error.user.reason': '{reason}. ',
   'error.prefix': 'error',
   'error.hint': 'how to fix',
   'error.unexpected': 'unexpected error: {message}',
@@ -17,6 +18,8 @@ export const en = {
   'cli.opt.version': 'print the version',
   'cli.opt.help': 'show help for a command',
   'cli.help.examples': 'Examples:',
+  'cli.didYouMean': 'there is no such command; did you mean ha-setup {command}',
+  'cli.noSuchCommand': 'there is no such command (setup, the default, takes no arguments)',
   'cli.help.exitCodes': 'Exit codes: 0 ok, 1 warnings, 2 failures, 64 bad usage, 77 needs root, 130 interrupted.',
   'word.yes': 'yes',
   'word.no': 'no',
@@ -27,6 +30,7 @@ export const en = {
 export const zh: Record<keyof typeof en, string> = {
   'error.user': '{field}：不接受 {value}。{reason}可接受的值：{accepted}。',
   'error.user.novalue': '（未提供）',
+  'error.user.reason': '{reason}。',
   'error.prefix': '错误',
   'error.hint': '修复方法',
   'error.unexpected': '意外错误：{message}',
@@ -42,6 +46,8 @@ export const zh: Record<keyof typeof en, string> = {
   'cli.opt.version': '打印版本号',
   'cli.opt.help': '显示命令帮助',
   'cli.help.examples': '示例：',
+  'cli.didYouMean': '没有这个命令；是不是想输入 ha-setup {command}',
+  'cli.noSuchCommand': '没有这个命令（默认命令 setup 不接受参数）',
   'cli.help.exitCodes': '退出码：0 正常，1 有警告，2 有故障，64 用法错误，77 需要 root，130 被中断。',
   'word.yes': '是',
   'word.no': '否',
