@@ -75,6 +75,7 @@ export function register(program: Command): void {
         return;
       }
       for (const p of report.processes) {
+        if (p.descendant && p.stopped) continue;
         const params = { service: p.service ?? '?', member: p.member ?? '?', pid: p.pid };
         printLine(p.stopped ? t('lab.down.stopped', params) : paint('red', t('lab.down.notStopped', params)));
       }
@@ -128,7 +129,7 @@ export function register(program: Command): void {
     .description(t('lab.logs.description'))
     .argument('<node>', t('lab.restart.arg.node'))
     .argument('[service]', t('lab.restart.arg.service'))
-    .option('-n, --lines <count>', t('lab.logs.opt.lines'), '50')
+    .option('--lines <count>', t('lab.logs.opt.lines'), '50')
     .addHelpText('after', examples(t('lab.logs.examples')))
     .action(async (node: string, service: string | undefined, opts: { lines: string }) => {
       const { labLogs, labTargets } = await import('../lab/control.js');

@@ -6,7 +6,8 @@ import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { execa } from 'execa';
 import { takeLabLock } from '../helpers/lab-lock.js';
 import { runCli } from '../helpers/cli.js';
-import { cliPath } from '../helpers/paths.js';
+import { cliPath, repoRoot } from '../helpers/paths.js';
+import { join } from 'node:path';
 import { LAB_MANIFEST, LAB_NAMESPACES, LAB_STATE_DIR, LAB_VIP, labNodeRoot } from '../../src/lab/constants.js';
 import { labServices } from '../../src/lab/services.js';
 import { readProcStat } from '../../src/lab/procs.js';
@@ -142,6 +143,58 @@ test('lab exec runs a command in the node, with the node root in its environment
   assert.match(bad.stderr, /NODE: "ha3" is not accepted/);
 });
 
+test('lab exec NODE -- ha-setup runs the ha-setup that launched it, and the answers path setup printed is the node\'s', async () => {
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+  // No ha-setup on PATH at all: the one running `lab exec` answers.
+  const v = await runCli(['lab', 'exec', 'ha1', '--', 'ha-setup', '--version'], { env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } });
+  assert.equal(v.code, 0, v.stderr);
+  assert.equal(v.stdout.trim(), pkg.version);
+  // /etc/keepalived/ha-setup.answers.json inside the node is the node's file.
+  const again = await runCli(['lab', 'exec', 'ha2', '--', 'ha-setup', 'setup', '--answers', '/etc/keepalived/ha-setup.answers.json', '--dry-run', '--json'], { env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } });
+  assert.equal(again.code, 0, again.stderr);
+  const out = JSON.parse(again.stdout) as { answers: { role: string; routerId: string } };
+  assert.equal(out.answers.role, 'BACKUP');
+  assert.equal(out.answers.routerId, 'ha2');
+});
+
+test('lab restart NODE SERVICE restarts one daemon, starts a stopped one, waits for the VIP; lab logs shows a node\'s logs', async () => {
+  const before = await labServices('ha2').pid('keepalived');
+  const r = await runCli(['lab', 'restart', 'ha2', 'keepalived'], { timeoutMs: 60_000 });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const after = await labServices('ha2').pid('keepalived');
+  assert.ok(after !== null && after !== before, `pid ${before} -> ${after}`);
+  assert.match(r.stdout, new RegExp(`keepalived on ha2: running \\(pid ${after}\\)\\nVIP ${LAB_VIP.replace(/\./g, '\\.')} on ha1`));
+  // A stopped daemon is started.
+  await labServices('ha2').stop('nginx');
+  const started = await runCli(['lab', 'restart', 'ha2', 'nginx', '--json']);
+  assert.equal(started.code, 0, started.stderr);
+  const report = JSON.parse(started.stdout) as { restarted: Array<{ node: string; service: string; ok: boolean; pid: number }> };
+  assert.deepEqual(report.restarted.map((x) => [x.node, x.service, x.ok]), [['ha2', 'nginx', true]]);
+  assert.equal(await labServices('ha2').pid('nginx'), report.restarted[0]!.pid);
+  const bad = await runCli(['lab', 'restart', 'ha3']);
+  assert.equal(bad.code, 64);
+  assert.match(bad.stderr, /NODE: "ha3" is not accepted\. Accepted: ha1, ha2/);
+  const logs = await runCli(['lab', 'logs', 'ha2', 'keepalived', '--lines', '3']);
+  assert.equal(logs.code, 0, logs.stderr);
+  const lines = logs.stdout.trimEnd().split('\n');
+  assert.equal(lines.length, 3);
+  const text = readFileSync(`${labNodeRoot('ha2')}/var/log/keepalived.log`, 'utf8').trimEnd().split('\n').filter(Boolean);
+  assert.deepEqual(lines, text.slice(-3));
+  const both = await runCli(['lab', 'logs', 'ha1', '--json']);
+  assert.deepEqual((JSON.parse(both.stdout) as Array<{ service: string }>).map((l) => l.service), ['nginx', 'keepalived']);
+  await untilServedBy('ha1', 10_000);
+});
+
+test('lab up --ssh on a running lab starts sshd in each node and says so', async () => {
+  const r = await runCli(['lab', 'up', '--ssh'], { timeoutMs: 60_000 });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /only sshd was added \(--ssh\)/);
+  assert.match(r.stdout, /sshd started in ha1, ha2/);
+  for (const n of ['ha1', 'ha2']) assert.ok(existsSync(`${labNodeRoot(n as 'ha1')}/run/sshd.pid`));
+  const again = await runCli(['lab', 'up', '--ssh']);
+  assert.match(again.stdout, /sshd runs in ha1 and ha2/);
+});
+
 test('nginx stopping on ha1 moves the client to ha2', async (t) => {
   const stopped = await labServices('ha1').stop('nginx');
   assert.equal(stopped.exitCode, 0, stopped.stderr);
@@ -189,9 +242,11 @@ test('lab down cleans up after a crash that lost the manifest', async () => {
   rmSync(LAB_MANIFEST);
   const r = await runCli(['lab', 'down', '--json']);
   assert.equal(r.code, 0, r.stderr);
-  const report = JSON.parse(r.stdout) as { hadManifest: boolean; processes: Array<{ pid: number; stopped: boolean }> };
+  const report = JSON.parse(r.stdout) as { hadManifest: boolean; processes: Array<{ pid: number; stopped: boolean; descendant?: boolean }> };
   assert.equal(report.hadManifest, false);
-  assert.deepEqual(report.processes.map((p) => p.pid).sort(), [...pids].sort());
+  // The daemons themselves; what they started (workers, children) is stopped after them.
+  assert.deepEqual(report.processes.filter((p) => !p.descendant).map((p) => p.pid).sort(), [...pids].sort());
+  assert.ok(report.processes.every((p) => p.stopped));
   assert.deepEqual(await labNamespacesPresent(), []);
   await assertNotRunning(pids);
   assert.equal(existsSync(LAB_STATE_DIR), false);

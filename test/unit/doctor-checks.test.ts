@@ -5,9 +5,8 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { keepalivedInstalled } from '../../checks/keepalived-installed.js';
 import { keepalivedRunning } from '../../checks/keepalived-running.js';
@@ -25,10 +24,10 @@ import { advertsFromCapture, type CaptureResult } from '../../src/vrrp/capture.j
 import { parseConfigText } from '../../src/keepalived/parse.js';
 import { fakeContext, FakeServices, fixture, keepalivedProcess, RecordedHost, sample } from './doctor-fake-context.js';
 import { readFileSync } from 'node:fs';
-import { fixturesDir } from '../helpers/paths.js';
+import { fixturesDir, tempDir } from '../helpers/paths.js';
 
 const setupMaster = fixture('doctor', 'setup-master.conf');
-const work = mkdtempSync(join(tmpdir(), 'dd-checks-'));
+const work = tempDir('dd-checks-');
 after(() => rmSync(work, { recursive: true, force: true }));
 
 /** The capture recorded in a lab: 192.0.2.21 advertising vrid 61 at priority 150. */
@@ -202,7 +201,7 @@ test('check-script helpers: directory rules, script user resolution, runuser arg
 });
 
 test('check-script: runs the script as its (unprivileged) script user and catches what root does not see', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dd-user-'));
+  const dir = tempDir('dd-user-');
   try {
     chmodSync(dir, 0o755);
     const script = join(dir, 'check.sh');
@@ -311,7 +310,7 @@ test('vip-reachable: vrrp_strict with keepalived\'s recorded nft drop table fail
   const latent = await vipReachable.run(await fakeContext({ config: strict, host: new RecordedHost([{ argv: ['nft', 'list', 'ruleset'], result: { stdout: fixture('firewall', 'nft-vrrp-dropped.txt') } }, { argv: ['iptables', '-S'], result: { stdout: '-P INPUT ACCEPT\n' } }]) }));
   assert.equal(latent.status, 'warn');
 
-  const root = mkdtempSync(join(tmpdir(), 'dd-nginx-'));
+  const root = tempDir('dd-nginx-');
   try {
     mkdirSync(join(root, 'etc/nginx/conf.d'), { recursive: true });
     writeFileSync(join(root, 'etc/nginx/nginx.conf'), 'http { include /etc/nginx/conf.d/*.conf; }\n');

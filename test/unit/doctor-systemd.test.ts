@@ -4,15 +4,14 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemdOrder, parseSystemctlShow, SYSTEMCTL_SHOW_ARGV } from '../../checks/systemd-order.js';
 import { fakeContext, RecordedHost } from './doctor-fake-context.js';
-import { repoRoot } from '../helpers/paths.js';
+import { repoRoot, tempDir } from '../helpers/paths.js';
 
 const ARGV = ['systemctl', 'show', '-p', 'LoadState', '-p', 'After', '-p', 'Requires', '-p', 'BindsTo', 'keepalived.service'];
-const root = mkdtempSync(join(tmpdir(), 'dd-systemd-'));
+const root = tempDir('dd-systemd-');
 after(() => rmSync(root, { recursive: true, force: true }));
 
 const withShow = (stdout: string, exitCode = 0) => new RecordedHost([{ argv: ARGV, result: { stdout, exitCode } }], root);

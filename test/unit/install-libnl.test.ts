@@ -1,7 +1,7 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { LocalHost } from '../../src/host/local.js';
@@ -147,11 +147,15 @@ test('a failed configure names the phase, its last lines, the log, the cause; th
     installKeepalived(new LocalHost(root), debian, { method: 'source', source: fakeTarball(), prefix: '/opt/ka', skipDependencies: true, jobs: 1 }, silentProgress()),
     (e: unknown) => {
       const err = e as { message: string; details: string[]; hint?: string };
+      // The kept build directory (under /var/tmp) goes whatever the assertions below say.
+      const kept = /build directory kept for inspection: (\S+)/.exec(err.details.join('\n'))?.[1];
+      if (kept) after(() => rmSync(kept, { recursive: true, force: true }));
       assert.match(err.message, /install failed in phase "make -j1"/);
       const details = err.details.join('\n');
       assert.match(details, /command: make -j1 \(exit 2\)/);
       assert.match(details, /netlink\/netlink-kernel\.h: No such file or directory/);
-      assert.match(details, /full log: \/var\/log\/ha-setup\/install-\d{8}T\d{6}Z\.log/);
+      // A staged install (--prefix) keeps its log in the prefix, under the host root.
+      assert.match(details, /full log: \/opt\/ka\/var\/log\/ha-setup\/install-\d{8}T\d{6}Z\.log/);
       assert.match(details, /likely cause: libnl-3 development headers/);
       assert.match(err.hint ?? '', /apt-get install -y build-essential pkg-config libssl-dev libnl-3-dev/);
       const dir = /build directory kept for inspection: (\S+)/.exec(details)?.[1];

@@ -77,7 +77,7 @@ export const en = {
   'lab.logs.description': 'show the last lines of a lab node\'s keepalived and/or nginx log',
   'lab.logs.opt.lines': 'how many lines of each log (default 50)',
   'lab.logs.accepted.lines': 'a whole number of lines, 1 or more',
-  'lab.logs.examples': '  sudo ha-setup lab logs ha1\n  sudo ha-setup lab logs ha2 keepalived -n 200\n  sudo ha-setup lab logs ha1 nginx --json',
+  'lab.logs.examples': '  sudo ha-setup lab logs ha1\n  sudo ha-setup lab logs ha2 keepalived --lines 200\n  sudo ha-setup lab logs ha1 nginx --json',
   'lab.logs.empty': '(nothing in {path} yet)',
 } as const;
 
@@ -159,6 +159,6 @@ export const zh: Record<keyof typeof en, string> = {
   'lab.logs.description': '显示 lab 节点 keepalived 和/或 nginx 日志的最后几行',
   'lab.logs.opt.lines': '每个日志显示多少行（默认 50）',
   'lab.logs.accepted.lines': '行数，正整数',
-  'lab.logs.examples': '  sudo ha-setup lab logs ha1\n  sudo ha-setup lab logs ha2 keepalived -n 200\n  sudo ha-setup lab logs ha1 nginx --json',
+  'lab.logs.examples': '  sudo ha-setup lab logs ha1\n  sudo ha-setup lab logs ha2 keepalived --lines 200\n  sudo ha-setup lab logs ha1 nginx --json',
   'lab.logs.empty': '（{path} 里还没有内容）',
 };

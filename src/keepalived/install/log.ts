@@ -16,9 +16,13 @@ export class InstallLog {
   /** What the current phase printed, for the error message when it fails. */
   private phase: string[] = [];
 
-  constructor(host: Host, now = new Date()) {
+  /**
+   * `dir`: where the log goes on the target (default /var/log/ha-setup under the host's
+   * root). A staged install keeps it inside its prefix, with everything else it made.
+   */
+  constructor(host: Host, now = new Date(), dir = LOG_DIR) {
     if (host.kind === 'local' || host.kind === 'netns') {
-      this.path = `${LOG_DIR}/install-${backupStamp(now)}.log`;
+      this.path = `${dir}/install-${backupStamp(now)}.log`;
       this.realPath = posix.join(host.root, this.path);
       mkdirSync(posix.dirname(this.realPath), { recursive: true, mode: 0o755 });
       appendFileSync(this.realPath, '', { mode: 0o640 });

@@ -138,7 +138,8 @@ export async function installFromSource(host: Host, distro: InstallDistro, opts:
   if (!opts.source) throw new OperationError(t('install.fail.noSource'));
   const dryRun = host.kind === 'plan';
   const layout = sourceLayout(opts, host.root);
-  const log = new InstallLog(host, opts.now);
+  // A staged install (a prefix of its own) writes nothing outside it, its log included.
+  const log = new InstallLog(host, opts.now, layout.live ? undefined : `${layout.prefix}/var/log/ha-setup`);
   const env = opts.buildEnv ?? {};
   const libnl: LibnlReport = emptyLibnlReport();
   if (log.path) progress.note(t('install.note.log', { path: log.path }));
