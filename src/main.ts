@@ -17,6 +17,7 @@ export async function buildProgram(): Promise<Command> {
     .description(t('cli.description'))
     .version(pkg.version, '-V, --version', t('cli.opt.version'))
     .helpOption('-h, --help', t('cli.opt.help'))
+    .helpCommand('help [command]', t('cli.opt.helpCommand'))
     .option('--root <dir>', t('cli.opt.root'))
     .option('-n, --dry-run', t('cli.opt.dryRun'))
     .option('--json', t('cli.opt.json'))

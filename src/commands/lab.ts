@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { t } from '../i18n/index.js';
 import { UserError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
-import { output, paint, printInfo, printJson, printLine } from '../ui/output.js';
+import { displayWidth, output, paint, printInfo, printJson, printLine } from '../ui/output.js';
 import type { LabStatus } from '../lab/status.js';
 
 const examples = (text: string) => `\n${t('cli.help.examples')}\n${text}`;
@@ -127,8 +127,8 @@ export function register(program: Command): void {
   lab
     .command('logs')
     .description(t('lab.logs.description'))
-    .argument('<node>', t('lab.restart.arg.node'))
-    .argument('[service]', t('lab.restart.arg.service'))
+    .argument('<node>', t('lab.logs.arg.node'))
+    .argument('[service]', t('lab.logs.arg.service'))
     .option('--lines <count>', t('lab.logs.opt.lines'), '50')
     .addHelpText('after', examples(t('lab.logs.examples')))
     .action(async (node: string, service: string | undefined, opts: { lines: string }) => {
@@ -192,15 +192,10 @@ function printStatus(s: LabStatus): void {
     m.vrrpState ?? '',
     m.holdsVip ? paint('green', t('lab.status.holdsVip')) : '',
   ]);
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => visibleLength(r[i]!))));
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => displayWidth(r[i]!))));
   const used = widths.map((w) => w > 0);
   for (const r of rows) {
-    const cells = r.map((cell, i) => cell + ' '.repeat(widths[i]! - visibleLength(cell))).filter((_, i) => used[i]);
+    const cells = r.map((cell, i) => cell + ' '.repeat(widths[i]! - displayWidth(cell))).filter((_, i) => used[i]);
     printLine('  ' + cells.join('  ').trimEnd());
   }
-}
-
-function visibleLength(text: string): number {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\u001b\[\d+m/g, '').length;
 }

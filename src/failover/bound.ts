@@ -18,6 +18,7 @@
  */
 import type { VrrpInstance, VrrpScript } from '../keepalived/model.js';
 import type { FailoverMode } from './types.js';
+import { t } from '../i18n/index.js';
 
 export interface BoundInput {
   mode: FailoverMode;
@@ -75,18 +76,19 @@ export function expectedBound(input: BoundInput): Bound {
   const advert = instance.advertInt ?? 1;
   const version = instance.version ?? input.globalVersion ?? 2;
   const skew = skewMs(input.peerPriority, advert, version);
-  const fmt = (ms: number) => `${Math.round(ms)} ms`;
+  // The formula is read by people: it is spelled in their language (the numbers are the formula's).
+  const skewText = t('failover.bound.skew', { skew: Math.round(skew), priority: input.peerPriority });
   if (input.mode === 'keepalived') {
-    return { ms: Math.round(skew), kind: 'priority-zero', basis: `skew ${fmt(skew)} (peer priority ${input.peerPriority})`, moves: true, ownPriorityAfter: 0 };
+    return { ms: Math.round(skew), kind: 'priority-zero', basis: skewText, moves: true, ownPriorityAfter: 0 };
   }
   const check = trackedCheck(instance, input.scripts, input.checkScript);
   if (!check) {
-    return { ms: 0, kind: 'fault', basis: 'no tracked vrrp_script: the fault is not seen by keepalived', moves: false, ownPriorityAfter: null };
+    return { ms: 0, kind: 'fault', basis: t('failover.bound.untracked'), moves: false, ownPriorityAfter: null };
   }
   const detect = check.interval * check.fall * 1000 + (input.scriptDelayMs ?? 0);
-  const detectText = `interval ${check.interval} s x fall ${check.fall}${input.scriptDelayMs ? ` + script retry ${fmt(input.scriptDelayMs)}` : ''}`;
+  const detectText = t(input.scriptDelayMs ? 'failover.bound.detectRetry' : 'failover.bound.detect', { interval: check.interval, fall: check.fall, retry: Math.round(input.scriptDelayMs ?? 0) });
   if (check.weight === 0) {
-    return { ms: Math.round(detect + skew), kind: 'fault', basis: `${detectText} + skew ${fmt(skew)} (peer priority ${input.peerPriority})`, moves: true, ownPriorityAfter: 0 };
+    return { ms: Math.round(detect + skew), kind: 'fault', basis: `${detectText} + ${skewText}`, moves: true, ownPriorityAfter: 0 };
   }
   // A negative weight is subtracted while the check fails; a positive one is only added
   // while it succeeds. Either way a failure costs |weight|.
@@ -96,7 +98,7 @@ export function expectedBound(input: BoundInput): Bound {
   return {
     ms: Math.round(detect + down),
     kind: 'weighted',
-    basis: `${detectText} + master down interval ${fmt(down)} (3 x advert_int ${advert} s + skew ${fmt(skew)}, peer priority ${input.peerPriority})`,
+    basis: `${detectText} + ${t('failover.bound.masterDown', { down: Math.round(down), advert, skew: Math.round(skew), priority: input.peerPriority })}`,
     moves: after < input.peerPriority,
     ownPriorityAfter: after,
   };
