@@ -30,7 +30,7 @@ export function register(program: Command): void {
       'after',
       `
 ${t('cli.help.examples')}
-  $ npx ha-setup                                   # the guided wizard
+  $ ha-setup                                       # the guided wizard
   $ ha-setup setup --role master --vip 192.0.2.50/24 --yes
   $ ha-setup setup --role backup --vip 192.0.2.50/24 --vrid 50 --auth-pass 'k3pAl1ve' --yes
   $ ha-setup setup --role master --vip 10.0.0.100/24 --peer 10.0.0.12 --yes   # unicast (clouds)
