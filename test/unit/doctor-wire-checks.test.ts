@@ -126,6 +126,11 @@ test('password fault: names the sender, hides both passwords unless --show-secre
     'ha-setup lab exec ha2 -- ha-setup setup --answers /run/ha-setup-lab/ha2/etc/keepalived/ha-setup.answers.json --auth-pass "$AUTH_PASS" --existing replace --yes',
   ]);
   assert.match(hidden.fix!.explain, /this node \(ha2\).*the other node \(192\.0\.2\.11\)/);
+  // Without setup's answers (a config written by hand): every value from the running config, router_id included.
+  const byHand = await peerAuth.run((await replay('password', 'ha2', { noAnswers: true })).ctx);
+  assert.deepEqual(byHand.fix?.commands, [
+    'ha-setup lab exec ha2 -- ha-setup setup --role backup --interface eth0 --vip 192.0.2.50/24 --vrid 51 --priority 100 --advert-int 1 --router-id ha2 --auth-pass "$AUTH_PASS" --existing replace --yes',
+  ]);
   const shown = await peerAuth.run((await replay('password', 'ha2', { showSecrets: true })).ctx);
   assert.ok(shown.details.includes('192.0.2.11 sends "lab51pw", this node uses "wrong999"'), shown.details.join('\n'));
 });

@@ -52,6 +52,8 @@ export interface ReplayOptions {
   edit?: Partial<Record<'keepalived.conf' | 'keepalived.log' | 'facts.json', (text: string) => string>>;
   /** No tcpdump on the node: capture() returns null and captureSkip() says why. */
   tcpdumpMissing?: boolean;
+  /** The node has no answers file of setup (a config written by hand). */
+  noAnswers?: boolean;
 }
 
 export async function replay(scenario: string, node: string, opts: ReplayOptions = {}): Promise<Replay> {
@@ -99,7 +101,7 @@ export async function replay(scenario: string, node: string, opts: ReplayOptions
   };
   // The recordings are of lab nodes: files under the node's directory, the lab's own daemons.
   const root = labNodeRoot(node as LabNodeName);
-  const onNode = new Set(['/', '/etc', DEFAULTS.paths.answers, ...NODE_DIRS]);
+  const onNode = new Set<string>(['/', '/etc', ...NODE_DIRS, ...(opts.noAnswers ? [] : [DEFAULTS.paths.answers])]);
   const host = {
     kind: 'netns',
     label: node,
