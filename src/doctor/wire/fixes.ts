@@ -39,7 +39,7 @@ export async function firewallFix(ctx: DoctorContext, pair: PairConfig): Promise
   const facts = await ctx.facts();
   const steps = await firewallSteps(ctx, pair.unicastPeers, pair.vips.some((v) => v.includes(':')));
   if (steps.length === 0) return null;
-  return { explain: t('wire.fix.firewall', { kind: facts.firewall.kind }), commands: await firewallCommands(ctx, steps) };
+  return { explain: t(ctx.shell.boots ? 'wire.fix.firewall' : 'wire.fix.firewallNoBoot', { kind: facts.firewall.kind }), commands: await firewallCommands(ctx, steps) };
 }
 
 /**

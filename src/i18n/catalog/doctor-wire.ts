@@ -24,6 +24,7 @@ export const en = {
 
   'wire.fix.installTcpdump': 'Install tcpdump, then run ha-setup doctor again: doctor listens to the adverts with it.',
   'wire.fix.firewall': 'The {kind} firewall of this node drops VRRP (IP protocol 112) after the capture saw it: let it in and keep the rule after a reboot.',
+  'wire.fix.firewallNoBoot': 'The {kind} firewall of this node drops VRRP (IP protocol 112) after the capture saw it: let it in and save the rules under this node\'s directory (a lab node never reboots).',
   'wire.fix.firewallUnknown': 'Adverts reach the interface but not keepalived: something on this node drops IP protocol 112 (firewall, nftables/iptables rule). Allow it in the INPUT path.',
   'wire.fix.peerDeaf': 'The other node does not receive this node\'s adverts. Run ha-setup doctor on {src}: its firewall, or the network between, drops VRRP.',
   'wire.fix.multicastNetwork': 'The network between the nodes drops VRRP multicast (224.0.0.18), as most clouds do. Switch both nodes to unicast: run this on each node with the OTHER node\'s address as --peer (AUTH_PASS: the password both use).',
@@ -166,6 +167,7 @@ export const zh: Record<keyof typeof en, string> = {
 
   'wire.fix.installTcpdump': '安装 tcpdump 后重新运行 ha-setup doctor：doctor 用它监听 VRRP 通告。',
   'wire.fix.firewall': '抓包能看到 VRRP，但本节点的 {kind} 防火墙把它（IP 协议 112）丢弃了：放行并保存规则，重启后仍然有效。',
+  'wire.fix.firewallNoBoot': '抓包能看到 VRRP，但本节点的 {kind} 防火墙把它（IP 协议 112）丢弃了：放行，并把规则保存在本节点的目录下（lab 节点不会重启）。',
   'wire.fix.firewallUnknown': '通告到达了网卡却没有到达 keepalived：本节点有规则丢弃 IP 协议 112（防火墙、nftables/iptables 规则），请在 INPUT 方向放行。',
   'wire.fix.peerDeaf': '对端收不到本节点的通告。请在 {src} 上运行 ha-setup doctor：它的防火墙或中间网络丢弃了 VRRP。',
   'wire.fix.multicastNetwork': '节点之间的网络丢弃了 VRRP 组播（224.0.0.18），大多数云环境都是这样。把两个节点都改为单播：在每个节点上运行下面的命令，--peer 填另一个节点的地址（AUTH_PASS：两边共用的密码）。',
