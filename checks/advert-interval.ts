@@ -34,16 +34,16 @@ export const check: Check = {
       const theirs = s.advertIntervalMs / 1000;
       const list = differing.map((d) => `${d.src} ${d.advertIntervalMs / 1000} s`).join(', ');
       if (pair.version === 2 && s.version === 2) {
-        return result('fail', t('wire.advertInterval.v2', { list, ours }), details, intervalFix(pair, theirs));
+        return result('fail', t('wire.advertInterval.v2', { list, ours }), details, await intervalFix(ctx, pair, theirs));
       }
-      return result('warn', t('wire.advertInterval.v3', { list, ours }), details, intervalFix(pair, theirs));
+      return result('warn', t('wire.advertInterval.v3', { list, ours }), details, await intervalFix(ctx, pair, theirs));
     }
     // Our own adverts disagree with keepalived.conf: the daemon runs an older configuration.
     const own = (wire?.own ?? []).find((s) => s.vrid === pair.vrid && s.advertIntervalMs !== pair.advertIntMs);
     if (own) {
       return result('warn', t('wire.advertInterval.notReloaded', { running: own.advertIntervalMs / 1000, ours }), details, {
         explain: t('wire.fix.reload'),
-        commands: [await reloadCommand(ctx)],
+        commands: [reloadCommand(ctx)],
       });
     }
     const mismatch = currentEvents(rt!, pair, ['advert-interval-mismatch']);
@@ -51,12 +51,12 @@ export const check: Check = {
       const e = mismatch[0]!;
       const theirs = typeof e.details.received === 'number' ? (e.details.unit === 'centi-sec' ? e.details.received / 100 : e.details.received) : null;
       const status = e.details.unit === 'centi-sec' ? 'warn' : 'fail';
-      return result(status, t('wire.advertInterval.log', { from: e.from ?? '?', theirs: theirs ?? '?', ours }), details, intervalFix(pair, theirs));
+      return result(status, t('wire.advertInterval.log', { from: e.from ?? '?', theirs: theirs ?? '?', ours }), details, await intervalFix(ctx, pair, theirs));
     }
     const updated = currentEvents(rt!, pair, ['advert-interval-updated']);
     if (updated.length > 0) {
       const e = updated[0]!;
-      return result('warn', t('wire.advertInterval.adopted', { from: Number(e.details.fromMs) / 1000, to: Number(e.details.toMs) / 1000 }), details, intervalFix(pair, Number(e.details.toMs) / 1000));
+      return result('warn', t('wire.advertInterval.adopted', { from: Number(e.details.fromMs) / 1000, to: Number(e.details.toMs) / 1000 }), details, await intervalFix(ctx, pair, Number(e.details.toMs) / 1000));
     }
     if (problem) return result('skip', problem.summary, details, problem.fix);
     const heard = wire?.sameVrid.map((s) => s.src) ?? [];

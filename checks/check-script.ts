@@ -1,7 +1,6 @@
 import type { Check } from './types.js';
 import type { DoctorContext } from '../src/doctor/context.js';
 import type { Host, FileStat } from '../src/host/types.js';
-import { LocalHost } from '../src/host/local.js';
 import { t } from '../src/i18n/index.js';
 import { restartCommands, result, runFixCommand } from '../src/doctor/result.js';
 import { commandLine, daemonView } from '../src/doctor/paths.js';
@@ -101,11 +100,6 @@ export function droppedScriptLines(lines: string[]): string[] {
   return lines.slice(start).filter((l) => /Disabling track script|Unsafe permissions found for script|not executable for uid|Unable to set default user for vrrp script|track script \S+ not found, ignoring|Cannot find script/.test(l));
 }
 
-/** A path as this machine's `chmod` must be given it (under --root: inside the root). */
-function commandPath(host: Host, daemonPath: string): string {
-  return host.kind === 'local' && host.root !== '/' && host instanceof LocalHost ? host.resolvePath(daemonPath) : daemonPath;
-}
-
 async function userExists(ctx: DoctorContext, user: string): Promise<boolean> {
   const r = await ctx.host.exec('id', ['-u', user], { why: `does user ${user} exist`, timeoutMs: 5000 });
   return r.exitCode === 0;
@@ -137,6 +131,7 @@ export const checkScript: Check = {
     const inst = (await ctx.instance())!;
     const config = loaded.parsed.config;
     const fs = daemonView(ctx.host);
+    const sh = ctx.shell;
     const tracked = inst.trackScript.map((e) => e.name);
     const used = config.vrrpScripts.filter((s) => tracked.includes(s.name));
     const unused = config.vrrpScripts.filter((s) => !config.vrrpInstances.some((i) => i.trackScript.some((e) => e.name === s.name)));
@@ -150,7 +145,7 @@ export const checkScript: Check = {
     if (used.length === 0 && tracked.length === 0) {
       return result('fail', t('doctor.checkScript.none', { name: inst.name }), details, {
         explain: t('doctor.checkScript.none.fix'),
-        commands: ['ha-setup setup'],
+        commands: [ctx.shell.haSetup(['setup'])],
       });
     }
 
@@ -169,16 +164,16 @@ export const checkScript: Check = {
       const problems = await scriptPathProblems(fs, program);
       for (const p of problems) failures.push(t(`doctor.checkScript.path.${p.kind}`, { path: p.path, mode: octal(p.mode), uid: p.uid ?? '-' }));
       if (problems.some((p) => p.kind !== 'missing' && !p.kind.startsWith('dir-'))) {
-        fixCommands.push(commandLine(['chown', 'root:root', commandPath(ctx.host, program)]), commandLine(['chmod', '0755', commandPath(ctx.host, program)]));
+        fixCommands.push(sh.run(['chown', 'root:root', sh.path(program)]), sh.run(['chmod', '0755', sh.path(program)]));
         explain.push(t('doctor.checkScript.fixFile', { path: program }));
       }
       for (const p of problems.filter((x) => x.kind.startsWith('dir-'))) {
-        fixCommands.push(commandLine(['chown', 'root:root', p.path]), commandLine(['chmod', 'go-w', p.path]));
+        fixCommands.push(sh.run(['chown', 'root:root', sh.path(p.path)]), sh.run(['chmod', 'go-w', sh.path(p.path)]));
         explain.push(t('doctor.checkScript.fixDir', { path: p.path }));
       }
       if (problems.some((p) => p.kind === 'missing')) {
         explain.push(t('doctor.checkScript.fixMissing', { path: program }));
-        fixCommands.push('ha-setup setup');
+        fixCommands.push(sh.haSetup(['setup']));
         continue;
       }
       const st = await fs.stat(program);
@@ -189,12 +184,12 @@ export const checkScript: Check = {
       if (who.user === null) {
         failures.push(t('doctor.checkScript.noUser', { name: s.name, user: DEFAULTS.scriptUser }));
         explain.push(t('doctor.checkScript.noUser.fix', { user: DEFAULTS.scriptUser }));
-        fixCommands.push(commandLine(['useradd', '--system', '--no-create-home', '--shell', '/sbin/nologin', '--user-group', DEFAULTS.scriptUser]));
+        fixCommands.push(sh.shared(['useradd', '--system', '--no-create-home', '--shell', '/sbin/nologin', '--user-group', DEFAULTS.scriptUser]));
         continue;
       }
       if (who.user !== 'root' && !(await userExists(ctx, who.user))) {
         failures.push(t('doctor.checkScript.userMissing', { name: s.name, user: who.user }));
-        fixCommands.push(commandLine(['useradd', '--system', '--no-create-home', '--shell', '/sbin/nologin', '--user-group', who.user]));
+        fixCommands.push(sh.shared(['useradd', '--system', '--no-create-home', '--shell', '/sbin/nologin', '--user-group', who.user]));
         continue;
       }
       const asRoot = await runScript(ctx, argv, timeoutMs, null, null);
@@ -229,7 +224,7 @@ export const checkScript: Check = {
       failures.push(t('doctor.checkScript.dropped'));
       details.push(...dropped.slice(-4).map((l) => `  ${l}`));
       explain.push(t('doctor.checkScript.dropped.fix'));
-      fixCommands.push(...restartCommands(ctx.services.kind, 'keepalived'));
+      fixCommands.push(...restartCommands(ctx.services, 'keepalived'));
     }
 
     if (failures.length) {
@@ -251,9 +246,15 @@ export const checkScript: Check = {
       const program = scriptArgv(s.script)[0]!;
       const problems = await scriptPathProblems(fs, program);
       if (!problems.some((p) => p.kind !== 'missing' && !p.kind.startsWith('dir-'))) continue;
-      const path = commandPath(ctx.host, program);
+      const path = ctx.shell.path(program);
       actions.push(await runFixCommand(ctx, ['chown', 'root:root', path], 'the check script must belong to root'));
       actions.push(await runFixCommand(ctx, ['chmod', '0755', path], 'only root may change the check script; everyone may run it'));
+    }
+    // keepalived checks a script only when it loads its config: one it dropped stays dropped until then.
+    if (droppedScriptLines((await ctx.logs()).lines).length) {
+      const r = await ctx.services.restart('keepalived');
+      if (r.exitCode !== 0) throw new Error((r.stderr || r.stdout).trim() || `exit ${r.exitCode}`);
+      actions.push(...ctx.services.commandLines('restart', 'keepalived').map((c) => `$ ${c}`));
     }
     return actions;
   },

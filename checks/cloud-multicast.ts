@@ -1,6 +1,8 @@
 import type { Check } from './types.js';
 import { t } from '../src/i18n/index.js';
 import { result } from '../src/doctor/result.js';
+import { setupCommand } from '../src/doctor/wire/fixes.js';
+import { pairConfig } from '../src/doctor/wire/pair.js';
 
 export const cloudMulticast: Check = {
   id: 'cloud-multicast',
@@ -18,7 +20,7 @@ export const cloudMulticast: Check = {
     }
     return result('fail', t('doctor.cloudMulticast.fail', { vendor: cloud.vendor, name: inst!.name }), [...evidence, t('doctor.cloudMulticast.why')], {
       explain: t('doctor.cloudMulticast.fix'),
-      commands: [`ha-setup setup --role ${inst!.state === 'MASTER' ? 'master' : 'backup'} --interface ${inst!.interface ?? 'eth0'} --vip ${inst!.virtualIpaddress[0]?.address ?? 'VIP/PREFIX'} --peer PEER_ADDRESS`],
+      commands: [await setupCommand(ctx, (await pairConfig(ctx))!, { peers: ctx.options.peers.length ? ctx.options.peers : ['PEER_ADDRESS'] })],
     });
   },
 };

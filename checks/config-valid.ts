@@ -2,7 +2,6 @@ import type { Check } from './types.js';
 import type { DoctorContext } from '../src/doctor/context.js';
 import { t } from '../src/i18n/index.js';
 import { result } from '../src/doctor/result.js';
-import { commandLine } from '../src/doctor/paths.js';
 import { DEFAULT_CONFIG_FILE } from '../src/keepalived/runtime/process.js';
 
 export async function configPathOf(ctx: DoctorContext): Promise<string> {
@@ -19,7 +18,7 @@ export const configValid: Check = {
     const loaded = await ctx.config();
     if (!loaded) {
       const path = await configPathOf(ctx);
-      return result('fail', t('doctor.configValid.missing', { path }), [], { explain: t('doctor.configValid.missing.fix'), commands: ['ha-setup setup'] });
+      return result('fail', t('doctor.configValid.missing', { path }), [], { explain: t('doctor.configValid.missing.fix'), commands: [ctx.shell.haSetup(['setup'])] });
     }
     const [test, findings] = await Promise.all([ctx.configTest(), ctx.findings()]);
     const errors: string[] = [];
@@ -50,7 +49,7 @@ export const configValid: Check = {
     ];
     const fix = {
       explain: suggestions.length ? suggestions.slice(0, 6).join(' ') : t('doctor.configValid.fixGeneric'),
-      commands: [commandLine(['keepalived', '-t', '-f', loaded.path]), commandLine(['ha-setup', 'inspect', '--config', loaded.path])],
+      commands: [ctx.shell.run(['keepalived', '-t', '-f', loaded.path]), ctx.shell.haSetup(['inspect', '--config', loaded.path])],
     };
     if (errors.length) return result('fail', t('doctor.configValid.errors', { path: loaded.path, errors: errors.length, warnings: warnings.length }), details, fix);
     if (warnings.length) return result('warn', t('doctor.configValid.warnings', { path: loaded.path, warnings: warnings.length }), details, fix);

@@ -74,7 +74,16 @@ export const election: Check = {
       details.push(t('doctor.election.outcome', { failed: failed.join(', '), effective: eff === 'FAULT' ? 'FAULT' : String(eff), holder: label(o.holder) }));
     }
     const problems = sim.problems.filter((p) => p.node === THIS || p.kind === 'vip-stays');
-    if (problems.length === 0) return result('ok', t('doctor.election.ok', { holder: label(sim.steadyHolder) }), details);
+    if (problems.length === 0) {
+      // The simulation says where the VIP belongs; where it is now is vip-placement's to
+      // explain. Say both, so the two never read as contradicting each other.
+      const vip = inst.virtualIpaddress[0]?.address;
+      const holdsNow = vip ? await ctx.holdsAddress(vip).catch(() => null) : null;
+      const here = sim.steadyHolder === THIS;
+      const elsewhere = holdsNow === null || sim.steadyHolder === null ? null : here ? !holdsNow : holdsNow;
+      const key = elsewhere ? (here ? 'doctor.election.okNotHere' : 'doctor.election.okHereNow') : 'doctor.election.ok';
+      return result('ok', t(key, { holder: label(sim.steadyHolder) }), details);
+    }
     const gap = Math.abs(me.priority - peer.priority);
     const messages = problems.map((p) => describe(p, peerLabel));
     // A verdict that rests on a guessed peer priority is a warning; one from the wire or pair mode a failure.
@@ -82,7 +91,7 @@ export const election: Check = {
     const status = assumed && dependsOnPeer && problems.every((p) => p.kind === 'vip-stays') ? 'warn' : 'fail';
     return result(status, messages[0]!, [...messages.slice(1), ...details], {
       explain: [...new Set(problems.map((p) => fixFor(p, gap)))].join(' '),
-      commands: restartCommands(ctx.services.kind, 'keepalived', 'reload'),
+      commands: restartCommands(ctx.services, 'keepalived', 'reload'),
     });
   },
 };

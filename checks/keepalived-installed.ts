@@ -2,7 +2,6 @@ import type { Check } from './types.js';
 import { t } from '../src/i18n/index.js';
 import { result } from '../src/doctor/result.js';
 import { packageInstallCommand } from '../src/doctor/build-context.js';
-import { commandLine } from '../src/doctor/paths.js';
 import { RELEASE_FEATURES, releaseHas } from '../src/keepalived/releases.js';
 
 export const keepalivedInstalled: Check = {
@@ -16,7 +15,7 @@ export const keepalivedInstalled: Check = {
       const pkg = packageInstallCommand(facts.distro.packageManager, 'keepalived');
       return result('fail', t('doctor.keepalivedInstalled.missing'), [], {
         explain: t('doctor.keepalivedInstalled.missing.fix'),
-        commands: ['ha-setup install', ...(pkg ? [commandLine(pkg)] : [])],
+        commands: [ctx.shell.haSetup(['install']), ...(pkg ? [ctx.shell.shared(pkg)] : [])],
       });
     }
     if (!k.version) {

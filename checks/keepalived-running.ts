@@ -42,7 +42,7 @@ export const keepalivedRunning: Check = {
       if (byTest) return { ...byTest, details };
       return result('fail', t('doctor.keepalivedRunning.notRunning'), details, {
         explain: t('doctor.keepalivedRunning.notRunning.fix'),
-        commands: startCommands(ctx.services.kind, 'keepalived'),
+        commands: startCommands(ctx.services, 'keepalived'),
       });
     }
     const all = await findAllKeepalived(ctx.host).catch(() => [kp]);
@@ -53,13 +53,13 @@ export const keepalivedRunning: Check = {
     if (kp.childPids.length === 0) {
       return result('fail', t('doctor.keepalivedRunning.noChildren', { pid: kp.pid }), details, {
         explain: t('doctor.keepalivedRunning.noChildren.fix'),
-        commands: restartCommands(ctx.services.kind, 'keepalived'),
+        commands: restartCommands(ctx.services, 'keepalived'),
       });
     }
     if (all.length > 1) {
       return result('warn', t('doctor.keepalivedRunning.several', { count: all.length, pids: all.map((p) => p.pid).join(', ') }), details, {
         explain: t('doctor.keepalivedRunning.several.fix'),
-        commands: all.slice(1).map((p) => `kill ${p.pid}`),
+        commands: all.slice(1).map((p) => ctx.shell.run(['kill', String(p.pid)])),
       });
     }
     return result('ok', t('doctor.keepalivedRunning.ok', { pid: kp.pid }), details);

@@ -40,6 +40,12 @@ export const check: Check = {
       // Adverts reach the interface. Does keepalived take them?
       const masters = wire.peers.filter((p) => outranks(p, ourPriority, ourAddress) && acceptedBySender(p, pair));
       const timeouts = currentEvents(rt, pair, ['receive-timeout']);
+      // In FAULT keepalived ignores every advert (its counters stand still) until its own
+      // check passes: that is its health check failing, not a firewall.
+      if (rt.running && rt.state === 'FAULT') {
+        const from = wire.sameVrid.map((s) => s.src).join(', ');
+        return result('ok', t('wire.multicast.okFault', { from, how }), [...details, t('wire.multicast.faultIgnores')]);
+      }
       if (rt.running && masters.length > 0 && (rt.state === 'MASTER' || received.grew === false || timeouts.length > 0)) {
         const m = masters[0]!;
         for (const e of timeouts) details.push(t('wire.detail.log', { line: e.message }));
@@ -59,7 +65,7 @@ export const check: Check = {
         const p = lower[0]!;
         return result('warn', t('wire.multicast.peerDeaf', { src: p.src, priority: p.priority }), details, {
           explain: t('wire.fix.peerDeaf', { src: p.src }),
-          commands: ['ha-setup doctor'],
+          commands: [],
         });
       }
       const from = wire.sameVrid.map((s) => s.src).join(', ');
@@ -78,7 +84,7 @@ export const check: Check = {
         details.push(t('wire.detail.arp', { vip: pair.vips[0]!, macs: holders.join(', ') }));
         return result('fail', t('wire.multicast.notReaching', { vip: pair.vips[0]!, how }), details, {
           explain: t('wire.fix.multicastNetwork'),
-          commands: [setupCommand(pair, { peers: ctx.options.peers.length ? ctx.options.peers : ['PEER_ADDRESS'] })],
+          commands: [await setupCommand(ctx, pair, { peers: ctx.options.peers.length ? ctx.options.peers : ['PEER_ADDRESS'] })],
         });
       }
       const tookOver = pair.configuredState === 'BACKUP';
@@ -86,7 +92,7 @@ export const check: Check = {
       if (tookOver && !priorityZero) {
         return result('warn', t('wire.multicast.masterSilent', { how }), details, {
           explain: t('wire.fix.masterSilent'),
-          commands: ['ha-setup doctor'],
+          commands: [],
         });
       }
       return result('ok', t('wire.multicast.okMaster'), details);
@@ -94,7 +100,7 @@ export const check: Check = {
     const state = rt.running ? (rt.state ?? '?') : t('wire.state.notRunning');
     return result('fail', t('wire.multicast.silence', { seconds: ((wire.capture?.durationMs ?? 0) / 1000).toFixed(1), how, state }), details, {
       explain: t('wire.fix.silence'),
-      commands: [setupCommand(pair, { peers: ctx.options.peers.length ? ctx.options.peers : ['PEER_ADDRESS'] })],
+      commands: [await setupCommand(ctx, pair, { peers: ctx.options.peers.length ? ctx.options.peers : ['PEER_ADDRESS'] })],
     });
   },
 };

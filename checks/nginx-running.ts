@@ -70,7 +70,7 @@ export const nginxRunning: Check = {
       if (byTest) return { ...byTest, details };
       return result('fail', t('doctor.nginxRunning.notRunning'), details, {
         explain: t('doctor.nginxRunning.notRunning.fix'),
-        commands: ['nginx -t', ...startCommands(ctx.services.kind, 'nginx')],
+        commands: [...ctx.services.commandLines('configtest', 'nginx'), ...startCommands(ctx.services, 'nginx')],
       });
     }
     if (http.status === null) {
@@ -81,7 +81,7 @@ export const nginxRunning: Check = {
     if (!answers) {
       return result('fail', t('doctor.nginxRunning.silent', { url }), details, {
         explain: t('doctor.nginxRunning.silent.fix'),
-        commands: ['nginx -t', ...restartCommands(ctx.services.kind, 'nginx'), `curl -v ${url}`],
+        commands: [...ctx.services.commandLines('configtest', 'nginx'), ...restartCommands(ctx.services, 'nginx'), ctx.shell.run(['curl', '-v', url])],
       });
     }
     if (nginx.running === null) return result('ok', t('doctor.nginxRunning.okAnswers', { url, status: http.status }), [...details, t('doctor.nginxRunning.processUnknown')]);

@@ -29,10 +29,9 @@ export const check: Check = {
     const show = ctx.options.showSecrets;
     const shown = (v: string | null) => (v === null ? '-' : `"${v.slice(0, AUTH_PASS_LEN)}"`);
     const authName = (n: number) => (n === 1 ? 'PASS' : n === 2 ? 'AH' : t('wire.peerAuth.none'));
-    const fix = authFix(pair, show);
-
     // 1. The wire: each sender with our VRID whose password or auth type differs.
     const bad = (wire?.sameVrid ?? []).filter((s) => s.version === 2).map((s) => ({ s, m: mismatches(s, pair) })).filter((x) => x.m.includes('password') || x.m.includes('auth-type'));
+    const fix = await authFix(ctx, pair, show, bad[0]?.s.src ?? (wire?.sameVrid ?? []).find((s) => !wire?.own.includes(s))?.src ?? null);
     if (bad.length > 0) {
       for (const { s, m } of bad) {
         if (m.includes('auth-type')) details.push(t('wire.peerAuth.typeDiffers', { src: s.src, theirs: authName(s.authType ?? 0), ours: authName(pair.authType) }));
@@ -53,7 +52,7 @@ export const check: Check = {
     if (dumpPass?.masked) details.push(t('wire.peerAuth.maskedDump'));
     if (ownStale || dumpStale) {
       if (show) details.push(t('wire.peerAuth.secretsOwn', { running: shown(ownStale?.authData ?? dumpPass?.reveal() ?? null), file: shown(pair.pass) }));
-      return result('fail', t('wire.peerAuth.notReloaded'), details, { explain: t('wire.fix.reload'), commands: [await reloadCommand(ctx)] });
+      return result('fail', t('wire.peerAuth.notReloaded'), details, { explain: t('wire.fix.reload'), commands: [reloadCommand(ctx)] });
     }
 
     // 3. keepalived's own account.
@@ -68,11 +67,14 @@ export const check: Check = {
     }
     const earlier = rt ? eventsSinceStart(rt, [...AUTH_EVENTS]) : [];
     if ((failure.before ?? 0) > 0 || (typeMismatch.before ?? 0) > 0 || earlier.length > 0) {
+      // Failures that stopped are history, not a problem: a warning here would outlive the fix
+      // for as long as keepalived runs (its counters never go down). Only when neither the
+      // capture nor a second counter reading could show "now" does it stay a warning.
       addLogAndCounters(details);
-      return result('warn', t('wire.peerAuth.earlier', { failures: (failure.after ?? failure.before ?? 0) + (typeMismatch.after ?? typeMismatch.before ?? 0) }), details, {
-        explain: t('wire.fix.earlierAuth'),
-        commands: [],
-      });
+      const failures = (failure.after ?? failure.before ?? 0) + (typeMismatch.after ?? typeMismatch.before ?? 0);
+      const seenNow = Boolean(wire?.listened) || failure.grew === false;
+      if (seenNow) return result('ok', t('wire.peerAuth.earlier', { failures }), [...details, t('wire.fix.earlierAuth')]);
+      return result('warn', t('wire.peerAuth.earlier', { failures }), details, { explain: t('wire.fix.earlierAuth'), commands: [] });
     }
     const compared = (wire?.sameVrid ?? []).filter((s) => s.version === 2).map((s) => s.src);
     addLogAndCounters(details);

@@ -15,7 +15,7 @@ export const priority: Check = {
     const inst = (await ctx.instance())!;
     const loaded = (await ctx.config())!;
     const state = effectiveState(inst);
-    const reload = restartCommands(ctx.services.kind, 'keepalived');
+    const reload = restartCommands(ctx.services, 'keepalived');
     const where = loaded.parsed.locations.get(`vrrp_instance[${inst.name}].priority`) ?? loaded.parsed.locations.get(`vrrp_instance[${inst.name}].state`);
     const at = where ? `${where.file}:${where.line}` : loaded.path;
     const wanted = state === 'MASTER' ? DEFAULTS.priority.master : DEFAULTS.priority.backup;

@@ -5,6 +5,7 @@ import { t } from '../src/i18n/index.js';
 import { result, runFixCommand } from '../src/doctor/result.js';
 import { DEFAULTS, MODES } from '../src/setup/defaults.js';
 import { loadTemplate } from '../src/templates.js';
+import type { NodeShell } from '../src/system/node-shell.js';
 
 /** The argv doctor asks systemd with (exported so tests assert exactly this). */
 export const SYSTEMCTL_SHOW_ARGV = ['show', '-p', 'LoadState', '-p', 'After', '-p', 'Requires', '-p', 'BindsTo', 'keepalived.service'] as const;
@@ -34,10 +35,9 @@ export async function readUnitOrder(host: Host): Promise<{ order: UnitOrder | nu
 }
 
 /** One-line shell commands that write the drop-in (its non-comment lines) and reload systemd. */
-export function dropInCommands(): string[] {
+export function dropInCommands(shell: NodeShell): string[] {
   const lines = loadTemplate('keepalived-after-nginx.conf').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
-  const dir = DEFAULTS.paths.systemdDropIn.slice(0, DEFAULTS.paths.systemdDropIn.lastIndexOf('/'));
-  return [`mkdir -p ${dir}`, `printf '%s\\n' ${lines.map((l) => `'${l}'`).join(' ')} > ${DEFAULTS.paths.systemdDropIn}`, 'systemctl daemon-reload'];
+  return [shell.save(['printf', '%s\\n', ...lines], DEFAULTS.paths.systemdDropIn, { mkdir: true }), shell.run(['systemctl', 'daemon-reload'])];
 }
 
 async function dropInDetails(ctx: DoctorContext): Promise<string[]> {
@@ -54,14 +54,14 @@ export const systemdOrder: Check = {
     if (!order) return result('skip', t('doctor.systemdOrder.cannotAsk', { error: error ?? '-' }));
     const details = [t('doctor.systemdOrder.after', { after: order.after.join(' ') || t('word.none') }), ...(await dropInDetails(ctx))];
     if (order.loadState === 'not-found') {
-      return result('fail', t('doctor.systemdOrder.noUnit'), details, { explain: t('doctor.systemdOrder.noUnit.fix'), commands: ['ha-setup install'] });
+      return result('fail', t('doctor.systemdOrder.noUnit'), details, { explain: t('doctor.systemdOrder.noUnit.fix'), commands: [ctx.shell.haSetup(['install'])] });
     }
-    const fixCommands = dropInCommands();
+    const fixCommands = dropInCommands(ctx.shell);
     const hard = [...order.requires, ...order.bindsTo].includes('nginx.service');
     if (hard) {
       return result('warn', t('doctor.systemdOrder.hard', { how: order.bindsTo.includes('nginx.service') ? 'BindsTo' : 'Requires' }), details, {
         explain: t('doctor.systemdOrder.hard.fix'),
-        commands: ['systemctl cat keepalived', ...fixCommands],
+        commands: [ctx.shell.run(['systemctl', 'cat', 'keepalived']), ...fixCommands],
       });
     }
     if (!order.after.includes('nginx.service')) {

@@ -33,7 +33,7 @@ export const check: Check = {
     const ownAdverts = (wire?.own ?? []).filter((s) => s.vrid === pair.vrid);
 
     if (pair.unicastKeyword && pair.unicastPeers.length === 0) {
-      return result('fail', t('wire.unicast.noPeers'), details, { explain: t('wire.fix.unicastPeers'), commands: [setupCommand(pair, { peers: knownPeers })] });
+      return result('fail', t('wire.unicast.noPeers'), details, { explain: t('wire.fix.unicastPeers'), commands: [await setupCommand(ctx, pair, { peers: knownPeers })] });
     }
     const castMismatch = currentEvents(rt!, pair, ['cast-mismatch']);
     if (pair.unicastPeers.length > 0) {
@@ -43,17 +43,17 @@ export const check: Check = {
         const srcs = [...new Set([...strangers.map((s) => s.src), ...notPeerLog.map((e) => e.from).filter((f): f is string => f !== null)])];
         return result('fail', t('wire.unicast.notAPeer', { src: srcs.join(', '), peers: pair.unicastPeers.join(', ') }), details, {
           explain: t('wire.fix.unicastAddPeer'),
-          commands: [setupCommand(pair, { peers: [...new Set([...pair.unicastPeers, ...srcs])] })],
+          commands: [await setupCommand(ctx, pair, { peers: [...new Set([...pair.unicastPeers, ...srcs])] })],
         });
       }
       const multicastOut = ownAdverts.filter((s) => s.multicast);
       if (multicastOut.length > 0) {
-        return result('fail', t('wire.unicast.sendsMulticast', { peers: pair.unicastPeers.join(', ') }), details, { explain: t('wire.fix.reload'), commands: [await reloadCommand(ctx)] });
+        return result('fail', t('wire.unicast.sendsMulticast', { peers: pair.unicastPeers.join(', ') }), details, { explain: t('wire.fix.reload'), commands: [reloadCommand(ctx)] });
       }
       if (castMismatch.length > 0) {
         return result('fail', t('wire.unicast.otherSideMulticast', { from: castMismatch[0]!.from ?? '?' }), details, {
           explain: t('wire.fix.unicastBoth'),
-          commands: [setupCommand(pair, {})],
+          commands: [await setupCommand(ctx, pair, {})],
         });
       }
       if (problem) return result('skip', problem.summary, details, problem.fix);
@@ -62,14 +62,14 @@ export const check: Check = {
     // Multicast by configuration.
     const unicastOut = ownAdverts.filter((s) => s.unicast && !s.multicast);
     if (unicastOut.length > 0) {
-      return result('fail', t('wire.unicast.sendsUnicast', { to: unicastOut[0]!.destinations.join(', ') }), details, { explain: t('wire.fix.reload'), commands: [await reloadCommand(ctx)] });
+      return result('fail', t('wire.unicast.sendsUnicast', { to: unicastOut[0]!.destinations.join(', ') }), details, { explain: t('wire.fix.reload'), commands: [reloadCommand(ctx)] });
     }
     const unicastIn = (wire?.peers ?? []).filter((s) => s.unicast && !s.multicast);
     if (unicastIn.length > 0 || castMismatch.length > 0) {
       const from = unicastIn[0]?.src ?? castMismatch[0]?.from ?? '?';
       return result('fail', t('wire.unicast.peerUnicast', { from }), details, {
         explain: t('wire.fix.unicastBoth'),
-        commands: [setupCommand(pair, { peers: unicastIn.length ? unicastIn.map((s) => s.src) : knownPeers })],
+        commands: [await setupCommand(ctx, pair, { peers: unicastIn.length ? unicastIn.map((s) => s.src) : knownPeers })],
       });
     }
     if (problem) return result('skip', problem.summary, details, problem.fix);

@@ -16,7 +16,6 @@ import { t } from '../src/i18n/index.js';
 import { outranks, pairConfig, stillAdvertising, runtimeFacts, wireFacts } from '../src/doctor/wire/pair.js';
 import { captureDetails, result } from '../src/doctor/wire/result.js';
 import { otherHolders, splitBrainCauses } from '../src/doctor/wire/diagnose.js';
-import { shCommandLine } from '../src/host/ssh-shell.js';
 
 export const check: Check = {
   id: 'vip-placement',
@@ -33,7 +32,7 @@ export const check: Check = {
     const holds = await Promise.all(pair.vips.map((v) => ctx.holdsAddress(v)));
     const held = pair.vipCidrs.filter((_, i) => holds[i]);
     const rt = (await runtimeFacts(ctx))!;
-    const delCommands = held.map((cidr) => shCommandLine(['ip', 'addr', 'del', cidr.includes('/') ? cidr : `${cidr}/32`, 'dev', iface]));
+    const delCommands = held.map((cidr) => ctx.shell.run(['ip', 'addr', 'del', cidr.includes('/') ? cidr : `${cidr}/32`, 'dev', iface]));
     const details: string[] = [t('wire.vipPlacement.detail', { held: held.join(', ') || '-', state: rt.running ? (rt.state ?? '?') : t('wire.state.notRunning'), configured: pair.configuredState ?? '?' })];
 
     if (held.length > 0 && !rt.running) {
@@ -66,7 +65,7 @@ export const check: Check = {
         return result('fail', summary, details, first?.fix ?? { explain: t('wire.fix.splitBrainUnknown'), commands: causes[0]?.fix?.commands ?? [] });
       }
       if (rt.state === 'MASTER' && pair.configuredState === 'BACKUP') {
-        return result('warn', t('wire.vipPlacement.takeover', { vip: held.join(', ') }), details, { explain: t('wire.fix.takeover'), commands: ['ha-setup doctor'] });
+        return result('warn', t('wire.vipPlacement.takeover', { vip: held.join(', ') }), details, { explain: t('wire.fix.takeover'), commands: [] });
       }
       return result('ok', t('wire.vipPlacement.okHeld', { vip: held.join(', '), iface }), details);
     }
@@ -76,7 +75,7 @@ export const check: Check = {
       const cidrs = pair.vipCidrs;
       return result('fail', t('wire.vipPlacement.masterWithout', { vip: cidrs.join(', '), iface }), details, {
         explain: t('wire.fix.masterWithout'),
-        commands: cidrs.map((c) => shCommandLine(['ip', 'addr', 'add', c.includes('/') ? c : `${c}/32`, 'dev', iface])),
+        commands: cidrs.map((c) => ctx.shell.run(['ip', 'addr', 'add', c.includes('/') ? c : `${c}/32`, 'dev', iface])),
       });
     }
     const master = (wire?.peers ?? []).find((p) => p.priority > 0);

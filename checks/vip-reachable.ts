@@ -69,7 +69,7 @@ export const vipReachable: Check = {
     const vips = vipAddresses(inst.virtualIpaddress);
     const strict = hasVrrpStrict(loaded.parsed.config);
     const noAccept = inst.extra.some((s) => s.keyword === 'no_accept') || inst.extra.some((s) => s.keyword === 'strict_mode');
-    const reload = restartCommands(ctx.services.kind, 'keepalived');
+    const reload = restartCommands(ctx.services, 'keepalived');
     const details: string[] = [];
     let warn: { summary: string; explain: string; commands: string[] } | null = null;
 
@@ -91,7 +91,12 @@ export const vipReachable: Check = {
       const [bind, holds] = await Promise.all([nonlocalBind(ctx, ipv6), ctx.holdsAddress(vip)]);
       details.push(t('doctor.vipReachable.listens', { vip, bind: bind ?? '?', holds: holds ? t('word.yes') : t('word.no') }));
       if (bind !== '0') continue;
-      const fix = { explain: t('doctor.vipReachable.nonlocal.fix', { path: DEFAULTS.paths.sysctl }), commands: [`echo 'net.ipv4.ip_nonlocal_bind = 1' > ${DEFAULTS.paths.sysctl}`, `sysctl -p ${DEFAULTS.paths.sysctl}`] };
+      const sh = ctx.shell;
+      const mkdir = !(await ctx.host.exists(DEFAULTS.paths.sysctl.slice(0, DEFAULTS.paths.sysctl.lastIndexOf('/'))));
+      const fix = {
+        explain: t('doctor.vipReachable.nonlocal.fix', { path: sh.path(DEFAULTS.paths.sysctl) }),
+        commands: [sh.save(['echo', 'net.ipv4.ip_nonlocal_bind = 1'], DEFAULTS.paths.sysctl, { mkdir }), sh.run(['sysctl', '-p', sh.path(DEFAULTS.paths.sysctl)])],
+      };
       if (!holds) return result('fail', t('doctor.vipReachable.nonlocal', { vip }), details, fix);
       warn ??= { summary: t('doctor.vipReachable.nonlocalLatent', { vip }), ...fix };
     }

@@ -1,6 +1,9 @@
 import { t, type MessageKey } from './i18n/index.js';
 import { EXIT } from './exit-codes.js';
 
+/** What stands for a secret value wherever one would be shown. */
+export const MASKED = '********';
+
 /**
  * An error the user caused (bad flag, bad answer, bad file). It names the field, the
  * value and what would be accepted, so the user can fix it without reading code.
@@ -12,14 +15,15 @@ export class UserError extends Error {
   readonly accepted: string;
   readonly exitCode: number;
 
-  constructor(opts: { field: string; value?: unknown; accepted: string; reason?: string; exitCode?: number }) {
-    const value = opts.value === undefined ? undefined : String(opts.value);
+  constructor(opts: { field: string; value?: unknown; accepted: string; reason?: string; exitCode?: number; secret?: boolean }) {
+    // A secret (a password) is never echoed back, not even in the error about it.
+    const value = opts.value === undefined ? undefined : opts.secret ? MASKED : String(opts.value);
     super(
       t('error.user', {
         field: opts.field,
         value: value === undefined ? t('error.user.novalue') : JSON.stringify(value),
         accepted: opts.accepted,
-        reason: opts.reason ? `${opts.reason}. ` : '',
+        reason: opts.reason ? t('error.user.reason', { reason: opts.reason }) : '',
       }),
     );
     this.name = 'UserError';

@@ -9,6 +9,7 @@ import { commandModules } from './commands/index.js';
 import { output, reportError, styleHelp, watchOutputStreams } from './ui/output.js';
 import { UserError } from './errors.js';
 import { setAuditRun } from './audit/log.js';
+import { EXIT } from './exit-codes.js';
 
 export async function buildProgram(): Promise<Command> {
   const program = new Command('ha-setup');
@@ -16,6 +17,7 @@ export async function buildProgram(): Promise<Command> {
     .description(t('cli.description'))
     .version(pkg.version, '-V, --version', t('cli.opt.version'))
     .helpOption('-h, --help', t('cli.opt.help'))
+    .helpCommand('help [command]', t('cli.opt.helpCommand'))
     .option('--root <dir>', t('cli.opt.root'))
     .option('-n, --dry-run', t('cli.opt.dryRun'))
     .option('--json', t('cli.opt.json'))
@@ -47,6 +49,50 @@ export async function buildProgram(): Promise<Command> {
   return program;
 }
 
+/**
+ * setup is the default command, so a mistyped command (`ha-setup docter`) reached it as an
+ * argument ("too many arguments for 'setup'"). setup takes no arguments: the first word that
+ * is no option value must be a command, else it is refused with the closest one.
+ */
+export function refuseUnknownCommand(program: Command, args: string[]): void {
+  const setup = program.commands.find((c) => c.name() === 'setup');
+  const takesValue = new Set<string>();
+  for (const o of [...program.options, ...(setup?.options ?? [])]) {
+    if (o.required || o.optional) for (const flag of [o.long, o.short]) if (flag) takesValue.add(flag);
+  }
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') return;
+    if (a.startsWith('-')) {
+      if (!a.includes('=') && takesValue.has(a)) i++;
+      continue;
+    }
+    const names = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+    if (names.includes(a) || a === 'help') return;
+    const closest = closestWord(a, names);
+    throw new UserError({ field: 'command', value: a, accepted: names.join(', '), reason: closest ? t('cli.didYouMean', { command: closest }) : t('cli.noSuchCommand') });
+  }
+}
+
+/** The known word within two edits of `word` (Levenshtein), nearest first; null if none. */
+function closestWord(word: string, known: readonly string[]): string | null {
+  const distance = (a: string, b: string) => {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      let prev = row[0]!;
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const here = row[j]!;
+        row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = here;
+      }
+    }
+    return row[b.length]!;
+  };
+  const scored = known.map((k) => ({ k, d: distance(word, k) })).filter((x) => x.d <= 2).sort((x, y) => x.d - y.d);
+  return scored[0]?.k ?? null;
+}
+
 /** --lang must be known before any help text is built, so it is read from argv first. */
 function applyLanguageFlag(argv: string[]): void {
   const i = argv.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
@@ -64,9 +110,16 @@ export async function main(argv: string[]): Promise<number> {
     if (!output.color) process.env.FORCE_COLOR = '0';
     applyLanguageFlag(argv.slice(2));
     const program = await buildProgram();
+    refuseUnknownCommand(program, argv.slice(2));
     await program.parseAsync(argv);
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (err) {
+    // Ctrl-C at a question: nothing has been changed yet (every question comes before the
+    // first change). Quietly out, with the exit code of an interrupt.
+    if (err instanceof Error && err.name === 'ExitPromptError') {
+      process.stderr.write('\n');
+      return EXIT.interrupted;
+    }
     const code = (err as { code?: string; exitCode?: number }).code;
     if (typeof code === 'string' && code.startsWith('commander.')) {
       if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') return 0;

@@ -11,9 +11,10 @@
  *   2026-11-23T10:30:02.789Z local setup exec systemctl restart keepalived exit=0 why="load the new configuration"
  */
 import type { ExecOptions, ExecResult, Host, WriteOptions, WriteResult } from '../host/types.js';
+import { MASKED } from '../errors.js';
 
 export const AUDIT_LOG_PATH = '/var/log/ha-setup/ha-setup.log';
-export const REDACTED = '********';
+export const REDACTED = MASKED;
 
 /** What this invocation is: set once by the CLI before a command's action runs. */
 export interface AuditRun {
@@ -83,8 +84,10 @@ export function sinkFor(host: Host, path = AUDIT_LOG_PATH): AuditSink | null {
     };
   }
   if (host.kind === 'ssh') {
+    // A sandboxed node (a lab node over ssh) keeps its log under its own root.
+    const remote = host.runtimePath(path);
     return async (line) => {
-      const r = await host.exec('sh', ['-c', 'umask 077 && mkdir -p "${1%/*}" && cat >> "$1"', 'sh', path], { input: line });
+      const r = await host.exec('sh', ['-c', 'umask 077 && mkdir -p "${1%/*}" && cat >> "$1"', 'sh', remote], { input: line });
       if (r.exitCode !== 0) throw new Error(r.stderr.trim() || `exit ${r.exitCode}`);
     };
   }
@@ -169,6 +172,17 @@ export class AuditLog {
 }
 
 const logs = new WeakMap<object, AuditLog>();
+
+/**
+ * `host` with every change appended to the audit log of the node it stands for. A host
+ * that has nowhere to keep a log (a dry-run plan) is returned as it is.
+ */
+export function auditedHostFor<H extends Host>(host: H, onError?: (e: Error) => void): H {
+  if (logs.has(host)) return host;
+  const sink = sinkFor(host);
+  if (!sink) return host;
+  return auditedHost(host, new AuditLog({ node: host.label, sink, ...(onError ? { onError } : {}) }));
+}
 
 /** The audit log behind a host returned by auditedHost, so callers can mark secrets. */
 export function auditOf(host: Host): AuditLog | undefined {

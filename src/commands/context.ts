@@ -4,7 +4,7 @@ import { NetnsHost } from '../host/netns.js';
 import { PlanHost } from '../host/plan.js';
 import type { Host } from '../host/types.js';
 import { output, printInfo, printVerbose } from '../ui/output.js';
-import { AuditLog, AUDIT_LOG_PATH, auditedHost, sinkFor } from '../audit/log.js';
+import { AUDIT_LOG_PATH, auditOf, auditedHostFor } from '../audit/log.js';
 import { t } from '../i18n/index.js';
 import { LAB_BIN_DIR } from '../lab/constants.js';
 
@@ -57,14 +57,7 @@ export function applyHost(opts: GlobalOptions, facts: Host = factsHost(opts)): H
  * that has nowhere to keep a log is returned as it is.
  */
 export function audited<H extends Host>(host: H): H {
-  const sink = sinkFor(host);
-  if (!sink) return host;
-  const log = new AuditLog({
-    node: host.label,
-    sink,
-    onError: (e) => printInfo(t('ship.audit.unwritable', { path: AUDIT_LOG_PATH, message: e.message })),
-  });
-  return auditedHost(host, log);
+  return auditedHostFor(host, (e) => printInfo(t('ship.audit.unwritable', { path: AUDIT_LOG_PATH, message: e.message })));
 }
 
 export function isRoot(): boolean {
@@ -92,7 +85,9 @@ export async function nodeContext(opts: GlobalOptions): Promise<NodeContext> {
     if (isLabMember(labNode)) {
       const observer = commandObserver();
       const host = lab.labNodeHost(labNode, observer);
-      return { factsHost: host, applyHost: opts.dryRun ? new PlanHost(host) : audited(host), services: lab.labServices(labNode, observer), filesOnly: false, labNode };
+      const apply = opts.dryRun ? new PlanHost(host) : audited(host);
+      // The lab's own daemon control records its starts and stops in the node's log too.
+      return { factsHost: host, applyHost: apply, services: lab.labServices(labNode, observer, auditOf(apply)), filesOnly: false, labNode };
     }
   }
   const facts = factsHost(opts);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { t, type MessageKey } from '../i18n/index.js';
 import { globalOptions, factsHost } from './context.js';
-import { output, paint, printJson, printLine } from '../ui/output.js';
+import { displayWidth, output, paint, printJson, printLine } from '../ui/output.js';
 import type { Facts } from '../system/facts.js';
 
 /** `ha-setup detect`: print the host's facts (read-only). */
@@ -30,12 +30,6 @@ export function register(program: Command): void {
 
 const yesNo = (v: boolean) => t(v ? 'word.yes' : 'word.no');
 
-/** Terminal columns of a label: CJK characters take two. */
-function displayWidth(text: string): number {
-  let w = 0;
-  for (const ch of text) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
-  return w;
-}
 
 /** The human summary, one labelled line (or block) per fact. */
 export function renderFacts(f: Facts): string[] {
@@ -108,7 +102,7 @@ export function renderFacts(f: Facts): string[] {
     lines.push(row(key, bits.join(', ')));
   }
   lines.push(row('detect.label.systemd', f.systemd === null ? unknown : t(f.systemd ? 'detect.systemd.yes' : 'detect.systemd.no')));
-  lines.push(row('detect.label.selinux', f.selinux ?? unknown));
+  lines.push(row('detect.label.selinux', f.selinux ? t(`detect.selinux.${f.selinux}` as MessageKey) : unknown));
   lines.push(row('detect.label.root', yesNo(f.root)));
   if (f.unavailable.length > 0) {
     const list = f.unavailable.map((u) => `${u.fact} (${t(`detect.reason.${u.reason}` as MessageKey)})`).join(', ');

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { t } from '../i18n/index.js';
 import { UserError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
-import { output, paint, printInfo, printJson, printLine } from '../ui/output.js';
+import { displayWidth, output, paint, printInfo, printJson, printLine } from '../ui/output.js';
 import type { LabStatus } from '../lab/status.js';
 
 const examples = (text: string) => `\n${t('cli.help.examples')}\n${text}`;
@@ -31,9 +31,16 @@ export function register(program: Command): void {
         return;
       }
       if (report.installed.length > 0) printLine(t('lab.up.installed', { packages: report.installed.join(' ') }));
+      const { LAB_VIP, LAB_ADDRESSES } = await import('../lab/constants.js');
+      const sshTry = () => {
+        if (!opts.ssh) return;
+        printLine(report.sshStarted.length ? t('lab.up.sshStarted', { nodes: report.sshStarted.join(', ') }) : t('lab.up.sshRunning'));
+        printLine(`  sudo ha-setup lab exec client -- ha-setup doctor --host root@${LAB_ADDRESSES.ha1} --host root@${LAB_ADDRESSES.ha2}`);
+      };
       if (report.alreadyUp) {
-        printLine(t('lab.up.already'));
+        printLine(opts.ssh && report.sshStarted.length ? t('lab.up.alreadySsh') : t('lab.up.already'));
         printStatus(report.status);
+        sshTry();
         return;
       }
       printLine(
@@ -44,11 +51,12 @@ export function register(program: Command): void {
           seconds: ((report.vipAfterMs ?? 0) / 1000).toFixed(1),
         }),
       );
-      const { LAB_VIP } = await import('../lab/constants.js');
       printLine(t('lab.up.try'));
       printLine(`  sudo ip netns exec client curl -s http://${LAB_VIP}/`);
       printLine(`  sudo ha-setup lab exec client -- curl -s http://${LAB_VIP}/`);
       printLine('  sudo ha-setup lab status');
+      printLine('  sudo ha-setup lab exec ha1 -- ha-setup doctor');
+      sshTry();
     });
 
   lab
@@ -68,6 +76,7 @@ export function register(program: Command): void {
         return;
       }
       for (const p of report.processes) {
+        if (p.descendant && p.stopped) continue;
         const params = { service: p.service ?? '?', member: p.member ?? '?', pid: p.pid };
         printLine(p.stopped ? t('lab.down.stopped', params) : paint('red', t('lab.down.notStopped', params)));
       }
@@ -89,6 +98,58 @@ export function register(program: Command): void {
       process.exitCode = status.healthy ? EXIT.ok : status.present ? EXIT.warnings : EXIT.failure;
       if (output.json) printJson(status);
       else printStatus(status);
+    });
+
+  lab
+    .command('restart')
+    .description(t('lab.restart.description'))
+    .argument('[node]', t('lab.restart.arg.node'))
+    .argument('[service]', t('lab.restart.arg.service'))
+    .addHelpText('after', examples(t('lab.restart.examples')))
+    .action(async (node: string | undefined, service: string | undefined) => {
+      const { labRestart, labTargets } = await import('../lab/control.js');
+      const { LAB_VIP } = await import('../lab/constants.js');
+      const targets = labTargets(node, service);
+      const { requireLabRoot } = await import('../lab/root.js');
+      requireLabRoot();
+      const report = await labRestart(targets.nodes, targets.services);
+      const failed = report.restarted.some((r) => !r.ok) || (report.waitedForVip && report.vipHolder === null);
+      if (failed) process.exitCode = EXIT.failure;
+      if (output.json) {
+        printJson(report);
+        return;
+      }
+      for (const r of report.restarted) {
+        const params = { service: r.service, node: r.node, pid: r.pid ?? '?' };
+        printLine(r.ok ? t('lab.restart.done', params) : paint('red', `${t('lab.restart.failed', params)}\n${r.message}`));
+      }
+      if (report.waitedForVip) printLine(report.vipHolder ? t('lab.restart.vip', { holder: report.vipHolder, vip: LAB_VIP }) : paint('red', t('lab.restart.noVip', { vip: LAB_VIP })));
+    });
+
+  lab
+    .command('logs')
+    .description(t('lab.logs.description'))
+    .argument('<node>', t('lab.logs.arg.node'))
+    .argument('[service]', t('lab.logs.arg.service'))
+    .option('--lines <count>', t('lab.logs.opt.lines'), '50')
+    .addHelpText('after', examples(t('lab.logs.examples')))
+    .action(async (node: string, service: string | undefined, opts: { lines: string }) => {
+      const { labLogs, labTargets } = await import('../lab/control.js');
+      const targets = labTargets(node, service);
+      const lines = Number(opts.lines);
+      if (!Number.isInteger(lines) || lines < 1) throw new UserError({ field: '--lines', value: opts.lines, accepted: t('lab.logs.accepted.lines') });
+      const { requireLabRoot } = await import('../lab/root.js');
+      requireLabRoot();
+      const logs = await labLogs(targets.nodes[0]!, targets.services, lines);
+      if (output.json) {
+        printJson(logs);
+        return;
+      }
+      logs.forEach((l, i) => {
+        if (logs.length > 1) printLine(`${i > 0 ? '\n' : ''}==> ${l.path} <==`);
+        if (l.lines.length === 0) printLine(paint('gray', t('lab.logs.empty', { path: l.path })));
+        for (const line of l.lines) printLine(line);
+      });
     });
 
   lab
@@ -121,6 +182,8 @@ function printStatus(s: LabStatus): void {
         : paint('green', s.vipHolders[0]!);
   printLine(t('lab.status.vip', { vip: s.vip, holder }));
   if (s.keepalived) printLine(t('lab.status.keepalived', { version: s.keepalived.version ?? t('word.unknown'), path: s.keepalived.path }));
+  if (s.masters.length > 1) printLine(paint('red', t('lab.status.mastersSplit', { nodes: s.masters.join(', ') })));
+  else if (s.up && s.masters.length === 0) printLine(paint('red', t('lab.status.noMaster')));
   const daemon = (name: string, d: { running: boolean; pid: number | null } | null) =>
     d === null ? '' : `${name} ${d.running ? t('lab.status.running', { pid: d.pid }) : paint('red', t('lab.status.stopped'))}`;
   const rows = s.members.map((m) => [
@@ -132,15 +195,10 @@ function printStatus(s: LabStatus): void {
     m.vrrpState ?? '',
     m.holdsVip ? paint('green', t('lab.status.holdsVip')) : '',
   ]);
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => visibleLength(r[i]!))));
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => displayWidth(r[i]!))));
   const used = widths.map((w) => w > 0);
   for (const r of rows) {
-    const cells = r.map((cell, i) => cell + ' '.repeat(widths[i]! - visibleLength(cell))).filter((_, i) => used[i]);
+    const cells = r.map((cell, i) => cell + ' '.repeat(widths[i]! - displayWidth(cell))).filter((_, i) => used[i]);
     printLine('  ' + cells.join('  ').trimEnd());
   }
-}
-
-function visibleLength(text: string): number {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\u001b\[\d+m/g, '').length;
 }

@@ -12,6 +12,7 @@ import { UserError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { output, printVerbose } from '../ui/output.js';
 import type { PairNode } from '../setup/pair.js';
+import { audited } from './context.js';
 
 /** The --host values of a command (a global option, repeatable). */
 export function hostTargets(cmd: Command): string[] {
@@ -53,7 +54,8 @@ export async function connectNodes(targets: string[], opts: { dryRun: boolean; s
     await Promise.all(hosts.map((h) => h.checkConnection()));
     return await Promise.all(
       hosts.map(async (ssh) => {
-        const apply: Host = opts.dryRun ? new PlanHost(ssh) : ssh;
+        // Every change on a node goes to that node's own audit log.
+        const apply: Host = opts.dryRun ? new PlanHost(ssh) : audited(ssh);
         return { label: ssh.label, ssh, factsHost: ssh, applyHost: apply, services: await remoteServices(ssh, apply) };
       }),
     );

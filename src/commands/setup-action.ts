@@ -8,12 +8,14 @@ import { createProgress } from '../ui/progress.js';
 import { printDone, printPlan, printPreflight } from '../ui/setup-view.js';
 import { output, printJson } from '../ui/output.js';
 import { LocalHost } from '../host/local.js';
-import { resolve } from 'node:path';
+import { nodeShell } from '../system/node-shell.js';
+import { isAbsolute, resolve } from 'node:path';
+import type { Host } from '../host/types.js';
 
 interface SetupFlags {
   role?: string;
   interface?: string;
-  vip?: string;
+  vip?: string[];
   vrid?: string;
   priority?: string;
   advertInt?: string;
@@ -32,15 +34,23 @@ interface SetupFlags {
 
 const ANSWER_KEYS = ['role', 'interface', 'vip', 'vrid', 'priority', 'advertInt', 'authPass', 'peers', 'routerId', 'nopreempt', 'email', 'checkUrl'];
 
-/** An answers file is the JSON the wizard saves; unknown keys are an error, not silently ignored. */
-async function readAnswersFile(path: string): Promise<RawAnswers> {
-  const text = await new LocalHost('/').readFile(resolve(path));
+/**
+ * An answers file is the JSON the wizard saves; unknown keys are an error, not silently
+ * ignored. An absolute path is looked for on the node first (inside `lab exec NODE` or with
+ * --root, /etc/keepalived/... is the node's file: the path setup itself printed), then as
+ * given; a relative one is where the user stands.
+ */
+async function readAnswersFile(path: string, node: Host): Promise<RawAnswers> {
+  const machine = new LocalHost('/');
+  const text = isAbsolute(path) ? ((await node.readFile(path).catch(() => null)) ?? (await machine.readFile(path))) : await machine.readFile(resolve(path));
   if (text === null) throw new UserError({ field: '--answers', value: path, accepted: t('setup.accepted.answersFile') });
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new UserError({ field: '--answers', value: path, accepted: t('setup.accepted.answersFile'), reason: (e as Error).message });
+    // JSON.parse quotes the text around the error: the file holds the password, so only the position is told.
+    const at = /position (\d+)|line (\d+) column (\d+)/.exec((e as Error).message);
+    throw new UserError({ field: '--answers', value: path, accepted: t('setup.accepted.answersFile'), reason: t('setup.reason.answersNotJson', { at: at ? at[0] : '-' }) });
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new UserError({ field: '--answers', value: path, accepted: t('setup.accepted.answersFile') });
   const unknown = Object.keys(data).filter((k) => !ANSWER_KEYS.includes(k));
@@ -86,12 +96,13 @@ export async function runSetupCommand(cmd: Command): Promise<number> {
     throw new UserError({ field: '--existing', value: f.existing, accepted: t('setup.accepted.existing') });
   }
   if (f.method !== 'package' && f.method !== 'source') throw new UserError({ field: '--method', value: f.method, accepted: 'package, source' });
-  const raw = { ...(f.answers ? await readAnswersFile(f.answers) : {}), ...flagsToRaw(f) };
-  if ((cmd.optsWithGlobals() as { host?: string[] }).host?.length) {
+  const pair = Boolean((cmd.optsWithGlobals() as { host?: string[] }).host?.length);
+  const node = pair ? null : await nodeContext(g);
+  const raw = { ...(f.answers ? await readAnswersFile(f.answers, node?.factsHost ?? new LocalHost('/')) : {}), ...flagsToRaw(f) };
+  if (!node) {
     const { runPairSetupCommand } = await import('./pair-setup-action.js');
     return runPairSetupCommand(cmd, raw);
   }
-  const node = await nodeContext(g);
   // A failover test that did not end left the node drained or a service stopped: undo that first.
   const { offerLeftoverUndo } = await import('./leftovers.js');
   // (Under --root nothing on this machine is run: the files there are another system's.)
@@ -111,7 +122,7 @@ export async function runSetupCommand(cmd: Command): Promise<number> {
     },
     confirm: confirmation(wizard, interactive),
     done: (result) => {
-      if (!output.quiet) printDone(result);
+      if (!output.quiet) printDone(result, nodeShell(node.factsHost));
     },
   };
   const result = await runSetup({

@@ -10,7 +10,8 @@ export function register(program: Command): void {
     .description(t('setup.description'))
     .addOption(new Option('--role <role>', t('setup.opt.role')))
     .option('--interface <name>', t('setup.opt.interface'))
-    .option('--vip <address/prefix>', t('setup.opt.vip'))
+    // Repeatable: every value is kept (and a second refused by validation, never dropped).
+    .option('--vip <address/prefix>', t('setup.opt.vip'), collect)
     .option('--vrid <1-255>', t('setup.opt.vrid'))
     .option('--priority <1-254>', t('setup.opt.priority'))
     .option('--advert-int <seconds>', t('setup.opt.advertInt'))
@@ -29,7 +30,7 @@ export function register(program: Command): void {
       'after',
       `
 ${t('cli.help.examples')}
-  $ npx ha-setup                                   # the guided wizard
+  $ ha-setup                                       # the guided wizard
   $ ha-setup setup --role master --vip 192.0.2.50/24 --yes
   $ ha-setup setup --role backup --vip 192.0.2.50/24 --vrid 50 --auth-pass 'k3pAl1ve' --yes
   $ ha-setup setup --role master --vip 10.0.0.100/24 --peer 10.0.0.12 --yes   # unicast (clouds)

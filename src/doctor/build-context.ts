@@ -22,6 +22,7 @@ import { DEFAULTS } from '../setup/defaults.js';
 import type { CaptureSkip, DoctorContext, DoctorOptions, LoadedConfig } from './context.js';
 import { daemonPathOf, daemonView } from './paths.js';
 import type { PackageManager } from '../system/distro.js';
+import { nodeShell } from '../system/node-shell.js';
 
 export interface DoctorNode {
   host: Host;
@@ -194,6 +195,7 @@ export function createDoctorContext(node: DoctorNode, options: DoctorOptions): B
   const ctx: BuiltDoctorContext = {
     host,
     services,
+    shell: nodeShell(host),
     options,
     facts,
     keepalived,

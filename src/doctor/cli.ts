@@ -83,6 +83,7 @@ export async function runDoctorCommand(cmd: Command, flags: DoctorFlags): Promis
       ...hooks,
       signal: g.signal,
       freshContext: make,
+      applyWith: { host: node.applyHost, services: node.services },
       async confirm(fixable, extra) {
         if (!output.json) printPlanned(fixable, extra);
         if (opts.dryRun) return false;

@@ -16,6 +16,7 @@ import type { KeepalivedLog } from '../keepalived/runtime/logs.js';
 import type { CaptureResult } from '../vrrp/capture.js';
 import type { VrrpRuleStatus } from '../firewall/vrrp.js';
 import type { VipProbe } from '../setup/probe.js';
+import type { NodeShell } from '../system/node-shell.js';
 
 export interface DoctorOptions {
   /** --config: otherwise discovered from the running keepalived's command line, else the distro default. */
@@ -41,6 +42,8 @@ export interface LoadedConfig {
 export interface DoctorContext {
   readonly host: Host;
   readonly services: ServiceControl;
+  /** How a command for this node is spelled in a fix (its root, lab exec, the node's name). */
+  readonly shell: NodeShell;
   readonly options: DoctorOptions;
   facts(): Promise<Facts>;
   /** The keepalived of THIS node's network namespace; null when none runs. */

@@ -28,11 +28,4 @@ export function daemonPathOf(host: Host, path: string): string {
   return host.kind === 'netns' || host.kind === 'ssh' ? host.runtimePath(path) : path;
 }
 
-/** POSIX shell quoting for commands shown to the user (only where needed). */
-export function shellQuote(arg: string): string {
-  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
-export function commandLine(argv: readonly string[]): string {
-  return argv.map(shellQuote).join(' ');
-}
+export { commandLine, shellQuote } from '../system/node-shell.js';

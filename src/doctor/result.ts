@@ -8,28 +8,14 @@ export function result(status: CheckStatus, summary: string, details: string[] =
   return { status, summary, details, fix };
 }
 
-/** The command that starts a service with this node's init system. */
-export function startCommands(kind: ServiceControl['kind'], name: ServiceName): string[] {
-  switch (kind) {
-    case 'systemd':
-      return [`systemctl enable --now ${name}`];
-    case 'sysv':
-      return [`service ${name} start`];
-    case 'lab':
-      return ['ha-setup lab up'];
-  }
+/** The commands that start (and enable) a service with this node's service manager. */
+export function startCommands(services: ServiceControl, name: ServiceName): string[] {
+  return services.commandLines('start', name);
 }
 
-/** The command that restarts (or, with `reload`, re-reads the config of) a service. */
-export function restartCommands(kind: ServiceControl['kind'], name: ServiceName, op: 'restart' | 'reload' = 'restart'): string[] {
-  switch (kind) {
-    case 'systemd':
-      return [`systemctl ${op} ${name}`];
-    case 'sysv':
-      return [`service ${name} ${op}`];
-    case 'lab':
-      return ['ha-setup lab up'];
-  }
+/** The commands that restart (or, with `reload`, make it re-read its config) a service. */
+export function restartCommands(services: ServiceControl, name: ServiceName, op: 'restart' | 'reload' = 'restart'): string[] {
+  return services.commandLines(op, name);
 }
 
 /** Run argv through the node's host; a failure becomes an exception with the command's own words. */

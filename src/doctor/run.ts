@@ -152,6 +152,40 @@ export interface FixOptions extends RunChecksOptions {
   freshContext(): DoctorContext;
   /** Aborted (a signal): the fix under way completes, the next ones are not started. */
   signal?: AbortSignal;
+  /**
+   * The host and services the repairs go through (the node's audited ones, so that every
+   * change lands in its audit log); the checks' own reading host otherwise.
+   */
+  applyWith?: { host: DoctorContext['host']; services: DoctorContext['services'] };
+  /** How to wait for keepalived to settle after a fix (re)started it; a plain timer otherwise. */
+  settle?(ms: number): Promise<void>;
+}
+
+/**
+ * How long keepalived needs after a (re)start or reload before a check of it means what
+ * it says: it loads the config and its scripts, starts in BACKUP and decides the election
+ * after the master-down interval (3 x advert_int plus skew, under 1 s).
+ */
+export function keepalivedSettleMs(advertInt: number | null): number {
+  return 3 * (advertInt ?? 1) * 1000 + 1000;
+}
+
+/** The services, with every start, restart or reload of keepalived noted in `touched`. */
+function watchKeepalived(services: DoctorContext['services'], touched: { keepalived: boolean }): DoctorContext['services'] {
+  return new Proxy(services, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      const method = value as (...args: unknown[]) => unknown;
+      if (prop === 'start' || prop === 'restart' || prop === 'reload') {
+        return (name: unknown, ...rest: unknown[]) => {
+          if (name === 'keepalived') touched.keepalived = true;
+          return method.call(target, name, ...rest);
+        };
+      }
+      return method.bind(target);
+    },
+  });
 }
 
 /** A repair that belongs to no check (installing tcpdump so the wire checks can run). */
@@ -190,8 +224,12 @@ export async function applyFixes(
   }
   const fixes: FixOutcome[] = [];
   const rerun = new Set<string>();
+  // Same facts, memoized reads and shell; only changes go through the applying host.
+  const touched = { keepalived: false };
+  const applying = opts.applyWith ?? { host: ctx.host, services: ctx.services };
+  const fixCtx: DoctorContext = { ...ctx, host: applying.host, services: watchKeepalived(applying.services, touched) };
   for (const x of extra) {
-    const r = await ctx.host.exec(x.argv[0]!, x.argv.slice(1), { why: x.explain, timeoutMs: 10 * 60_000 });
+    const r = await fixCtx.host.exec(x.argv[0]!, x.argv.slice(1), { why: x.explain, timeoutMs: 10 * 60_000 });
     const ok = r.exitCode === 0;
     fixes.push({ id: x.id, applied: ok, actions: [`$ ${x.argv.join(' ')}`], error: ok ? null : (r.stderr.trim().split('\n').pop() ?? `exit ${r.exitCode}`) });
     if (ok) x.rerun.forEach((id) => rerun.add(id));
@@ -202,15 +240,21 @@ export async function applyFixes(
       continue;
     }
     try {
-      const actions = await check.autoFix!(ctx);
+      const actions = await check.autoFix!(fixCtx);
       fixes.push({ id: check.id, applied: true, actions, error: null });
     } catch (e) {
       fixes.push({ id: check.id, applied: false, actions: [], error: e instanceof Error ? e.message : String(e) });
     }
     rerun.add(check.id);
   }
-  const again = checks.filter((c) => rerun.has(c.id));
-  const second = await runChecks(opts.freshContext(), again, opts);
-  const merged = report.checks.map((r) => second.checks.find((x) => x.id === r.id) ?? r);
-  return { report: { ...report, durationMs: report.durationMs + second.durationMs, checks: merged, summary: summarize(merged) }, fixes, confirmed: true };
+  if (rerun.size === 0) return { report, fixes, confirmed: true };
+  // A fix that (re)started keepalived is judged once keepalived re-read its config and
+  // scripts and its election is over; and every check runs again, not only the fixed ones:
+  // a repair changes what others see (the script keepalived -t complained about, the VIP).
+  if (touched.keepalived) {
+    const inst = await ctx.instance().catch(() => null);
+    await (opts.settle ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))))(keepalivedSettleMs(inst?.advertInt ?? null));
+  }
+  const second = await runChecks(opts.freshContext(), checks, opts);
+  return { report: { ...second, durationMs: report.durationMs + second.durationMs }, fixes, confirmed: true };
 }

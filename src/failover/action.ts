@@ -2,6 +2,7 @@
  * `ha-setup failover-test`, from flags to exit code: validate, preflight, lock, explain,
  * confirm, run with signal handlers, report.
  */
+import { nodeShell } from '../system/node-shell.js';
 import { UserError, OperationError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { t } from '../i18n/index.js';
@@ -149,7 +150,7 @@ export interface RunExtras {
 export async function confirmAndRun(flags: ParsedFlags, opts: GlobalOptions, pf: Preflight, node: string, target: RunTarget, extras: RunExtras = {}): Promise<number> {
   if (!pf.ok) {
     const prefix = extras.problemPrefix ? `${extras.problemPrefix}: ` : '';
-    throw new OperationError(t('failover.pre.failed'), { details: pf.problems.map((p) => `${prefix}[${p.id}] ${p.message}`), hint: t('failover.pre.hint') });
+    throw new OperationError(t('failover.pre.failed'), { details: pf.problems.map((p) => `${prefix}[${p.id}] ${p.message}`), hint: t('failover.pre.hint', { command: nodeShell(target.factsHost).haSetup(['doctor']) }) });
   }
   const plan = describePlan(flags, pf, node, extras.outside);
   if (opts.dryRun) {

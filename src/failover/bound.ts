@@ -28,6 +28,7 @@
 import type { VrrpInstance, VrrpScript } from '../keepalived/model.js';
 import { releaseHas } from '../keepalived/releases.js';
 import type { FailoverMode } from './types.js';
+import { t } from '../i18n/index.js';
 
 export interface BoundInput {
   mode: FailoverMode;
@@ -87,29 +88,30 @@ export function expectedBound(input: BoundInput): Bound {
   const advert = instance.advertInt ?? 1;
   const version = instance.version ?? input.globalVersion ?? 2;
   const skew = skewMs(input.peerPriority, advert, version);
-  const fmt = (ms: number) => `${Math.round(ms)} ms`;
   const advertMs = advert * 1000;
   const release = input.release ?? null;
+  // The formula is read by people: it is spelled in their language (the numbers are the formula's).
+  const skewText = t('failover.bound.skew', { skew: Math.round(skew), priority: input.peerPriority });
   // 1.x: the failed check is acted on at the next advert tick; the new master adds the VIP one advert after its transition.
   const tick = releaseHas(release, 'faultEntersOnAdvertTick') ? advertMs : 0;
   const toVip = releaseHas(release, 'masterAfterTransitionAdvert') ? advertMs : 0;
-  const old = tick || toVip ? ` (keepalived ${release})` : '';
-  const tickText = tick ? ` + next advert tick ${fmt(tick)}` : '';
-  const toVipText = toVip ? ` + transition to the VIP ${fmt(toVip)}` : '';
+  const old = tick || toVip ? t('failover.bound.release', { release: release ?? '' }) : '';
+  const tickText = tick ? ` + ${t('failover.bound.tick', { ms: Math.round(tick) })}` : '';
+  const toVipText = toVip ? ` + ${t('failover.bound.toVip', { ms: Math.round(toVip) })}` : '';
   if (input.mode === 'keepalived') {
-    return { ms: Math.round(skew + toVip), kind: 'priority-zero', basis: `skew ${fmt(skew)} (peer priority ${input.peerPriority})${toVipText}${old}`, moves: true, ownPriorityAfter: 0 };
+    return { ms: Math.round(skew + toVip), kind: 'priority-zero', basis: `${skewText}${toVipText}${old}`, moves: true, ownPriorityAfter: 0 };
   }
   const check = trackedCheck(instance, input.scripts, input.checkScript);
   if (!check) {
-    return { ms: 0, kind: 'fault', basis: 'no tracked vrrp_script: the fault is not seen by keepalived', moves: false, ownPriorityAfter: null };
+    return { ms: 0, kind: 'fault', basis: t('failover.bound.untracked'), moves: false, ownPriorityAfter: null };
   }
   const detect = check.interval * check.fall * 1000 + (input.scriptDelayMs ?? 0);
-  const detectText = `interval ${check.interval} s x fall ${check.fall}${input.scriptDelayMs ? ` + script retry ${fmt(input.scriptDelayMs)}` : ''}`;
+  const detectText = t(input.scriptDelayMs ? 'failover.bound.detectRetry' : 'failover.bound.detect', { interval: check.interval, fall: check.fall, retry: Math.round(input.scriptDelayMs ?? 0) });
   if (check.weight === 0) {
     return {
       ms: Math.round(detect + tick + skew + toVip),
       kind: 'fault',
-      basis: `${detectText}${tickText} + skew ${fmt(skew)} (peer priority ${input.peerPriority})${toVipText}${old}`,
+      basis: `${detectText}${tickText} + ${skewText}${toVipText}${old}`,
       moves: true,
       ownPriorityAfter: 0,
     };
@@ -125,7 +127,7 @@ export function expectedBound(input: BoundInput): Bound {
     return {
       ms: Math.round(detect + wait),
       kind: 'weighted',
-      basis: `${detectText} + priority timer and advert ${fmt(2 * advertMs)} + election ${fmt(advertMs)}${toVipText}${old}`,
+      basis: `${detectText} + ${t('failover.bound.priorityTimer', { ms: Math.round(2 * advertMs) })} + ${t('failover.bound.election', { ms: Math.round(advertMs) })}${toVipText}${old}`,
       moves: after < input.peerPriority,
       ownPriorityAfter: after,
     };
@@ -134,7 +136,7 @@ export function expectedBound(input: BoundInput): Bound {
   return {
     ms: Math.round(detect + down),
     kind: 'weighted',
-    basis: `${detectText} + master down interval ${fmt(down)} (3 x advert_int ${advert} s + skew ${fmt(skew)}, peer priority ${input.peerPriority})`,
+    basis: `${detectText} + ${t('failover.bound.masterDown', { down: Math.round(down), advert, skew: Math.round(skew), priority: input.peerPriority })}`,
     moves: after < input.peerPriority,
     ownPriorityAfter: after,
   };

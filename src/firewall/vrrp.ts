@@ -3,7 +3,7 @@
  * so, persistently. Shared by setup (which adds the rule) and doctor (which checks it and
  * prints the fix), so both always agree.
  */
-import type { Host } from '../host/types.js';
+import type { Host, WriteResult } from '../host/types.js';
 
 export type FirewallKind = 'firewalld' | 'nftables' | 'iptables' | 'ufw' | 'none';
 
@@ -165,13 +165,75 @@ export interface AllowOptions {
   ipv6: boolean;
   /** nftables: chains that drop VRRP, as "family table chain". */
   blockingChains: string[];
+  /** What brings a saved ruleset back at boot; without it the rules are saved and nothing more. */
+  boot?: FirewallBoot;
 }
 
+/**
+ * What makes saved firewall rules come back after a reboot on this node. A saved file is
+ * worth nothing without its loader: Debian's netfilter-persistent (package
+ * iptables-persistent) restores /etc/iptables/rules.v4, RHEL's iptables-services restores
+ * /etc/sysconfig/iptables, nftables.service loads /etc/nftables.conf (Debian) or
+ * /etc/sysconfig/nftables.conf (RHEL) when it is enabled.
+ */
+export interface FirewallBoot {
+  /** false: the node never reboots (a lab node): the ruleset is saved, nothing is installed or enabled. */
+  boots: boolean;
+  systemd: boolean;
+  packageManager: 'apt' | 'dnf' | 'yum' | 'zypper' | 'apk' | null;
+  /** The loader is installed (iptables) or enabled (nftables.service); null: could not tell. */
+  loader: boolean | null;
+}
+
+/** Where a saved ruleset goes on this family of distribution (the file its loader reads at boot). */
 export function persistFile(kind: 'iptables' | 'ip6tables' | 'nftables', family: AllowOptions['family']): string {
   const rhel = family === 'rhel' || family === 'suse';
   if (kind === 'nftables') return rhel ? '/etc/sysconfig/nftables.conf' : '/etc/nftables.conf';
   if (kind === 'ip6tables') return rhel ? '/etc/sysconfig/ip6tables' : '/etc/iptables/rules.v6';
   return rhel ? '/etc/sysconfig/iptables' : '/etc/iptables/rules.v4';
+}
+
+/** The files that tell whether the loader of saved iptables rules is installed, per family. */
+const IPTABLES_LOADER: Partial<Record<NonNullable<AllowOptions['family']>, string>> = {
+  debian: '/usr/sbin/netfilter-persistent',
+  rhel: '/usr/libexec/iptables/iptables.init',
+};
+
+/** Read what restores saved rules at boot on this node (files under its root, systemctl for nftables). */
+export async function readFirewallBoot(
+  host: Host,
+  fw: FirewallInfo,
+  node: { boots: boolean; systemd: boolean | null; family: AllowOptions['family']; packageManager: FirewallBoot['packageManager'] },
+): Promise<FirewallBoot> {
+  const base = { boots: node.boots, systemd: node.systemd === true, packageManager: node.packageManager };
+  if (!node.boots) return { ...base, loader: null };
+  if (fw.kind === 'iptables') {
+    const file = node.family ? IPTABLES_LOADER[node.family] : undefined;
+    return { ...base, loader: file ? await host.exists(file) : null };
+  }
+  if (fw.kind === 'nftables' && node.systemd) {
+    const r = await host.exec('systemctl', ['is-enabled', '--quiet', 'nftables'], { why: 'does nftables.service load the saved ruleset at boot', timeoutMs: 10_000 });
+    return { ...base, loader: r.notFound ? null : r.exitCode === 0 };
+  }
+  return { ...base, loader: null };
+}
+
+/** Install (and enable) what restores saved iptables rules at boot, when it is missing. */
+function iptablesLoaderSteps(opts: AllowOptions): { before: FirewallStep[]; after: FirewallStep[] } {
+  const b = opts.boot;
+  const none = { before: [], after: [] };
+  if (!b || !b.boots || b.loader !== false || !b.packageManager) return none;
+  const why = 'restore the saved rules at boot';
+  if (opts.family === 'debian' && b.packageManager === 'apt') {
+    return { before: [{ argv: ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'install', '-y', 'iptables-persistent'], why }], after: [] };
+  }
+  if (opts.family === 'rhel' && (b.packageManager === 'dnf' || b.packageManager === 'yum')) {
+    return {
+      before: [{ argv: [b.packageManager, 'install', '-y', 'iptables-services'], why }],
+      after: b.systemd ? [{ argv: ['systemctl', 'enable', 'iptables'], why }] : [],
+    };
+  }
+  return none;
 }
 
 /** The exact commands that let VRRP in and keep it so after a reboot. */
@@ -186,6 +248,7 @@ export function allowVrrpSteps(fw: FirewallInfo, opts: AllowOptions): FirewallSt
         { argv: ['firewall-cmd', '--add-protocol=vrrp'], undo: ['firewall-cmd', '--remove-protocol=vrrp'], why },
       ];
     case 'iptables': {
+      const loader = iptablesLoaderSteps(opts);
       const steps: FirewallStep[] = [
         { argv: ['iptables', '-I', 'INPUT', '1', '-p', 'vrrp', '-j', 'ACCEPT'], undo: ['iptables', '-D', 'INPUT', '-p', 'vrrp', '-j', 'ACCEPT'], why },
         { argv: ['iptables-save'], saveTo: { path: persistFile('iptables', opts.family), mode: 0o600 }, why: 'keep the rule after a reboot' },
@@ -194,7 +257,7 @@ export function allowVrrpSteps(fw: FirewallInfo, opts: AllowOptions): FirewallSt
         steps.splice(1, 0, { argv: ['ip6tables', '-I', 'INPUT', '1', '-p', 'vrrp', '-j', 'ACCEPT'], undo: ['ip6tables', '-D', 'INPUT', '-p', 'vrrp', '-j', 'ACCEPT'], why });
         steps.push({ argv: ['ip6tables-save'], saveTo: { path: persistFile('ip6tables', opts.family), mode: 0o600 }, why: 'keep the rule after a reboot' });
       }
-      return steps;
+      return [...loader.before, ...steps, ...loader.after];
     }
     case 'nftables': {
       const steps: FirewallStep[] = opts.blockingChains.map((c) => ({
@@ -206,6 +269,8 @@ export function allowVrrpSteps(fw: FirewallInfo, opts: AllowOptions): FirewallSt
         saveTo: { path: persistFile('nftables', opts.family), header: '#!/usr/sbin/nft -f\nflush ruleset\n\n', mode: 0o600 },
         why: 'keep the rule after a reboot',
       });
+      const b = opts.boot;
+      if (b?.boots && b.systemd && b.loader === false) steps.push({ argv: ['systemctl', 'enable', 'nftables'], why: 'load the saved ruleset at boot' });
       return steps;
     }
     case 'ufw': {
@@ -217,4 +282,14 @@ export function allowVrrpSteps(fw: FirewallInfo, opts: AllowOptions): FirewallSt
       }));
     }
   }
+}
+
+/** Run one step on the host; a step that saves a ruleset writes its output atomically (with a backup). */
+export async function applyFirewallStep(host: Host, step: FirewallStep): Promise<{ exitCode: number; error: string; write: WriteResult | null; previous: string | null }> {
+  const r = await host.exec(step.argv[0]!, step.argv.slice(1), { why: step.why, timeoutMs: 10 * 60_000 });
+  if (r.exitCode !== 0) return { exitCode: r.exitCode, error: (r.stderr || r.stdout).trim() || `exit ${r.exitCode}`, write: null, previous: null };
+  if (!step.saveTo) return { exitCode: 0, error: '', write: null, previous: null };
+  const previous = await host.readFile(step.saveTo.path);
+  const write = await host.writeFileAtomic(step.saveTo.path, (step.saveTo.header ?? '') + r.stdout, { mode: step.saveTo.mode, rootOwned: true, why: step.why });
+  return { exitCode: 0, error: '', write, previous };
 }

@@ -23,6 +23,7 @@ import { scriptProgram, type Finding } from './validate.js';
 import { constants as osConstants } from 'node:os';
 import { configTestExitCodes, releaseHas } from './releases.js';
 import { parseKeepalivedVersion } from './version.js';
+import { hideNonKeywords } from './keywords.js';
 
 export interface ConfigTestFinding extends Finding {
   /** The file and line keepalived named, when it named one. */
@@ -109,7 +110,7 @@ export async function configTest(host: Host, path: string, opts: { config?: Keep
   let onlyRootScripts = true;
 
   // keepalived repeats some messages, once with and once without the file name: keep one.
-  const lines = [...new Set(r.stderr.split('\n').map((l) => l.trim()))].filter((l) => l && l !== 'Terminated');
+  const lines = [...new Set(r.stderr.split('\n').map((l) => hideNonKeywords(l.trim())))].filter((l) => l && l !== 'Terminated');
   for (const text of lines) {
     const m = LINE.exec(text);
     const file = m ? (m[1] ?? null) : null;

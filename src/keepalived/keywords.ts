@@ -70,6 +70,23 @@ export const VRRP_SYNC_GROUP_KEYWORDS = words(`
   notify_fault notify_stop notify smtp_alert global_tracking sync_group_tracking_weight notify_priority_changes`);
 
 /** global_defs keywords starting with these are vrrp/garp globals (vrrp_strict, vrrp_garp_interval...). */
+/**
+ * What could be meant as a keyword (letters of any script, digits, underscores: also the
+ * first word of pasted prose): the only part of an unknown line that may be quoted back.
+ */
+export function keywordLike(word: string): boolean {
+  return /^[\p{L}_][\p{L}\p{N}_]{0,63}$/u.test(word);
+}
+
+/**
+ * keepalived's own messages quote the first word of a line it does not know ('Unknown
+ * keyword ...'): a word that is no keyword (a password hash from an included /etc/shadow) is
+ * replaced, so nothing but keywords is ever echoed.
+ */
+export function hideNonKeywords(message: string): string {
+  return message.replace(/'([^']*)'/g, (whole, word: string) => (keywordLike(word) || /^[\w./:@-]{1,255}$/.test(word) || /^[{}]$/.test(word) ? whole : "'…'"));
+}
+
 export function isVrrpGlobal(keyword: string): boolean {
   return keyword.startsWith('vrrp_') || keyword.startsWith('garp_');
 }

@@ -8,6 +8,17 @@ import { posix } from 'node:path';
 import type { Host } from '../host/types.js';
 import { stripComment, tokenizeLine } from './tokenize.js';
 import type { DiagnosticList, SourcePos } from './diagnostics.js';
+import {
+  AUTHENTICATION_KEYWORDS,
+  GLOBAL_DEFS_KEYWORDS,
+  TOP_LEVEL_KEYWORDS,
+  VRRP_GLOBAL_KEYWORDS,
+  VRRP_INSTANCE_KEYWORDS,
+  VRRP_SCRIPT_KEYWORDS,
+  VRRP_SYNC_GROUP_KEYWORDS,
+  VRRP_TRACK_PROCESS_KEYWORDS,
+  keywordLike,
+} from './keywords.js';
 
 export interface SourceLine {
   file: string;
@@ -44,10 +55,36 @@ export async function loadLines(host: Host, path: string, diagnostics: Diagnosti
   return { lines, files: state.files };
 }
 
+/** Keywords of every section, braces and addresses (an included list of VIPs): what a config line starts with. */
+const KNOWN_FIRST = new Set<string>([
+  ...TOP_LEVEL_KEYWORDS, ...GLOBAL_DEFS_KEYWORDS, ...VRRP_INSTANCE_KEYWORDS, ...VRRP_GLOBAL_KEYWORDS,
+  ...AUTHENTICATION_KEYWORDS, ...VRRP_SCRIPT_KEYWORDS, ...VRRP_TRACK_PROCESS_KEYWORDS, ...VRRP_SYNC_GROUP_KEYWORDS, '{', '}', 'include',
+]);
+const ADDRESS = /^([0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*)(\/\d+)?$/;
+
+/**
+ * Does this text read as keepalived configuration at all? A file of which no line starts
+ * with a keyword, a brace or an address, and some line with no word at all (/etc/shadow's
+ * `root:$6$...`), is not one: its lines are never shown, not even as unknown keywords.
+ */
+export function looksLikeKeepalivedConfig(text: string): boolean {
+  const firsts = text
+    .split('\n')
+    .map((l) => stripComment(l).trim().replace(/^@\^?\S+\s+/, ''))
+    .filter(Boolean)
+    .map((l) => l.split(/\s+/)[0]!.replace(/[{}]$/, '') || l[0]!);
+  return firsts.length === 0 || firsts.some((w) => KNOWN_FIRST.has(w) || ADDRESS.test(w) || /^\$[A-Za-z_]/.test(w)) || firsts.every(keywordLike);
+}
+
 async function loadFile(state: LoadState, path: string, givenText: string | null, chain: string[], out: SourceLine[]): Promise<void> {
-  const text = givenText ?? (await state.host.readFile(path));
+  const text = givenText ?? (await readConfigFile(state, path, null));
   if (text === null) return; // the caller reports it with the including line's position
   state.files.push(path);
+  if (!looksLikeKeepalivedConfig(text)) {
+    const lines = text.split('\n').filter((l) => l.trim()).length;
+    state.diagnostics.add('error', 'not-a-config', { file: path, line: 1, column: 1 }, 'keepalived.parse.notAConfig', { file: path, lines });
+    return;
+  }
   const chainHere = [...chain, path];
   const physical = text.split('\n');
   let multiline: { name: string; parts: string[] } | null = null;
@@ -148,13 +185,27 @@ async function expandInclude(state: LoadState, pos: SourcePos, args: string[], c
       state.diagnostics.add('error', 'include-cycle', pos, 'keepalived.parse.includeCycle', { file, chain: [...chain, file].join(' -> ') });
       continue;
     }
-    const text = await state.host.readFile(file);
-    if (text === null) {
-      state.diagnostics.add('error', 'include-missing', pos, 'keepalived.parse.includeMissing', { file });
-      continue;
-    }
+    const text = await readConfigFile(state, file, pos);
+    if (text === null) continue;
     await loadFile(state, file, text, chain, out);
   }
+}
+
+/**
+ * A file's text, or null with the reason as a diagnostic at `pos` (the include line) when it
+ * is missing, a directory or not a regular file. Only the top file has no `pos`: its
+ * caller checked it.
+ */
+async function readConfigFile(state: LoadState, file: string, pos: SourcePos | null): Promise<string | null> {
+  const at = pos ?? { file, line: 1, column: 1 };
+  const st = await state.host.stat(file).catch(() => null);
+  if (st && !st.isFile) {
+    state.diagnostics.add('error', 'include-not-file', at, st.isDirectory ? 'keepalived.parse.includeDirectory' : 'keepalived.parse.includeNotFile', { file });
+    return null;
+  }
+  const text = await state.host.readFile(file).catch(() => null);
+  if (text === null && pos) state.diagnostics.add('error', 'include-missing', at, 'keepalived.parse.includeMissing', { file });
+  return text;
 }
 
 function hasGlob(path: string): boolean {

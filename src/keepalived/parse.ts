@@ -22,6 +22,7 @@ import {
   VRRP_SYNC_GROUP_KEYWORDS,
   VRRP_TRACK_PROCESS_KEYWORDS,
   isVrrpGlobal,
+  keywordLike,
 } from './keywords.js';
 import {
   emptyConfig,
@@ -55,6 +56,10 @@ export interface ParseOptions {
 
 /** Read and parse `path` (a path on the host's system, e.g. /etc/keepalived/keepalived.conf). */
 export async function parseConfig(host: Host, path: string, opts: ParseOptions = {}): Promise<ParseResult> {
+  const st = await host.stat(path).catch(() => null);
+  if (st && !st.isFile) {
+    throw new UserError({ field: 'config', value: path, accepted: t('keepalived.parse.fileMissingAccepted'), reason: t(st.isDirectory ? 'keepalived.parse.includeDirectory' : 'keepalived.parse.includeNotFile', { file: path }), exitCode: EXIT.failure });
+  }
   const text = await host.readFile(path);
   if (text === null) {
     throw new UserError({
@@ -158,7 +163,10 @@ class ModelBuilder {
 
   private unknown(s: ParsedStatement, known: ReadonlySet<string>): void {
     if (known.has(s.keyword)) return;
-    this.diagnostics.add('warning', 'unknown-keyword', s.pos, 'keepalived.parse.unknownKeyword', { keyword: s.keyword });
+    // Only a word that could be a keyword is quoted: never the rest of a line, nor a line
+    // that is no keyword at all (a password hash, a pasted sentence).
+    if (keywordLike(s.keyword)) this.diagnostics.add('warning', 'unknown-keyword', s.pos, 'keepalived.parse.unknownKeyword', { keyword: s.keyword });
+    else this.diagnostics.add('warning', 'unknown-keyword', s.pos, 'keepalived.parse.unknownLine');
   }
 
   private at(path: string, s: ParsedStatement): void {

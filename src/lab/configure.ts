@@ -7,6 +7,7 @@ import { runSetup, type SetupResult, type SetupUi } from '../setup/run.js';
 import { silentProgress } from '../ui/progress.js';
 import { LAB_ADDRESSES, LAB_IFACE, LAB_NODES, LAB_VIP_CIDR, LAB_VRRP, type LabNodeName, type LabRole } from './constants.js';
 import { labNodeHost, labServices } from './services.js';
+import { auditOf, auditedHostFor } from '../audit/log.js';
 
 /** The answers each node gets: the pair differs only in role, priority and router_id. */
 export function labAnswers(node: LabNodeName, role: LabRole): Record<string, unknown> {
@@ -34,10 +35,12 @@ const quietUi: SetupUi = {
 /** Configure `node` for `role` with the real setup flow and (re)start its keepalived. */
 export async function configureNode(node: LabNodeName, role: LabRole): Promise<SetupResult> {
   const host = labNodeHost(node);
+  // Configured like any node: every change in the node's own audit log.
+  const apply = auditedHostFor(host);
   return runSetup({
     factsHost: host,
-    applyHost: host,
-    services: labServices(node),
+    applyHost: apply,
+    services: labServices(node, undefined, auditOf(apply)),
     raw: labAnswers(node, role),
     existing: 'replace',
     dryRun: false,

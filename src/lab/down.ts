@@ -17,6 +17,8 @@ export interface StoppedProcess {
   member: LabMemberName | null;
   service: ServiceName | null;
   stopped: boolean;
+  /** Started by one of the lab's daemons (an sshd login session, a keepalived child). */
+  descendant?: boolean;
 }
 
 export interface LabDownReport {
@@ -33,6 +35,7 @@ interface Target {
   startTime: string;
   member: LabMemberName | null;
   service: ServiceName | null;
+  descendant?: boolean;
 }
 
 /**
@@ -76,19 +79,46 @@ export async function findLabProcesses(): Promise<{ hadManifest: boolean; target
       targets.set(pid, { pid, startTime: st.startTime, member: isLabMember(member) ? member : null, service });
     }
   }
+  // What our daemons started in a lab namespace is ours too (an sshd's login sessions run
+  // in sessions of their own, so stopping the sshd's process group does not reach them).
+  if (labInodes.size > 0 && targets.size > 0) {
+    const children = new Map<number, number[]>();
+    for (const pid of await listPids()) {
+      const st = await readProcStat(pid);
+      if (!st || st.state === 'Z' || st.state === 'X') continue;
+      const ns = await netnsOfPid(pid);
+      if (ns === null || !labInodes.has(ns)) continue;
+      children.set(st.ppid, [...(children.get(st.ppid) ?? []), pid]);
+    }
+    const queue = [...targets.keys()];
+    while (queue.length) {
+      for (const pid of children.get(queue.shift()!) ?? []) {
+        if (targets.has(pid)) continue;
+        const st = await readProcStat(pid);
+        if (!st) continue;
+        targets.set(pid, { pid, startTime: st.startTime, member: null, service: null, descendant: true });
+        queue.push(pid);
+      }
+    }
+  }
   return { hadManifest: manifest !== null, targets: [...targets.values()] };
 }
 
 export async function labDown(host = new LocalHost('/')): Promise<LabDownReport> {
   const { hadManifest, targets } = await findLabProcesses();
-  const processes = await Promise.all(
-    targets.map(async (tg): Promise<StoppedProcess> => ({
-      pid: tg.pid,
-      member: tg.member,
-      service: tg.service,
-      stopped: await terminate(tg.pid, tg.startTime),
-    })),
-  );
+  const stop = (list: Target[]) =>
+    Promise.all(
+      list.map(async (tg): Promise<StoppedProcess> => ({
+        pid: tg.pid,
+        member: tg.member,
+        service: tg.service,
+        stopped: await terminate(tg.pid, tg.startTime),
+        ...(tg.descendant ? { descendant: true } : {}),
+      })),
+    );
+  // The daemons first (a keepalived stops its own children); then what is left of theirs.
+  const processes = await stop(targets.filter((tg) => !tg.descendant));
+  processes.push(...(await stop(targets.filter((tg) => tg.descendant))));
   const namespaces = await deleteLabNamespaces(host);
   // Only the users this lab created (recorded when it did): never one the machine had.
   const users: LabDownReport['users'] = [];

@@ -4,7 +4,7 @@ import { OperationError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { LAB_BIN_DIR, labNodeRoot, type LabMemberName } from './constants.js';
 import { netnsInode } from './procs.js';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { labClientSsh } from './sshd.js';
 
 /** What a command run by `lab exec` finds in its environment. */
@@ -25,12 +25,28 @@ export function labExecEnv(member: LabMemberName): Record<string, string> {
   return env;
 }
 
+/**
+ * `ha-setup` as the command is the ha-setup that runs this `lab exec` (the same node
+ * binary, loader flags and entry file): a clone that was never installed, or another
+ * version on PATH, must not answer for it.
+ */
+export function resolveSelf(command: string[], self = { execPath: process.execPath, execArgv: process.execArgv, entry: process.argv[1] }): string[] {
+  if (command[0] !== 'ha-setup' || !self.entry) return command;
+  let entry = self.entry;
+  try {
+    entry = realpathSync(entry);
+  } catch {
+    // keep the path as given
+  }
+  return [self.execPath, ...self.execArgv, entry, ...command.slice(1)];
+}
+
 /** Runs with the terminal inherited; returns the command's exit code (128+N when killed by signal N). */
 export async function labExec(member: LabMemberName, command: string[]): Promise<number> {
   if ((await netnsInode(member)) === null) {
     throw new OperationError(t('lab.error.notUp', { member }), { hint: 'ha-setup lab up' });
   }
-  const r = await execa('ip', ['netns', 'exec', member, ...command], {
+  const r = await execa('ip', ['netns', 'exec', member, ...resolveSelf(command)], {
     stdio: 'inherit',
     reject: false,
     env: labExecEnv(member),

@@ -13,7 +13,7 @@ import type { ServiceName } from '../system/service-control.js';
 import { labNodeRoot, type LabNodeName } from './constants.js';
 import { NODE_PATHS } from './paths.js';
 import { labDaemonArgv } from './daemon-argv.js';
-import type { LabKeepalived } from './keepalived.js';
+import { LAB_KEEPALIVED, type LabKeepalived } from './keepalived.js';
 
 /** Where a node's init script lives, as a path on the node. */
 export function initScriptPath(name: ServiceName): string {
@@ -30,10 +30,12 @@ export function renderInitScript(node: LabNodeName, name: ServiceName, keepalive
   const pidFile = `${root}${name === 'keepalived' ? NODE_PATHS.keepalivedPid : NODE_PATHS.nginxPid}`;
   const log = `${root}${name === 'keepalived' ? NODE_PATHS.keepalivedLog : NODE_PATHS.nginxErrorLog}`;
   const argv = labDaemonArgv(node, name, keepalived).map(q).join(' ');
+  // The daemon's config test with the node's own files (nginx -t would read the machine's /etc/nginx).
+  const testArgv = (name === 'nginx' ? [...labDaemonArgv(node, name, keepalived), '-t'] : [LAB_KEEPALIVED, '-t', '-f', `${root}${NODE_PATHS.keepalivedConf}`]).map(q).join(' ');
   return `#!/bin/sh
 # Written by \`ha-setup lab up\` for lab node ${node}: ${name} the lab's way (pid file,
 # log and TMPDIR under the node's directory). Removed by \`ha-setup lab down\`.
-# usage: $0 start|stop|restart|reload|status
+# usage: $0 start|stop|restart|reload|status|configtest
 NODE=${q(node)}
 ROOT=${q(root)}
 PIDFILE=${q(pidFile)}
@@ -100,10 +102,11 @@ case "$1" in
   reload)
     pid=$(running_pid) || { echo "${name} is not running in $NODE: nothing to reload" >&2; exit 1; }
     kill -HUP "$pid" && echo "${name} reloaded in $NODE" ;;
+  configtest) (in_node ${testArgv}) ;;
   status)
     if pid=$(running_pid); then echo "${name} is running in $NODE (pid $pid)"; exit 0; fi
     echo "${name} is not running in $NODE"; exit 3 ;;
-  *) echo "usage: $0 start|stop|restart|reload|status" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|restart|reload|status|configtest" >&2; exit 2 ;;
 esac
 `;
 }

@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import type { ExecResult } from '../host/types.js';
 import { NetnsHost } from '../host/netns.js';
 import type { CommandObserver } from '../host/local.js';
+import { auditOf, auditedHostFor, type AuditLog } from '../audit/log.js';
 import type { ServiceControl, ServiceName, ServiceOp } from '../system/service-control.js';
 import { LAB_BIN_DIR, LAB_STATE_DIR, labNodeRoot, type LabMemberName, type LabNodeName } from './constants.js';
 import { labDaemonArgv } from './daemon-argv.js';
@@ -22,8 +23,13 @@ export function labNodeHost(member: LabMemberName, observer?: CommandObserver): 
   return new NetnsHost(member, labNodeRoot(member), observer, [LAB_BIN_DIR]);
 }
 
-export function labServices(member: LabMemberName, observer?: CommandObserver): LabServices {
-  return new LabServices(member, observer);
+export function labServices(member: LabMemberName, observer?: CommandObserver, audit?: AuditLog): LabServices {
+  return new LabServices(member, observer, audit);
+}
+
+/** The node's daemon control with its starts and stops in the node's audit log (lab up, lab restart). */
+export function auditedLabServices(member: LabMemberName): LabServices {
+  return labServices(member, undefined, auditOf(auditedHostFor(labNodeHost(member))));
 }
 
 /** How long a daemon may take to write its pid file (keepalived, nginx: a few ms here). */
@@ -42,6 +48,8 @@ export class LabServices implements ServiceControl {
   constructor(
     readonly member: LabMemberName,
     private readonly observer?: CommandObserver,
+    /** Where starts, stops and reloads are recorded (the node's audit log), if anywhere. */
+    private readonly audit?: AuditLog,
   ) {
     this.host = labNodeHost(member, observer);
   }
@@ -92,6 +100,17 @@ export class LabServices implements ServiceControl {
   }
 
   async start(name: ServiceName): Promise<ExecResult> {
+    return this.recorded(this.startDaemon(name), `start ${name}`);
+  }
+
+  /** The result, appended to the audit log when it changed something (a no-op is not a change). */
+  private async recorded(p: Promise<ExecResult>, why: string): Promise<ExecResult> {
+    const r = await p;
+    if (this.audit && !/already running|is not running/.test(r.stdout)) await this.audit.exec(r.command, r, why);
+    return r;
+  }
+
+  private async startDaemon(name: ServiceName): Promise<ExecResult> {
     // The keepalived `lab up` recorded, so a restart (failover-test, a fault) runs the same one.
     const keepalived = await labKeepalived();
     if (name === 'keepalived') await linkLabKeepalived(keepalived);
@@ -159,6 +178,10 @@ export class LabServices implements ServiceControl {
   }
 
   async stop(name: ServiceName): Promise<ExecResult> {
+    return this.recorded(this.stopDaemon(name), `stop ${name}`);
+  }
+
+  private async stopDaemon(name: ServiceName): Promise<ExecResult> {
     const running = await this.running(name);
     if (!running) {
       await this.forget(name);
@@ -185,7 +208,7 @@ export class LabServices implements ServiceControl {
     const argv = ['kill', '-HUP', String(running.pid)];
     this.observer?.(argv, `reload ${name} in ${this.member}`);
     signal(running.pid, 'SIGHUP');
-    return result(argv, 0, `${name} reloaded in ${this.member}\n`);
+    return this.recorded(Promise.resolve(result(argv, 0, `${name} reloaded in ${this.member}\n`)), `reload ${name}`);
   }
 
   /** Lab nodes never boot: `lab up` starts their daemons. Enabling is therefore a no-op that succeeds. */
@@ -196,6 +219,15 @@ export class LabServices implements ServiceControl {
   /** The node's own init script (written by `lab up`): it starts the daemon exactly as start() does. */
   command(op: ServiceOp, name: ServiceName): string[] {
     return [this.host.runtimePath(`/etc/init.d/${name}`), op];
+  }
+
+  /**
+   * Typed on the machine: `lab restart` (starts a stopped daemon too); a reload is the
+   * node's own init script, which signals the daemon wherever it is run.
+   */
+  commandLines(op: ServiceOp, name: ServiceName): string[] {
+    if (op === 'reload' || op === 'configtest') return [`${this.host.runtimePath(`/etc/init.d/${name}`)} ${op}`];
+    return [`ha-setup lab restart ${this.member} ${name}`];
   }
 
   async recentLogs(name: ServiceName, lines: number): Promise<string[]> {

@@ -78,9 +78,10 @@ export async function labSshdPid(node: LabNodeName): Promise<number | null> {
 
 /**
  * Start (or keep) an sshd in every lab node. Idempotent: a node whose sshd runs is left
- * alone. Keys are generated once and kept for the lab's lifetime.
+ * alone. Keys are generated once and kept for the lab's lifetime. Returns the nodes whose
+ * sshd it started.
  */
-export async function ensureLabSshd(nodes: readonly LabNodeName[] = LAB_NODES): Promise<void> {
+export async function ensureLabSshd(nodes: readonly LabNodeName[] = LAB_NODES): Promise<LabNodeName[]> {
   if (!existsSync(SSHD_BINARY)) {
     throw new OperationError(t('lab.error.noSshd', { binary: SSHD_BINARY }), { hint: 'apt-get install openssh-server' });
   }
@@ -91,6 +92,7 @@ export async function ensureLabSshd(nodes: readonly LabNodeName[] = LAB_NODES): 
   // sshd's privilege separation directory (the openssh-server package creates it at boot).
   await fs.mkdir('/run/sshd', { recursive: true, mode: 0o755 });
   const knownHosts: string[] = [];
+  const started: LabNodeName[] = [];
   for (const node of nodes) {
     const p = labSshdPaths(node);
     const root = labNodeRoot(node);
@@ -105,8 +107,10 @@ export async function ensureLabSshd(nodes: readonly LabNodeName[] = LAB_NODES): 
     knownHosts.push(`${LAB_ADDRESSES[node]} ${type} ${data}`);
     if ((await labSshdPid(node)) !== null) continue;
     await startOne(node);
+    started.push(node);
   }
   await fs.writeFile(client.knownHosts, knownHosts.join('\n') + '\n', { mode: 0o600 });
+  return started;
 }
 
 async function startOne(node: LabNodeName): Promise<void> {

@@ -34,7 +34,9 @@ export interface LabStatus {
   vipHolders: LabMemberName[];
   /** The one node holding the VIP, or null when none or several (split brain) do. */
   vipHolder: LabMemberName | null;
-  /** Up, every daemon running, exactly one node holding the VIP. */
+  /** The nodes whose keepalived says MASTER (its last state in its log). */
+  masters: LabMemberName[];
+  /** Up, every daemon running, exactly one MASTER, and it alone holds the VIP. */
   healthy: boolean;
   /** The keepalived the lab runs, as `lab up` recorded it; null without a manifest. */
   keepalived: { path: string; version: string | null } | null;
@@ -96,7 +98,6 @@ export async function labStatus(): Promise<LabStatus> {
   );
   const vipHolders = members.filter((m) => m.holdsVip).map((m) => m.name);
   const up = LAB_NAMESPACES.every((ns) => namespaces.includes(ns));
-  const daemonsUp = members.every((m) => (m.nginx?.running ?? true) && (m.keepalived?.running ?? true));
   return {
     stateDir: LAB_STATE_DIR,
     vip: LAB_VIP,
@@ -106,8 +107,20 @@ export async function labStatus(): Promise<LabStatus> {
     namespaces,
     vipHolders,
     vipHolder: vipHolders.length === 1 ? vipHolders[0]! : null,
-    healthy: up && daemonsUp && vipHolders.length === 1,
+    masters: members.filter((m) => m.vrrpState === 'MASTER').map((m) => m.name),
+    healthy: up && labHealthy(members),
     keepalived: recorded?.keepalived ? { path: recorded.keepalived.path, version: recorded.keepalived.version } : null,
     members,
   };
+}
+
+/**
+ * A healthy pair: every daemon runs, exactly one node is MASTER and that node alone holds
+ * the VIP. Two MASTERs are a split brain even while only one of them holds the address.
+ */
+export function labHealthy(members: readonly LabMemberStatus[]): boolean {
+  const daemonsUp = members.every((m) => (m.nginx?.running ?? true) && (m.keepalived?.running ?? true));
+  const masters = members.filter((m) => m.vrrpState === 'MASTER');
+  const holders = members.filter((m) => m.holdsVip);
+  return daemonsUp && masters.length === 1 && holders.length === 1 && holders[0]!.name === masters[0]!.name;
 }

@@ -10,6 +10,7 @@ import {
   LAB_STATE_DIR,
   LAB_VIP_TIMEOUT_MS,
   type LabMemberName,
+  type LabNodeName,
 } from './constants.js';
 import { configureNode } from './configure.js';
 import { labDown } from './down.js';
@@ -21,7 +22,7 @@ import { createLabNetwork } from './network.js';
 import { prepareMemberRoot, writeNginxFiles } from './node-files.js';
 import { ensureLabPackages } from './packages.js';
 import { sleep } from './procs.js';
-import { labNodeHost, labServices } from './services.js';
+import { auditedLabServices, labNodeHost, labServices } from './services.js';
 import { holdsVip, labStatus, type LabStatus } from './status.js';
 import { writeInitScripts } from './init-scripts.js';
 import { ensureLabSshd } from './sshd.js';
@@ -50,6 +51,8 @@ export interface LabUpReport {
   vipAfterMs: number | null;
   totalMs: number;
   status: LabStatus;
+  /** --ssh: the nodes whose sshd this run started (on a lab that was up already too). */
+  sshStarted: LabNodeName[];
 }
 
 export async function waitForVipHolder(timeoutMs: number): Promise<LabMemberName | null> {
@@ -79,11 +82,14 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpReport> {
       if (opts.keepalived && running && running.path !== keepalived.path) {
         throw new OperationError(t('lab.error.otherKeepalived', { version: running.version, path: running.path }), { hint: t('lab.hint.otherKeepalived', { wanted: opts.keepalived }) });
       }
-      if (opts.ssh && before.up) {
+      let sshStarted: LabNodeName[] = [];
+      if (opts.ssh) {
+        // --ssh is never dropped in silence: half a lab has no nodes to start an sshd in.
+        if (!before.up) throw new OperationError(t('lab.error.sshPartial', { namespaces: before.namespaces.join(', ') || '-' }), { hint: 'sudo ha-setup lab up --recreate --ssh' });
         for (const node of LAB_NODES) await writeInitScripts(node, labNodeHost(node), running ?? keepalived);
-        await ensureLabSshd();
+        sshStarted = await ensureLabSshd();
       }
-      return { alreadyUp: true, installed, keepalived: running ?? keepalived, createdUser: null, vipAfterMs: null, totalMs: Date.now() - started, status: before };
+      return { alreadyUp: true, installed, keepalived: running ?? keepalived, createdUser: null, vipAfterMs: null, totalMs: Date.now() - started, status: before, sshStarted };
     }
     progress(t('lab.progress.recreating'));
     await labDown(machine);
@@ -91,6 +97,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpReport> {
 
   let keepalivedStart = Date.now();
   let createdUser: string | null = null;
+  let sshStarted: LabNodeName[] = [];
   try {
     await fs.mkdir(LAB_STATE_DIR, { recursive: true, mode: 0o755 });
     await updateManifest((m) => Object.assign(m, emptyManifest(), { keepalived }));
@@ -109,7 +116,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpReport> {
     for (const node of LAB_NODES) {
       await writeNginxFiles(node, labNodeHost(node));
       await writeInitScripts(node, labNodeHost(node), keepalived);
-      const r = await labServices(node).start('nginx');
+      const r = await auditedLabServices(node).start('nginx');
       if (r.exitCode !== 0) {
         throw new OperationError(t('lab.error.serviceStart', { service: 'nginx', node }), { details: r.stderr.split('\n').filter(Boolean) });
       }
@@ -124,7 +131,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpReport> {
     keepalivedStart = Date.now();
     // The nodes need nothing from each other to be configured: do both at once.
     await Promise.all(LAB_NODES.map((node) => configureNode(node, LAB_ROLES[node])));
-    if (opts.ssh) await ensureLabSshd();
+    if (opts.ssh) sshStarted = await ensureLabSshd();
   } catch (e) {
     // Half a lab is worse than none: undo what was made, then report the failure.
     await labDown(machine).catch(() => undefined);
@@ -142,7 +149,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpReport> {
       hint: t('lab.hint.noVip'),
     });
   }
-  return { alreadyUp: false, installed, keepalived, createdUser, vipAfterMs, totalMs: Date.now() - started, status: await labStatus() };
+  return { alreadyUp: false, installed, keepalived, createdUser, vipAfterMs, totalMs: Date.now() - started, status: await labStatus(), sshStarted };
 }
 
 /**

@@ -79,12 +79,56 @@ export function validateInterface(value: unknown, interfaces: InterfaceFacts[]):
   return found;
 }
 
-/** The VIP must be an address with a prefix, inside a subnet of the interface, and not one of its addresses. */
+/**
+ * The VIP flags and answers as a list (--vip is repeatable, a file may hold an array). One
+ * VIP per pair for now: a second is refused naming both, never dropped in silence.
+ */
+export function singleVip(value: unknown): unknown {
+  if (!Array.isArray(value)) return value;
+  if (value.length > 1) {
+    throw new UserError({ field: ANSWER_FLAGS.vip, value: value.join(' '), accepted: t('setup.accepted.oneVip'), reason: t('setup.reason.severalVips', { count: value.length }) });
+  }
+  return value[0];
+}
+
+/** An address without a prefix, completed with the prefix of the interface subnet that holds it; null when none does. */
+export function prefixFromInterface(address: string, iface: InterfaceFacts | null): Cidr | null {
+  if (!iface) return null;
+  const own = [...iface.ipv4, ...iface.ipv6].map(parseCidr).filter((c): c is Cidr => c !== null);
+  const net = own.find((c) => cidrContains(c, address));
+  return net ? parseCidr(`${address}/${net.prefix}`) : null;
+}
+
+/** What setup says when it completed a VIP given without prefix (null: a prefix was given). */
+export function vipPrefixNote(given: unknown, iface: InterfaceFacts | null): string | null {
+  const raw = String(singleVip(given) ?? '').trim();
+  if (raw.includes('/') || !iface) return null;
+  const own = [...iface.ipv4, ...iface.ipv6].map(parseCidr).filter((c): c is Cidr => c !== null);
+  const net = own.find((c) => cidrContains(c, raw));
+  return net ? t('setup.vipPrefixTaken', { vip: raw, prefix: net.prefix, subnet: net.text, iface: iface.name }) : null;
+}
+
+/**
+ * The VIP must be an address inside a subnet of the interface, and not one of its addresses.
+ * Without a prefix it takes the prefix of that subnet (setup says so).
+ */
 export function validateVip(value: unknown, iface: InterfaceFacts | null): string {
-  const raw = String(value ?? '').trim();
+  const raw = String(singleVip(value) ?? '').trim();
   const accepted = t('setup.accepted.vip');
-  const vip = parseCidr(raw);
-  if (!vip) throw new UserError({ field: ANSWER_FLAGS.vip, value: raw, accepted });
+  const vip = parseCidr(raw) ?? (raw.includes('/') ? null : prefixFromInterface(raw, iface));
+  if (!vip) {
+    const bare = !raw.includes('/') && parseCidr(`${raw}/${raw.includes(':') ? 128 : 32}`);
+    if (bare && iface) {
+      const own = [...iface.ipv4, ...iface.ipv6].map(parseCidr).filter((c): c is Cidr => c !== null && c.family === bare.family);
+      throw new UserError({
+        field: ANSWER_FLAGS.vip,
+        value: raw,
+        accepted: t('setup.accepted.vipInSubnet', { subnets: own.map((s) => s.text).join(', ') || t('word.none') }),
+        reason: t('setup.reason.vipOutsideSubnet', { iface: iface.name }),
+      });
+    }
+    throw new UserError({ field: ANSWER_FLAGS.vip, value: raw, accepted });
+  }
   if (iface) {
     const own = [...iface.ipv4, ...iface.ipv6].map(parseCidr).filter((c): c is Cidr => c !== null);
     if (own.some((c) => c.address === vip.address)) {
@@ -133,7 +177,7 @@ export function validateAdvertInt(value: unknown): number {
 export function validateAuthPass(value: unknown): string {
   const v = String(value ?? '');
   if (v.length < 1 || v.length > 8 || UNSAFE_TOKEN.test(v) || !/^[\x21-\x7e]+$/.test(v)) {
-    throw new UserError({ field: ANSWER_FLAGS.authPass, value: v, accepted: t('setup.accepted.authPass') });
+    throw new UserError({ field: ANSWER_FLAGS.authPass, value: v, accepted: t('setup.accepted.authPass'), secret: true, reason: t('setup.reason.authPassShape', { length: v.length }) });
   }
   return v;
 }

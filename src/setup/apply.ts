@@ -4,6 +4,8 @@
  */
 import type { Host } from '../host/types.js';
 import type { ServiceControl } from '../system/service-control.js';
+import { applyFirewallStep } from '../firewall/vrrp.js';
+import { nodeShell } from '../system/node-shell.js';
 import type { Plan, PlanStep } from './plan.js';
 import { OperationError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
@@ -106,27 +108,21 @@ async function runStep(step: PlanStep, host: Host, services: ServiceControl, hoo
       return;
     }
     case 'exec': {
-      const r = await host.exec(step.argv[0]!, step.argv.slice(1), { why: step.why });
+      const r = await applyFirewallStep(host, step);
       result.ranCommands.push(step.argv);
       if (r.exitCode !== 0) {
-        throw new OperationError(t('setup.apply.stepFailed', { step: step.argv.join(' ') }), {
-          details: (r.stderr || r.stdout).trim().split('\n').slice(-10),
-        });
+        throw new OperationError(t('setup.apply.stepFailed', { step: step.argv.join(' ') }), { details: r.error.split('\n').slice(-10) });
       }
       if (step.undo) {
         const [cmd, ...args] = step.undo;
         undo.push({ what: step.argv.join(' '), run: async () => void (await host.exec(cmd!, args, { why: 'rollback' })) });
       }
-      if (step.saveTo) {
-        const previous = await host.readFile(step.saveTo.path);
-        const w = await host.writeFileAtomic(step.saveTo.path, (step.saveTo.header ?? '') + r.stdout, { mode: step.saveTo.mode, rootOwned: true, why: step.why });
-        if (w.changed) {
-          result.changedFiles.push(step.saveTo.path);
-          if (w.backup) result.backups.push(w.backup);
-          const path = step.saveTo.path;
-          const mode = step.saveTo.mode;
-          undo.push({ what: path, run: () => restoreFile(host, path, previous, mode) });
-        }
+      if (step.saveTo && r.write?.changed) {
+        result.changedFiles.push(step.saveTo.path);
+        if (r.write.backup) result.backups.push(r.write.backup);
+        const { path, mode } = step.saveTo;
+        const previous = r.previous;
+        undo.push({ what: path, run: () => restoreFile(host, path, previous, mode) });
       }
       return;
     }
@@ -152,7 +148,7 @@ async function runStep(step: PlanStep, host: Host, services: ServiceControl, hoo
         });
         throw new OperationError(t('setup.apply.startFailed'), {
           details: [...(r.stderr || r.stdout).trim().split('\n').filter(Boolean).slice(-5), ...logs],
-          hint: t('setup.apply.startFailed.hint'),
+          hint: t('setup.apply.startFailed.hint', { command: nodeShell(host).haSetup(['doctor']) }),
         });
       }
       return;

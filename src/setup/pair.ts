@@ -9,11 +9,12 @@
  */
 import type { Host } from '../host/types.js';
 import type { ServiceControl } from '../system/service-control.js';
+import { auditOf } from '../audit/log.js';
 import { gatherFacts, type Facts } from '../system/facts.js';
 import { OperationError, UserError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { DEFAULTS } from './defaults.js';
-import { ANSWER_FLAGS, validateAnswers, validateAuthPass, validateVip, validateInterface, vridFromVip, type Answers, type InterfaceFacts, withoutManagedAddress } from './answers.js';
+import { ANSWER_FLAGS, singleVip, validateAnswers, vipPrefixNote, validateAuthPass, validateVip, validateInterface, vridFromVip, type Answers, type InterfaceFacts, withoutManagedAddress } from './answers.js';
 import { buildPlan, type Plan } from './plan.js';
 import { applyPlan, type ApplyResult } from './apply.js';
 import { holdsAddress, STATE_LOG_LINES, vrrpState } from './verify.js';
@@ -122,6 +123,7 @@ export function derivePairAnswers(shared: RawAnswers, views: readonly [PairNodeV
       throw new UserError({ field: ANSWER_FLAGS[key], value: shared[key], accepted: t('pair.accepted.derived'), reason: t('pair.reason.derived') });
     }
   }
+  singleVip(shared.vip);
   if (shared.vip === undefined || shared.vip === '') {
     throw new UserError({ field: ANSWER_FLAGS.vip, value: undefined, accepted: t('setup.accepted.vip'), reason: t('pair.reason.vipNeeded') });
   }
@@ -264,6 +266,10 @@ export async function runPairSetup(opts: PairSetupOptions): Promise<PairSetupRes
     ],
     configured,
   );
+  for (const [i, a] of answers.entries()) {
+    const note = vipPrefixNote(shared.vip, facts[i]!.interfaces.find((f) => f.name === a.interface) ?? null);
+    if (note) ui.progress.note(`${nodes[i]!.label}: ${note}`);
+  }
   const mismatch = pairMismatches(answers[0], answers[1]);
   if (mismatch.length > 0) throw new OperationError(t('pair.error.inconsistent', { fields: mismatch.join(', ') }));
 
@@ -314,6 +320,8 @@ export async function runPairSetup(opts: PairSetupOptions): Promise<PairSetupRes
   };
   await guard({ undo: async () => (await current?.(), await undoApplied()) }, async (g) => {
     for (const [i, n] of nodes.entries()) {
+      // The password (typed, generated or from a file) never reaches the node's audit log.
+      auditOf(n.applyHost)?.markSecret(answers[i]!.authPass);
       try {
         results[i]!.apply = await applyPlan(plans[i]!, n.applyHost, n.services, { ...applyHooks(n, facts[i]!, ui.progress, plans[i]!, replans.get(n)!), signal: g.signal, onRollback: (r) => (current = r) });
         applied = i + 1;

@@ -9,7 +9,8 @@ import { DEFAULTS, MODES } from './defaults.js';
 import { buildKeepalivedConfig, chooseScriptUser } from './keepalived-config.js';
 import { renderConfig } from '../keepalived/render.js';
 import { fillTemplate, loadTemplate } from '../templates.js';
-import { allowVrrpSteps, vrrpRuleStatus } from '../firewall/vrrp.js';
+import { allowVrrpSteps, readFirewallBoot, vrrpRuleStatus } from '../firewall/vrrp.js';
+import { nodeShell } from '../system/node-shell.js';
 import { parseCidr, cidrContains } from './net.js';
 import type { ServiceName } from '../system/service-control.js';
 import { nginxListensOn } from './nginx-listen.js';
@@ -157,7 +158,8 @@ export async function buildPlan(host: Host, facts: Facts, answers: Answers, opts
     notes.push('setup.sysctl.needed');
     const sysctl = fillTemplate(loadTemplate('sysctl-nonlocal-bind.conf'), { vip: answers.vip });
     if (await write(DEFAULTS.paths.sysctl, sysctl, MODES.sysctl, 'let nginx bind the VIP on the node that does not hold it') && run) {
-      steps.push({ kind: 'exec', argv: ['sysctl', '-p', DEFAULTS.paths.sysctl], why: 'apply ip_nonlocal_bind now' });
+      // The path the node's own sysctl reads (a lab node's file is under its directory).
+      steps.push({ kind: 'exec', argv: ['sysctl', '-p', host.runtimePath(DEFAULTS.paths.sysctl)], why: 'apply ip_nonlocal_bind now' });
     }
   }
 
@@ -165,11 +167,13 @@ export async function buildPlan(host: Host, facts: Facts, answers: Answers, opts
     const status = await vrrpRuleStatus(host, facts.firewall);
     if (status.allowed !== true) {
       const vip = parseCidr(answers.vip);
+      const boot = await readFirewallBoot(host, facts.firewall, { boots: nodeShell(host).boots, systemd: facts.systemd, family: facts.distro.family, packageManager: facts.distro.packageManager });
       for (const s of allowVrrpSteps(facts.firewall, {
         family: facts.distro.family,
         peers: answers.peers,
         ipv6: vip?.family === 6,
         blockingChains: status.blockingChains,
+        boot,
       })) {
         steps.push({ kind: 'exec', argv: s.argv, why: s.why, undo: s.undo, saveTo: s.saveTo });
       }

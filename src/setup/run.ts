@@ -5,11 +5,12 @@
 import { hostname } from 'node:os';
 import type { Host } from '../host/types.js';
 import type { ServiceControl } from '../system/service-control.js';
+import { auditOf } from '../audit/log.js';
 import { gatherFacts, type Facts } from '../system/facts.js';
 import { UserError, OperationError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { DEFAULTS } from './defaults.js';
-import { ANSWER_FLAGS, validateAnswers, validateRole, withoutManagedAddress, vridFromVip, type Answers, type InterfaceFacts } from './answers.js';
+import { ANSWER_FLAGS, validateAnswers, validateRole, vipPrefixNote, withoutManagedAddress, vridFromVip, type Answers, type InterfaceFacts } from './answers.js';
 import { buildPlan, type Plan } from './plan.js';
 import { applyPlan, type ApplyResult } from './apply.js';
 import { verifySetup, type Verification } from './verify.js';
@@ -237,6 +238,8 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
   const requestedVip = String(raw.vip ?? '').split('/')[0]!;
   const interfaces = existing?.vips.includes(requestedVip) ? withoutManagedAddress(facts.interfaces, requestedVip) : facts.interfaces;
   const answers = validateAnswers(raw, interfaces);
+  const prefixNote = vipPrefixNote(raw.vip, interfaces.find((i) => i.name === answers.interface) ?? null);
+  if (prefixNote) ui.progress.note(prefixNote);
 
   // Unattended: the VRID derived from the VIP, unless another group on the wire uses it.
   if (!ui.ask && opts.raw.vrid === undefined && !opts.filesOnly) {
@@ -275,6 +278,8 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
   }
   if (!opts.yes && !(await ui.confirm(plan))) return { ...result, status: 'aborted' };
 
+  // The password (typed, generated or from a file) never reaches the audit log.
+  auditOf(opts.applyHost)?.markSecret(answers.authPass);
   // While the plan is applied no signal, closed terminal or exception leaves it half done:
   // it stops before the next step and puts back what it changed (src/guard.ts).
   let rollback: (() => Promise<void>) | null = null;

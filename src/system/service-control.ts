@@ -1,7 +1,8 @@
 import type { ExecResult, Host } from '../host/types.js';
 
 export type ServiceName = 'keepalived' | 'nginx';
-export type ServiceOp = 'start' | 'stop' | 'restart' | 'reload' | 'status';
+/** What a command does to a service: start (and enable at boot), stop, restart, re-read its config, report its status, test its config. */
+export type ServiceOp = 'start' | 'stop' | 'restart' | 'reload' | 'status' | 'configtest';
 
 /**
  * How a host starts and stops its services. The planner only says "restart keepalived";
@@ -24,6 +25,13 @@ export interface ServiceControl {
    * the node, a record of how to undo a change): no ha-setup needed to run it.
    */
   command(op: ServiceOp, name: ServiceName): string[];
+  /** The commands a user types to do `op` on this node (what doctor prints as a fix). */
+  commandLines(op: ServiceOp, name: ServiceName): string[];
+}
+
+/** The daemon's own config test, with its default configuration file. */
+function configTestLine(name: ServiceName): string {
+  return name === 'nginx' ? 'nginx -t' : 'keepalived -t -f /etc/keepalived/keepalived.conf';
 }
 
 /** systemd: systemctl / journalctl. */
@@ -37,6 +45,10 @@ export class SystemdServices implements ServiceControl {
   enable(name: ServiceName) { return this.host.exec('systemctl', ['enable', name], { why: `start ${name} at boot` }); }
   command(op: ServiceOp, name: ServiceName) { return ['systemctl', op, name]; }
   async isActive(name: ServiceName) { return (await this.host.exec('systemctl', ['is-active', '--quiet', name])).exitCode === 0; }
+  commandLines(op: ServiceOp, name: ServiceName) {
+    if (op === 'configtest') return [configTestLine(name)];
+    return [op === 'start' ? `systemctl enable --now ${name}` : `systemctl ${op} ${name}`];
+  }
   async recentLogs(name: ServiceName, lines: number) {
     const r = await this.host.exec('journalctl', ['-u', name, '-n', String(lines), '--no-pager', '-o', 'short-iso']);
     return r.exitCode === 0 ? r.stdout.split('\n').filter(Boolean) : [];
@@ -67,6 +79,11 @@ export class SysvServices implements ServiceControl {
     return r.notFound ? this.host.exec('chkconfig', [name, 'on'], { why: `start ${name} at boot` }) : r;
   }
   async isActive(name: ServiceName) { return (await this.run(name, 'status')).exitCode === 0; }
+  commandLines(op: ServiceOp, name: ServiceName) {
+    // A sandboxed node's own init scripts (they know its config test too).
+    if (this.host.root !== '/') return [`${this.host.runtimePath(`/etc/init.d/${name}`)} ${op}`];
+    return [op === 'configtest' ? configTestLine(name) : `service ${name} ${op}`];
+  }
   async recentLogs(name: ServiceName, lines: number) {
     // A daemon started with its own log file (a lab node's init script) logs there, not to syslog.
     const own = await this.host.readFile(name === 'keepalived' ? '/var/log/keepalived.log' : '/var/log/nginx/error.log');

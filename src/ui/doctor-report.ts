@@ -6,26 +6,21 @@
 import type { CheckStatus } from '../../checks/types.js';
 import type { DoctorCheckReport, DoctorReport, FixOutcome } from '../doctor/run.js';
 import { t } from '../i18n/index.js';
-import { paint, type Colour } from './output.js';
+import { displayWidth, paint, padDisplay, type Colour } from './output.js';
+export { displayWidth } from './output.js';
 
 const COLOUR: Record<CheckStatus, Colour> = { ok: 'green', warn: 'yellow', fail: 'red', skip: 'gray' };
 
 /** "ok  ", "warn", "FAIL", "skip": padded so that the ids line up, in the user's language. */
 export function statusLabel(status: CheckStatus, width = statusWidth()): string {
   const label = t(`doctor.ui.status.${status}`);
-  return paint(COLOUR[status], label + ' '.repeat(Math.max(0, width - displayWidth(label))));
+  return paint(COLOUR[status], padDisplay(label, width));
 }
 
 function statusWidth(): number {
   return Math.max(...(['ok', 'warn', 'fail', 'skip'] as const).map((s) => displayWidth(t(`doctor.ui.status.${s}`))));
 }
 
-/** Columns a string takes in a terminal (CJK characters take two). */
-export function displayWidth(text: string): number {
-  let w = 0;
-  for (const ch of text) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
-  return w;
-}
 
 export function checkLine(c: DoctorCheckReport, idWidth: number): string {
   return `${statusLabel(c.status)}  ${c.id.padEnd(idWidth)}  ${c.summary}`;

@@ -2,7 +2,8 @@
  * The only writer to the terminal outside ink views. Human lines go to stdout (or stderr
  * for diagnostics), JSON goes to stdout alone, so `--json | jq` always works.
  */
-import { t } from '../i18n/index.js';
+import { Help } from 'commander';
+import { t, type MessageKey } from '../i18n/index.js';
 import { UserError, OperationError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 
@@ -35,11 +36,22 @@ export function decideColor(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
 export function styleHelp(program: import('commander').Command): void {
   const colourFor = (stream: NodeJS.WriteStream) => () => decideColor(process.env, Boolean(stream.isTTY));
   const visit = (cmd: import('commander').Command) => {
-    cmd.configureOutput({ getOutHasColors: colourFor(process.stdout), getErrHasColors: colourFor(process.stderr) });
+    cmd.configureOutput({
+      getOutHasColors: colourFor(process.stdout),
+      getErrHasColors: colourFor(process.stderr),
+      // commander's own usage errors, in the user's language.
+      outputError: (text, write) => write(commanderError(text)),
+    });
     // Merged into whatever help settings the command already has.
     cmd.configureHelp({
       ...cmd.configureHelp(),
-      styleTitle: (s) => raw('bold', s),
+      styleTitle: (s) => raw('bold', helpTitle(s)),
+      optionDescription(option) {
+        return helpExtras(Help.prototype.optionDescription.call(this, option));
+      },
+      argumentDescription(argument) {
+        return helpExtras(Help.prototype.argumentDescription.call(this, argument));
+      },
       styleCommandText: (s) => raw('cyan', s),
       styleSubcommandText: (s) => raw('cyan', s),
       styleOptionText: (s) => raw('cyan', s),
@@ -47,6 +59,61 @@ export function styleHelp(program: import('commander').Command): void {
     cmd.commands.forEach(visit);
   };
   visit(program);
+}
+
+const TITLES: Record<string, MessageKey> = {
+  'Usage:': 'cli.help.title.usage',
+  'Options:': 'cli.help.title.options',
+  'Global Options:': 'cli.help.title.globalOptions',
+  'Commands:': 'cli.help.title.commands',
+  'Arguments:': 'cli.help.title.arguments',
+};
+
+/** commander's section titles (it passes them through styleTitle) from the catalogue. */
+export function helpTitle(title: string): string {
+  const key = TITLES[title];
+  return key ? t(key) : title;
+}
+
+/** commander's "(default: ..., choices: ...)" after a description, in the user's language. */
+export function helpExtras(text: string): string {
+  return text.replace(/\((default|choices|preset|env): /g, (_m, word: string) => `(${t(`cli.help.extra.${word}` as MessageKey)}: `).replace(/, (choices|preset|env): /g, (_m, word: string) => `, ${t(`cli.help.extra.${word}` as MessageKey)}: `);
+}
+
+const COMMANDER_ERRORS: Array<[RegExp, MessageKey]> = [
+  [/^error: unknown option '([^']*)'(?:\n\(Did you mean ([^?]*)\?\))?/, 'cli.error.unknownOption'],
+  [/^error: unknown command '([^']*)'(?:\n\(Did you mean ([^?]*)\?\))?/, 'cli.error.unknownCommand'],
+  [/^error: missing required argument '([^']*)'/, 'cli.error.missingArgument'],
+  [/^error: option '([^']*)' argument missing/, 'cli.error.optionArgumentMissing'],
+  [/^error: too many arguments(?: for '([^']*)')?\. Expected (\d+) arguments? but got (\d+)\./, 'cli.error.tooManyArguments'],
+];
+
+/** A usage error commander prints (exit 64 follows), from the catalogue when its shape is known. */
+export function commanderError(text: string): string {
+  for (const [re, key] of COMMANDER_ERRORS) {
+    const m = re.exec(text);
+    if (!m) continue;
+    const [, a = '', b = '', c = ''] = m;
+    const message = t(key, { a, b, c, suggestion: b ? t('cli.error.suggestion', { b }) : '' });
+    return `${t('error.prefix')}: ${message}\n`;
+  }
+  return text;
+}
+
+/**
+ * Columns a string takes in a terminal: colour codes take none, East Asian wide and
+ * full-width characters (CJK, full-width punctuation) two. Every table pads with it.
+ */
+export function displayWidth(text: string): number {
+  let w = 0;
+  // eslint-disable-next-line no-control-regex
+  for (const ch of text.replace(/\u001b\[[0-9;]*m/g, '')) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  return w;
+}
+
+/** `text` padded with spaces to `width` terminal columns. */
+export function padDisplay(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - displayWidth(text)));
 }
 
 /** An SGR sequence regardless of output.color: commander strips it when colour is off. */

@@ -2,7 +2,7 @@
 import type { PairSetupResult } from '../setup/pair.js';
 import { t } from '../i18n/index.js';
 import { paint, printLine } from './output.js';
-import { shellQuote } from './setup-view.js';
+import { commandLine } from '../system/node-shell.js';
 
 export function printPairDone(result: PairSetupResult): void {
   if (result.nodes.length === 0) return;
@@ -30,5 +30,5 @@ export function printPairDone(result: PairSetupResult): void {
   }
   if (result.generatedPassword) printLine(paint('yellow', `  ${t('pair.done.password', { password: a.authPass })}`));
   const hosts = result.nodes.flatMap((n) => ['--host', n.label]);
-  printLine(`  ${t('pair.done.next', { command: ['ha-setup', 'doctor', ...hosts].map(shellQuote).join(' ') })}`);
+  printLine(`  ${t('pair.done.next', { command: commandLine(['ha-setup', 'doctor', ...hosts]) })}`);
 }

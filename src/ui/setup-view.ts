@@ -4,27 +4,31 @@ import type { Plan } from '../setup/plan.js';
 import type { ExistingConfig, SetupResult } from '../setup/run.js';
 import { describeStep } from '../setup/apply.js';
 import { t, type MessageKey } from '../i18n/index.js';
-import { paint, printLine } from './output.js';
+import { displayWidth, paint, padDisplay, printLine } from './output.js';
 import { unifiedDiff } from './diff.js';
 import { redact } from '../audit/log.js';
+import { commandLine, type NodeShell } from '../system/node-shell.js';
 
-function row(label: string, value: string): void {
-  printLine(`  ${label.padEnd(16)} ${value}`);
+/** The fact table: labels padded to one column by their terminal width (CJK labels take two per character). */
+function printRow(label: string, value: string, width: number): void {
+  printLine(`  ${padDisplay(label, width)} ${value}`);
 }
 
 export function printPreflight(facts: Facts, existing: ExistingConfig | null): void {
   printLine(paint('bold', t('setup.preflight.title')));
+  const rows: Array<[string, string]> = [];
+  const row = (label: string, value: string) => void rows.push([label, value]);
   row(t('setup.preflight.root'), facts.root ? t('word.yes') : t('word.no'));
   row(t('setup.preflight.distro'), `${facts.distro.prettyName ?? facts.distro.id ?? t('word.unknown')} (${facts.distro.family}, ${facts.distro.packageManager ?? '-'})`);
   row(
     t('setup.preflight.interfaces'),
     facts.interfaces
       .filter((i) => !i.loopback)
-      .map((i) => [`${i.name}${i.default ? '*' : ''}`, ...i.ipv4, i.up ? '' : '(down)'].filter(Boolean).join(' '))
+      .map((i) => [`${i.name}${i.default ? '*' : ''}`, ...i.ipv4, i.up ? '' : t('setup.preflight.down')].filter(Boolean).join(' '))
       .join(', ') || t('word.none'),
   );
   row(t('setup.preflight.cloud'), facts.cloud.vendor ?? t('word.none'));
-  row(t('setup.preflight.firewall'), `${facts.firewall.kind}${facts.firewall.running ? '' : ' (inactive)'}`);
+  row(t('setup.preflight.firewall'), `${facts.firewall.kind}${facts.firewall.running ? '' : ` ${t('setup.preflight.inactive')}`}`);
   row(
     t('setup.preflight.keepalived'),
     facts.keepalived.installed
@@ -33,6 +37,8 @@ export function printPreflight(facts: Facts, existing: ExistingConfig | null): v
   );
   row(t('setup.preflight.nginx'), facts.nginx.installed ? (facts.nginx.running ? t('setup.preflight.running') : t('setup.preflight.notRunning')) : t('setup.preflight.notInstalled'));
   row(t('setup.preflight.config'), existing ? (existing.packagedSample ? t('setup.preflight.packagedSample') : `${existing.path}: ${existing.summary}`) : t('setup.preflight.noConfig'));
+  const width = Math.max(16, ...rows.map(([label]) => displayWidth(label)));
+  for (const [label, value] of rows) printRow(label, value, width);
   printLine();
 }
 
@@ -62,7 +68,8 @@ export function printPlan(plan: Plan, showContent: boolean): void {
   printLine();
 }
 
-export function printDone(result: SetupResult): void {
+/** The last screen; `shell` spells the commands for this node and its peer (a lab node's are lab exec). */
+export function printDone(result: SetupResult, shell: NodeShell): void {
   if (!result.answers) return;
   printLine(paint('bold', t('setup.done.title')));
   const v = result.verification;
@@ -76,14 +83,11 @@ export function printDone(result: SetupResult): void {
   if (result.filesOnly) printLine(`  ${t('setup.done.rootOnly', { root: result.root })}`);
   if (result.generatedPassword) printLine(paint('yellow', `  ${t('setup.q.authPass.generated', { pass: result.answers.authPass })}`));
   if (result.peerCommand) {
-    printLine(`  ${t('setup.done.peer')}`);
-    printLine(`    ${paint('cyan', result.peerCommand.map(shellQuote).join(' '))}`);
+    const peer = shell.peer();
+    const [, ...args] = result.peerCommand;
+    printLine(`  ${peer ? t('setup.done.peerNamed', { peer: peer.node }) : t('setup.done.peer')}`);
+    printLine(`    ${paint('cyan', peer ? peer.haSetup(args) : commandLine(result.peerCommand))}`);
   }
   printLine(`  ${t('setup.done.answers', { path: result.answersPath })}`);
-  printLine(`  ${t('setup.done.doctor')}`);
-}
-
-/** Quote only what needs it, so the peer command can be pasted into a shell as is. */
-export function shellQuote(arg: string): string {
-  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+  printLine(`  ${t('setup.done.doctor', { command: shell.haSetup(['doctor']) })}`);
 }

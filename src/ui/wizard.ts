@@ -3,7 +3,7 @@
  * check flags and answers files, and proposes a default with one line of why.
  * Loaded only when a terminal asks for it: inquirer stays out of --help and --json paths.
  */
-import { select, input, confirm } from '@inquirer/prompts';
+import { select, input, confirm, password } from '@inquirer/prompts';
 import type { AskContext, ExistingChoice, ExistingConfig, RawAnswers } from '../setup/run.js';
 import {
   validateAdvertInt,
@@ -104,11 +104,13 @@ export async function askAnswers(known: RawAnswers, ctx: AskContext): Promise<{ 
   if (raw.authPass === undefined) {
     const generated = was.authPass === undefined && role === 'MASTER' ? randomPassword(DEFAULTS.passwordLength) : undefined;
     const proposal = text(was.authPass) ?? generated;
-    raw.authPass = await input({
-      message: message('setup.q.authPass', 'setup.q.authPass.why'),
-      default: proposal,
-      validate: (v) => check(() => validateAuthPass(v)),
+    // Masked while typed; Enter alone keeps the configured one or takes the generated one (shown once, at the end).
+    const typed = await password({
+      message: message('setup.q.authPass', generated ? 'setup.q.authPass.whyGenerate' : proposal ? 'setup.q.authPass.whyKeep' : 'setup.q.authPass.why'),
+      mask: '*',
+      validate: (v) => (v === '' && proposal ? true : check(() => validateAuthPass(v))),
     });
+    raw.authPass = typed === '' && proposal ? proposal : typed;
     generatedPassword = generated !== undefined && raw.authPass === generated;
   }
 

@@ -5,7 +5,7 @@
  *
  * HA_SETUP_LAB_RELEASES=2.3.3 (comma-separated) narrows the matrix for a quick local run.
  */
-import { after, before } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { builtKeepalived, type SourceRelease } from './keepalived-builds.js';
 import { runCli } from './cli.js';
@@ -65,4 +65,14 @@ export function labSuiteHooks(lab: LabRelease, owner: string, opts: { cli?: Cli;
     await release?.();
   });
   return { binary: () => binary };
+}
+
+type TestFn = NonNullable<Parameters<typeof test>[0]> extends infer F ? (F extends (...a: never[]) => unknown ? F : never) : never;
+
+/**
+ * `test` for the release everything else is measured against, nothing for the others:
+ * checks that do not depend on the keepalived release run once, on the baseline.
+ */
+export function baselineTest(lab: { baseline: boolean }): (name: string, fn: TestFn) => void {
+  return lab.baseline ? (name, fn) => void test(name, fn) : () => undefined;
 }

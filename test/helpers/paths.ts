@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
 /** The repository root. */
@@ -16,6 +16,17 @@ export const realOsReleaseDir = join(sharedDir, 'real-world', 'os-release');
 export const fixturesDir = join(repoRoot, 'test', 'fixtures');
 export const cliPath = join(repoRoot, 'dist', 'cli.js');
 
+const made: string[] = [];
+// Every temporary directory a test file made goes when its process ends (node --test runs
+// each file in a process of its own), whatever the tests did: a test run leaves no folder
+// in /tmp. scripts/test.mjs checks that.
+process.on('exit', () => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh directory under the system's temporary directory, removed when the test file ends. */
 export function tempDir(prefix = 'ha-setup-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }

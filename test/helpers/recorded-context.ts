@@ -13,6 +13,7 @@ import type { ParseResult } from '../../src/keepalived/parse.js';
 import type { CaptureResult } from '../../src/vrrp/capture.js';
 import type { VipProbe } from '../../src/setup/probe.js';
 import type { VrrpRuleStatus } from '../../src/firewall/vrrp.js';
+import { nodeShell } from '../../src/system/node-shell.js';
 import { parseLogLine, type KeepalivedLog, type LogEvent } from '../../src/keepalived/runtime/logs.js';
 
 export interface RecordedParts {
@@ -28,6 +29,9 @@ export interface RecordedParts {
   firewall: VrrpRuleStatus;
   captureSkip: CaptureSkip | null;
   options?: Partial<DoctorOptions>;
+  /** The node the recording is of (how its fix commands are spelled); a plain machine otherwise. */
+  host?: Host;
+  services?: ServiceControl;
 }
 
 export function recordedContext(p: RecordedParts): DoctorContext {
@@ -35,9 +39,11 @@ export function recordedContext(p: RecordedParts): DoctorContext {
   const unrecorded = (what: string) => () => {
     throw new Error(`replayed context: ${what} was not recorded`);
   };
+  const host = p.host ?? ({ kind: 'local', label: 'local', root: '/', runtimePath: (path: string) => path, exec: unrecorded('host.exec'), exists: async () => false } as unknown as Host);
   return {
-    host: { kind: 'local', root: '/', exec: unrecorded('host.exec') } as unknown as Host,
-    services: { kind: 'lab' } as unknown as ServiceControl,
+    host,
+    services: p.services ?? ({ kind: 'lab' } as unknown as ServiceControl),
+    shell: nodeShell(host),
     options,
     facts: async () => p.facts,
     keepalived: async () => p.kp,

@@ -1,29 +1,34 @@
 import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { tempDir } from './paths.js';
 
 /**
  * A real terminal for interactive tests: tmux runs the program in a pseudo-terminal, we
  * type with send-keys and read the screen with capture-pane, as a person would.
  */
 export class Terminal {
+  /** A tmux server of this terminal's own (its socket in a temporary directory of the test file). */
+  private readonly socket = join(tempDir('ha-setup-tmux-'), 'socket');
+
   constructor(readonly session: string) {}
 
+  private tmux(args: string[], opts: { encoding?: 'utf8'; stdio?: 'ignore' } = {}): string {
+    return String(execFileSync('tmux', ['-S', this.socket, ...args], opts) ?? '');
+  }
+
   static start(session: string, command: string[], size = { cols: 120, rows: 50 }): Terminal {
-    try {
-      execFileSync('tmux', ['kill-session', '-t', session], { stdio: 'ignore' });
-    } catch {
-      // no such session
-    }
+    const term = new Terminal(session);
     const line = command.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-    execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', String(size.cols), '-y', String(size.rows), `${line}; echo "EXIT=$?"; sleep 60`]);
-    return new Terminal(session);
+    term.tmux(['new-session', '-d', '-s', session, '-x', String(size.cols), '-y', String(size.rows), `${line}; echo "EXIT=$?"; sleep 60`]);
+    return term;
   }
 
   screen(): string {
-    return execFileSync('tmux', ['capture-pane', '-p', '-J', '-S', '-500', '-t', this.session], { encoding: 'utf8' });
+    return this.tmux(['capture-pane', '-p', '-J', '-S', '-500', '-t', this.session], { encoding: 'utf8' });
   }
 
   type(...keys: string[]): void {
-    execFileSync('tmux', ['send-keys', '-t', this.session, ...keys]);
+    this.tmux(['send-keys', '-t', this.session, ...keys]);
   }
 
   /** Wait until the screen shows `pattern` (after `after` occurrences of it), or fail with the screen. */
@@ -45,9 +50,10 @@ export class Terminal {
     await this.waitFor(new RegExp(`✔ ${question.source}`));
   }
 
+  /** Ends the session and with it this terminal's tmux server. */
   kill(): void {
     try {
-      execFileSync('tmux', ['kill-session', '-t', this.session], { stdio: 'ignore' });
+      this.tmux(['kill-server'], { stdio: 'ignore' });
     } catch {
       // already gone
     }

@@ -1,41 +1,67 @@
 /**
- * A fingerprint of a directory tree (a lab node's "/"): every file's path, mode and
- * content, every directory's path and mode. What a run must leave as it found it is
- * compared by this; logs, which grow on their own, are left out.
+ * A fingerprint of directory trees (path -> type, mode, owner, size and content hash), to
+ * prove that a run changed nothing where it must not: the machine's /etc, /var/lib, /run
+ * around a lab node, a node's own root around a no-op re-run.
  */
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 
-/** Paths (relative to the root) whose content changes by itself while daemons run. */
-const GROWING = [/^var\/log\//];
+export type TreeHash = Map<string, string>;
 
-export function treeHash(root: string): { hash: string; files: Map<string, string> } {
-  const files = new Map<string, string>();
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const full = join(dir, name);
-      const rel = relative(root, full);
-      if (GROWING.some((p) => p.test(rel))) continue;
-      const st = lstatSync(full);
-      const mode = (st.mode & 0o7777).toString(8);
-      if (st.isDirectory()) {
-        files.set(`${rel}/`, mode);
-        walk(full);
-      } else if (st.isSymbolicLink()) {
-        files.set(rel, `link ${readlinkSync(full)}`);
-      } else if (st.isFile()) {
-        files.set(rel, `${mode} ${createHash('sha256').update(readFileSync(full)).digest('hex')}`);
+/** Every entry below `roots`, except paths that start with one of `skip`. */
+export function treeHash(roots: readonly string[], skip: readonly string[] = []): TreeHash {
+  const out: TreeHash = new Map();
+  const skipped = (p: string) => skip.some((s) => p === s || p.startsWith(`${s}/`));
+  const walk = (path: string) => {
+    if (skipped(path)) return;
+    let st;
+    try {
+      st = lstatSync(path);
+    } catch {
+      return; // gone while walking
+    }
+    const head = `${st.mode.toString(8)} ${st.uid}:${st.gid}`;
+    if (st.isDirectory()) {
+      out.set(path, `dir ${head}`);
+      let names: string[] = [];
+      try {
+        names = readdirSync(path);
+      } catch {
+        return;
       }
+      for (const n of names.sort()) walk(join(path, n));
+    } else if (st.isSymbolicLink()) {
+      out.set(path, `link ${head} ${readlinkSync(path)}`);
+    } else if (st.isFile()) {
+      let digest = 'unreadable';
+      try {
+        digest = createHash('sha256').update(readFileSync(path)).digest('hex');
+      } catch {
+        // a socket-like or vanished file: its metadata still counts
+      }
+      out.set(path, `file ${head} ${st.size} ${digest}`);
+    } else {
+      out.set(path, `other ${head}`);
     }
   };
-  walk(root);
-  const hash = createHash('sha256').update([...files].map(([k, v]) => `${k} ${v}`).join('\n')).digest('hex');
-  return { hash, files };
+  for (const r of roots) walk(r);
+  return out;
 }
 
-/** The entries that differ between two fingerprints, for an assertion message. */
-export function treeDiff(a: ReturnType<typeof treeHash>, b: ReturnType<typeof treeHash>): string[] {
-  const keys = new Set([...a.files.keys(), ...b.files.keys()]);
-  return [...keys].filter((k) => a.files.get(k) !== b.files.get(k)).map((k) => `${k}: ${a.files.get(k) ?? '(none)'} -> ${b.files.get(k) ?? '(none)'}`);
+/** What differs between two fingerprints: added, removed and changed paths. */
+export function treeDiff(before: TreeHash, after: TreeHash): string[] {
+  const out: string[] = [];
+  for (const [p, v] of after) {
+    const was = before.get(p);
+    if (was === undefined) out.push(`+ ${p}`);
+    else if (was !== v) out.push(`~ ${p}`);
+  }
+  for (const p of before.keys()) if (!after.has(p)) out.push(`- ${p}`);
+  return out.sort();
+}
+
+/** A lab node's "/" without its logs (they grow on their own while daemons run). */
+export function nodeTreeHash(root: string): TreeHash {
+  return treeHash([root], [`${root}/var/log`]);
 }

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { labMatrix, labSuiteHooks } from '../helpers/lab-releases.js';
+import { labMatrix, labSuiteHooks, baselineTest } from '../helpers/lab-releases.js';
 import { cliPath, repoRoot, tempDir } from '../helpers/paths.js';
 import { LAB_VRRP, type LabNodeName } from '../../src/lab/constants.js';
 import type { CheckStatus } from '../../checks/types.js';
@@ -136,7 +136,7 @@ after(() => {
 
 for (const lab of labMatrix()) {
   describe(`keepalived ${lab.release} (${lab.how})`, () => {
-    const baselineTest = lab.baseline ? test : test.skip;
+    const onBaseline = baselineTest(lab);
     // A fresh lab per release: keepalived's counters and logs start from zero.
     labSuiteHooks(lab, 'doctor-matrix', { cli: runCli, beforeDown: () => waitHealthy(30_000) });
 
@@ -162,7 +162,7 @@ for (const lab of labMatrix()) {
         { node: 'ha2', check: 'multicast', status: 'fail', summary: /keepalived does not get them/ },
       ]));
 
-    baselineTest('a) iptables drops VRRP on the backup: firewall-vrrp fails on ha2; split brain in vip-placement', () =>
+    onBaseline('a) iptables drops VRRP on the backup: firewall-vrrp fails on ha2; split brain in vip-placement', () =>
       runFault(lab.release, iptablesDropOnHa2, [
         { node: 'ha2', check: 'firewall-vrrp', status: 'fail', command: 'iptables -I INPUT 1 -p vrrp -j ACCEPT' },
         { node: 'ha2', check: 'vip-placement', status: 'fail', summary: /split brain.*firewall/, command: 'iptables -I INPUT 1 -p vrrp -j ACCEPT' },
@@ -181,13 +181,13 @@ for (const lab of labMatrix()) {
     test('d) a foreign keepalived with the same VRID: vrid-conflict fails', () =>
       runFault(lab.release, foreignVrid, [{ node: 'ha2', check: 'vrid-conflict', status: 'fail' }]));
 
-    baselineTest('e) nginx stopped on the master: nginx-running fails on ha1, the VIP moved to ha2 (takeover: warn)', () =>
+    onBaseline('e) nginx stopped on the master: nginx-running fails on ha1, the VIP moved to ha2 (takeover: warn)', () =>
       runFault(lab.release, nginxStoppedOnHa1, [
         { node: 'ha1', check: 'nginx-running', status: 'fail' },
         { node: 'ha2', check: 'vip-placement', status: 'warn', summary: /took over/ },
       ]));
 
-    baselineTest('f) keepalived stopped on ha1: keepalived-running fails on ha1', () =>
+    onBaseline('f) keepalived stopped on ha1: keepalived-running fails on ha1', () =>
       runFault(lab.release, keepalivedStoppedOnHa1, [{ node: 'ha1', check: 'keepalived-running', status: 'fail' }]));
 
     test('g) the VIP added by hand on the backup: vip-placement fails on ha2 with ip addr del', () =>
@@ -196,13 +196,13 @@ for (const lab of labMatrix()) {
     test('advert_int 2 on ha2 against 1 on ha1: advert-interval fails on ha2', () =>
       runFault(lab.release, intervalOnHa2, [{ node: 'ha2', check: 'advert-interval', status: 'fail', advertInt: 2 }]));
 
-    baselineTest('a unicast keyword without peers on ha2: unicast fails there', () =>
+    onBaseline('a unicast keyword without peers on ha2: unicast fails there', () =>
       runFault(lab.release, unicastNoPeersOnHa2, [{ node: 'ha2', check: 'unicast', status: 'fail' }]));
 
-    baselineTest('unicast_peer without the other node on ha2: unicast fails there', () =>
+    onBaseline('unicast_peer without the other node on ha2: unicast fails there', () =>
       runFault(lab.release, unicastWrongPeerOnHa2, [{ node: 'ha2', check: 'unicast', status: 'fail', summary: /192\.0\.2\.11/ }]));
 
-    baselineTest('keepalived stopped on ha2 with the VIP left behind: vip-placement fails (stale address)', () =>
+    onBaseline('keepalived stopped on ha2 with the VIP left behind: vip-placement fails (stale address)', () =>
       runFault(lab.release, staleVipOnHa2, [{ node: 'ha2', check: 'vip-placement', status: 'fail', command: 'ip addr del 192.0.2.50/24 dev eth0' }]));
   });
 }

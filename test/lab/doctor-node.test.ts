@@ -5,10 +5,10 @@
 // run `node scripts/build.mjs` first (`npm test` does).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempDir } from '../helpers/paths.js';
 import { execa } from 'execa';
 import { runCli } from '../helpers/cli.js';
 import { makeNodeNamespace, removeNamespace } from '../helpers/netns.js';
@@ -72,7 +72,7 @@ before(async () => {
   const listed = String((await execa('ip', ['netns', 'list'])).stdout);
   assert.ok(!/^dd-n1\b/m.test(listed), 'dd-n1 exists already: another run is using it');
   makeNodeNamespace(NS, '192.0.2.61/24');
-  root = mkdtempSync(join(tmpdir(), 'dd-node-'));
+  root = tempDir('dd-node-');
   chmodSync(root, 0o755); // nginx's workers (www-data) read the page under it
   const setup = await runCli(['setup', '--root', root, '--yes', '--role', 'master', '--interface', 'eth0', '--vip', `${VIP}/24`, '--auth-pass', 's3cret51', '--no-install'], { netns: NS });
   assert.equal(setup.code, 0, setup.stderr + setup.stdout);

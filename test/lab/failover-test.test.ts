@@ -13,7 +13,7 @@ import { assertNodesAsBefore, assertTimelineAgrees, waitVipOnHa1 } from '../help
 import { LAB_ADDRESSES, LAB_VIP } from '../../src/lab/constants.js';
 import { labExecEnv } from '../../src/lab/exec.js';
 import { labServices } from '../../src/lab/services.js';
-import { labMatrix, labSuiteHooks } from '../helpers/lab-releases.js';
+import { labMatrix, labSuiteHooks, baselineTest } from '../helpers/lab-releases.js';
 
 const URL = `http://${LAB_VIP}/`;
 before(() => {
@@ -22,7 +22,7 @@ before(() => {
 
 for (const lab of labMatrix()) {
   describe(`keepalived ${lab.release} (${lab.how})`, () => {
-    const baselineTest = lab.baseline ? test : test.skip;
+    const onBaseline = baselineTest(lab);
     labSuiteHooks(lab, 'failover-test');
 
     for (const mode of ['drain', 'nginx', 'keepalived'] as const) {
@@ -59,7 +59,7 @@ for (const lab of labMatrix()) {
       });
     }
 
-    baselineTest('a run interrupted with SIGINT in the middle restores everything', async () => {
+    onBaseline('a run interrupted with SIGINT in the middle restores everything', async () => {
       assert.ok(await waitVipOnHa1(15_000));
       // ip netns exec execs in place: the pid we signal is the failover-test process itself.
       const child = execa('ip', ['netns', 'exec', 'ha1', 'node', cliPath, 'failover-test', '--yes', '--mode', 'nginx'], {
@@ -83,7 +83,7 @@ for (const lab of labMatrix()) {
       assert.ok(await waitVipOnHa1(10_000), 'the VIP is not back on ha1');
     });
 
-    baselineTest('a run on the backup is refused and changes nothing', async () => {
+    onBaseline('a run on the backup is refused and changes nothing', async () => {
       const r = await runCli(['lab', 'exec', 'ha2', '--', 'node', cliPath, 'failover-test', '--yes', '--mode', 'nginx']);
       assert.equal(r.code, 2, r.stderr);
       assert.match(r.stderr, /does not hold the VIP 192\.0\.2\.50.*not the MASTER/);
@@ -91,14 +91,14 @@ for (const lab of labMatrix()) {
       await assertNodesAsBefore();
     });
 
-    baselineTest('without a terminal and without --yes it refuses, naming --yes', async () => {
+    onBaseline('without a terminal and without --yes it refuses, naming --yes', async () => {
       const r = await runCli(['lab', 'exec', 'ha1', '--', 'node', cliPath, 'failover-test']);
       assert.equal(r.code, 64, r.stderr);
       assert.match(r.stderr, /--yes/);
       await assertNodesAsBefore();
     });
 
-    baselineTest('--dry-run describes the steps and changes nothing', async () => {
+    onBaseline('--dry-run describes the steps and changes nothing', async () => {
       const r = await runCli(['lab', 'exec', 'ha1', '--', 'node', cliPath, 'failover-test', '--dry-run', '--mode', 'keepalived']);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /stop keepalived/);

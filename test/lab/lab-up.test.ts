@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { execa } from 'execa';
 import { runCli } from '../helpers/cli.js';
-import { cliPath } from '../helpers/paths.js';
+import { cliPath, repoRoot } from '../helpers/paths.js';
+import { join } from 'node:path';
 import { LAB_MANIFEST, LAB_NAMESPACES, LAB_STATE_DIR, LAB_VIP, labNodeRoot } from '../../src/lab/constants.js';
 import { labServices } from '../../src/lab/services.js';
 import { readProcStat } from '../../src/lab/procs.js';
@@ -14,7 +15,7 @@ import type { LabManifest } from '../../src/lab/manifest.js';
 import type { LabStatus } from '../../src/lab/status.js';
 import { labDaemonArgv } from '../../src/lab/daemon-argv.js';
 import { chooseScriptUser } from '../../src/setup/keepalived-config.js';
-import { labMatrix, labSuiteHooks } from '../helpers/lab-releases.js';
+import { baselineTest, labMatrix, labSuiteHooks } from '../helpers/lab-releases.js';
 
 const URL = `http://${LAB_VIP}/`;
 
@@ -166,6 +167,60 @@ for (const lab of labMatrix()) {
       assert.equal(realpathSync(`/proc/${(await labServices('ha2').pid('keepalived'))!}/exe`), realpathSync(binary));
     });
 
+    if (lab.baseline) {
+      test('lab exec NODE -- ha-setup runs the ha-setup that launched it, and the answers path setup printed is the node\'s', async () => {
+        const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+        // No ha-setup on PATH at all: the one running `lab exec` answers.
+        const v = await runCli(['lab', 'exec', 'ha1', '--', 'ha-setup', '--version'], { env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } });
+        assert.equal(v.code, 0, v.stderr);
+        assert.equal(v.stdout.trim(), pkg.version);
+        // /etc/keepalived/ha-setup.answers.json inside the node is the node's file.
+        const again = await runCli(['lab', 'exec', 'ha2', '--', 'ha-setup', 'setup', '--answers', '/etc/keepalived/ha-setup.answers.json', '--dry-run', '--json'], { env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' } });
+        assert.equal(again.code, 0, again.stderr);
+        const out = JSON.parse(again.stdout) as { answers: { role: string; routerId: string } };
+        assert.equal(out.answers.role, 'BACKUP');
+        assert.equal(out.answers.routerId, 'ha2');
+      });
+
+      test('lab restart NODE SERVICE restarts one daemon, starts a stopped one, waits for the VIP; lab logs shows a node\'s logs', async () => {
+        const before = await labServices('ha2').pid('keepalived');
+        const r = await runCli(['lab', 'restart', 'ha2', 'keepalived'], { timeoutMs: 60_000 });
+        assert.equal(r.code, 0, r.stdout + r.stderr);
+        const after = await labServices('ha2').pid('keepalived');
+        assert.ok(after !== null && after !== before, `pid ${before} -> ${after}`);
+        assert.match(r.stdout, new RegExp(`keepalived on ha2: running \\(pid ${after}\\)\\nVIP ${LAB_VIP.replace(/\./g, '\\.')} on ha1`));
+        // A stopped daemon is started.
+        await labServices('ha2').stop('nginx');
+        const started = await runCli(['lab', 'restart', 'ha2', 'nginx', '--json']);
+        assert.equal(started.code, 0, started.stderr);
+        const report = JSON.parse(started.stdout) as { restarted: Array<{ node: string; service: string; ok: boolean; pid: number }> };
+        assert.deepEqual(report.restarted.map((x) => [x.node, x.service, x.ok]), [['ha2', 'nginx', true]]);
+        assert.equal(await labServices('ha2').pid('nginx'), report.restarted[0]!.pid);
+        const bad = await runCli(['lab', 'restart', 'ha3']);
+        assert.equal(bad.code, 64);
+        assert.match(bad.stderr, /NODE: "ha3" is not accepted\. Accepted: ha1, ha2/);
+        const logs = await runCli(['lab', 'logs', 'ha2', 'keepalived', '--lines', '3']);
+        assert.equal(logs.code, 0, logs.stderr);
+        const lines = logs.stdout.trimEnd().split('\n');
+        assert.equal(lines.length, 3);
+        const text = readFileSync(`${labNodeRoot('ha2')}/var/log/keepalived.log`, 'utf8').trimEnd().split('\n').filter(Boolean);
+        assert.deepEqual(lines, text.slice(-3));
+        const both = await runCli(['lab', 'logs', 'ha1', '--json']);
+        assert.deepEqual((JSON.parse(both.stdout) as Array<{ service: string }>).map((l) => l.service), ['nginx', 'keepalived']);
+        await untilServedBy('ha1', 10_000);
+      });
+
+      test('lab up --ssh on a running lab starts sshd in each node and says so', async () => {
+        const r = await runCli(['lab', 'up', '--ssh'], { timeoutMs: 60_000 });
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stdout, /only sshd was added \(--ssh\)/);
+        assert.match(r.stdout, /sshd started in ha1, ha2/);
+        for (const n of ['ha1', 'ha2']) assert.ok(existsSync(`${labNodeRoot(n as 'ha1')}/run/sshd.pid`));
+        const again = await runCli(['lab', 'up', '--ssh']);
+        assert.match(again.stdout, /sshd runs in ha1 and ha2/);
+      });
+    }
+
     test('the check user: created once on the machine where this release needs it, recorded for lab down', () => {
       const user = chooseScriptUser(lab.release);
       if (user === 'root') {
@@ -178,7 +233,7 @@ for (const lab of labMatrix()) {
       assert.match(conf, new RegExp(`script_user ${user}`));
     });
 
-    (lab.baseline ? test : test.skip)('lab exec runs a command in the node, with the node root in its environment, and returns its exit code', async () => {
+    baselineTest(lab)('lab exec runs a command in the node, with the node root in its environment, and returns its exit code', async () => {
       const r = await runCli(['lab', 'exec', 'ha2', '--', 'sh', '-c', 'echo "$HA_SETUP_LAB_NODE $HA_SETUP_ROOT"; ip -o -4 addr show dev eth0; exit 7']);
       assert.equal(r.code, 7, r.stderr);
       assert.match(r.stdout, new RegExp(`^ha2 ${labNodeRoot('ha2')}\n`));
@@ -229,16 +284,18 @@ for (const lab of labMatrix()) {
       assert.equal(s.status.present, false);
     });
 
-    (lab.baseline ? test : test.skip)('lab down cleans up after a crash that lost the manifest', async () => {
+    baselineTest(lab)('lab down cleans up after a crash that lost the manifest', async () => {
       const up = await runCli(['lab', 'up', '--keepalived', binary]);
       assert.equal(up.code, 0, up.stderr);
       const pids = manifest().processes.map((p) => p.pid);
       rmSync(LAB_MANIFEST);
       const r = await runCli(['lab', 'down', '--json']);
       assert.equal(r.code, 0, r.stderr);
-      const report = JSON.parse(r.stdout) as { hadManifest: boolean; processes: Array<{ pid: number; stopped: boolean }> };
+      const report = JSON.parse(r.stdout) as { hadManifest: boolean; processes: Array<{ pid: number; stopped: boolean; descendant?: boolean }> };
       assert.equal(report.hadManifest, false);
-      assert.deepEqual(report.processes.map((p) => p.pid).sort(), [...pids].sort());
+      // The daemons themselves; what they started (workers, children) is stopped after them.
+      assert.deepEqual(report.processes.filter((p) => !p.descendant).map((p) => p.pid).sort(), [...pids].sort());
+      assert.ok(report.processes.every((p) => p.stopped));
       assert.deepEqual(await labNamespacesPresent(), []);
       await assertNotRunning(pids);
       assert.equal(existsSync(LAB_STATE_DIR), false);

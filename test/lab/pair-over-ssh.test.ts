@@ -12,7 +12,7 @@ import { takeLabLock } from '../helpers/lab-lock.js';
 import { LAB_ADDRESSES, LAB_VIP, LAB_VRRP, labNodeRoot } from '../../src/lab/constants.js';
 import { labServices } from '../../src/lab/services.js';
 import { startClientProber } from '../helpers/prober.js';
-import { treeDiff, treeHash } from '../helpers/tree-hash.js';
+import { nodeTreeHash, treeDiff } from '../helpers/tree-hash.js';
 import { labSshdPaths } from '../../src/lab/sshd.js';
 
 const A = `root@${LAB_ADDRESSES.ha1}`;
@@ -49,7 +49,7 @@ after(async () => {
 
 /** Both nodes' files and keepalived processes, to compare after a run. */
 async function snapshot() {
-  return Promise.all((['ha1', 'ha2'] as const).map(async (n) => ({ node: n, tree: treeHash(labNodeRoot(n)), pid: await labServices(n).pid('keepalived') })));
+  return Promise.all((['ha1', 'ha2'] as const).map(async (n) => ({ node: n, tree: nodeTreeHash(labNodeRoot(n)), pid: await labServices(n).pid('keepalived') })));
 }
 
 test('setup of the pair from the client on the lab\'s configured nodes: the one real change (unicast peers) shown as a diff per node, keepalived reloaded, not restarted', async () => {

@@ -26,7 +26,8 @@ function withFlag(flag: string, value: string | null): string[] {
 
 const cases: Array<{ name: string; args: string[]; flag: string; shows: RegExp }> = [
   { name: 'a VIP that is not an address', args: withFlag('--vip', '192.0.2.500/24'), flag: '--vip', shows: /192\.0\.2\.500\/24/ },
-  { name: 'a VIP without a prefix', args: withFlag('--vip', '192.0.2.50'), flag: '--vip', shows: /address with a prefix/ },
+  { name: 'a VIP without a prefix outside the interface subnet', args: withFlag('--vip', '198.51.100.50'), flag: '--vip', shows: /inside 192\.0\.2\.11\/24/ },
+  { name: 'two VIPs (one per pair for now): both named, none dropped', args: [...good, '--vip', '192.0.2.60/24'], flag: '--vip', shows: /"192\.0\.2\.50\/24 192\.0\.2\.60\/24" is not accepted\. 2 VIPs given\. Accepted: one --vip/ },
   { name: 'a VIP outside the interface subnet', args: withFlag('--vip', '198.51.100.50/24'), flag: '--vip', shows: /inside 192\.0\.2\.11\/24/ },
   { name: 'a VIP equal to the node address', args: withFlag('--vip', '192.0.2.11/24'), flag: '--vip', shows: /already an address of eth0/ },
   { name: 'VRID 0', args: withFlag('--vrid', '0'), flag: '--vrid', shows: /1-255/ },
@@ -57,9 +58,21 @@ for (const c of cases) {
     assert.equal(r.code, 64, r.stderr);
     assert.match(r.stderr, new RegExp(`error: ${c.flag.replace(/-/g, '\\-')}`));
     assert.match(r.stderr, c.shows);
+    // A password is never echoed, not even in the error about it.
+    const pass = c.args[c.args.indexOf('--auth-pass') + 1];
+    if (c.flag === '--auth-pass' && pass) assert.ok(!r.stderr.includes(pass), r.stderr);
     assert.deepEqual(readdirSync(root), []);
   });
 }
+
+test('a VIP without a prefix takes the prefix of the interface subnet that holds it, and says so', async () => {
+  const root = tempDir();
+  const r = await runCli(['--root', root, ...withFlag('--vip', '192.0.2.50'), '--auth-pass', 'pfx4vip1', '--dry-run'], { netns: ns.name });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout + r.stderr, /VIP 192\.0\.2\.50: no prefix given, took \/24 from 192\.0\.2\.11\/24 on eth0/);
+  assert.match(r.stdout, /192\.0\.2\.50\/24/);
+  assert.deepEqual(readdirSync(root), []);
+});
 
 test('an answers file with an unknown field is refused', async () => {
   const root = tempDir();

@@ -4,7 +4,7 @@ import { runCli } from '../helpers/cli.js';
 import { cliPath } from '../helpers/paths.js';
 import { takeLabLock } from '../helpers/lab-lock.js';
 import { Terminal } from '../helpers/tmux.js';
-import { treeDiff, treeHash } from '../helpers/tree-hash.js';
+import { nodeTreeHash, treeDiff } from '../helpers/tree-hash.js';
 import { labExecEnv } from '../../src/lab/exec.js';
 import { labServices } from '../../src/lab/services.js';
 import { LAB_VIP_CIDR, LAB_VRRP, labNodeRoot } from '../../src/lab/constants.js';
@@ -50,7 +50,7 @@ test('a changed answer on the backup is planned as a diff of keepalived.conf and
 
 /** The node's files and its keepalived, to compare after a run that must change nothing. */
 async function snapshot(node: 'ha1' | 'ha2') {
-  return { tree: treeHash(labNodeRoot(node)), pid: await labServices(node).pid('keepalived') };
+  return { tree: nodeTreeHash(labNodeRoot(node)), pid: await labServices(node).pid('keepalived') };
 }
 
 async function assertUnchanged(node: 'ha1' | 'ha2', before: Awaited<ReturnType<typeof snapshot>>) {

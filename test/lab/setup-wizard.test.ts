@@ -1,6 +1,6 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Terminal } from '../helpers/tmux.js';
 import { cliPath, tempDir } from '../helpers/paths.js';
@@ -8,24 +8,27 @@ import { makeNodeNamespace } from '../helpers/netns.js';
 
 const ns = makeNodeNamespace('wz-node', '192.0.2.11/24');
 let term: Terminal | undefined;
+const roots: string[] = [];
 after(() => {
   term?.kill();
   ns.remove();
+  for (const r of roots) rmSync(r, { recursive: true, force: true });
 });
 
 test('the interactive wizard completes in a real terminal and writes what was answered', async () => {
   const root = tempDir();
+  roots.push(root);
   term = Terminal.start('ha-setup-wizard-test', ['ip', 'netns', 'exec', ns.name, 'env', 'NO_COLOR=1', 'LANG=C.UTF-8', 'node', cliPath, '--root', root]);
   await term.waitFor(/Looking at this node[\s\S]*interfaces\s+eth0 192\.0\.2\.11\/24/);
   await term.answer(/Role of this node/, null); // MASTER is the first choice
   await term.answer(/Interface for the VIP/, null); // eth0, the only usable one
   // A bad VIP is refused as it is typed, with the reason; then a good one.
-  await term.waitFor(/\? Virtual IP with prefix/);
+  await term.waitFor(/\? Virtual IP/);
   term.type('-l', '198.51.100.50/24');
   term.type('Enter');
   await term.waitFor(/outside every subnet of eth0/);
   for (let i = 0; i < 16; i++) term.type('BSpace');
-  await term.answer(/Virtual IP with prefix/, '192.0.2.50/24');
+  await term.answer(/Virtual IP/, '192.0.2.50/24');
   const vrid = await term.waitFor(/\? virtual_router_id[\s\S]*\(50\)/);
   assert.match(vrid, /Both nodes must use the same number/);
   term.type('Enter');
@@ -34,6 +37,10 @@ test('the interactive wizard completes in a real terminal and writes what was an
   await term.waitFor(/\? VRRP password/);
   for (let i = 0; i < 8; i++) term.type('BSpace');
   await term.answer(/VRRP password/, 'Wz7pass1');
+  // Masked while typed: the screen shows stars, never the password.
+  const masked = term.screen();
+  assert.match(masked, /✔ VRRP password\n.*\n  \*{8}\n/);
+  assert.ok(!masked.includes('Wz7pass1'), masked);
   await term.answer(/Peer addresses for unicast/, '192.0.2.12');
   await term.answer(/router_id/, null);
   await term.answer(/Keep the VIP on the backup/, null);
@@ -53,4 +60,17 @@ test('the interactive wizard completes in a real terminal and writes what was an
   const conf = readFileSync(join(root, 'etc/keepalived/keepalived.conf'), 'utf8');
   assert.match(conf, /unicast_peer \{\s*192\.0\.2\.12\s*\}/);
   assert.equal(statSync(join(root, 'etc/keepalived/keepalived.conf')).mode & 0o777, 0o600);
+});
+
+test('Ctrl-C at a question exits 130 quietly, without a stack trace, and changes nothing', async () => {
+  const root = tempDir();
+  roots.push(root);
+  term?.kill();
+  term = Terminal.start('ha-setup-wizard-ctrlc', ['ip', 'netns', 'exec', ns.name, 'env', 'NO_COLOR=1', 'LANG=C.UTF-8', 'node', cliPath, '--root', root]);
+  await term.waitFor(/\? Role of this node/);
+  term.type('C-c');
+  const done = await term.waitFor(/EXIT=\d+/);
+  assert.match(done, /EXIT=130/);
+  assert.doesNotMatch(done, /ExitPromptError|User force closed|\n\s+at /);
+  assert.deepEqual(readdirSync(root), []);
 });

@@ -5,16 +5,15 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { keepalivedInstalled } from '../../checks/keepalived-installed.js';
 import { keepalivedRunning } from '../../checks/keepalived-running.js';
 import { configValid } from '../../checks/config-valid.js';
 import { nginxRunning, urlInScript } from '../../checks/nginx-running.js';
 import { checkScript, scriptPathProblems, scriptUserFor, asUserArgv, droppedScriptLines } from '../../checks/check-script.js';
-import { firewallVrrp, stepCommand } from '../../checks/firewall-vrrp.js';
+import { firewallVrrp } from '../../checks/firewall-vrrp.js';
 import { cloudMulticast } from '../../checks/cloud-multicast.js';
 import { priority } from '../../checks/priority.js';
 import { election } from '../../checks/election.js';
@@ -25,10 +24,10 @@ import { advertsFromCapture, type CaptureResult } from '../../src/vrrp/capture.j
 import { parseConfigText } from '../../src/keepalived/parse.js';
 import { fakeContext, FakeServices, fixture, keepalivedProcess, RecordedHost, sample } from './doctor-fake-context.js';
 import { readFileSync } from 'node:fs';
-import { fixturesDir } from '../helpers/paths.js';
+import { fixturesDir, tempDir } from '../helpers/paths.js';
 
 const setupMaster = fixture('doctor', 'setup-master.conf');
-const work = mkdtempSync(join(tmpdir(), 'dd-checks-'));
+const work = tempDir('dd-checks-');
 after(() => rmSync(work, { recursive: true, force: true }));
 
 /** The capture recorded in a lab: 192.0.2.21 advertising vrid 61 at priority 150. */
@@ -203,7 +202,7 @@ test('check-script helpers: directory rules, script user resolution, runuser arg
 });
 
 test('check-script: runs the script as its (unprivileged) script user and catches what root does not see', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dd-user-'));
+  const dir = tempDir('dd-user-');
   try {
     chmodSync(dir, 0o755);
     const script = join(dir, 'check.sh');
@@ -224,16 +223,22 @@ test('check-script: runs the script as its (unprivileged) script user and catche
 
 test('firewall-vrrp: nft drop gives the exact persistent commands; accepted is ok; unknown skips', async () => {
   const dropped = nftVrrpStatus(fixture('firewall', 'nft-vrrp-dropped.txt'));
-  const ctx = await fakeContext({ config: setupMaster, firewall: dropped, facts: { firewall: { kind: 'nftables', running: true } } });
+  // systemd cannot run here: nftables.service is answered as not enabled, so its enable step follows the save.
+  const host = new RecordedHost([{ argv: ['systemctl', 'is-enabled', '--quiet', 'nftables'], result: { exitCode: 1 } }]);
+  const ctx = await fakeContext({ host, config: setupMaster, firewall: dropped, facts: { firewall: { kind: 'nftables', running: true } } });
   const r = await firewallVrrp.run(ctx);
   assert.equal(r.status, 'fail');
-  assert.deepEqual(r.fix?.commands, ['nft insert rule inet filter input meta l4proto vrrp accept', "(printf '#!/usr/sbin/nft -f\\nflush ruleset\\n\\n'; nft list ruleset) > /etc/nftables.conf"]);
+  assert.deepEqual(r.fix?.commands, [
+    'nft insert rule inet filter input meta l4proto vrrp accept',
+    "{ printf '#!/usr/sbin/nft -f\\nflush ruleset\\n\\n'; nft list ruleset; } > /etc/nftables.conf",
+    'systemctl enable nftables',
+  ]);
+  assert.deepEqual(host.calls, [['systemctl', 'is-enabled', '--quiet', 'nftables']]);
   assert.ok(r.details.some((d) => /capture still shows/.test(d)));
   const ok = await firewallVrrp.run(await fakeContext({ firewall: nftVrrpStatus(fixture('firewall', 'nft-vrrp-accepted.txt')), facts: { firewall: { kind: 'nftables', running: true } } }));
   assert.equal(ok.status, 'ok');
   const unknown = await firewallVrrp.run(await fakeContext({ firewall: { allowed: null, evidence: null, blockingChains: [] } }));
   assert.equal(unknown.status, 'skip');
-  assert.equal(stepCommand({ argv: ['iptables-save'], saveTo: { path: '/etc/iptables/rules.v4', mode: 0o600 }, why: '' }), 'iptables-save > /etc/iptables/rules.v4');
 });
 
 // ---- cloud-multicast -----------------------------------------------------------------
@@ -306,7 +311,7 @@ test('vip-reachable: vrrp_strict with keepalived\'s recorded nft drop table fail
   const latent = await vipReachable.run(await fakeContext({ config: strict, host: new RecordedHost([{ argv: ['nft', 'list', 'ruleset'], result: { stdout: fixture('firewall', 'nft-vrrp-dropped.txt') } }, { argv: ['iptables', '-S'], result: { stdout: '-P INPUT ACCEPT\n' } }]) }));
   assert.equal(latent.status, 'warn');
 
-  const root = mkdtempSync(join(tmpdir(), 'dd-nginx-'));
+  const root = tempDir('dd-nginx-');
   try {
     mkdirSync(join(root, 'etc/nginx/conf.d'), { recursive: true });
     writeFileSync(join(root, 'etc/nginx/nginx.conf'), 'http { include /etc/nginx/conf.d/*.conf; }\n');
@@ -314,7 +319,11 @@ test('vip-reachable: vrrp_strict with keepalived\'s recorded nft drop table fail
     const sysctl = (v: string) => new RecordedHost([{ argv: ['sysctl', '-n', 'net.ipv4.ip_nonlocal_bind'], result: { stdout: `${v}\n` } }], root);
     const fail = await vipReachable.run(await fakeContext({ config: setupMaster, host: sysctl('0') }));
     assert.equal(fail.status, 'fail');
-    assert.deepEqual(fail.fix?.commands, ["echo 'net.ipv4.ip_nonlocal_bind = 1' > /etc/sysctl.d/90-ha-setup-nonlocal-bind.conf", 'sysctl -p /etc/sysctl.d/90-ha-setup-nonlocal-bind.conf']);
+    // --root: the file goes under the root (whose etc/sysctl.d does not exist yet).
+    assert.deepEqual(fail.fix?.commands, [
+      `mkdir -p ${root}/etc/sysctl.d && echo 'net.ipv4.ip_nonlocal_bind = 1' > ${root}/etc/sysctl.d/90-ha-setup-nonlocal-bind.conf`,
+      `sysctl -p ${root}/etc/sysctl.d/90-ha-setup-nonlocal-bind.conf`,
+    ]);
     assert.equal((await vipReachable.run(await fakeContext({ config: setupMaster, host: sysctl('0'), holds: ['192.0.2.60'] }))).status, 'warn');
     assert.equal((await vipReachable.run(await fakeContext({ config: setupMaster, host: sysctl('1') }))).status, 'ok');
   } finally {

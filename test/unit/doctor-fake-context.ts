@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import type { DoctorContext, DoctorOptions, LoadedConfig } from '../../src/doctor/context.js';
 import type { ExecOptions, ExecResult, Host } from '../../src/host/types.js';
 import { LocalHost } from '../../src/host/local.js';
-import type { ServiceControl, ServiceName } from '../../src/system/service-control.js';
+import { SystemdServices, SysvServices, type ServiceControl, type ServiceName, type ServiceOp } from '../../src/system/service-control.js';
+import { labServices } from '../../src/lab/services.js';
+import { nodeShell } from '../../src/system/node-shell.js';
 import type { Facts } from '../../src/system/facts.js';
 import { parseConfigText } from '../../src/keepalived/parse.js';
 import { validateConfig } from '../../src/keepalived/validate.js';
@@ -61,6 +63,11 @@ export class FakeServices implements ServiceControl {
   async isActive() { return true; }
   async recentLogs() { return []; }
   command(op: string, name: ServiceName) { return ['service', name, op]; }
+  /** The real spelling of each service manager (what is under test is the check's choice of it). */
+  commandLines(op: ServiceOp, n: ServiceName) {
+    if (this.kind === 'lab') return labServices('ha1').commandLines(op, n);
+    return (this.kind === 'systemd' ? new SystemdServices(new LocalHost('/')) : new SysvServices(new LocalHost('/'))).commandLines(op, n);
+  }
 }
 
 export interface FakeOptions {
@@ -89,6 +96,7 @@ export async function fakeContext(o: FakeOptions = {}): Promise<DoctorContext> {
   return {
     host: o.host ?? new LocalHost('/'),
     services: o.services ?? new FakeServices(),
+    shell: nodeShell(o.host ?? new LocalHost('/')),
     options: { configPath: path, logPath: null, showSecrets: false, captureMs: null, peers: [], ...o.options },
     facts: async () => facts,
     keepalived: async () => o.keepalived ?? null,

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Check, CheckResult } from '../../checks/types.js';
-import { applyFixes, exitCodeFor, runChecks, selectChecks } from '../../src/doctor/run.js';
+import { applyFixes, exitCodeFor, keepalivedSettleMs, runChecks, selectChecks } from '../../src/doctor/run.js';
 import { ALL_CHECKS, NODE_CHECKS, WIRE_CHECKS } from '../../checks/index.js';
 import { doctorJson, renderDoctorReport } from '../../src/ui/doctor-report.js';
 import { output } from '../../src/ui/output.js';
 import { UserError } from '../../src/errors.js';
 import { setLang } from '../../src/i18n/index.js';
-import { fakeContext, fixture } from './doctor-fake-context.js';
+import { fakeContext, FakeServices, fixture } from './doctor-fake-context.js';
 
 const res = (status: CheckResult['status'], summary = status): CheckResult => ({ status, summary, details: [], fix: status === 'ok' ? null : { explain: 'do this', commands: ['cmd --x'] } });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -99,6 +99,38 @@ test('--fix: asks once, applies each failing check\'s autoFix, re-runs those on 
   assert.deepEqual(done.fixes, [{ id: 'broken', applied: true, actions: ['chmod 0755 x'], error: null }]);
   assert.deepEqual(done.report.checks.map((c) => c.status), ['ok', 'fail', 'ok']);
   assert.equal(exitCodeFor(done.report), 2);
+});
+
+test('--fix: a repair that restarts keepalived is judged after keepalived settled, and every check runs again', async () => {
+  // keepalived -t complained about the script (config-valid) until check-script's fix restarted keepalived.
+  let restarted = false;
+  const services = new FakeServices('lab');
+  const checks = [
+    check('config-valid', async () => res(restarted ? 'ok' : 'fail')),
+    check('check-script', async () => res(restarted ? 'ok' : 'fail'), {
+      autoFix: async (c) => {
+        await c.services.restart('keepalived');
+        restarted = true;
+        return ['restarted'];
+      },
+    }),
+  ];
+  const ctx = await fakeContext({ config: fixture('doctor', 'setup-master.conf') });
+  const first = await runChecks(ctx, checks);
+  const waited: number[] = [];
+  const apply = { host: ctx.host, services };
+  const done = await applyFixes(ctx, checks, first, { confirm: async () => true, freshContext: () => ctx, applyWith: apply, settle: async (ms) => void waited.push(ms) });
+  // advert_int 1: 3 x 1 s of master-down interval plus 1 s of skew and script start.
+  assert.deepEqual(waited, [keepalivedSettleMs(1)]);
+  assert.equal(keepalivedSettleMs(1), 4000);
+  // The repair went through the applying (audited) services, not the reading ones.
+  assert.deepEqual(services.calls, ['restart keepalived']);
+  assert.deepEqual(done.report.checks.map((c) => `${c.id} ${c.status}`), ['config-valid ok', 'check-script ok']);
+  // A repair that does not touch keepalived does not wait.
+  const none: number[] = [];
+  const plain = [check('x', async () => res('fail'), { autoFix: async () => ['chmod'] })];
+  await applyFixes(ctx, plain, await runChecks(ctx, plain), { confirm: async () => true, freshContext: () => ctx, settle: async (ms) => void none.push(ms) });
+  assert.deepEqual(none, []);
 });
 
 test('report: JSON has exactly the documented shape; plain text has no escape codes without colour', async () => {

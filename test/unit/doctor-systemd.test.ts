@@ -4,15 +4,14 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { systemdOrder, parseSystemctlShow, SYSTEMCTL_SHOW_ARGV, dropInCommands } from '../../checks/systemd-order.js';
+import { systemdOrder, parseSystemctlShow, SYSTEMCTL_SHOW_ARGV } from '../../checks/systemd-order.js';
 import { fakeContext, RecordedHost } from './doctor-fake-context.js';
-import { repoRoot } from '../helpers/paths.js';
+import { repoRoot, tempDir } from '../helpers/paths.js';
 
 const ARGV = ['systemctl', 'show', '-p', 'LoadState', '-p', 'After', '-p', 'Requires', '-p', 'BindsTo', 'keepalived.service'];
-const root = mkdtempSync(join(tmpdir(), 'dd-systemd-'));
+const root = tempDir('dd-systemd-');
 after(() => rmSync(root, { recursive: true, force: true }));
 
 const withShow = (stdout: string, exitCode = 0) => new RecordedHost([{ argv: ARGV, result: { stdout, exitCode } }], root);
@@ -34,8 +33,11 @@ test('ordered after nginx: ok; not ordered: warn with the drop-in commands; no u
   assert.deepEqual(okHost.calls, [ARGV]);
   const missing = await systemdOrder.run(await fakeContext({ host: withShow('LoadState=loaded\nAfter=network-online.target basic.target\nRequires=\nBindsTo=\n'), facts: sd }));
   assert.equal(missing.status, 'warn');
-  assert.deepEqual(missing.fix?.commands, dropInCommands());
-  assert.equal(dropInCommands()[1], "printf '%s\\n' '[Unit]' 'After=nginx.service' 'Wants=nginx.service' > /etc/systemd/system/keepalived.service.d/ha-setup.conf");
+  assert.deepEqual(missing.fix?.commands, [
+    // --root: the drop-in is written under the root the check looked at.
+    `mkdir -p ${root}/etc/systemd/system/keepalived.service.d && printf '%s\\n' '[Unit]' After=nginx.service Wants=nginx.service > ${root}/etc/systemd/system/keepalived.service.d/ha-setup.conf`,
+    'systemctl daemon-reload',
+  ]);
   const noUnit = await systemdOrder.run(await fakeContext({ host: withShow('LoadState=not-found\nAfter=\nRequires=\nBindsTo=\n'), facts: sd }));
   assert.equal(noUnit.status, 'fail');
   const binds = await systemdOrder.run(await fakeContext({ host: withShow('LoadState=loaded\nAfter=nginx.service\nRequires=\nBindsTo=nginx.service\n'), facts: sd }));

@@ -47,11 +47,15 @@ const EXPECTED: Record<string, Row> = {
   'password/ha1': { 'peer-auth': 'fail', 'vip-placement': 'fail' },
   'foreign-vrid/ha2': { 'vrid-conflict': 'fail' },
   // ha1's capture caught no foreign advert; its log did. Its auth counter still holds the
-  // failures of the password fault recorded before (same keepalived run): earlier, not now.
-  'foreign-vrid/ha1': { 'vrid-conflict': 'fail', 'peer-auth': 'warn' },
+  // failures of the password fault recorded before (same keepalived run): earlier, not now,
+  // so nothing to fix (a warning would outlast the fix for as long as keepalived runs).
+  'foreign-vrid/ha1': { 'vrid-conflict': 'fail', 'peer-auth': 'ok' },
   // nginx stopped on ha1: it went FAULT and sent priority 0; ha2 took over (warn, not a fault of ha2).
   'nginx-stopped/ha2': { 'vip-placement': 'warn' },
   'nginx-stopped/ha1': {},
+  // nginx stopped on the backup ha2: it is FAULT (ignores adverts), the VIP stays on ha1.
+  'nginx-stopped-backup/ha2': {},
+  'nginx-stopped-backup/ha1': {},
   'keepalived-stopped/ha2': { 'vip-placement': 'warn' },
   // keepalived stopped on ha1: the wire checks still see ha2's adverts and no VIP here.
   'keepalived-stopped/ha1': {},
@@ -82,14 +86,21 @@ for (const [where, row] of Object.entries(EXPECTED)) {
   });
 }
 
+test('authentication failures that stopped are history (ok with the count), not a problem that outlives its fix', async () => {
+  const r = await peerAuth.run((await replay('foreign-vrid', 'ha1')).ctx);
+  assert.equal(r.status, 'ok');
+  assert.match(r.summary, /authentication failure\(s\) since it started, none now/);
+});
+
 test('firewall fault: the fix is the nftables command that lets VRRP into the blocking chain, then persists it', async () => {
   const { ctx } = await replay('firewall-nft', 'ha2');
   const r = await multicast.run(ctx);
   assert.equal(r.status, 'fail');
   assert.match(r.summary, /192\.0\.2\.11.*reach the interface, but keepalived does not get them/);
+  // Recorded on lab node ha2: the rule goes in inside ha2, the ruleset is saved under ha2's directory.
   assert.deepEqual(r.fix?.commands, [
-    'nft insert rule inet dwfault input meta l4proto vrrp accept',
-    "{ printf '#!/usr/sbin/nft -f\\nflush ruleset\\n\\n'; nft list ruleset; } > /etc/nftables.conf",
+    'ha-setup lab exec ha2 -- nft insert rule inet dwfault input meta l4proto vrrp accept',
+    "{ printf '#!/usr/sbin/nft -f\\nflush ruleset\\n\\n'; ha-setup lab exec ha2 -- nft list ruleset; } > /run/ha-setup-lab/ha2/etc/nftables.conf",
   ]);
   const v = await vipPlacement.run(ctx);
   assert.match(v.summary, /split brain.*likely cause: a firewall/);
@@ -99,7 +110,10 @@ test('firewall fault: the fix is the nftables command that lets VRRP into the bl
 test('iptables fault: the fix inserts an ACCEPT before the DROP and saves the rules', async () => {
   const { ctx } = await replay('firewall-iptables', 'ha2');
   const r = await multicast.run(ctx);
-  assert.deepEqual(r.fix?.commands, ['iptables -I INPUT 1 -p vrrp -j ACCEPT', 'iptables-save > /etc/iptables/rules.v4']);
+  assert.deepEqual(r.fix?.commands, [
+    'ha-setup lab exec ha2 -- iptables -I INPUT 1 -p vrrp -j ACCEPT',
+    'mkdir -p /run/ha-setup-lab/ha2/etc/iptables && ha-setup lab exec ha2 -- iptables-save > /run/ha-setup-lab/ha2/etc/iptables/rules.v4',
+  ]);
 });
 
 test('password fault: names the sender, hides both passwords unless --show-secrets', async () => {
@@ -107,8 +121,15 @@ test('password fault: names the sender, hides both passwords unless --show-secre
   assert.match(hidden.summary, /adverts from 192\.0\.2\.11 carry another password/);
   const all = [hidden.summary, ...hidden.details, hidden.fix?.explain ?? '', ...(hidden.fix?.commands ?? [])].join('\n');
   assert.doesNotMatch(all, /lab51|wrong999/);
+  // This node's own answers (router_id, priority, role stay its own), named for this node and the other.
   assert.deepEqual(hidden.fix?.commands, [
-    'ha-setup setup --role backup --interface eth0 --vip 192.0.2.50/24 --vrid 51 --priority 100 --advert-int 1 --auth-pass "$AUTH_PASS" --existing replace --yes',
+    'ha-setup lab exec ha2 -- ha-setup setup --answers /run/ha-setup-lab/ha2/etc/keepalived/ha-setup.answers.json --auth-pass "$AUTH_PASS" --existing replace --yes',
+  ]);
+  assert.match(hidden.fix!.explain, /this node \(ha2\).*the other node \(192\.0\.2\.11\)/);
+  // Without setup's answers (a config written by hand): every value from the running config, router_id included.
+  const byHand = await peerAuth.run((await replay('password', 'ha2', { noAnswers: true })).ctx);
+  assert.deepEqual(byHand.fix?.commands, [
+    'ha-setup lab exec ha2 -- ha-setup setup --role backup --interface eth0 --vip 192.0.2.50/24 --vrid 51 --priority 100 --advert-int 1 --router-id ha2 --auth-pass "$AUTH_PASS" --existing replace --yes',
   ]);
   const shown = await peerAuth.run((await replay('password', 'ha2', { showSecrets: true })).ctx);
   assert.ok(shown.details.includes('192.0.2.11 sends "lab51pw", this node uses "wrong999"'), shown.details.join('\n'));
@@ -126,6 +147,7 @@ test('tcpdump missing: multicast is skipped with the install command of the dist
   const { ctx } = await replay('healthy', 'ha2', { tcpdumpMissing: true });
   const r = await multicast.run(ctx);
   assert.equal(r.status, 'skip');
+  // Packages are the machine's (a lab node shares its programs and has no network to download from).
   assert.deepEqual(r.fix?.commands, ['apt-get install -y tcpdump']);
 });
 
@@ -152,7 +174,7 @@ test('VIP left behind or added by hand: the fix deletes exactly that address', a
   for (const [scenario, summary] of [['stale-vip', /keepalived is not running: a stale address/], ['vip-by-hand', /keepalived is BACKUP but 192\.0\.2\.50\/24 is on eth0/]] as const) {
     const r = await vipPlacement.run((await replay(scenario, 'ha2')).ctx);
     assert.match(r.summary, summary);
-    assert.deepEqual(r.fix?.commands, ['ip addr del 192.0.2.50/24 dev eth0']);
+    assert.deepEqual(r.fix?.commands, ['ha-setup lab exec ha2 -- ip addr del 192.0.2.50/24 dev eth0']);
   }
 });
 

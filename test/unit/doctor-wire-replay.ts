@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DoctorContext } from '../../src/doctor/context.js';
+import type { Host } from '../../src/host/types.js';
 import type { Facts } from '../../src/system/facts.js';
 import type { KeepalivedProcess } from '../../src/keepalived/runtime/process.js';
 import type { VipProbe } from '../../src/setup/probe.js';
@@ -18,6 +19,10 @@ import { recordedContext } from '../helpers/recorded-context.js';
 import { useRecordedWire } from '../../src/doctor/wire/pair.js';
 import type { Check, CheckResult } from '../../checks/types.js';
 import { fixturesDir } from '../helpers/paths.js';
+import { labNodeRoot, type LabNodeName } from '../../src/lab/constants.js';
+import { NODE_DIRS } from '../../src/lab/paths.js';
+import { labServices } from '../../src/lab/services.js';
+import { DEFAULTS } from '../../src/setup/defaults.js';
 
 export const WIRE_FIXTURES = join(fixturesDir, 'doctor-wire');
 
@@ -46,6 +51,8 @@ export interface ReplayOptions {
   edit?: Partial<Record<'keepalived.conf' | 'keepalived.log' | 'facts.json', (text: string) => string>>;
   /** No tcpdump on the node: capture() returns null and captureSkip() says why. */
   tcpdumpMissing?: boolean;
+  /** The node has no answers file of setup (a config written by hand). */
+  noAnswers?: boolean;
 }
 
 export async function replay(scenario: string, node: string, opts: ReplayOptions = {}): Promise<Replay> {
@@ -87,6 +94,19 @@ export async function replay(scenario: string, node: string, opts: ReplayOptions
         })()
       : { iface: 'eth0', adverts: [], undecoded: [], linktype: 1, tcpdumpMissing: false, error: meta.captureError, durationMs: meta.captureDurationMs, counters: { captured: 0, receivedByFilter: null, droppedByKernel: null }, pcap: null };
   const kp = meta.keepalivedRunning ? ({ pid: meta.keepalivedPid, configFile: confPath, tmpDirOnHost: '/tmp' } as unknown as KeepalivedProcess) : null;
+  // The recordings are of lab nodes: files under the node's directory, the lab's own daemons.
+  const root = labNodeRoot(node as LabNodeName);
+  const onNode = new Set<string>(['/', '/etc', ...NODE_DIRS, ...(opts.noAnswers ? [] : [DEFAULTS.paths.answers])]);
+  const host = {
+    kind: 'netns',
+    label: node,
+    root,
+    runtimePath: (p: string) => (p.startsWith(`${root}/`) ? p : `${root}${p}`),
+    exec: () => {
+      throw new Error('replayed context: host.exec was not recorded');
+    },
+    exists: async (p: string) => onNode.has(p),
+  } as unknown as Host;
   const ctx = recordedContext({
     facts,
     confPath,
@@ -100,6 +120,8 @@ export async function replay(scenario: string, node: string, opts: ReplayOptions
     firewall: meta.firewall,
     captureSkip: opts.tcpdumpMissing ? { reason: 'tcpdump-missing', message: 'tcpdump not found', install: ['apt-get', 'install', '-y', 'tcpdump'] } : null,
     options: { showSecrets: opts.showSecrets ?? false, peers: opts.peers ?? [] },
+    host,
+    services: labServices(node as LabNodeName),
   });
   useRecordedWire(ctx, { now: meta.now, statsAfter: after && kp ? parseStats(after) : null });
   return { ctx, meta };

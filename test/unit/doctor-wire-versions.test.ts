@@ -9,6 +9,8 @@ import { check as vridConflict } from '../../checks/vrid-conflict.js';
 import { logTimeMs, pairConfig, useRecordedWire, currentEvents, runtimeFacts } from '../../src/doctor/wire/pair.js';
 import { formatStep, freeVrid, setupCommand } from '../../src/doctor/wire/fixes.js';
 import { setLang } from '../../src/i18n/index.js';
+import { LocalHost } from '../../src/host/local.js';
+import { nodeShell } from '../../src/system/node-shell.js';
 
 setLang('en');
 
@@ -86,12 +88,19 @@ test('the log of an earlier keepalived run is ignored: only lines after the last
 });
 
 test('fix helpers: firewall step lines, setup command with this node\'s answers, a free VRID', async () => {
-  assert.equal(formatStep({ argv: ['iptables', '-I', 'INPUT', '1', '-p', 'vrrp', '-j', 'ACCEPT'], why: '' }), 'iptables -I INPUT 1 -p vrrp -j ACCEPT');
-  assert.equal(formatStep({ argv: ['iptables-save'], saveTo: { path: '/etc/sysconfig/iptables', mode: 0o600 }, why: '' }), 'iptables-save > /etc/sysconfig/iptables');
-  const pair = (await pairConfig((await replay('healthy', 'ha1')).ctx))!;
+  const machine = nodeShell(new LocalHost('/'));
+  assert.equal(formatStep({ argv: ['iptables', '-I', 'INPUT', '1', '-p', 'vrrp', '-j', 'ACCEPT'], why: '' }, machine), 'iptables -I INPUT 1 -p vrrp -j ACCEPT');
+  assert.equal(formatStep({ argv: ['iptables-save'], saveTo: { path: '/etc/sysconfig/iptables', mode: 0o600 }, why: '' }, machine), 'iptables-save > /etc/sysconfig/iptables');
   assert.equal(
-    setupCommand(pair, { vrid: 52 }),
-    'ha-setup setup --role master --interface eth0 --vip 192.0.2.50/24 --vrid 52 --priority 150 --advert-int 1 --auth-pass "$AUTH_PASS" --existing replace --yes',
+    formatStep({ argv: ['iptables-save'], saveTo: { path: '/etc/iptables/rules.v4', mode: 0o600 }, why: '' }, machine, ['/etc/iptables']),
+    'mkdir -p /etc/iptables && iptables-save > /etc/iptables/rules.v4',
+  );
+  // A lab node (the recordings are of ha1): setup from its saved answers, through lab exec.
+  const { ctx } = await replay('healthy', 'ha1');
+  const pair = (await pairConfig(ctx))!;
+  assert.equal(
+    await setupCommand(ctx, pair, { vrid: 52 }),
+    'ha-setup lab exec ha1 -- ha-setup setup --answers /run/ha-setup-lab/ha1/etc/keepalived/ha-setup.answers.json --vrid 52 --existing replace --yes',
   );
   assert.equal(freeVrid(51, [51, 52]), 53);
   assert.equal(freeVrid(255, [255]), 1);

@@ -3,9 +3,9 @@
 // the same POSIX sh text a remote node runs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../helpers/paths.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { chooseMaster, identifyPairResponder, parseLockReply, REMOTE_LOCK_SCRIPT, REMOTE_UNLOCK_SCRIPT, type PairIdentity, type PairNodeView } from '../../src/failover/pair.js';
 
@@ -85,7 +85,7 @@ function startLock(path: string, seconds: number): Promise<{ reply: string; chil
 }
 
 test('the node lock: taken (its PID is a live sleep), refused while held, released, and taken over when stale', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'failover-lock-'));
+  const dir = tempDir('failover-lock-');
   const path = join(dir, 'run', 'ha-setup', 'failover-test.lock');
   try {
     const first = await startLock(path, 30);
@@ -115,7 +115,7 @@ test('the node lock: taken (its PID is a live sleep), refused while held, releas
 });
 
 test('unlocking with another PID leaves someone else\'s lock in place', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'failover-lock-'));
+  const dir = tempDir('failover-lock-');
   const path = join(dir, 'lock');
   try {
     writeFileSync(path, '12345\n');

@@ -25,6 +25,7 @@ function recordingServices(restartWorks: boolean) {
     isActive: async () => restartWorks,
     recentLogs: async () => ['Keepalived_vrrp[42]: (VI_1) Unknown keyword \'bogus\''],
     command: (op, n) => ['systemctl', op, n],
+    commandLines: (op, n) => [`systemctl ${op} ${n}`],
   };
   return { services, calls };
 }

@@ -66,7 +66,7 @@ export function otherHolders(ctx: DoctorContext, pair: PairConfig): Promise<stri
   return p;
 }
 
-export type CauseKind = 'firewall' | 'multicast' | 'auth' | 'vrid' | 'interval' | 'unicast' | 'peer';
+export type CauseKind = 'firewall' | 'multicast' | 'auth' | 'vrid' | 'vips' | 'interval' | 'unicast' | 'peer';
 
 export interface Cause {
   kind: CauseKind;
@@ -91,7 +91,7 @@ export async function splitBrainCauses(ctx: DoctorContext, pair: PairConfig, wir
   causes.push({
     kind: 'multicast',
     evidence: wire?.listened && !heard && currentEvents(rt, pair, REJECTIONS).length === 0 ? t('wire.cause.multicast') : null,
-    fix: { explain: t('wire.fix.multicastNetwork'), commands: [setupCommand(pair, { peers: ctx.options.peers.length ? ctx.options.peers : ['PEER_ADDRESS'] })] },
+    fix: { explain: t('wire.fix.multicastNetwork'), commands: [await setupCommand(ctx, pair, { peers: ctx.options.peers.length ? ctx.options.peers : ['PEER_ADDRESS'] })] },
   });
 
   const badAuth = wire?.sameVrid.filter((s) => mismatches(s, pair).some((m) => m === 'password' || m === 'auth-type')) ?? [];
@@ -99,15 +99,22 @@ export async function splitBrainCauses(ctx: DoctorContext, pair: PairConfig, wir
   causes.push({
     kind: 'auth',
     evidence: badAuth.length ? t('wire.cause.authWire', { src: badAuth[0]!.src }) : authLog.length ? t('wire.cause.log', { line: authLog[0]!.message }) : null,
-    fix: authFix(pair, ctx.options.showSecrets),
+    fix: await authFix(ctx, pair, ctx.options.showSecrets, badAuth[0]?.src ?? null),
   });
 
   const vridLog = currentEvents(rt, pair, ['vip-set-mismatch', 'address-count-mismatch']);
   const foreign = wire?.foreign ?? [];
+  const peerVips = wire?.peerMismatch ?? [];
   causes.push({
     kind: 'vrid',
-    evidence: foreign.length ? t('wire.cause.vridWire', { src: foreign[0]!.src, vips: foreign[0]!.addresses.join(', ') }) : vridLog.length ? t('wire.cause.log', { line: vridLog[0]!.message }) : null,
-    fix: vridFix(pair, wire?.vridsInUse ?? []),
+    evidence: foreign.length ? t('wire.cause.vridWire', { src: foreign[0]!.src, vips: foreign[0]!.addresses.join(', ') }) : vridLog.length && !peerVips.length ? t('wire.cause.log', { line: vridLog[0]!.message }) : null,
+    fix: await vridFix(ctx, pair, wire?.vridsInUse ?? []),
+  });
+  // The other node of this pair with other VIPs is not another group: their configs differ.
+  causes.push({
+    kind: 'vips',
+    evidence: peerVips.length ? t('wire.cause.peerVips', { src: peerVips[0]!.src, vips: peerVips[0]!.addresses.join(', ') }) : null,
+    fix: peerVips.length ? { explain: t('wire.fix.peerVips', { src: peerVips[0]!.src }), commands: [] } : null,
   });
 
   if (pair.version === 2) {
@@ -116,7 +123,7 @@ export async function splitBrainCauses(ctx: DoctorContext, pair: PairConfig, wir
     causes.push({
       kind: 'interval',
       evidence: diff ? t('wire.cause.intervalWire', { src: diff.src, theirs: diff.advertIntervalMs / 1000, ours: pair.advertIntMs / 1000 }) : ivLog.length ? t('wire.cause.log', { line: ivLog[0]!.message }) : null,
-      fix: intervalFix(pair, diff ? diff.advertIntervalMs / 1000 : null),
+      fix: await intervalFix(ctx, pair, diff ? diff.advertIntervalMs / 1000 : null),
     });
   }
   const notPeer = wire?.sameVrid.find((s) => mismatches(s, pair).includes('unicast'));
@@ -125,8 +132,8 @@ export async function splitBrainCauses(ctx: DoctorContext, pair: PairConfig, wir
     kind: 'unicast',
     evidence: notPeer ? t('wire.cause.unicastWire', { src: notPeer.src }) : unicastLog.length ? t('wire.cause.log', { line: unicastLog[0]!.message }) : null,
     fix: notPeer
-      ? { explain: t('wire.fix.unicastAddPeer'), commands: [setupCommand(pair, { peers: pair.unicastPeers.length ? [...new Set([...pair.unicastPeers, notPeer.src])] : [notPeer.src] })] }
-      : { explain: t('wire.fix.unicastBoth'), commands: [setupCommand(pair, {})] },
+      ? { explain: t('wire.fix.unicastAddPeer'), commands: [await setupCommand(ctx, pair, { peers: pair.unicastPeers.length ? [...new Set([...pair.unicastPeers, notPeer.src])] : [notPeer.src] })] }
+      : { explain: t('wire.fix.unicastBoth'), commands: [await setupCommand(ctx, pair, {})] },
   });
 
   // Nothing on this side: a lower-priority peer advertising as MASTER does not hear us.
@@ -134,24 +141,29 @@ export async function splitBrainCauses(ctx: DoctorContext, pair: PairConfig, wir
   causes.push({
     kind: 'peer',
     evidence: deaf ? t('wire.cause.peerDeaf', { src: deaf.src }) : null,
-    fix: deaf ? { explain: t('wire.fix.peerDeaf', { src: deaf.src }), commands: ['ha-setup doctor'] } : null,
+    fix: deaf ? { explain: t('wire.fix.peerDeaf', { src: deaf.src }), commands: [] } : null,
   });
   return causes;
 }
 
-export function authFix(pair: PairConfig, showSecrets: boolean): Fix {
+/**
+ * The password fix for THIS node: its own setup command (role, priority, router_id stay its
+ * own), named for this node; the other node gets its own command from doctor there.
+ */
+export async function authFix(ctx: DoctorContext, pair: PairConfig, showSecrets: boolean, peer: string | null = null): Promise<Fix> {
   const value = showSecrets && pair.pass ? `'${pair.pass.replace(/'/g, `'\\''`)}'` : '"$AUTH_PASS"';
-  return { explain: t('wire.fix.auth'), commands: [setupCommand(pair, { authPass: value })] };
+  const other = peer ?? pair.unicastPeers[0] ?? ctx.options.peers[0] ?? t('wire.fix.auth.otherNode');
+  return { explain: t('wire.fix.auth', { node: ctx.shell.node, peer: other }), commands: [await setupCommand(ctx, pair, { authPass: value })] };
 }
 
-export function vridFix(pair: PairConfig, inUse: number[]): Fix {
+export async function vridFix(ctx: DoctorContext, pair: PairConfig, inUse: number[]): Promise<Fix> {
   const free = freeVrid(pair.vrid ?? 1, inUse);
-  return { explain: t('wire.fix.vrid', { vrid: free }), commands: [setupCommand(pair, { vrid: free })] };
+  return { explain: t('wire.fix.vrid', { vrid: free }), commands: [await setupCommand(ctx, pair, { vrid: free })] };
 }
 
-export function intervalFix(pair: PairConfig, theirs: number | null): Fix {
+export async function intervalFix(ctx: DoctorContext, pair: PairConfig, theirs: number | null): Promise<Fix> {
   return {
     explain: t('wire.fix.interval', { ours: pair.advertIntMs / 1000, theirs: theirs ?? '?' }),
-    commands: [setupCommand(pair, { advertInt: pair.advertIntMs / 1000 })],
+    commands: [await setupCommand(ctx, pair, { advertInt: pair.advertIntMs / 1000 })],
   };
 }

@@ -1,74 +1,79 @@
 /**
- * The remedies the wire checks print: exact commands built from the same sources the
+ * The remedies the doctor checks print: exact commands built from the same sources the
  * rest of ha-setup uses (allowVrrpSteps for the firewall, the setup command's own flags
- * for keepalived.conf), so doctor never invents a command setup would not run.
+ * for keepalived.conf), so doctor never invents a command setup would not run, each spelled
+ * for the node it is printed for (ctx.shell: its root, `lab exec`, its service manager).
  */
 import type { DoctorContext } from '../context.js';
 import type { Fix } from '../../../checks/types.js';
-import { allowVrrpSteps, type FirewallStep } from '../../firewall/vrrp.js';
-import type { PackageManager } from '../../system/distro.js';
-import { shCommandLine } from '../../host/ssh-shell.js';
+import { allowVrrpSteps, readFirewallBoot, type FirewallStep } from '../../firewall/vrrp.js';
+import type { NodeShell } from '../../system/node-shell.js';
+import { DEFAULTS } from '../../setup/defaults.js';
 import { t } from '../../i18n/index.js';
 import type { PairConfig } from './pair.js';
 
-/** One firewall step as a shell line: `argv`, or `argv > file` for the steps that persist a ruleset. */
-export function formatStep(step: FirewallStep): string {
-  const line = shCommandLine(step.argv);
-  if (!step.saveTo) return line;
-  if (step.saveTo.header) {
-    const header = step.saveTo.header.replace(/\n/g, '\\n');
-    return `{ printf '${header}'; ${line}; } > ${step.saveTo.path}`;
-  }
-  return `${line} > ${step.saveTo.path}`;
+/** One firewall step as the node's shell takes it: `argv`, or `argv > file` for a step that saves a ruleset. */
+export function formatStep(step: FirewallStep, shell: NodeShell, missingDirs: readonly string[] = []): string {
+  if (!step.saveTo) return shell.run(step.argv);
+  const dir = step.saveTo.path.slice(0, step.saveTo.path.lastIndexOf('/'));
+  return shell.save(step.argv, step.saveTo.path, { header: step.saveTo.header, mkdir: missingDirs.includes(dir) });
+}
+
+/** The firewall steps of this node (the same ones setup runs), from its facts. */
+export async function firewallSteps(ctx: DoctorContext, peers: string[], ipv6: boolean): Promise<FirewallStep[]> {
+  const [facts, status] = await Promise.all([ctx.facts(), ctx.firewall()]);
+  const boot = await readFirewallBoot(ctx.host, facts.firewall, { boots: ctx.shell.boots, systemd: facts.systemd, family: facts.distro.family, packageManager: facts.distro.packageManager });
+  return allowVrrpSteps(facts.firewall, { family: facts.distro.family, peers, ipv6, blockingChains: status.blockingChains, boot });
+}
+
+/** The steps as commands for this node; a ruleset saved where no directory is yet gets its `mkdir -p`. */
+export async function firewallCommands(ctx: DoctorContext, steps: FirewallStep[]): Promise<string[]> {
+  const dirs = [...new Set(steps.flatMap((s) => (s.saveTo ? [s.saveTo.path.slice(0, s.saveTo.path.lastIndexOf('/'))] : [])))];
+  const missing: string[] = [];
+  for (const d of dirs) if (!(await ctx.host.exists(d))) missing.push(d);
+  return steps.map((s) => formatStep(s, ctx.shell, missing));
 }
 
 /** The commands that let VRRP through this node's firewall (the same ones setup runs). */
 export async function firewallFix(ctx: DoctorContext, pair: PairConfig): Promise<Fix | null> {
-  const [facts, status] = await Promise.all([ctx.facts(), ctx.firewall()]);
-  const steps = allowVrrpSteps(
-    { kind: facts.firewall.kind, running: facts.firewall.running },
-    { family: facts.distro.family, peers: pair.unicastPeers, ipv6: pair.vips.some((v) => v.includes(':')), blockingChains: status.blockingChains },
-  );
+  const facts = await ctx.facts();
+  const steps = await firewallSteps(ctx, pair.unicastPeers, pair.vips.some((v) => v.includes(':')));
   if (steps.length === 0) return null;
-  return { explain: t('wire.fix.firewall', { kind: facts.firewall.kind }), commands: steps.map(formatStep) };
-}
-
-/** The command that installs tcpdump (null: no package manager known). */
-export function tcpdumpInstallCommand(pm: PackageManager | null): string | null {
-  switch (pm) {
-    case 'apt':
-      return 'apt-get install -y tcpdump';
-    case 'dnf':
-      return 'dnf install -y tcpdump';
-    case 'yum':
-      return 'yum install -y tcpdump';
-    case 'zypper':
-      return 'zypper --non-interactive install tcpdump';
-    case 'apk':
-      return 'apk add tcpdump';
-    default:
-      return null;
-  }
+  return { explain: t(ctx.shell.boots ? 'wire.fix.firewall' : 'wire.fix.firewallNoBoot', { kind: facts.firewall.kind }), commands: await firewallCommands(ctx, steps) };
 }
 
 /**
- * `ha-setup setup` with this node's current answers and some changed: the exact command
- * that rewrites keepalived.conf with one value corrected and restarts keepalived.
+ * `ha-setup setup` for this node with some values changed: the exact command that rewrites
+ * keepalived.conf with one value corrected and restarts keepalived. Where setup saved its
+ * answers, they are the base (router_id, e-mail, check URL, peers and all) and only the
+ * change is given as flags; otherwise every value comes from the running configuration.
  */
-export function setupCommand(pair: PairConfig, change: { authPass?: string; vrid?: number; advertInt?: number; peers?: string[] }): string {
-  const i = pair.instance;
-  const argv = ['ha-setup', 'setup', '--role', (pair.configuredState ?? 'BACKUP').toLowerCase()];
-  if (pair.iface) argv.push('--interface', pair.iface);
-  for (const v of pair.vipCidrs) argv.push('--vip', v);
-  const vrid = change.vrid ?? pair.vrid;
-  if (vrid !== null) argv.push('--vrid', String(vrid));
-  if (i.priority !== null) argv.push('--priority', String(i.priority));
-  argv.push('--advert-int', String(change.advertInt ?? pair.advertIntMs / 1000));
-  const line = shCommandLine(argv);
-  // The password stays a shell variable ($AUTH_PASS) unless --show-secrets gave its value.
-  const pass = change.authPass !== undefined ? ` --auth-pass ${change.authPass}` : pair.authType === 1 ? ' --auth-pass "$AUTH_PASS"' : '';
-  const peers = (change.peers ?? pair.unicastPeers).map((p) => ` --peer ${shCommandLine([p])}`).join('');
-  return `${line}${pass}${peers} --existing replace --yes`;
+export async function setupCommand(ctx: DoctorContext, pair: PairConfig, change: { authPass?: string; vrid?: number; advertInt?: number; peers?: string[] }): Promise<string> {
+  const args = ['setup'];
+  let pass = change.authPass;
+  if (await ctx.host.exists(DEFAULTS.paths.answers)) {
+    args.push('--answers', ctx.shell.path(DEFAULTS.paths.answers));
+    if (change.vrid !== undefined) args.push('--vrid', String(change.vrid));
+    if (change.advertInt !== undefined) args.push('--advert-int', String(change.advertInt));
+    for (const p of change.peers ?? []) args.push('--peer', p);
+  } else {
+    const i = pair.instance;
+    const globals = (await ctx.config())?.parsed.config.globalDefs;
+    args.push('--role', (pair.configuredState ?? 'BACKUP').toLowerCase());
+    if (pair.iface) args.push('--interface', pair.iface);
+    for (const v of pair.vipCidrs) args.push('--vip', v);
+    const vrid = change.vrid ?? pair.vrid;
+    if (vrid !== null) args.push('--vrid', String(vrid));
+    if (i.priority !== null) args.push('--priority', String(i.priority));
+    args.push('--advert-int', String(change.advertInt ?? pair.advertIntMs / 1000));
+    if (globals?.routerId) args.push('--router-id', globals.routerId);
+    if (i.nopreempt) args.push('--nopreempt');
+    if (globals?.notificationEmail?.[0]) args.push('--email', globals.notificationEmail[0]);
+    for (const p of change.peers ?? pair.unicastPeers) args.push('--peer', p);
+    if (pair.authType === 1) pass ??= '"$AUTH_PASS"';
+  }
+  // The password is a shell variable ($AUTH_PASS) unless --show-secrets gave its value: not quoted again.
+  return `${ctx.shell.haSetup(args)}${pass !== undefined ? ` --auth-pass ${pass}` : ''} --existing replace --yes`;
 }
 
 /** A free VRID for the fix of a clash: the next one after ours that nobody on the wire uses. */
@@ -80,10 +85,7 @@ export function freeVrid(ours: number, inUse: number[]): number {
   return ours;
 }
 
-/** How keepalived re-reads its configuration here: systemd's reload, else SIGHUP to the running daemon. */
-export async function reloadCommand(ctx: DoctorContext): Promise<string> {
-  if (ctx.services.kind === 'systemd') return 'systemctl reload keepalived';
-  if (ctx.services.kind === 'sysv') return 'service keepalived reload';
-  const kp = await ctx.keepalived();
-  return kp ? `kill -HUP ${kp.pid}` : 'systemctl reload keepalived';
+/** How keepalived re-reads its configuration on this node (its service manager's reload). */
+export function reloadCommand(ctx: DoctorContext): string {
+  return ctx.services.commandLines('reload', 'keepalived')[0]!;
 }

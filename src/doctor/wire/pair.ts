@@ -156,8 +156,10 @@ export interface WireFacts {
   sameVrid: VrrpSenderSummary[];
   /** Other senders with our VRID and our VIP set: the other node(s) of this pair. */
   peers: VrrpSenderSummary[];
-  /** Other senders with our VRID but another VIP set: another cluster. */
+  /** Other senders with our VRID but another VIP set that are no known peer: another cluster. */
   foreign: VrrpSenderSummary[];
+  /** The known other node (unicast_peer, --peer, the pair's other host) with our VRID but other VIPs. */
+  peerMismatch: VrrpSenderSummary[];
   /** Every VRID heard on the interface. */
   vridsInUse: number[];
 }
@@ -179,6 +181,9 @@ export function wireFacts(ctx: DoctorContext): Promise<WireFacts | null> {
     const isOwn = (s: VrrpSenderSummary) => s.outgoing || pair.ourAddresses.includes(bareAddress(s.src));
     const own = summary.senders.filter(isOwn);
     const sameVrid = summary.senders.filter((s) => !isOwn(s) && s.vrid === pair.vrid);
+    // This pair's other node is never "another group": with other VIPs it is a pair that differs.
+    const known = new Set([...pair.unicastPeers, ...ctx.options.peers].map(bareAddress));
+    const otherVips = sameVrid.filter((s) => !sameAddressSet(s.addresses, pair.vips));
     return {
       capture,
       listened: capture !== null && !capture.tcpdumpMissing && (capture.error === null || capture.adverts.length > 0),
@@ -186,7 +191,8 @@ export function wireFacts(ctx: DoctorContext): Promise<WireFacts | null> {
       own,
       sameVrid,
       peers: sameVrid.filter((s) => sameAddressSet(s.addresses, pair.vips)),
-      foreign: sameVrid.filter((s) => !sameAddressSet(s.addresses, pair.vips)),
+      foreign: otherVips.filter((s) => !known.has(bareAddress(s.src))),
+      peerMismatch: otherVips.filter((s) => known.has(bareAddress(s.src))),
       vridsInUse: summary.vrids,
     };
   });

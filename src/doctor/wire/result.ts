@@ -2,8 +2,7 @@
 import type { CheckResult, CheckStatus, Fix } from '../../../checks/types.js';
 import type { DoctorContext } from '../context.js';
 import { t } from '../../i18n/index.js';
-import { tcpdumpInstallCommand } from './fixes.js';
-import { shCommandLine } from '../../host/ssh-shell.js';
+import { tcpdumpInstallCommand } from '../build-context.js';
 import { describeSender, pairConfig, runtimeFacts, wireFacts, type PairConfig, type WireFacts } from './pair.js';
 
 export function result(status: CheckStatus, summary: string, details: string[], fix: Fix | null = null): CheckResult {
@@ -17,7 +16,8 @@ export async function captureProblem(ctx: DoctorContext, wire: WireFacts | null)
   const skip = cap ? null : ((await ctx.captureSkip?.()) ?? null);
   if (cap?.tcpdumpMissing || skip?.reason === 'tcpdump-missing') {
     const facts = await ctx.facts();
-    const cmd = skip?.install ? shCommandLine(skip.install) : tcpdumpInstallCommand(facts.distro.packageManager);
+    const argv = skip?.install ?? tcpdumpInstallCommand(facts.distro.packageManager);
+    const cmd = argv ? ctx.shell.shared(argv) : null;
     return {
       summary: t('wire.capture.tcpdumpMissing'),
       fix: cmd ? { explain: t('wire.fix.installTcpdump'), commands: [cmd] } : null,

@@ -173,6 +173,7 @@ export const en = {
   'doctor.firewallVrrp.why': 'without the peer\'s adverts a backup believes the master is gone and takes the VIP too: split brain',
   'doctor.firewallVrrp.captureNote': 'note: a packet capture still shows adverts that the firewall drops afterwards; keepalived does not get them',
   'doctor.firewallVrrp.fix': 'Let IP protocol 112 in and save the rules so that they survive a reboot.',
+  'doctor.firewallVrrp.fixNoBoot': 'Let IP protocol 112 in and save the rules under this node\'s directory (a lab node never reboots: nothing is installed or enabled for boot).',
 
   'doctor.cloudMulticast.title': 'multicast works on this network',
   'doctor.cloudMulticast.okMulticast': 'not on a cloud known to drop multicast',
@@ -202,7 +203,9 @@ export const en = {
   'doctor.priority.equal.fix': 'Give the two nodes different priorities (ha-setup uses 150 and 100).',
 
   'doctor.election.title': 'a failed nginx moves the VIP',
-  'doctor.election.ok': 'when nginx fails on the node holding the VIP, the VIP moves; healthy, it is on {holder}',
+  'doctor.election.ok': 'when nginx fails on the node holding the VIP, the VIP moves; with every check passing it belongs on {holder}',
+  'doctor.election.okHereNow': 'when nginx fails on the node holding the VIP, the VIP moves; with every check passing it belongs on {holder}, and this node holds it now (why: vip-placement)',
+  'doctor.election.okNotHere': 'when nginx fails on the node holding the VIP, the VIP moves; with every check passing it belongs on {holder}, which does not hold it now (why: vip-placement)',
   'doctor.election.thisNode': 'this node',
   'doctor.election.thePeer': 'the peer',
   'doctor.election.nobody': 'no node',
@@ -407,6 +410,7 @@ export const zh: Record<keyof typeof en, string> = {
   'doctor.firewallVrrp.why': '收不到对端通告时，BACKUP 会认为 MASTER 已经不在，自己也接管 VIP：脑裂',
   'doctor.firewallVrrp.captureNote': '注意：抓包仍能看到之后被防火墙丢弃的通告；keepalived 收不到它们',
   'doctor.firewallVrrp.fix': '放行 IP 协议 112，并保存规则，使其重启后仍然有效。',
+  'doctor.firewallVrrp.fixNoBoot': '放行 IP 协议 112，并把规则保存在本节点的目录下（lab 节点不会重启：无需为开机安装或启用任何服务）。',
 
   'doctor.cloudMulticast.title': '本网络支持组播',
   'doctor.cloudMulticast.okMulticast': '不在已知会丢弃组播的云上',
@@ -436,7 +440,9 @@ export const zh: Record<keyof typeof en, string> = {
   'doctor.priority.equal.fix': '给两个节点设置不同的优先级（ha-setup 使用 150 和 100）。',
 
   'doctor.election.title': 'nginx 故障时 VIP 会漂移',
-  'doctor.election.ok': '持有 VIP 的节点上 nginx 故障时，VIP 会漂移；正常时 VIP 在{holder}上',
+  'doctor.election.ok': '持有 VIP 的节点上 nginx 故障时，VIP 会漂移；所有检查都通过时 VIP 应在{holder}上',
+  'doctor.election.okHereNow': '持有 VIP 的节点上 nginx 故障时，VIP 会漂移；所有检查都通过时 VIP 应在{holder}上，而现在它在本节点上（原因见 vip-placement）',
+  'doctor.election.okNotHere': '持有 VIP 的节点上 nginx 故障时，VIP 会漂移；所有检查都通过时 VIP 应在{holder}上，但现在不在（原因见 vip-placement）',
   'doctor.election.thisNode': '本节点',
   'doctor.election.thePeer': '对端',
   'doctor.election.nobody': '没有节点',

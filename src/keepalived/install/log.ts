@@ -16,7 +16,10 @@ export class InstallLog {
   /** What the current phase printed, for the error message when it fails. */
   private phase: string[] = [];
 
-  /** `dir`: where on the target the log goes (a staged build keeps it inside its prefix). */
+  /**
+   * `dir`: where the log goes on the target (default /var/log/ha-setup under the host's
+   * root). A staged install keeps it inside its prefix, with everything else it made.
+   */
   constructor(host: Host, now = new Date(), dir = LOG_DIR) {
     if (host.kind === 'local' || host.kind === 'netns') {
       this.path = `${dir}/install-${backupStamp(now)}.log`;
