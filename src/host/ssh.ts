@@ -75,18 +75,24 @@ interface Connection {
 const SESSION_ENV_SCRIPT = 'printf \'%s\\n%s\\n\' "${HA_SETUP_ROOT-}" "${HA_SETUP_LAB_NODE-}"';
 
 const DEFAULT_CONNECT_TIMEOUT_SEC = 10;
-/** Longest unix socket path Linux accepts is 107 bytes; "/<8 hex>-%C" takes 50 of them. */
-const MAX_CONTROL_DIR_LENGTH = 107 - 50;
+/**
+ * Longest unix socket path Linux accepts is 107 bytes; "/<8 hex>-%C" takes 50 of them, and
+ * ssh first binds the master at that path plus ".<16 random characters>" (17 more).
+ */
+const MAX_CONTROL_DIR_LENGTH = 107 - 50 - 17;
 
 let processControlDir: string | undefined;
+
+/** Where the private socket directory ("<base>/ha-setup-ssh-XXXXXX") goes: TMPDIR when short enough. */
+export function controlDirBase(tmp: string): string {
+  return tmp.length + '/ha-setup-ssh-XXXXXX'.length > MAX_CONTROL_DIR_LENGTH ? '/tmp' : tmp;
+}
 const openHosts = new Set<SshHost>();
 
 /** One private directory for every master socket of this process, removed at exit. */
 function defaultControlDir(): string {
   if (processControlDir) return processControlDir;
-  let base = tmpdir();
-  if (base.length + 20 > MAX_CONTROL_DIR_LENGTH) base = '/tmp';
-  const dir = mkdtempSync(join(base, 'ha-setup-ssh-'));
+  const dir = mkdtempSync(join(controlDirBase(tmpdir()), 'ha-setup-ssh-'));
   chmodSync(dir, 0o700);
   processControlDir = dir;
   process.once('exit', () => {

@@ -17,7 +17,7 @@ import {
   WRITE_PROBE_SCRIPT,
   MISSING,
 } from '../../src/host/ssh-shell.js';
-import { SshHost } from '../../src/host/ssh.js';
+import { SshHost, controlDirBase } from '../../src/host/ssh.js';
 import { UserError } from '../../src/errors.js';
 import { tempDir } from '../helpers/paths.js';
 import { NASTY_ARGS } from '../helpers/host-contract.js';
@@ -162,4 +162,15 @@ test('the ssh command line: strict host keys, batch mode, multiplexing, options 
   assert.ok(lenient.sshArgv('true').join(' ').includes('-o ControlMaster=no -o ControlPath=none'));
   // no TTY here: asking for interactive login does not drop BatchMode
   assert.ok(new SshHost('h', { interactive: true, controlDir: '/c' }).sshArgv('true').includes('BatchMode=yes'));
+});
+
+test('the master socket fits a unix socket path even while ssh binds it at "<path>.<16 random>"', () => {
+  // what a test run's TMPDIR looks like: /tmp/ha-setup-tests-XXXXXX
+  for (const tmp of ['/tmp', '/tmp/ha-setup-tests-fnAM8k', '/var/tmp/a/much/longer/temporary/directory']) {
+    const dir = `${controlDirBase(tmp)}/ha-setup-ssh-bjhLg5`;
+    const controlPath = new SshHost('root@192.0.2.12', { controlDir: dir }).sshArgv('true').find((a) => a.startsWith('ControlPath='))!.slice('ControlPath='.length);
+    const bound = controlPath.replace('%C', 'a'.repeat(40)) + '.1RSM8Z9nvupKMNQt';
+    assert.ok(bound.length <= 107, `${bound} (${bound.length} bytes)`);
+  }
+  assert.equal(controlDirBase('/tmp'), '/tmp');
 });
