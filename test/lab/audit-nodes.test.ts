@@ -40,7 +40,7 @@ test('lab up: each node\'s setup and daemon starts are in that node\'s own log, 
     const log = read(nodeLog(node));
     assert.match(log, new RegExp(`^\\S+Z ${node} lab-up run ha-setup lab up --recreate --ssh$`, 'm'));
     assert.match(log, new RegExp(`Z ${node} lab-up write /etc/keepalived/keepalived\\.conf mode=0600 `));
-    assert.match(log, new RegExp(`Z ${node} lab-up exec ip netns exec ${node} env TMPDIR=\\S+ keepalived .* exit=0 why="start keepalived"`));
+    assert.match(log, new RegExp(`Z ${node} lab-up exec ip netns exec ${node} env TMPDIR=\\S+ \\S*/keepalived .* exit=0 why="start keepalived"`));
     assert.ok(!log.includes(LAB_VRRP.authPass), log);
   }
 });

