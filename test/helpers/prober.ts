@@ -60,6 +60,24 @@ export interface RunningProber {
   stop(): Promise<ClientSample[]>;
 }
 
+/** Probers not stopped yet: a test that fails before `stop()` must not leave one running. */
+const running = new Set<ChildProcess>();
+let reaperInstalled = false;
+
+function reapAtExit(child: ChildProcess): void {
+  running.add(child);
+  child.on('exit', () => running.delete(child));
+  // Not a reason for the test process to stay alive (a forgotten prober would hold it
+  // forever), and killed when that process exits.
+  child.unref();
+  (child.stdout as unknown as { unref?: () => void }).unref?.();
+  if (reaperInstalled) return;
+  reaperInstalled = true;
+  process.once('exit', () => {
+    for (const c of running) c.kill('SIGKILL');
+  });
+}
+
 export async function startClientProber(url: string, intervalMs = 50, timeoutMs = 200, netns = 'client'): Promise<RunningProber> {
   const child: ChildProcess = spawn('ip', ['netns', 'exec', netns, process.execPath, '-e', PROGRAM, url, String(intervalMs), String(timeoutMs)], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -74,8 +92,11 @@ export async function startClientProber(url: string, intervalMs = 50, timeoutMs 
     child.on('error', reject);
     child.on('exit', (code) => reject(new Error(`client prober exited early (${code})`)));
   });
+  reapAtExit(child);
   return {
     async stop() {
+      child.ref();
+      (child.stdout as unknown as { ref?: () => void }).ref?.();
       const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
       // ip netns exec execs in place: the pid is the node program's own.
       child.kill('SIGTERM');
