@@ -12,10 +12,12 @@ import { clientOutages, startClientProber } from '../helpers/prober.js';
 import { assertNodesAsBefore, assertTimelineAgrees, waitVipOnHa1 } from '../helpers/failover-lab.js';
 import { LAB_ADDRESSES, LAB_VIP } from '../../src/lab/constants.js';
 import { labExecEnv } from '../../src/lab/exec.js';
+import { HANDOVER_ALLOWANCE_MS } from '../../src/failover/bound.js';
 import { labServices } from '../../src/lab/services.js';
 import { labMatrix, labSuiteHooks, baselineTest } from '../helpers/lab-releases.js';
 
 const URL = `http://${LAB_VIP}/`;
+const PROBE_INTERVAL_MS = 50;
 before(() => {
   assert.ok(existsSync(cliPath), 'dist/cli.js is missing: run node scripts/build.mjs');
 });
@@ -28,7 +30,7 @@ for (const lab of labMatrix()) {
     for (const mode of ['drain', 'nginx', 'keepalived'] as const) {
       test(`--mode ${mode}: the VIP moves to ha2 within the bound and back, measured like an independent client measures it`, async () => {
         assert.ok(await waitVipOnHa1(15_000), 'ha1 does not hold the VIP before the run');
-        const prober = await startClientProber(URL, 50, 200);
+        const prober = await startClientProber(URL, PROBE_INTERVAL_MS, 200);
         const r = await runCli(['lab', 'exec', 'ha1', '--', 'node', cliPath, 'failover-test', '--yes', '--json', '--mode', mode], { timeoutMs: 90_000 });
         const client = clientOutages(await prober.stop(), 'ha1', 'ha2');
         assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
@@ -52,7 +54,10 @@ for (const lab of labMatrix()) {
         assert.equal(report.owner_before, LAB_ADDRESSES.ha1);
         assert.equal(report.owner_after, LAB_ADDRESSES.ha1);
         assert.ok(report.failover.outage_ms > 0, 'a failover without any failed request is not plausible here');
-        assert.ok(report.failover.outage_ms <= report.expected_bound_ms, `outage ${report.failover.outage_ms} ms above the bound ${report.expected_bound_ms} ms`);
+        // Within the bound as the tool defines it (keepalived's timers, plus the measurement's
+        // resolution and the hand-over), as the independent client saw it.
+        const allowed = report.expected_bound_ms + PROBE_INTERVAL_MS + HANDOVER_ALLOWANCE_MS;
+        assert.ok(client.failover.outageMs <= allowed, `client outage ${client.failover.outageMs} ms above the bound ${report.expected_bound_ms} ms (+${PROBE_INTERVAL_MS + HANDOVER_ALLOWANCE_MS} ms)`);
         assertTimelineAgrees(report, client, ['fault-injected', 'vip-released', 'first-failed-request', 'first-peer-answer', 'fault-removed', 'vip-back', 'restored']);
         await assertNodesAsBefore();
         assert.ok(await waitVipOnHa1(10_000), 'the VIP is not back on ha1');
