@@ -25,8 +25,8 @@ process.on('exit', () => {
 });
 
 /** A fresh directory under the system's temporary directory, removed when the test file ends. */
-export function tempDir(prefix = 'ha-setup-test-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+export function tempDir(prefix = 'ha-setup-test-', base = tmpdir()): string {
+  const dir = mkdtempSync(join(base, prefix));
   made.push(dir);
   return dir;
 }

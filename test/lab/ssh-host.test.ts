@@ -7,9 +7,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chownSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { chmodSync, chownSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SshHost, sshFailureOf, type SshHostOptions } from '../../src/host/ssh.js';
+import { tmpdir } from 'node:os';
+import { SshHost, controlDirBase, sshFailureOf, type SshHostOptions } from '../../src/host/ssh.js';
 import { OperationError } from '../../src/errors.js';
 import { hostContract } from '../helpers/host-contract.js';
 import { startSshd, generateKey, type SshdServer } from '../helpers/sshd.js';
@@ -151,8 +152,9 @@ test('a remote command exiting 255 is returned as such; a timeout is reported, n
 
 test('multiplexing: many commands, even started together, cost one login', { timeout: 60_000 }, async () => {
   // a control directory of its own: the other tests' master connections stay out of the count
-  const controlDir = join(stateDir, 'ctl');
-  mkdirSync(controlDir, { mode: 0o700 });
+  // (where ssh itself would put it: a socket path has room for 107 bytes only)
+  const controlDir = tempDir('ha-setup-ssh-', controlDirBase(tmpdir()));
+  chmodSync(controlDir, 0o700);
   const host = sshHost({ controlDir });
   const before = server.acceptedLogins();
   await Promise.all(Array.from({ length: 10 }, (_, i) => host.exec('echo', [String(i)])));
