@@ -177,9 +177,9 @@ const logs = new WeakMap<object, AuditLog>();
  * `host` with every change appended to the audit log of the node it stands for. A host
  * that has nowhere to keep a log (a dry-run plan) is returned as it is.
  */
-export function auditedHostFor<H extends Host>(host: H, onError?: (e: Error) => void): H {
+export function auditedHostFor<H extends Host>(host: H, onError?: (e: Error) => void, path = AUDIT_LOG_PATH): H {
   if (logs.has(host)) return host;
-  const sink = sinkFor(host);
+  const sink = sinkFor(host, path);
   if (!sink) return host;
   return auditedHost(host, new AuditLog({ node: host.label, sink, ...(onError ? { onError } : {}) }));
 }

@@ -56,8 +56,8 @@ export function applyHost(opts: GlobalOptions, facts: Host = factsHost(opts)): H
  * `host` with every change appended to the node's audit log (src/audit/log.ts). A host
  * that has nowhere to keep a log is returned as it is.
  */
-export function audited<H extends Host>(host: H): H {
-  return auditedHostFor(host, (e) => printInfo(t('ship.audit.unwritable', { path: AUDIT_LOG_PATH, message: e.message })));
+export function audited<H extends Host>(host: H, path = AUDIT_LOG_PATH): H {
+  return auditedHostFor(host, (e) => printInfo(t('ship.audit.unwritable', { path, message: e.message })), path);
 }
 
 export function isRoot(): boolean {

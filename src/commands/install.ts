@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { t } from '../i18n/index.js';
-import { applyHost, factsHost, globalOptions, isRoot, type GlobalOptions } from './context.js';
+import { applyHost, audited, factsHost, globalOptions, isRoot, type GlobalOptions } from './context.js';
+import { AUDIT_LOG_PATH } from '../audit/log.js';
 import { OperationError, UserError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { output, printJson, printLine } from '../ui/output.js';
@@ -52,7 +53,8 @@ async function runInstall(flags: RawInstallFlags, opts: GlobalOptions): Promise<
       return;
     }
   }
-  const host = applyHost(opts, facts);
+  // A staged build writes nothing outside its prefix: its audit log goes there too.
+  const host = opts.dryRun || live ? applyHost(opts, facts) : audited(facts, `${install.sourceLayout(options, opts.root).prefix}${AUDIT_LOG_PATH}`);
   // A dry run shows the plan, not a row of zero-second steps.
   const progress = opts.dryRun ? silentProgress() : createProgress();
   const result = await install.installKeepalived(host, distro, options, progress);

@@ -17,11 +17,11 @@ import { installWithCli, keepalivedTarball } from '../helpers/keepalived-builds.
 /** Every entry of the directories a keepalived `make install` could write to, with sizes and mtimes. */
 function snapshotSystemDirs(): Map<string, string> {
   const snap = new Map<string, string>();
-  const dirs = ['/lib/systemd/system', '/usr/lib/systemd/system', '/etc/systemd/system', '/etc/sysconfig', '/etc/keepalived', '/etc/init.d', '/usr/sbin', '/usr/local/sbin', '/usr/local/bin', '/usr/local/etc'];
+  const dirs = ['/lib/systemd/system', '/usr/lib/systemd/system', '/etc/systemd/system', '/etc/sysconfig', '/etc/keepalived', '/etc/init.d', '/usr/sbin', '/usr/local/sbin', '/usr/local/bin', '/usr/local/etc', '/var/log/ha-setup'];
   for (const dir of dirs) {
     if (!existsSync(dir)) continue;
     for (const name of readdirSync(dir)) {
-      if (!/keepalived|genhash/.test(name) && dir !== '/etc/keepalived') continue;
+      if (!/keepalived|genhash/.test(name) && dir !== '/etc/keepalived' && dir !== '/var/log/ha-setup') continue;
       const st = statSync(join(dir, name), { throwIfNoEntry: false });
       snap.set(join(dir, name), st ? `${st.size}:${st.mtimeMs}` : 'dangling');
     }
@@ -76,6 +76,8 @@ test('ha-setup install --method source builds a real keepalived into a temporary
   // A staged install keeps its log inside its prefix too, not in this machine's /var/log.
   assert.ok(logPath!.startsWith(`${prefix}/var/log/ha-setup/install-`), logPath);
   assert.match(readFileSync(logPath!, 'utf8'), /==> make -j\d[\s\S]*==> make install/);
+  // and so does its audit log: every command it ran, beside the build's own output
+  assert.match(readFileSync(join(prefix, 'var/log/ha-setup/ha-setup.log'), 'utf8'), / install exec make install exit=0 /);
 });
 
 test('the dry run prints every phase command and changes nothing; bad flags change nothing either', async () => {
