@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Check, CheckResult } from '../../checks/types.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPORT_STATUSES, type Check, type CheckResult } from '../../checks/types.js';
+import { repoRoot } from '../helpers/paths.js';
 import { applyFixes, exitCodeFor, keepalivedSettleMs, runChecks, selectChecks } from '../../src/doctor/run.js';
 import { ALL_CHECKS, NODE_CHECKS, WIRE_CHECKS } from '../../checks/index.js';
 import { doctorJson, renderDoctorReport } from '../../src/ui/doctor-report.js';
@@ -230,4 +233,27 @@ test('report: JSON has exactly the documented shape; plain text has no escape co
     setLang('en');
     output.color = colour;
   }
+});
+
+test('the JSON Schema in docs/doctor.md describes what --json prints: keys, statuses, summary counts', async () => {
+  const doc = readFileSync(join(repoRoot, 'docs/doctor.md'), 'utf8');
+  const block = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]!) as Record<string, unknown>).find((j) => j.type === 'object');
+  assert.ok(block, 'docs/doctor.md has a JSON Schema block');
+  const schema = block as { required: string[]; properties: { checks: { items: { required: string[]; properties: { status: { enum: string[] }; details: { items: { type: string } } } } }; summary: { required: string[] } } };
+  const ctx = await fakeContext();
+  const report = await runChecks(ctx, [
+    check('a', async () => ({ status: 'fail', summary: 'broken', details: ['line'], fix: { explain: 'why', commands: ['do'] } })),
+    check('b', async () => {
+      throw new Error('bug');
+    }),
+  ]);
+  const json = doctorJson(report);
+  assert.deepEqual(Object.keys(json).sort(), [...schema.required].sort());
+  for (const c of json.checks) {
+    assert.deepEqual(Object.keys(c).sort(), [...schema.properties.checks.items.required].sort());
+    assert.ok(schema.properties.checks.items.properties.status.enum.includes(c.status), c.status);
+    assert.ok(c.details.every((d) => typeof d === schema.properties.checks.items.properties.details.items.type));
+  }
+  assert.deepEqual([...schema.properties.checks.items.properties.status.enum].sort(), [...REPORT_STATUSES].sort());
+  assert.deepEqual(Object.keys(json.summary).sort(), [...schema.properties.summary.required].sort());
 });
