@@ -19,6 +19,13 @@ function check(id: string, run: Check['run'], over: Partial<Check> = {}): Check 
   return { id, title: () => id, run, ...over };
 }
 
+/** A check with a bug: it throws. */
+function crashing(id: string, message: string): Check {
+  return check(id, async () => {
+    throw new Error(message);
+  });
+}
+
 test('checks run concurrently, results come back in check order', async () => {
   const ctx = await fakeContext();
   const started = Date.now();
@@ -40,9 +47,7 @@ test('a crashing check and a hanging one are errors, not faults of the node; the
   const report = await runChecks(
     ctx,
     [
-      check('boom', async () => {
-        throw new Error('cannot read /proc/x');
-      }),
+      crashing('boom', 'cannot read /proc/x'),
       check('hang', () => new Promise(() => {})),
       check('fine', async () => res('ok')),
       check('n/a', async () => res('ok'), { applies: () => 'not here' }),
@@ -61,18 +66,6 @@ test('a crashing check and a hanging one are errors, not faults of the node; the
   assert.equal(exitCodeFor(report), 3);
 });
 
-test('a failure outranks an error: exit 2 when any check failed', async () => {
-  const ctx = await fakeContext();
-  const report = await runChecks(ctx, [
-    check('boom', async () => {
-      throw new Error('bug');
-    }),
-    check('broken', async () => res('fail')),
-  ]);
-  assert.deepEqual(report.checks.map((c) => c.status), ['error', 'fail']);
-  assert.equal(exitCodeFor(report), 2);
-});
-
 test('an applies() that throws is an error too, and run is never called', async () => {
   const ctx = await fakeContext();
   let ran = false;
@@ -88,14 +81,14 @@ test('an applies() that throws is an error too, and run is never called', async 
   assert.equal(exitCodeFor(report), 3);
 });
 
-test('report: errors are shown apart from the node\'s problems, with how to report them; JSON counts them', async () => {
+test('report: errors are shown apart from the node\'s problems, with how to report them; JSON counts them; a failure outranks them (exit 2)', async () => {
   const ctx = await fakeContext();
   const report = await runChecks(ctx, [
-    check('crashy', async () => {
-      throw new Error('undefined is not a function');
-    }),
+    crashing('crashy', 'undefined is not a function'),
     check('broken', async () => res('fail')),
   ]);
+  assert.deepEqual(report.checks.map((c) => c.status), ['error', 'fail']);
+  assert.equal(exitCodeFor(report), 2);
   const colour = output.color;
   output.color = false;
   try {
@@ -243,9 +236,7 @@ test('the JSON Schema in docs/doctor.md describes what --json prints: keys, stat
   const ctx = await fakeContext();
   const report = await runChecks(ctx, [
     check('a', async () => ({ status: 'fail', summary: 'broken', details: ['line'], fix: { explain: 'why', commands: ['do'] } })),
-    check('b', async () => {
-      throw new Error('bug');
-    }),
+    crashing('b', 'bug'),
   ]);
   const json = doctorJson(report);
   assert.deepEqual(Object.keys(json).sort(), [...schema.required].sort());
