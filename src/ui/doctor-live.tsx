@@ -29,6 +29,8 @@ export function DoctorLive({ title, rows }: { title: string; rows: LiveRow[] }) 
     return () => clearInterval(timer);
   }, [busy]);
   const idWidth = Math.max(0, ...rows.map((r) => r.id.length));
+  // Apart from the node's results: checks doctor itself could not finish.
+  const errors = rows.filter((r) => r.state === 'error').length;
   return (
     <Box flexDirection="column">
       <Text bold>{title}</Text>
@@ -42,6 +44,7 @@ export function DoctorLive({ title, rows }: { title: string; rows: LiveRow[] }) 
           </Text>
         );
       })}
+      {errors > 0 ? <Text color="magenta">{t('doctor.ui.live.errors', { count: errors })}</Text> : null}
     </Box>
   );
 }
