@@ -8,7 +8,7 @@ import { setLang } from '../../src/i18n/index.js';
 
 const rows = (errorState: LiveRow['state']): LiveRow[] => [
   { id: 'config-valid', title: 'config', state: 'fail', summary: 'syntax error at line 3' },
-  { id: 'election', title: 'election', state: errorState, summary: 'the check itself failed: bug' },
+  { id: 'election', title: 'election', state: errorState, summary: 'the check itself crashed: bug' },
 ];
 
 test('live view: an error row reads ERR and a line says doctor, not the node, could not finish', () => {
@@ -16,7 +16,7 @@ test('live view: an error row reads ERR and a line says doctor, not the node, co
   try {
     const frame = view.lastFrame() ?? '';
     assert.match(frame, /FAIL\s+config-valid/);
-    assert.match(frame, /ERR\s+election\s+the check itself failed: bug/);
+    assert.match(frame, /ERR\s+election\s+the check itself crashed: bug/);
     assert.match(frame, /1 could not finish: a fault of doctor, not of this node/);
   } finally {
     view.unmount();

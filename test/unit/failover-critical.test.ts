@@ -52,5 +52,5 @@ test('a critical check that crashes blocks the failover test too, by name; a cra
   });
   const checks = criticalChecks([crash('crit', true), crash('other', false)]);
   assert.deepEqual(checks.map((c) => c.id), ['crit']);
-  assert.deepEqual(blockingFailures(await runChecks(ctx, checks)), ['crit: the check itself failed: bug']);
+  assert.deepEqual(blockingFailures(await runChecks(ctx, checks)), ['crit: the check itself crashed: bug']);
 });
