@@ -138,7 +138,7 @@ const PAIR: Subject<PairContext> = {
 };
 
 /** Whether the check applies: `true`, or the reason it is skipped. */
-export async function checkApplies<C>(ctx: C, check: Check<C>): Promise<Applies> {
+async function checkApplies<C>(ctx: C, check: Check<C>): Promise<Applies> {
   if (!check.applies) return true;
   const a = await check.applies(ctx);
   return a === true ? true : String(a || t('doctor.run.notApplicable'));
@@ -158,6 +158,7 @@ export async function checkAnswer<C>(ctx: C, check: Check<C>): Promise<CheckResu
   return a === true ? check.run(ctx) : skipped(a);
 }
 
+/** One check, never throwing: applies, run, time limit; a crash or the time limit is `error`. */
 async function runOne<C>(subject: Subject<C>, ctx: C, check: Check<C>, opts: RunChecksOptions<C>): Promise<DoctorCheckReport> {
   const base = opts.timeoutMs ?? CHECK_TIMEOUT_MS;
   try {
@@ -186,11 +187,6 @@ async function runAll<C>(subject: Subject<C>, ctx: C, checks: readonly Check<C>[
     }),
   );
   return { node: subject.label(ctx), durationMs: Date.now() - started, checks: results, summary: summarize(results) };
-}
-
-/** One node check, never throwing: applies, run, time limit. */
-export function runOneCheck(ctx: DoctorContext, check: Check, opts: RunChecksOptions = {}): Promise<DoctorCheckReport> {
-  return runOne(NODE, ctx, check, opts);
 }
 
 /** The node checks on one node. */
