@@ -17,11 +17,10 @@ export const check: Check = {
   id: 'advert-interval',
   title: () => t('wire.advertInterval.title'),
   needsCapture: true,
-  async appliesTo(ctx) {
+  async applies(ctx) {
     const pair = await pairConfig(ctx);
-    return pair !== null && pair.vrid !== null;
+    return (pair !== null && pair.vrid !== null) || t('wire.skip.noInstance');
   },
-  skipReason: () => t('wire.skip.noInstance'),
   async run(ctx): Promise<CheckResult> {
     const { pair, wire, rt, problem, details } = await wireEvidence(ctx);
     details.push(t('wire.advertInterval.counterUnused'));

@@ -123,9 +123,9 @@ async function runScript(ctx: DoctorContext, argv: string[], timeoutMs: number, 
 
 export const checkScript: Check = {
   id: 'check-script',
+  critical: true,
   title: () => t('doctor.checkScript.title'),
-  appliesTo: async (ctx) => (await ctx.instance()) !== null,
-  skipReason: () => t('doctor.common.noInstance'),
+  applies: async (ctx) => (await ctx.instance()) !== null || t('doctor.common.noInstance'),
   async run(ctx) {
     const loaded = (await ctx.config())!;
     const inst = (await ctx.instance())!;

@@ -7,8 +7,7 @@ import { pairConfig } from '../src/doctor/wire/pair.js';
 export const cloudMulticast: Check = {
   id: 'cloud-multicast',
   title: () => t('doctor.cloudMulticast.title'),
-  appliesTo: async (ctx) => (await ctx.instance()) !== null,
-  skipReason: () => t('doctor.common.noInstance'),
+  applies: async (ctx) => (await ctx.instance()) !== null || t('doctor.common.noInstance'),
   async run(ctx) {
     const [facts, inst] = await Promise.all([ctx.facts(), ctx.instance()]);
     const cloud = facts.cloud;

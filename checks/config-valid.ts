@@ -12,8 +12,8 @@ export async function configPathOf(ctx: DoctorContext): Promise<string> {
 
 export const configValid: Check = {
   id: 'config-valid',
+  critical: true,
   title: () => t('doctor.configValid.title'),
-  appliesTo: () => true,
   async run(ctx) {
     const loaded = await ctx.config();
     if (!loaded) {

@@ -42,8 +42,7 @@ function fixFor(p: ElectionProblem, gap: number): string {
 export const election: Check = {
   id: 'election',
   title: () => t('doctor.election.title'),
-  appliesTo: async (ctx) => (await ctx.instance()) !== null,
-  skipReason: () => t('doctor.common.noInstance'),
+  applies: async (ctx) => (await ctx.instance()) !== null || t('doctor.common.noInstance'),
   async run(ctx) {
     const inst = (await ctx.instance())!;
     const loaded = (await ctx.config())!;

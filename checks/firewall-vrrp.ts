@@ -12,8 +12,8 @@ async function stepsFor(ctx: DoctorContext): Promise<FirewallStep[]> {
 
 export const firewallVrrp: Check = {
   id: 'firewall-vrrp',
+  critical: true,
   title: () => t('doctor.firewallVrrp.title'),
-  appliesTo: () => true,
   async run(ctx) {
     const [facts, status] = await Promise.all([ctx.facts(), ctx.firewall()]);
     const fw = facts.firewall;

@@ -7,7 +7,6 @@ import { RELEASE_FEATURES, releaseHas } from '../src/keepalived/releases.js';
 export const keepalivedInstalled: Check = {
   id: 'keepalived-installed',
   title: () => t('doctor.keepalivedInstalled.title'),
-  appliesTo: () => true,
   async run(ctx) {
     const facts = await ctx.facts();
     const k = facts.keepalived;

@@ -22,9 +22,9 @@ export async function keepalivedZombies(from: Host | RuntimeFs = realFs, proc = 
 
 export const keepalivedRunning: Check = {
   id: 'keepalived-running',
+  critical: true,
   title: () => t('doctor.keepalivedRunning.title'),
-  appliesTo: async (ctx) => (await ctx.facts()).keepalived.installed,
-  skipReason: () => t('doctor.common.notInstalled', { name: 'keepalived' }),
+  applies: async (ctx) => (await ctx.facts()).keepalived.installed || t('doctor.common.notInstalled', { name: 'keepalived' }),
   async run(ctx) {
     const [facts, kp] = await Promise.all([ctx.facts(), ctx.keepalived()]);
     if (!kp) {

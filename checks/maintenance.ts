@@ -67,7 +67,6 @@ export async function drainFlagIn(ctx: DoctorContext, scriptText: string | null)
 export const maintenance: Check = {
   id: 'maintenance',
   title: () => t('doctor.maintenance.title'),
-  appliesTo: () => true,
   async run(ctx) {
     return maintenanceResult(ctx, await inspectLeftovers(ctx.host));
   },

@@ -18,11 +18,10 @@ export const check: Check = {
   id: 'multicast',
   title: () => t('wire.multicast.title'),
   needsCapture: true,
-  async appliesTo(ctx) {
+  async applies(ctx) {
     const pair = await pairConfig(ctx);
-    return pair !== null && pair.iface !== null && pair.vrid !== null;
+    return (pair !== null && pair.iface !== null && pair.vrid !== null) || t('wire.skip.noInstance');
   },
-  skipReason: () => t('wire.skip.noInstance'),
   async run(ctx): Promise<CheckResult> {
     const pair = (await pairConfig(ctx))!;
     const wire = await wireFacts(ctx);

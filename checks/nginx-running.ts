@@ -49,8 +49,8 @@ export async function probeHttp(ctx: DoctorContext, url: string): Promise<HttpPr
 
 export const nginxRunning: Check = {
   id: 'nginx-running',
+  critical: true,
   title: () => t('doctor.nginxRunning.title'),
-  appliesTo: () => true,
   async run(ctx) {
     const facts = await ctx.facts();
     const nginx = facts.nginx;

@@ -18,12 +18,12 @@ export const check: Check = {
   id: 'peer-auth',
   title: () => t('wire.peerAuth.title'),
   needsCapture: true,
-  async appliesTo(ctx) {
+  async applies(ctx) {
     const pair = await pairConfig(ctx);
+    if (pair === null) return t('wire.skip.noInstance');
     // VRRPv3 has no authentication field.
-    return pair !== null && pair.version === 2;
+    return pair.version === 2 || t('wire.skip.v3NoAuth');
   },
-  skipReason: async (ctx) => ((await pairConfig(ctx)) ? t('wire.skip.v3NoAuth') : t('wire.skip.noInstance')),
   async run(ctx): Promise<CheckResult> {
     const { pair, wire, rt, details } = await wireEvidence(ctx);
     const show = ctx.options.showSecrets;

@@ -9,8 +9,7 @@ import { DEFAULTS } from '../src/setup/defaults.js';
 export const priority: Check = {
   id: 'priority',
   title: () => t('doctor.priority.title'),
-  appliesTo: async (ctx) => (await ctx.instance()) !== null,
-  skipReason: () => t('doctor.common.noInstance'),
+  applies: async (ctx) => (await ctx.instance()) !== null || t('doctor.common.noInstance'),
   async run(ctx) {
     const inst = (await ctx.instance())!;
     const loaded = (await ctx.config())!;

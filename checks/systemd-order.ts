@@ -47,8 +47,10 @@ async function dropInDetails(ctx: DoctorContext): Promise<string[]> {
 export const systemdOrder: Check = {
   id: 'systemd-order',
   title: () => t('doctor.systemdOrder.title'),
-  appliesTo: async (ctx) => (await ctx.facts()).systemd === true,
-  skipReason: async (ctx) => ((await ctx.facts()).systemd === false ? t('doctor.systemdOrder.noSystemd') : t('doctor.systemdOrder.unknownInit')),
+  async applies(ctx) {
+    const systemd = (await ctx.facts()).systemd;
+    return systemd === true || (systemd === false ? t('doctor.systemdOrder.noSystemd') : t('doctor.systemdOrder.unknownInit'));
+  },
   async run(ctx) {
     const { order, error } = await readUnitOrder(ctx.host);
     if (!order) return result('skip', t('doctor.systemdOrder.cannotAsk', { error: error ?? '-' }));

@@ -1,10 +1,24 @@
 /**
- * The shape every doctor check has. One file per check in checks/, each exporting one
- * `Check`. The runner and the renderers know nothing about individual checks.
+ * The shape every doctor check has, on one node or on a pair. One file per check in
+ * checks/ (node) and checks/pair/ (pair), each exporting one `Check`; a pair check is a
+ * check whose context is both nodes. The runner and the renderers know nothing about
+ * individual checks.
  */
 import type { DoctorContext } from '../src/doctor/context.js';
 
+/** What a check itself reports about the node (or the pair). */
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
+
+/**
+ * What a report holds: the check's own status, or `error` when the check could not finish
+ * (it threw or ran out of time). An error is a fault of doctor, never of the node.
+ */
+export type ReportStatus = CheckStatus | 'error';
+
+export const REPORT_STATUSES: readonly ReportStatus[] = ['ok', 'warn', 'fail', 'skip', 'error'];
+
+/** One line of evidence: a log line, a counter, a captured advert, a file mode. */
+export type Detail = string;
 
 export interface Fix {
   /** One or two sentences: what the commands do and why that fixes it. */
@@ -17,23 +31,26 @@ export interface CheckResult {
   status: CheckStatus;
   /** One line: what is wrong (or right). */
   summary: string;
-  /** Evidence: log lines, counters, captured adverts, file modes. */
-  details: string[];
+  /** Evidence, one line each. */
+  details: Detail[];
   fix: Fix | null;
 }
 
-export interface Check {
+/** `true`: the check runs; a string: it is reported as `skip` with this reason (one line, through the catalogue). */
+export type Applies = true | string;
+
+export interface Check<C = DoctorContext> {
   /** Stable id: machine output, --check ID, the README's troubleshooting table. */
   id: string;
   /** Short human title (through the message catalogue). */
   title(): string;
-  /** false: reported as skip with the reason from `skipReason`. */
-  appliesTo(ctx: DoctorContext): Promise<boolean> | boolean;
-  /** Why the check does not apply (one line, through the catalogue); a generic reason without it. */
-  skipReason?(ctx: DoctorContext): Promise<string> | string;
-  run(ctx: DoctorContext): Promise<CheckResult>;
+  /** Whether the check means anything here; without it the check always runs. */
+  applies?(ctx: C): Promise<Applies> | Applies;
+  run(ctx: C): Promise<CheckResult>;
   /** Applied by `doctor --fix` after confirmation; returns what it did. */
-  autoFix?(ctx: DoctorContext): Promise<string[]>;
+  autoFix?(ctx: C): Promise<string[]>;
   /** Checks that need the shared VRRP capture; the runner starts it once, early. */
   needsCapture?: boolean;
+  /** A failure (or an error) here makes a failover test meaningless or unsafe: failover-test refuses to start. */
+  critical?: boolean;
 }

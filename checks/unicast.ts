@@ -19,10 +19,9 @@ export const check: Check = {
   id: 'unicast',
   title: () => t('wire.unicast.title'),
   needsCapture: true,
-  async appliesTo(ctx) {
-    return (await pairConfig(ctx)) !== null;
+  async applies(ctx) {
+    return (await pairConfig(ctx)) !== null || t('wire.skip.noInstance');
   },
-  skipReason: () => t('wire.skip.noInstance'),
   async run(ctx): Promise<CheckResult> {
     const { pair, wire, rt, problem, details } = await wireEvidence(ctx);
     const heardPeers = (wire?.peers ?? []).map((s) => s.src);

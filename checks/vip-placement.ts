@@ -21,11 +21,10 @@ export const check: Check = {
   id: 'vip-placement',
   title: () => t('wire.vipPlacement.title'),
   needsCapture: true,
-  async appliesTo(ctx) {
+  async applies(ctx) {
     const pair = await pairConfig(ctx);
-    return pair !== null && pair.vips.length > 0;
+    return (pair !== null && pair.vips.length > 0) || t('wire.skip.noVip');
   },
-  skipReason: () => t('wire.skip.noVip'),
   async run(ctx): Promise<CheckResult> {
     const pair = (await pairConfig(ctx))!;
     const iface = pair.iface ?? 'eth0';

@@ -61,8 +61,7 @@ async function nonlocalBind(ctx: DoctorContext, ipv6: boolean): Promise<string |
 export const vipReachable: Check = {
   id: 'vip-reachable',
   title: () => t('doctor.vipReachable.title'),
-  appliesTo: async (ctx) => ((await ctx.instance())?.virtualIpaddress.length ?? 0) > 0,
-  skipReason: () => t('doctor.vipReachable.noVip'),
+  applies: async (ctx) => ((await ctx.instance())?.virtualIpaddress.length ?? 0) > 0 || t('doctor.vipReachable.noVip'),
   async run(ctx) {
     const inst = (await ctx.instance())!;
     const loaded = (await ctx.config())!;

@@ -10,6 +10,7 @@
 import { WIRE_CHECKS } from '../checks/index.js';
 import type { Check } from '../checks/types.js';
 import type { DoctorContext } from '../src/doctor/context.js';
+import { checkAnswer } from '../src/doctor/run.js';
 import { setLang } from '../src/i18n/index.js';
 import { RECORDED } from '../test/helpers/recordings.js';
 import { SCENARIOS, replayRecording, type Scenario } from '../test/helpers/recording-replay.js';
@@ -27,8 +28,7 @@ export interface MatrixCell {
 export const MATRIX_CHECKS: readonly Check[] = WIRE_CHECKS.filter((c) => c.id !== 'unicast');
 
 async function run(check: Check, ctx: DoctorContext): Promise<{ status: string; summary: string }> {
-  if (!(await check.appliesTo(ctx))) return { status: 'skip', summary: check.skipReason ? await check.skipReason(ctx) : '' };
-  const r = await check.run(ctx);
+  const r = await checkAnswer(ctx, check);
   return { status: r.status, summary: r.summary };
 }
 

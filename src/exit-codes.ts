@@ -3,6 +3,8 @@ export const EXIT = {
   ok: 0,
   warnings: 1,
   failure: 2,
+  /** doctor: a check could not finish (it crashed or ran out of time) and none failed. */
+  checkError: 3,
   usage: 64,
   noPermission: 77,
   interrupted: 130,

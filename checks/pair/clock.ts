@@ -12,7 +12,6 @@ export const CLOCK_FAIL_MS = 30_000;
 export const clock: PairCheck = {
   id: 'pair-clock',
   title: () => t('pair.doctor.clock.title'),
-  appliesTo: () => true,
   async run(p) {
     const c = await p.clock();
     if (!c) return warn(t('pair.doctor.clock.unknown'), []);

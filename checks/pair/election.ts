@@ -2,7 +2,7 @@ import { t } from '../../src/i18n/index.js';
 import { bothInstances } from '../../src/doctor/pair-context.js';
 import { electionNodeFromConfig, formatArithmetic, simulateElection } from '../../src/doctor/election.js';
 import { fail, ok, warn, type PairCheck } from './types.js';
-import { noInstanceReason, pairSetupCommand, skipWithoutInstances } from './same.js';
+import { bothInstancesOrReason, pairSetupCommand } from './same.js';
 
 /**
  * The election simulated across both configurations: who holds the VIP with every check
@@ -11,8 +11,7 @@ import { noInstanceReason, pairSetupCommand, skipWithoutInstances } from './same
 export const election: PairCheck = {
   id: 'pair-election',
   title: () => t('pair.doctor.election.title'),
-  appliesTo: skipWithoutInstances,
-  skipReason: noInstanceReason,
+  applies: bothInstancesOrReason,
   async run(p) {
     const both = (await bothInstances(p))!;
     const result = simulateElection(both.map((n) => electionNodeFromConfig(n.label, n.config, n.instance)));

@@ -10,7 +10,6 @@ import { fail, ok, warn, type PairCheck } from './types.js';
 export const keepalivedVersions: PairCheck = {
   id: 'pair-keepalived-versions',
   title: () => t('pair.doctor.versions.title'),
-  appliesTo: () => true,
   async run(p) {
     const [fa, fb, ca, cb] = await Promise.all([p.a.facts(), p.b.facts(), p.a.config(), p.b.config()]);
     const va = fa.keepalived.version;

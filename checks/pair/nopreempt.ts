@@ -2,7 +2,7 @@ import { t } from '../../src/i18n/index.js';
 import { bothInstances } from '../../src/doctor/pair-context.js';
 import { electionNodeFromConfig, nopreemptEffective } from '../../src/doctor/election.js';
 import { ok, warn, type PairCheck } from './types.js';
-import { noInstanceReason, pairSetupCommand, skipWithoutInstances } from './same.js';
+import { bothInstancesOrReason, pairSetupCommand } from './same.js';
 
 /**
  * nopreempt works only on a node that starts as BACKUP (state MASTER or priority 255
@@ -12,8 +12,7 @@ import { noInstanceReason, pairSetupCommand, skipWithoutInstances } from './same
 export const nopreempt: PairCheck = {
   id: 'pair-nopreempt',
   title: () => t('pair.doctor.nopreempt.title'),
-  appliesTo: skipWithoutInstances,
-  skipReason: noInstanceReason,
+  applies: bothInstancesOrReason,
   async run(p) {
     const both = (await bothInstances(p))!;
     const nodes = both.map((n) => electionNodeFromConfig(n.label, n.config, n.instance));

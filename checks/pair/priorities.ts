@@ -2,7 +2,7 @@ import { t } from '../../src/i18n/index.js';
 import { bothInstances } from '../../src/doctor/pair-context.js';
 import { electionNodeFromConfig } from '../../src/doctor/election.js';
 import { fail, ok, warn, type PairCheck } from './types.js';
-import { noInstanceReason, pairSetupCommand, skipWithoutInstances } from './same.js';
+import { bothInstancesOrReason, pairSetupCommand } from './same.js';
 
 /**
  * Distinct priorities, the intended MASTER above the BACKUP. Equal priorities leave the
@@ -12,8 +12,7 @@ import { noInstanceReason, pairSetupCommand, skipWithoutInstances } from './same
 export const priorities: PairCheck = {
   id: 'pair-priorities',
   title: () => t('pair.doctor.priorities.title'),
-  appliesTo: skipWithoutInstances,
-  skipReason: noInstanceReason,
+  applies: bothInstancesOrReason,
   async run(p) {
     const both = (await bothInstances(p))!;
     const nodes = both.map((n) => electionNodeFromConfig(n.label, n.config, n.instance));

@@ -6,6 +6,7 @@
 import { t, type MessageKey } from '../../src/i18n/index.js';
 import { bothInstances, type NodeInstance, type PairContext } from '../../src/doctor/pair-context.js';
 import { commandLine } from '../../src/doctor/paths.js';
+import type { Applies } from '../types.js';
 import { fail, ok, type PairCheck } from './types.js';
 
 /** The command that writes one consistent configuration to both nodes (the first node's VIP). */
@@ -19,12 +20,9 @@ export function pairSetupCommand(p: PairContext, first: NodeInstance | null): st
   return commandLine(argv);
 }
 
-export function skipWithoutInstances(p: PairContext): Promise<boolean> {
-  return bothInstances(p).then((x) => x !== null);
-}
-
-export function noInstanceReason(): string {
-  return t('pair.doctor.noInstance');
+/** Both nodes have a vrrp_instance to compare, or the reason the comparison is skipped. */
+export async function bothInstancesOrReason(p: PairContext): Promise<Applies> {
+  return (await bothInstances(p)) !== null || t('pair.doctor.noInstance');
 }
 
 export interface SameSpec {
@@ -42,8 +40,7 @@ export function sameValueCheck(spec: SameSpec): PairCheck {
   return {
     id: spec.id,
     title: () => t(spec.title),
-    appliesTo: skipWithoutInstances,
-    skipReason: noInstanceReason,
+    applies: bothInstancesOrReason,
     async run(p) {
       const both = (await bothInstances(p))!;
       const [va, vb] = both.map((n) => spec.value(n));

@@ -1,15 +1,11 @@
 /**
- * A pair check: the shape of a node check (checks/types.ts), over both nodes at once.
+ * A pair check: a check (checks/types.ts) whose context is both nodes at once.
  * One file per check in checks/pair/, listed in checks/pair/index.ts.
  */
 import type { Check, CheckResult } from '../types.js';
 import type { PairContext } from '../../src/doctor/pair-context.js';
 
-export interface PairCheck extends Pick<Check, 'id' | 'title'> {
-  appliesTo(p: PairContext): Promise<boolean> | boolean;
-  skipReason?(p: PairContext): Promise<string> | string;
-  run(p: PairContext): Promise<CheckResult>;
-}
+export type PairCheck = Check<PairContext>;
 
 export const ok = (summary: string, details: string[] = []): CheckResult => ({ status: 'ok', summary, details, fix: null });
 export const warn = (summary: string, details: string[], fix: CheckResult['fix'] = null): CheckResult => ({ status: 'warn', summary, details, fix });

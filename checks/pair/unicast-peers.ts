@@ -1,7 +1,7 @@
 import { t } from '../../src/i18n/index.js';
 import { bothInstances, type NodeInstance, type PairContext } from '../../src/doctor/pair-context.js';
 import { fail, ok, type PairCheck } from './types.js';
-import { noInstanceReason, pairSetupCommand, skipWithoutInstances } from './same.js';
+import { bothInstancesOrReason, pairSetupCommand } from './same.js';
 
 /** The node's own addresses on its VRRP interface (unicast_src_ip first when set). */
 async function ownAddresses(p: PairContext, which: 'a' | 'b', n: NodeInstance): Promise<string[]> {
@@ -18,8 +18,7 @@ async function ownAddresses(p: PairContext, which: 'a' | 'b', n: NodeInstance): 
 export const unicastPeers: PairCheck = {
   id: 'pair-unicast-peers',
   title: () => t('pair.doctor.unicast.title'),
-  appliesTo: skipWithoutInstances,
-  skipReason: noInstanceReason,
+  applies: bothInstancesOrReason,
   async run(p) {
     const [a, b] = (await bothInstances(p))!;
     const details = [a, b].map((n) => `${n.label}: unicast_src_ip ${n.instance.unicastSrcIp ?? '-'}, unicast_peer ${n.instance.unicastPeer.join(' ') || '-'}`);

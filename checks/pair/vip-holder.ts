@@ -1,14 +1,13 @@
 import { t } from '../../src/i18n/index.js';
 import { bothInstances } from '../../src/doctor/pair-context.js';
 import { fail, ok, type PairCheck } from './types.js';
-import { noInstanceReason, skipWithoutInstances } from './same.js';
+import { bothInstancesOrReason } from './same.js';
 
 /** Seen from both sides at once: every VIP on exactly one node (none: an outage; both: split brain). */
 export const vipHolder: PairCheck = {
   id: 'pair-vip-holder',
   title: () => t('pair.doctor.holder.title'),
-  appliesTo: skipWithoutInstances,
-  skipReason: noInstanceReason,
+  applies: bothInstancesOrReason,
   async run(p) {
     const [a] = (await bothInstances(p))!;
     const vips = a.instance.virtualIpaddress.map((v) => v.address.split('/')[0]!);

@@ -9,7 +9,7 @@ import { closeNodes, connectNodes, hostTargets } from '../commands/pair.js';
 import { UserError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { output, paint, printJson, printLine } from '../ui/output.js';
-import { doctorJson, renderDoctorReport } from '../ui/doctor-report.js';
+import { doctorJson, renderDoctorReport, type DoctorJson } from '../ui/doctor-report.js';
 import { ALL_CHECKS } from '../../checks/index.js';
 import { pairChecks } from '../../checks/pair/index.js';
 import { createDoctorContext } from './build-context.js';
@@ -18,7 +18,14 @@ import { createPairContext } from './pair-context.js';
 import { pairExitCode, runPairDoctor, type PairDoctorReport } from './pair-run.js';
 import { selectChecks } from './run.js';
 
-export function pairDoctorJson(r: PairDoctorReport): Record<string, unknown> {
+/** `doctor --host A --host B --json` (docs/pair.md). */
+export interface PairDoctorJson {
+  durationMs: number;
+  nodes: Record<string, DoctorJson>;
+  pair: Omit<DoctorJson, 'node'> & { node?: undefined; nodes: string[] };
+}
+
+export function pairDoctorJson(r: PairDoctorReport): PairDoctorJson {
   const pair = doctorJson(r.pair);
   return {
     durationMs: r.durationMs,

@@ -1,12 +1,16 @@
 /**
- * Runs the checks against one context: every applicable check at once (the capture, the
- * slowest part, is started first so that it overlaps everything else), each with its own
- * time limit, a crash in one check turned into that check's `fail` instead of the end of
- * the run. Results come back in check order whatever order they finished in. The runner
- * knows nothing about individual checks and prints nothing.
+ * The one runner of doctor checks, on one node or on a pair (a pair check is a check whose
+ * context is both nodes): every applicable check at once, each with its own time limit;
+ * on a node the capture, the slowest part, is started first so that it overlaps everything
+ * else. A check that throws or runs out of time is reported as `error` (doctor could not
+ * tell), never as a fault of the node, and the others still report. Results come back in
+ * check order whatever order they finished in. The runner knows nothing about individual
+ * checks and prints nothing.
  */
-import type { Check, CheckResult, CheckStatus, Fix } from '../../checks/types.js';
+import type { Applies, Check, CheckResult, Detail, Fix, ReportStatus } from '../../checks/types.js';
+import type { PairCheck } from '../../checks/pair/types.js';
 import type { DoctorContext } from './context.js';
+import type { PairContext } from './pair-context.js';
 import { UserError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { t } from '../i18n/index.js';
@@ -14,18 +18,13 @@ import { captureDurationMs } from './build-context.js';
 
 export interface DoctorCheckReport {
   id: string;
-  status: CheckStatus;
+  status: ReportStatus;
   summary: string;
-  details: string[];
+  details: Detail[];
   fix: Fix | null;
 }
 
-export interface DoctorSummary {
-  ok: number;
-  warn: number;
-  fail: number;
-  skip: number;
-}
+export type DoctorSummary = Record<ReportStatus, number>;
 
 export interface DoctorReport {
   node: string;
@@ -42,14 +41,14 @@ export interface FixOutcome {
   error: string | null;
 }
 
-export interface RunHooks {
-  /** A check started running (after appliesTo said yes). */
-  onStart?(check: Check): void;
+export interface RunHooks<C = DoctorContext> {
+  /** A check started running (after `applies` said yes). */
+  onStart?(check: Check<C>): void;
   /** A check has its result. */
-  onResult?(check: Check, result: DoctorCheckReport): void;
+  onResult?(check: Check<C>, result: DoctorCheckReport): void;
 }
 
-export interface RunChecksOptions extends RunHooks {
+export interface RunChecksOptions<C = DoctorContext> extends RunHooks<C> {
   /** Time limit of one check without the capture (ms). */
   timeoutMs?: number;
 }
@@ -58,23 +57,34 @@ export interface RunChecksOptions extends RunHooks {
 export const CHECK_TIMEOUT_MS = 20_000;
 
 /** The checks `--check ID` selects; an unknown id is a UserError listing the known ones. */
-export function selectChecks(checks: readonly Check[], only: string | null | undefined): Check[] {
+export function selectChecks<C>(checks: readonly Check<C>[], only: string | null | undefined): Check<C>[] {
   if (!only) return [...checks];
   const found = checks.find((c) => c.id === only);
   if (!found) throw new UserError({ field: '--check', value: only, accepted: checks.map((c) => c.id).join(', ') });
   return [found];
 }
 
+/** The checks whose failure makes a failover test meaningless or unsafe. */
+export function criticalChecks<C>(checks: readonly Check<C>[]): Check<C>[] {
+  return checks.filter((c) => c.critical === true);
+}
+
 export function summarize(checks: readonly DoctorCheckReport[]): DoctorSummary {
-  const s: DoctorSummary = { ok: 0, warn: 0, fail: 0, skip: 0 };
+  const s: DoctorSummary = { ok: 0, warn: 0, fail: 0, skip: 0, error: 0 };
   for (const c of checks) s[c.status]++;
   return s;
 }
 
-/** 0 all ok or skipped, 1 warnings, 2 failures. */
-export function exitCodeFor(report: Pick<DoctorReport, 'summary'>): number {
-  if (report.summary.fail > 0) return EXIT.failure;
-  if (report.summary.warn > 0) return EXIT.warnings;
+/**
+ * 2 when any check failed (the node has a fault, whatever else happened), else 3 when a
+ * check could not finish (doctor could not tell), else 1 on warnings, else 0. Over one
+ * report or several (a pair: both nodes and the pair).
+ */
+export function exitCodeFor(...reports: Array<Pick<DoctorReport, 'summary'>>): number {
+  const count = (s: ReportStatus) => reports.reduce((n, r) => n + (r.summary[s] ?? 0), 0);
+  if (count('fail') > 0) return EXIT.failure;
+  if (count('error') > 0) return EXIT.checkError;
+  if (count('warn') > 0) return EXIT.warnings;
   return EXIT.ok;
 }
 
@@ -85,7 +95,11 @@ function normalise(id: string, r: CheckResult): DoctorCheckReport {
 
 function crashed(id: string, e: unknown): DoctorCheckReport {
   const message = e instanceof Error ? e.message : String(e);
-  return { id, status: 'fail', summary: t('doctor.run.crashed', { message }), details: e instanceof Error && e.stack ? e.stack.split('\n').slice(0, 4) : [], fix: null };
+  return { id, status: 'error', summary: t('doctor.run.crashed', { message }), details: e instanceof Error && e.stack ? e.stack.split('\n').slice(0, 4) : [], fix: null };
+}
+
+function timedOut(id: string, limitMs: number): DoctorCheckReport {
+  return { id, status: 'error', summary: t('doctor.run.timedOut', { seconds: Math.round(limitMs / 1000) }), details: [], fix: null };
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => T): Promise<T> {
@@ -96,45 +110,93 @@ function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => T): Promise<
   return Promise.race([p, limit]).finally(() => clearTimeout(timer));
 }
 
-async function timeLimitFor(ctx: DoctorContext, check: Check, base: number): Promise<number> {
-  if (!check.needsCapture) return base;
-  const inst = await ctx.instance().catch(() => null);
-  return base + captureDurationMs(inst?.advertInt ?? null, ctx.options.captureMs);
+/** What the runner needs to know about a kind of context (one node, a pair). */
+interface Subject<C> {
+  /** The report's name: the node, or both nodes. */
+  label(ctx: C): string;
+  /** Work to start before any check (the capture). */
+  warmUp?(ctx: C, checks: readonly Check<C>[]): void;
+  /** The time limit of a check on this context, from the base one. */
+  timeLimit?(ctx: C, check: Check<C>, base: number): Promise<number>;
 }
 
-/** One check, never throwing: appliesTo, run, time limit. */
-export async function runOneCheck(ctx: DoctorContext, check: Check, opts: RunChecksOptions = {}): Promise<DoctorCheckReport> {
+const NODE: Subject<DoctorContext> = {
+  label: (ctx) => ctx.host.label,
+  // The capture takes 3 advert intervals: start it before anything else so it overlaps them.
+  warmUp: (ctx, checks) => {
+    if (checks.some((c) => c.needsCapture)) void ctx.capture().catch(() => null);
+  },
+  async timeLimit(ctx, check, base) {
+    if (!check.needsCapture) return base;
+    const inst = await ctx.instance().catch(() => null);
+    return base + captureDurationMs(inst?.advertInt ?? null, ctx.options.captureMs);
+  },
+};
+
+const PAIR: Subject<PairContext> = {
+  label: (p) => `${p.labels.a} + ${p.labels.b}`,
+};
+
+/** Whether the check applies: `true`, or the reason it is skipped. */
+async function checkApplies<C>(ctx: C, check: Check<C>): Promise<Applies> {
+  if (!check.applies) return true;
+  const a = await check.applies(ctx);
+  return a === true ? true : String(a || t('doctor.run.notApplicable'));
+}
+
+function skipped(reason: string): CheckResult {
+  return { status: 'skip', summary: reason, details: [], fix: null };
+}
+
+/**
+ * The check's own answer without the runner's guard: skip with its reason, or what `run`
+ * returns; what the check throws is thrown (for replays and tables of checks, where a
+ * crash must not look like an answer).
+ */
+export async function checkAnswer<C>(ctx: C, check: Check<C>): Promise<CheckResult> {
+  const a = await checkApplies(ctx, check);
+  return a === true ? check.run(ctx) : skipped(a);
+}
+
+/** One check, never throwing: applies, run, time limit; a crash or the time limit is `error`. */
+async function runOne<C>(subject: Subject<C>, ctx: C, check: Check<C>, opts: RunChecksOptions<C>): Promise<DoctorCheckReport> {
   const base = opts.timeoutMs ?? CHECK_TIMEOUT_MS;
   try {
-    const applies = await check.appliesTo(ctx);
-    if (!applies) {
-      const reason = check.skipReason ? await check.skipReason(ctx) : t('doctor.run.notApplicable');
-      return { id: check.id, status: 'skip', summary: reason, details: [], fix: null };
-    }
+    const a = await checkApplies(ctx, check);
+    if (a !== true) return normalise(check.id, skipped(a));
     opts.onStart?.(check);
-    const limit = await timeLimitFor(ctx, check, base);
+    const limit = subject.timeLimit ? await subject.timeLimit(ctx, check, base) : base;
     return await withTimeout(
       check.run(ctx).then((r) => normalise(check.id, r)),
       limit,
-      () => ({ id: check.id, status: 'fail', summary: t('doctor.run.timedOut', { seconds: Math.round(limit / 1000) }), details: [], fix: null }),
+      () => timedOut(check.id, limit),
     );
   } catch (e) {
     return crashed(check.id, e);
   }
 }
 
-export async function runChecks(ctx: DoctorContext, checks: readonly Check[], opts: RunChecksOptions = {}): Promise<DoctorReport> {
+async function runAll<C>(subject: Subject<C>, ctx: C, checks: readonly Check<C>[], opts: RunChecksOptions<C>): Promise<DoctorReport> {
   const started = Date.now();
-  // The capture takes 3 advert intervals: start it before anything else so it overlaps them.
-  if (checks.some((c) => c.needsCapture)) void ctx.capture().catch(() => null);
+  subject.warmUp?.(ctx, checks);
   const results = await Promise.all(
     checks.map(async (check) => {
-      const r = await runOneCheck(ctx, check, opts);
+      const r = await runOne(subject, ctx, check, opts);
       opts.onResult?.(check, r);
       return r;
     }),
   );
-  return { node: ctx.host.label, durationMs: Date.now() - started, checks: results, summary: summarize(results) };
+  return { node: subject.label(ctx), durationMs: Date.now() - started, checks: results, summary: summarize(results) };
+}
+
+/** The node checks on one node. */
+export function runChecks(ctx: DoctorContext, checks: readonly Check[], opts: RunChecksOptions = {}): Promise<DoctorReport> {
+  return runAll(NODE, ctx, checks, opts);
+}
+
+/** The pair checks over both nodes: the same runner, time limits and error handling. */
+export function runPairChecks(p: PairContext, checks: readonly PairCheck[], opts: RunChecksOptions<PairContext> = {}): Promise<DoctorReport> {
+  return runAll(PAIR, p, checks, opts);
 }
 
 /** A check `--fix` can repair: it did not pass and has an autoFix. */

@@ -204,24 +204,27 @@ export async function confirmAndRun(flags: ParsedFlags, opts: GlobalOptions, pf:
   );
 }
 
-/** The doctor checks whose failure makes a failover test meaningless or unsafe. */
-export const CRITICAL_CHECKS = ['keepalived-running', 'config-valid', 'nginx-running', 'check-script', 'firewall-vrrp'] as const;
-
 function pf_peerHint(flags: ParsedFlags, labPeer: { address: string } | null): string[] {
   const peer = flags.peer ?? labPeer?.address ?? null;
   return peer ? [peer] : [];
 }
 
-/** The doctor's critical checks, run by its own runner: "id: summary" of each that fails. */
+/**
+ * The doctor's critical checks (those marked so), run by its own runner: "id: summary" of
+ * each that failed or could not finish (either way the failover test has no ground to stand on).
+ */
 export async function criticalDoctorFailures(ctx: Pick<RunTarget, 'factsHost' | 'services'>, root: string, peers: string[]): Promise<string[]> {
   const { ALL_CHECKS } = await import('../../checks/index.js');
-  const { runChecks } = await import('../doctor/run.js');
+  const { criticalChecks, runChecks } = await import('../doctor/run.js');
   const { createDoctorContext } = await import('../doctor/build-context.js');
   const { doctorOptions } = await import('../doctor/cli.js');
-  const checks = ALL_CHECKS.filter((c) => (CRITICAL_CHECKS as readonly string[]).includes(c.id));
   const dctx = createDoctorContext({ host: ctx.factsHost, services: ctx.services }, doctorOptions({ peer: peers }, root));
-  const report = await runChecks(dctx, checks);
-  return report.checks.filter((c) => c.status === 'fail').map((c) => `${c.id}: ${c.summary}`);
+  return blockingFailures(await runChecks(dctx, criticalChecks(ALL_CHECKS)));
+}
+
+/** The lines a failover preflight refuses on: each critical check that failed or could not finish. */
+export function blockingFailures(report: Pick<import('../doctor/run.js').DoctorReport, 'checks'>): string[] {
+  return report.checks.filter((c) => c.status === 'fail' || c.status === 'error').map((c) => `${c.id}: ${c.summary}`);
 }
 
 async function runGuarded(flags: ParsedFlags, pf: Preflight, ctx: RunTarget, node: string, extras: RunExtras, g: Guard, onFaults: RunDeps['onFaults']): Promise<number> {

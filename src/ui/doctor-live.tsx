@@ -6,17 +6,17 @@
  */
 import { useEffect, useState } from 'react';
 import { Box, Text, render } from 'ink';
-import type { CheckStatus } from '../../checks/types.js';
+import type { ReportStatus } from '../../checks/types.js';
 import { t } from '../i18n/index.js';
 import { padDisplay } from './output.js';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-const COLOUR: Record<CheckStatus, string> = { ok: 'green', warn: 'yellow', fail: 'red', skip: 'gray' };
+const COLOUR: Record<ReportStatus, string> = { ok: 'green', warn: 'yellow', fail: 'red', skip: 'gray', error: 'magenta' };
 
 export interface LiveRow {
   id: string;
   title: string;
-  state: 'waiting' | 'running' | CheckStatus;
+  state: 'waiting' | 'running' | ReportStatus;
   summary: string;
 }
 
@@ -29,6 +29,8 @@ export function DoctorLive({ title, rows }: { title: string; rows: LiveRow[] }) 
     return () => clearInterval(timer);
   }, [busy]);
   const idWidth = Math.max(0, ...rows.map((r) => r.id.length));
+  // Apart from the node's results: checks doctor itself could not finish.
+  const errors = rows.filter((r) => r.state === 'error').length;
   return (
     <Box flexDirection="column">
       <Text bold>{title}</Text>
@@ -36,19 +38,20 @@ export function DoctorLive({ title, rows }: { title: string; rows: LiveRow[] }) 
         const done = r.state !== 'running' && r.state !== 'waiting';
         return (
           <Text key={r.id}>
-            {done ? <Text color={COLOUR[r.state as CheckStatus]}>{padDisplay(t(`doctor.ui.status.${r.state as CheckStatus}`), 4)}</Text> : <Text color="cyan">{`${FRAMES[frame]}   `}</Text>}
+            {done ? <Text color={COLOUR[r.state as ReportStatus]}>{padDisplay(t(`doctor.ui.status.${r.state as ReportStatus}`), 4)}</Text> : <Text color="cyan">{`${FRAMES[frame]}   `}</Text>}
             <Text>{`  ${r.id.padEnd(idWidth)}  `}</Text>
             <Text dimColor={!done}>{done ? r.summary : r.state === 'running' ? `${r.title}: ${t('doctor.ui.running')}` : r.title}</Text>
           </Text>
         );
       })}
+      {errors > 0 ? <Text color="magenta">{t('doctor.ui.live.errors', { count: errors })}</Text> : null}
     </Box>
   );
 }
 
 export interface DoctorLiveView {
   start(id: string): void;
-  done(id: string, status: CheckStatus, summary: string): void;
+  done(id: string, status: ReportStatus, summary: string): void;
   /** Clear the view (the plain report follows). */
   stop(): void;
 }

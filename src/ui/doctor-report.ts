@@ -1,24 +1,25 @@
 /**
  * The doctor report as text (one line per check, the summary, then under each problem its
- * details and fix) and as the --json object. Colour only through paint(), so a pipe or
+ * details and fix, then apart from them the checks doctor could not finish) and as the
+ * --json object. Colour only through paint(), so a pipe or
  * NO_COLOR gets plain lines. Knows the report's shape, nothing about individual checks.
  */
-import type { CheckStatus } from '../../checks/types.js';
-import type { DoctorCheckReport, DoctorReport, FixOutcome } from '../doctor/run.js';
+import { REPORT_STATUSES, type Detail, type Fix, type ReportStatus } from '../../checks/types.js';
+import type { DoctorCheckReport, DoctorReport, DoctorSummary, FixOutcome } from '../doctor/run.js';
 import { t } from '../i18n/index.js';
 import { displayWidth, paint, padDisplay, type Colour } from './output.js';
 export { displayWidth } from './output.js';
 
-const COLOUR: Record<CheckStatus, Colour> = { ok: 'green', warn: 'yellow', fail: 'red', skip: 'gray' };
+const COLOUR: Record<ReportStatus, Colour> = { ok: 'green', warn: 'yellow', fail: 'red', skip: 'gray', error: 'magenta' };
 
-/** "ok  ", "warn", "FAIL", "skip": padded so that the ids line up, in the user's language. */
-export function statusLabel(status: CheckStatus, width = statusWidth()): string {
+/** "ok  ", "warn", "FAIL", "skip", "ERR ": padded so that the ids line up, in the user's language. */
+export function statusLabel(status: ReportStatus, width = statusWidth()): string {
   const label = t(`doctor.ui.status.${status}`);
   return paint(COLOUR[status], padDisplay(label, width));
 }
 
 function statusWidth(): number {
-  return Math.max(...(['ok', 'warn', 'fail', 'skip'] as const).map((s) => displayWidth(t(`doctor.ui.status.${s}`))));
+  return Math.max(...REPORT_STATUSES.map((s) => displayWidth(t(`doctor.ui.status.${s}`))));
 }
 
 
@@ -28,8 +29,8 @@ export function checkLine(c: DoctorCheckReport, idWidth: number): string {
 
 export function summaryLine(report: Pick<DoctorReport, 'summary' | 'durationMs'>): string {
   const s = report.summary;
-  const text = t('doctor.ui.summary', { ...s, seconds: (report.durationMs / 1000).toFixed(1) });
-  return paint(s.fail ? 'red' : s.warn ? 'yellow' : 'green', text);
+  const text = t(s.error ? 'doctor.ui.summaryErrors' : 'doctor.ui.summary', { ...s, seconds: (report.durationMs / 1000).toFixed(1) });
+  return paint(s.fail ? 'red' : s.error ? 'magenta' : s.warn ? 'yellow' : 'green', text);
 }
 
 /** The whole human report, line by line. */
@@ -50,6 +51,16 @@ export function renderDoctorReport(report: DoctorReport, fixes: FixOutcome[] = [
       }
     }
   }
+  // Apart from the node's faults: what doctor itself could not finish says nothing about the node.
+  const errors = report.checks.filter((c) => c.status === 'error');
+  if (errors.length) {
+    lines.push('', paint('bold', t('doctor.ui.errors')));
+    for (const c of errors) {
+      lines.push('', `${statusLabel(c.status).trimEnd()} ${paint('bold', c.id)}: ${c.summary}`);
+      for (const d of c.details) lines.push(`    ${d}`);
+    }
+    lines.push('', t('doctor.ui.errors.report', { command: `ha-setup doctor --check ${errors[0]!.id} --json` }));
+  }
   if (fixes.length) {
     lines.push('', paint('bold', t('doctor.fix.title')));
     for (const f of fixes) {
@@ -62,13 +73,31 @@ export function renderDoctorReport(report: DoctorReport, fixes: FixOutcome[] = [
   return lines;
 }
 
+/** One check in `doctor --json` (docs/doctor.md has its schema). */
+export interface DoctorJsonCheck {
+  id: string;
+  status: ReportStatus;
+  summary: string;
+  details: Detail[];
+  fix: Fix | null;
+}
+
+/** `doctor --json` of one node (docs/doctor.md has its schema). */
+export interface DoctorJson {
+  node: string;
+  durationMs: number;
+  checks: DoctorJsonCheck[];
+  summary: DoctorSummary;
+  fixes?: FixOutcome[];
+}
+
 /** Exactly the documented JSON shape (plus node, durationMs and, with --fix, fixes). */
-export function doctorJson(report: DoctorReport, fixes: FixOutcome[] | null = null): Record<string, unknown> {
+export function doctorJson(report: DoctorReport, fixes: FixOutcome[] | null = null): DoctorJson {
   return {
     node: report.node,
     durationMs: report.durationMs,
-    checks: report.checks.map((c) => ({ id: c.id, status: c.status, summary: c.summary, details: c.details, fix: c.fix ? { explain: c.fix.explain, commands: c.fix.commands } : null })),
-    summary: { ok: report.summary.ok, warn: report.summary.warn, fail: report.summary.fail, skip: report.summary.skip },
+    checks: report.checks.map((c) => ({ id: c.id, status: c.status, summary: c.summary, details: [...c.details], fix: c.fix ? { explain: c.fix.explain, commands: [...c.fix.commands] } : null })),
+    summary: Object.fromEntries(REPORT_STATUSES.map((s) => [s, report.summary[s]])) as DoctorSummary,
     ...(fixes ? { fixes } : {}),
   };
 }

@@ -12,7 +12,7 @@ import { execa } from 'execa';
 import { labMatrix, labSuiteHooks, baselineTest } from '../helpers/lab-releases.js';
 import { cliPath, repoRoot, tempDir } from '../helpers/paths.js';
 import { LAB_VRRP, type LabNodeName } from '../../src/lab/constants.js';
-import type { CheckStatus } from '../../checks/types.js';
+import type { CheckStatus, ReportStatus } from '../../checks/types.js';
 import type { DoctorReport } from '../../src/doctor/run.js';
 import {
   bridgeDrop,
@@ -38,7 +38,7 @@ interface Measured {
   fault: string;
   node: LabNodeName;
   check: string;
-  status: CheckStatus;
+  status: ReportStatus;
   doctorMs: number;
   wallMs: number;
   exitCode: number;

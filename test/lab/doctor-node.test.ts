@@ -30,7 +30,7 @@ interface JsonReport {
   node: string;
   durationMs: number;
   checks: Array<{ id: string; status: string; summary: string; details: string[]; fix: { explain: string; commands: string[] } | null }>;
-  summary: { ok: number; warn: number; fail: number; skip: number };
+  summary: { ok: number; warn: number; fail: number; skip: number; error: number };
   fixes?: Array<{ id: string; applied: boolean; actions: string[]; error: string | null }>;
 }
 

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Check, CheckResult } from '../../checks/types.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPORT_STATUSES, type Check, type CheckResult } from '../../checks/types.js';
+import { repoRoot } from '../helpers/paths.js';
 import { applyFixes, exitCodeFor, keepalivedSettleMs, runChecks, selectChecks } from '../../src/doctor/run.js';
 import { ALL_CHECKS, NODE_CHECKS, WIRE_CHECKS } from '../../checks/index.js';
 import { doctorJson, renderDoctorReport } from '../../src/ui/doctor-report.js';
@@ -13,7 +16,14 @@ const res = (status: CheckResult['status'], summary = status): CheckResult => ({
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function check(id: string, run: Check['run'], over: Partial<Check> = {}): Check {
-  return { id, title: () => id, appliesTo: () => true, run, ...over };
+  return { id, title: () => id, run, ...over };
+}
+
+/** A check with a bug: it throws. */
+function crashing(id: string, message: string): Check {
+  return check(id, async () => {
+    throw new Error(message);
+  });
 }
 
 test('checks run concurrently, results come back in check order', async () => {
@@ -28,32 +38,89 @@ test('checks run concurrently, results come back in check order', async () => {
   assert.ok(Date.now() - started < 550, 'ran one after the other');
   assert.deepEqual(finished, ['fast', 'mid', 'slow']);
   assert.deepEqual(report.checks.map((c) => c.id), ['slow', 'fast', 'mid']);
-  assert.deepEqual(report.summary, { ok: 2, warn: 1, fail: 0, skip: 0 });
+  assert.deepEqual(report.summary, { ok: 2, warn: 1, fail: 0, skip: 0, error: 0 });
   assert.equal(exitCodeFor(report), 1);
 });
 
-test('a crashing check fails with its message, a hanging one times out, the rest still report', async () => {
+test('a crashing check and a hanging one are errors, not faults of the node; the rest still report; exit 3', async () => {
   const ctx = await fakeContext();
   const report = await runChecks(
     ctx,
     [
-      check('boom', async () => {
-        throw new Error('cannot read /proc/x');
-      }),
+      crashing('boom', 'cannot read /proc/x'),
       check('hang', () => new Promise(() => {})),
       check('fine', async () => res('ok')),
-      check('n/a', async () => res('ok'), { appliesTo: () => false, skipReason: () => 'not here' }),
+      check('n/a', async () => res('ok'), { applies: () => 'not here' }),
+      check('warned', async () => res('warn')),
     ],
     { timeoutMs: 200 },
   );
   const [boom, hang, fine, na] = report.checks;
-  assert.equal(boom!.status, 'fail');
+  assert.equal(boom!.status, 'error');
   assert.match(boom!.summary, /cannot read \/proc\/x/);
-  assert.equal(hang!.status, 'fail');
-  assert.match(hang!.summary, /within 0 s|within/);
+  assert.equal(hang!.status, 'error');
+  assert.match(hang!.summary, /no answer within 0 s/);
   assert.equal(fine!.status, 'ok');
   assert.deepEqual(na, { id: 'n/a', status: 'skip', summary: 'not here', details: [], fix: null });
+  assert.deepEqual(report.summary, { ok: 1, warn: 1, fail: 0, skip: 1, error: 2 });
+  assert.equal(exitCodeFor(report), 3);
+});
+
+test('an applies() that throws is an error too, and run is never called', async () => {
+  const ctx = await fakeContext();
+  let ran = false;
+  const report = await runChecks(ctx, [
+    check('x', async () => ((ran = true), res('ok')), {
+      applies: () => {
+        throw new Error('cannot tell');
+      },
+    }),
+  ]);
+  assert.equal(report.checks[0]!.status, 'error');
+  assert.equal(ran, false);
+  assert.equal(exitCodeFor(report), 3);
+});
+
+test('report: errors are shown apart from the node\'s problems, with how to report them; JSON counts them; a failure outranks them (exit 2)', async () => {
+  const ctx = await fakeContext();
+  const report = await runChecks(ctx, [
+    crashing('crashy', 'undefined is not a function'),
+    check('broken', async () => res('fail')),
+  ]);
+  assert.deepEqual(report.checks.map((c) => c.status), ['error', 'fail']);
   assert.equal(exitCodeFor(report), 2);
+  const colour = output.color;
+  output.color = false;
+  try {
+    const lines = renderDoctorReport(report);
+    const problems = lines.indexOf('Problems and how to fix them:');
+    const errors = lines.findIndex((l) => l.startsWith('Checks doctor could not finish'));
+    assert.ok(problems > 0 && errors > problems, lines.join('\n'));
+    const problemBlock = lines.slice(problems, errors);
+    const errorBlock = lines.slice(errors);
+    assert.ok(problemBlock.some((l) => l.includes('broken')));
+    assert.ok(!problemBlock.some((l) => l.includes('crashy')), 'an error is listed among the node\'s problems');
+    assert.ok(errorBlock.some((l) => /^ERR crashy: .*undefined is not a function/.test(l)));
+    assert.ok(errorBlock.some((l) => l.includes('bug in doctor') && l.includes('ha-setup doctor --check crashy --json')));
+    assert.ok(lines.some((l) => /1 could not finish/.test(l)));
+    setLang('zh');
+    const zh = renderDoctorReport(report);
+    assert.ok(zh.some((l) => l.startsWith('doctor 未能完成的检查')));
+    assert.ok(zh.some((l) => l.includes('doctor 的缺陷')));
+  } finally {
+    setLang('en');
+    output.color = colour;
+  }
+  const json = doctorJson(report);
+  assert.equal(json.checks[0]!.status, 'error');
+  assert.deepEqual(json.summary, { ok: 0, warn: 0, fail: 1, skip: 0, error: 1 });
+});
+
+test('no errors: the report has no such section and the summary line is unchanged', async () => {
+  const ctx = await fakeContext();
+  const report = await runChecks(ctx, [check('a', async () => res('ok'))]);
+  const lines = renderDoctorReport(report);
+  assert.ok(!lines.some((l) => l.includes('could not finish')));
 });
 
 test('exit codes: 0 for ok and skip only', async () => {
@@ -136,13 +203,13 @@ test('--fix: a repair that restarts keepalived is judged after keepalived settle
 test('report: JSON has exactly the documented shape; plain text has no escape codes without colour', async () => {
   const ctx = await fakeContext({ config: fixture('doctor', 'setup-master.conf') });
   const report = await runChecks(ctx, [check('a-check', async () => ({ status: 'fail', summary: 'broken', details: ['evidence'], fix: { explain: 'why', commands: ['do it'] } })), check('b', async () => res('ok'))]);
-  const json = doctorJson(report) as { checks: unknown[]; summary: unknown };
+  const json = doctorJson(report);
   assert.deepEqual(Object.keys(json), ['node', 'durationMs', 'checks', 'summary']);
   assert.deepEqual(json.checks, [
     { id: 'a-check', status: 'fail', summary: 'broken', details: ['evidence'], fix: { explain: 'why', commands: ['do it'] } },
     { id: 'b', status: 'ok', summary: 'ok', details: [], fix: null },
   ]);
-  assert.deepEqual(json.summary, { ok: 1, warn: 0, fail: 1, skip: 0 });
+  assert.deepEqual(json.summary, { ok: 1, warn: 0, fail: 1, skip: 0, error: 0 });
   const colour = output.color;
   output.color = false;
   try {
@@ -159,4 +226,25 @@ test('report: JSON has exactly the documented shape; plain text has no escape co
     setLang('en');
     output.color = colour;
   }
+});
+
+test('the JSON Schema in docs/doctor.md describes what --json prints: keys, statuses, summary counts', async () => {
+  const doc = readFileSync(join(repoRoot, 'docs/doctor.md'), 'utf8');
+  const block = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]!) as Record<string, unknown>).find((j) => j.type === 'object');
+  assert.ok(block, 'docs/doctor.md has a JSON Schema block');
+  const schema = block as { required: string[]; properties: { checks: { items: { required: string[]; properties: { status: { enum: string[] }; details: { items: { type: string } } } } }; summary: { required: string[] } } };
+  const ctx = await fakeContext();
+  const report = await runChecks(ctx, [
+    check('a', async () => ({ status: 'fail', summary: 'broken', details: ['line'], fix: { explain: 'why', commands: ['do'] } })),
+    crashing('b', 'bug'),
+  ]);
+  const json = doctorJson(report);
+  assert.deepEqual(Object.keys(json).sort(), [...schema.required].sort());
+  for (const c of json.checks) {
+    assert.deepEqual(Object.keys(c).sort(), [...schema.properties.checks.items.required].sort());
+    assert.ok(schema.properties.checks.items.properties.status.enum.includes(c.status), c.status);
+    assert.ok(c.details.every((d) => typeof d === schema.properties.checks.items.properties.details.items.type));
+  }
+  assert.deepEqual([...schema.properties.checks.items.properties.status.enum].sort(), [...REPORT_STATUSES].sort());
+  assert.deepEqual(Object.keys(json.summary).sort(), [...schema.properties.summary.required].sort());
 });

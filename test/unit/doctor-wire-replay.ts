@@ -18,6 +18,7 @@ import { parseData, parseStats } from '../../src/keepalived/runtime/dumps.js';
 import { recordedContext } from '../helpers/recorded-context.js';
 import { useRecordedWire } from '../../src/doctor/wire/pair.js';
 import type { Check, CheckResult } from '../../checks/types.js';
+import { checkAnswer } from '../../src/doctor/run.js';
 import { fixturesDir } from '../helpers/paths.js';
 import { labNodeRoot, type LabNodeName } from '../../src/lab/constants.js';
 import { NODE_DIRS } from '../../src/lab/paths.js';
@@ -127,7 +128,6 @@ export async function replay(scenario: string, node: string, opts: ReplayOptions
   return { ctx, meta };
 }
 
-export async function runCheck(check: Check, ctx: DoctorContext): Promise<CheckResult | { status: 'skip'; summary: string; details: string[]; fix: null }> {
-  if (!(await check.appliesTo(ctx))) return { status: 'skip', summary: check.skipReason ? await check.skipReason(ctx) : 'n/a', details: [], fix: null };
-  return check.run(ctx);
+export function runCheck(check: Check, ctx: DoctorContext): Promise<CheckResult> {
+  return checkAnswer(ctx, check);
 }

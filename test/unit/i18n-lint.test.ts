@@ -51,7 +51,9 @@ const STRING = String.raw`('(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|\x60(?:[^\x60
 const RULES: Array<{ what: string; pattern: RegExp }> = [
   { what: 'printed text', pattern: new RegExp(String.raw`\b(?:printLine|printInfo|printVerbose|console\.(?:log|error|warn))\(\s*` + STRING, 'g') },
   { what: 'an error message', pattern: new RegExp(String.raw`new (?:OperationError|UserError)\(\s*` + STRING, 'g') },
-  { what: 'a check summary, fix or reason', pattern: new RegExp(String.raw`\b(?:summary|explain|reason|hint|skipReason):\s*` + STRING, 'g') },
+  { what: 'a check summary, fix or reason', pattern: new RegExp(String.raw`\b(?:summary|explain|reason|hint):\s*` + STRING, 'g') },
+  // A check's applies(): `true`, or the reason it is skipped (`cond || 'reason'`).
+  { what: 'a skip reason', pattern: new RegExp(String.raw`\bapplies\b[^\n]*(?:\n[^\n]*){0,4}?\|\|\s*` + STRING, 'g') },
   { what: 'a progress line', pattern: new RegExp(String.raw`\.(?:note|warn|step)\(\s*` + STRING, 'g') },
 ];
 

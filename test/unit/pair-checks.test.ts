@@ -10,7 +10,8 @@ import type { KeepalivedConfig } from '../../src/keepalived/model.js';
 import type { DoctorContext } from '../../src/doctor/context.js';
 import { clockOffset, createPairContext, type PairContext } from '../../src/doctor/pair-context.js';
 import { pairChecks } from '../../checks/pair/index.js';
-import { runPairChecks } from '../../src/doctor/pair-run.js';
+import { exitCodeFor, runPairChecks } from '../../src/doctor/run.js';
+import { pairExitCode, type PairDoctorReport } from '../../src/doctor/pair-run.js';
 import { factsFor } from '../helpers/facts.js';
 
 interface FakeNode {
@@ -160,10 +161,19 @@ test('a node without a config skips the comparisons with the reason', async () =
   assert.match(vrid.summary, /vrrp_instance/);
 });
 
-test('a check that throws becomes that check\'s fail, not the end of the run', async () => {
+test('a pair check that throws or runs out of time is an error, not a fault of the pair; exit 3', async () => {
   const p = pair({}, {});
   const broken = { ...pairChecks[0]!, id: 'broken', run: async () => { throw new Error('boom'); } };
-  const report = await runPairChecks(p, [broken]);
-  assert.equal(report.checks[0]!.status, 'fail');
+  const stuck = { ...pairChecks[0]!, id: 'stuck', run: () => new Promise<never>(() => {}) };
+  const report = await runPairChecks(p, [broken, stuck, pairChecks[0]!], { timeoutMs: 200 });
+  assert.deepEqual(report.checks.map((c) => c.status), ['error', 'error', 'ok']);
   assert.match(report.checks[0]!.summary, /boom/);
+  assert.match(report.checks[1]!.summary, /no answer within 0 s/);
+  assert.equal(report.summary.error, 2);
+  assert.equal(exitCodeFor(report), 3);
+  // With both nodes' reports: a failure anywhere outranks the pair's error.
+  const node = (fail: number) => ({ ...report, checks: [], summary: { ok: 0, warn: 0, fail, skip: 0, error: 0 } });
+  const whole = (fail: number): PairDoctorReport => ({ nodes: [node(0), node(fail)], pair: report, durationMs: 0 });
+  assert.equal(pairExitCode(whole(0)), 3);
+  assert.equal(pairExitCode(whole(1)), 2);
 });
