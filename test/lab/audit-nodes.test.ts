@@ -53,7 +53,7 @@ test('pair setup over ssh from the client: both nodes\' logs, with the ssh targe
     const added = since(nodeLog(node), before[node]);
     assert.match(added, new RegExp(`^\\S+Z ${target} setup run ha-setup --host ${A} --host ${B} --vip \\S+ --auth-pass \\*{8} --yes$`, 'm'), added);
     assert.match(added, new RegExp(`Z ${target} setup write /etc/keepalived/keepalived\\.conf mode=0600 `), added);
-    assert.match(added, new RegExp(`Z ${target} setup exec \\S+/etc/init\\.d/keepalived (re)?start exit=0`), added);
+    assert.match(added, new RegExp(`Z ${target} setup exec \\S+/etc/init\\.d/keepalived ((re)?start|reload) exit=0`), added);
     assert.ok(!added.includes(PASSWORD), added);
   }
 });
