@@ -3,10 +3,11 @@ import { execFileSync } from 'node:child_process';
 /**
  * A throw-away network namespace holding one veth end named eth0 with the given address
  * (this kernel has no dummy interfaces). Nothing here touches the root namespace's network:
- * both veth ends live inside namespaces the test created.
+ * both veth ends live inside namespaces the test created. The name is `base` and this
+ * process's pid, so two test runs on one machine never share (or remove) each other's.
  */
-export function makeNodeNamespace(name: string, address: string): { name: string; remove: () => void } {
-  removeNamespace(name);
+export function makeNodeNamespace(base: string, address: string): { name: string; remove: () => void } {
+  const name = `${base}-${process.pid}`;
   const peer = `${name}-peer`;
   execFileSync('ip', ['netns', 'add', name]);
   execFileSync('ip', ['netns', 'add', peer]);

@@ -11,8 +11,8 @@ import { findProcessesInOurNetns } from '../../src/system/services.js';
 
 // Needs root: it creates network namespaces. Two nodes, each with its own keepalived.
 const NODES = [
-  { ns: 'dt-a', ifname: 'dt-va', addr: '192.0.2.11/24', prio: 150 },
-  { ns: 'dt-b', ifname: 'dt-vb', addr: '192.0.2.12/24', prio: 100 },
+  { ns: `dt-a-${process.pid}`, ifname: 'dt-va', addr: '192.0.2.11/24', prio: 150 },
+  { ns: `dt-b-${process.pid}`, ifname: 'dt-vb', addr: '192.0.2.12/24', prio: 100 },
 ] as const;
 
 function conf(ifname: string, prio: number): string {
@@ -47,7 +47,7 @@ test('detect through a NetnsHost sees its own keepalived and not the other node\
       await ip('netns', 'add', n.ns);
       created.push(n.ns);
     }
-    await ip('-n', 'dt-a', 'link', 'add', 'dt-va', 'type', 'veth', 'peer', 'name', 'dt-vb', 'netns', 'dt-b');
+    await ip('-n', NODES[0]!.ns, 'link', 'add', 'dt-va', 'type', 'veth', 'peer', 'name', 'dt-vb', 'netns', NODES[1]!.ns);
     for (const n of NODES) {
       await ip('-n', n.ns, 'addr', 'add', n.addr, 'dev', n.ifname);
       await ip('-n', n.ns, 'link', 'set', 'lo', 'up');
@@ -69,11 +69,11 @@ test('detect through a NetnsHost sees its own keepalived and not the other node\
       children.push(child);
     }
     for (const n of NODES) assert.ok(await waitFor(() => existsSync(pidFiles[n.ns]!), 10_000), `${n.ns} keepalived wrote its pid file`);
-    const pidA = Number(readFileSync(pidFiles['dt-a']!, 'utf8').trim());
-    const pidB = Number(readFileSync(pidFiles['dt-b']!, 'utf8').trim());
+    const pidA = Number(readFileSync(pidFiles[NODES[0]!.ns]!, 'utf8').trim());
+    const pidB = Number(readFileSync(pidFiles[NODES[1]!.ns]!, 'utf8').trim());
     assert.notEqual(pidA, pidB);
 
-    const hostA = new NetnsHost('dt-a', join(dir, 'dt-a'));
+    const hostA = new NetnsHost(NODES[0]!.ns, join(dir, NODES[0]!.ns));
     const facts = await gatherFacts(hostA);
     assert.equal(facts.keepalived.running, true);
     assert.equal(facts.keepalived.pid, pidA, "dt-a's main keepalived process");
@@ -86,7 +86,7 @@ test('detect through a NetnsHost sees its own keepalived and not the other node\
     assert.equal(facts.interfacesSource, 'ip');
     assert.equal(facts.scope.host, 'netns');
 
-    const inB = await findProcessesInOurNetns(new NetnsHost('dt-b', join(dir, 'dt-b')), 'keepalived');
+    const inB = await findProcessesInOurNetns(new NetnsHost(NODES[1]!.ns, join(dir, NODES[1]!.ns)), 'keepalived');
     assert.ok(inB!.some((p) => p.pid === pidB));
     assert.ok(!inB!.some((p) => p.pid === pidA));
   } finally {

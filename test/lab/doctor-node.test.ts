@@ -17,7 +17,7 @@ import { renderLabNginxConf } from '../../src/lab/node-files.js';
 import { NODE_DIRS, NODE_PATHS } from '../../src/lab/paths.js';
 import { readProcStat, terminate } from '../../src/lab/procs.js';
 
-const NS = 'dd-n1';
+const NS = `dd-n1-${process.pid}`;
 const VIP = '192.0.2.60';
 let root = '';
 let conf = '';
@@ -71,7 +71,7 @@ const inNs = (...argv: string[]) => execa('ip', ['netns', 'exec', NS, ...argv]);
 before(async () => {
   const listed = String((await execa('ip', ['netns', 'list'])).stdout);
   assert.ok(!/^dd-n1\b/m.test(listed), 'dd-n1 exists already: another run is using it');
-  makeNodeNamespace(NS, '192.0.2.61/24');
+  makeNodeNamespace('dd-n1', '192.0.2.61/24');
   root = tempDir('dd-node-');
   chmodSync(root, 0o755); // nginx's workers (www-data) read the page under it
   const setup = await runCli(['setup', '--root', root, '--yes', '--role', 'master', '--interface', 'eth0', '--vip', `${VIP}/24`, '--auth-pass', 's3cret51', '--no-install'], { netns: NS });

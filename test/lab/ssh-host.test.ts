@@ -16,8 +16,8 @@ import { hostContract } from '../helpers/host-contract.js';
 import { startSshd, generateKey, type SshdServer } from '../helpers/sshd.js';
 import { tempDir } from '../helpers/paths.js';
 
-const CLIENT_NS = 'ss-client';
-const NODE_NS = 'ss-node';
+const CLIENT_NS = `ss-client-${process.pid}`;
+const NODE_NS = `ss-node-${process.pid}`;
 const CLIENT_IP = '192.0.2.31';
 const NODE_IP = '192.0.2.32';
 /** On the link, but nobody has it: connections to it time out or find no route. */

@@ -19,7 +19,7 @@ import { requestDump, parseStats, parseData, parseJsonDump, keepalivedSignal } f
 import { readKeepalivedLog } from '../../src/keepalived/runtime/logs.js';
 import { fixturesDir, tempDir } from '../helpers/paths.js';
 
-const NS = { br: 'vr-br', a: 'vr-a', b: 'vr-b' } as const;
+const NS = { br: `vr-br-${process.pid}`, a: `vr-a-${process.pid}`, b: `vr-b-${process.pid}` } as const;
 const ADDR = { a: '192.0.2.21', b: '192.0.2.22' } as const;
 const RECORD = process.env.HA_SETUP_RECORD_FIXTURES === '1';
 
