@@ -3,9 +3,7 @@
  * pair checks only a view of both can make. Output grouped by node, then the pair;
  * `--json` gives { nodes: { "<host>": {checks...} }, pair: {checks...} }.
  */
-import type { Command } from 'commander';
-import type { DoctorFlags } from '../commands/doctor.js';
-import { closeNodes, connectNodes, hostTargets } from '../commands/pair.js';
+import { closeNodes, connectNodes } from '../nodes/remote.js';
 import { UserError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { output, paint, printJson, printLine } from '../ui/output.js';
@@ -13,7 +11,7 @@ import { doctorJson, renderDoctorReport } from '../ui/doctor-report.js';
 import { ALL_CHECKS } from '../../checks/index.js';
 import { pairChecks } from '../../checks/pair/index.js';
 import { createDoctorContext } from './build-context.js';
-import { doctorOptions } from './cli.js';
+import { doctorOptions, type DoctorFlags } from './flags.js';
 import { createPairContext } from './pair-context.js';
 import { pairExitCode, runPairDoctor, type PairDoctorReport } from './pair-run.js';
 import { selectChecks } from './run.js';
@@ -38,13 +36,12 @@ export function renderPairDoctorReport(r: PairDoctorReport): string[] {
   return lines;
 }
 
-export async function runPairDoctorCommand(cmd: Command, flags: DoctorFlags): Promise<number> {
-  const targets = hostTargets(cmd);
+export async function runPairDoctorCommand(targets: readonly string[], flags: DoctorFlags): Promise<number> {
   if (flags.fix) throw new UserError({ field: '--fix', value: undefined, accepted: t('pair.doctor.fixAccepted') });
   const onlyPair = flags.check ? pairChecks.filter((c) => c.id === flags.check) : null;
   const nodeChecks = onlyPair && onlyPair.length ? [] : selectChecks(ALL_CHECKS, flags.check);
   const checks = onlyPair && onlyPair.length ? onlyPair : flags.check ? [] : pairChecks;
-  const nodes = await connectNodes(targets, { dryRun: true });
+  const nodes = await connectNodes([...targets], { dryRun: true });
   try {
     const base = doctorOptions(flags, '/');
     // Each node's own checks know the other node as its peer.
