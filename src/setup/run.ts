@@ -12,7 +12,7 @@ import { t } from '../i18n/index.js';
 import { DEFAULTS } from './defaults.js';
 import { ANSWER_FLAGS, validateAnswers, validateRole, vipPrefixNote, withoutManagedAddress, vridFromVip, type Answers, type InterfaceFacts } from './answers.js';
 import { buildPlan, type Plan } from './plan.js';
-import { applyPlan, type ApplyResult } from './apply.js';
+import { applyPlans, type ApplyResult } from './apply.js';
 import { verifySetup, type Verification } from './verify.js';
 import { probeVip, probeVrids, proposeVrid, type VipProbe } from './probe.js';
 import { parseConfig } from '../keepalived/parse.js';
@@ -23,7 +23,6 @@ import type { Progress } from '../ui/progress.js';
 import { plannedRelease } from './release.js';
 import { randomPassword } from './password.js';
 import { carriedOver, existingAnswers } from './existing.js';
-import { guard } from '../guard.js';
 
 export type RawAnswers = Partial<Record<keyof Answers, unknown>>;
 export type ExistingChoice = 'keep' | 'replace' | 'stop';
@@ -282,16 +281,18 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
   auditOf(opts.applyHost)?.markSecret(answers.authPass);
   // While the plan is applied no signal, closed terminal or exception leaves it half done:
   // it stops before the next step and puts back what it changed (src/guard.ts).
-  let rollback: (() => Promise<void>) | null = null;
-  result.apply = await guard({ undo: async () => rollback?.() }, (g) => applyPlan(plan, opts.applyHost, opts.services, {
-    signal: g.signal,
-    onRollback: (r) => (rollback = r),
-    step: (label, fn) => ui.progress.step(label, () => fn()),
-    warn: (m) => ui.progress.warn(m),
-    testConfig: (path) => testCandidate(opts.applyHost, path, facts, ui.progress),
-    install: (method, source) =>
-      installForPlan(opts.applyHost, facts.distro, { method, source }, plan, (version) => buildPlan(opts.factsHost, facts, answers, { ...planOpts, release: { version, source: 'installed' } }), ui.progress),
-  }));
+  [result.apply] = await applyPlans([{
+    plan,
+    host: opts.applyHost,
+    services: opts.services,
+    hooks: {
+      step: (label, fn) => ui.progress.step(label, () => fn()),
+      warn: (m) => ui.progress.warn(m),
+      testConfig: (path) => testCandidate(opts.applyHost, path, facts, ui.progress),
+      install: (method, source) =>
+        installForPlan(opts.applyHost, facts.distro, { method, source }, plan, (version) => buildPlan(opts.factsHost, facts, answers, { ...planOpts, release: { version, source: 'installed' } }), ui.progress),
+    },
+  }]);
   result.status = 'applied';
   if (!opts.filesOnly && plan.steps.some((s) => s.kind === 'service')) {
     result.verification = await ui.progress.step(t('setup.progress.wait'), () => verifySetup(opts.factsHost, opts.services, answers));
