@@ -1,12 +1,11 @@
 /** `ha-setup [setup] --host A --host B ...`: the setup flow for both nodes of a pair (src/setup/pair.ts). */
 import type { Command } from 'commander';
 import { globalOptions } from './context.js';
-import { confirmation, flagsToRaw, planJson, readAnswersFile, setupFlags, type SetupFlags } from '../setup/flags.js';
+import { confirmation, flagsToRaw, nodeJson, readAnswersFile, runChoices, setupFlags, type SetupFlags } from '../setup/flags.js';
 import { closeNodes, connectNodes } from '../nodes/remote.js';
 import { undoLeftoversOn } from '../nodes/leftovers.js';
 import { LocalHost } from '../host/local.js';
 import { runPairSetup, type PairUi } from '../setup/pair.js';
-import type { ExistingChoice } from '../setup/run.js';
 import { UserError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { EXIT } from '../exit-codes.js';
@@ -47,28 +46,14 @@ export async function runPairSetupCommand(cmd: Command, targets: readonly string
     const result = await runPairSetup({
       nodes: [nodes[0]!, nodes[1]!],
       raw,
-      existing: (f.existing as ExistingChoice | undefined) ?? null,
-      dryRun: g.dryRun,
-      yes: g.yes,
-      installMethod: f.method,
-      installSource: f.source ?? null,
-      noInstall: f.install === false,
+      ...runChoices(f, g),
       ui,
     });
     if (output.json) {
       printJson({
         status: result.status,
         nodes: Object.fromEntries(
-          result.nodes.map((n) => [
-            n.label,
-            {
-              answers: { ...n.answers, authPass: result.generatedPassword ? n.answers.authPass : '********' },
-              plan: planJson(n.plan),
-              unchanged: n.plan.unchanged,
-              changedFiles: n.apply?.changedFiles ?? [],
-              backups: n.apply?.backups ?? [],
-            },
-          ]),
+          result.nodes.map((n) => [n.label, nodeJson(n.answers, n.plan, n.apply, result.generatedPassword)]),
         ),
         verification: result.verification,
       });

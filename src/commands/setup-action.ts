@@ -1,8 +1,8 @@
 /** `ha-setup [setup]` on this node (or the lab node it runs in); --host goes to pair-setup-action.ts. */
 import type { Command } from 'commander';
 import { globalOptions, nodeContext } from './context.js';
-import { runSetup, type ExistingChoice, type SetupUi } from '../setup/run.js';
-import { confirmation, flagsToRaw, planJson, readAnswersFile, setupFlags, type SetupFlags } from '../setup/flags.js';
+import { runSetup, type SetupUi } from '../setup/run.js';
+import { confirmation, flagsToRaw, nodeJson, readAnswersFile, runChoices, setupFlags, type SetupFlags } from '../setup/flags.js';
 import { undoLeftoversOn } from '../nodes/leftovers.js';
 import { EXIT } from '../exit-codes.js';
 import { createProgress } from '../ui/progress.js';
@@ -41,24 +41,15 @@ export async function runSetupCommand(cmd: Command): Promise<number> {
     applyHost: node.applyHost,
     services: node.services,
     raw,
-    existing: (f.existing as ExistingChoice | undefined) ?? null,
-    dryRun: g.dryRun,
-    yes: g.yes,
+    ...runChoices(f, g),
     filesOnly: node.filesOnly,
-    installMethod: f.method,
-    installSource: f.source ?? null,
-    noInstall: f.install === false,
     ui,
   });
   if (output.json) {
     printJson({
       status: result.status,
       node: result.plan?.node ?? null,
-      answers: result.answers ? { ...result.answers, authPass: result.generatedPassword ? result.answers.authPass : '********' } : null,
-      plan: result.plan ? planJson(result.plan) : [],
-      unchanged: result.plan?.unchanged ?? [],
-      changedFiles: result.apply?.changedFiles ?? [],
-      backups: result.apply?.backups ?? [],
+      ...nodeJson(result.answers, result.plan, result.apply, result.generatedPassword),
       verification: result.verification,
       peerCommand: result.peerCommand,
     });

@@ -8,8 +8,8 @@ import type { GlobalOptions } from '../cli-flags/global.js';
 import { nodeContext } from '../nodes/local.js';
 import { doctorOptions, type DoctorFlags } from './flags.js';
 import { t } from '../i18n/index.js';
-import { output, paint, printInfo, printJson, printLine } from '../ui/output.js';
-import { doctorJson, renderDoctorReport } from '../ui/doctor-report.js';
+import { output, paint, printInfo, printLine } from '../ui/output.js';
+import { printDoctorReport } from '../ui/doctor-report.js';
 import { ALL_CHECKS } from '../../checks/index.js';
 import { createDoctorContext } from './build-context.js';
 import { guard } from '../guard.js';
@@ -72,7 +72,6 @@ export async function runDoctorCommand(opts: GlobalOptions, flags: DoctorFlags):
     if (fixes.length === 0 && !output.json && report.checks.some((c) => c.status === 'fail' || c.status === 'warn')) printLine(t('doctor.fix.nothing'));
   }
 
-  if (output.json) printJson(doctorJson(report, fixes));
-  else for (const line of renderDoctorReport(report, fixes ?? [])) printLine(line);
+  printDoctorReport(report, fixes);
   return exitCodeFor(report);
 }

@@ -7,7 +7,7 @@ import { closeNodes, connectNodes } from '../nodes/remote.js';
 import { UserError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { output, paint, printJson, printLine } from '../ui/output.js';
-import { doctorJson, renderDoctorReport } from '../ui/doctor-report.js';
+import { doctorJson, printDoctorReport, renderDoctorReport } from '../ui/doctor-report.js';
 import { ALL_CHECKS } from '../../checks/index.js';
 import { pairChecks } from '../../checks/pair/index.js';
 import { createDoctorContext } from './build-context.js';
@@ -54,8 +54,7 @@ export async function runPairDoctorCommand(targets: readonly string[], flags: Do
       // One --host: the node's own checks, remotely.
       const { runChecks, exitCodeFor } = await import('./run.js');
       const report = await runChecks(contexts[0]!, nodeChecks);
-      if (output.json) printJson(doctorJson(report));
-      else for (const line of renderDoctorReport(report)) printLine(line);
+      printDoctorReport(report);
       return exitCodeFor(report);
     }
     const pair = createPairContext(contexts[0]!, contexts[1]!, { a: nodes[0]!.label, b: nodes[1]!.label });

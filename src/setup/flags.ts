@@ -7,8 +7,11 @@ import { UserError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { LocalHost } from '../host/local.js';
 import type { Host } from '../host/types.js';
-import type { RawAnswers } from './run.js';
+import type { ExistingChoice, RawAnswers } from './run.js';
 import type { Plan } from './plan.js';
+import type { Answers } from './answers.js';
+import type { ApplyResult } from './apply.js';
+import type { GlobalOptions } from '../cli-flags/global.js';
 
 export interface SetupFlags {
   role?: string;
@@ -96,7 +99,30 @@ export function setupFlags(f: SetupFlags): SetupFlags & { method: 'package' | 's
   return { ...f, method: f.method };
 }
 
+/** How a run goes, from the flags: the same for one node and for a pair. */
+export function runChoices(f: ReturnType<typeof setupFlags>, g: Pick<GlobalOptions, 'dryRun' | 'yes'>) {
+  return {
+    existing: (f.existing as ExistingChoice | undefined) ?? null,
+    dryRun: g.dryRun,
+    yes: g.yes,
+    installMethod: f.method,
+    installSource: f.source ?? null,
+    noInstall: f.install === false,
+  };
+}
+
 /** A plan in --json: the steps without file contents (the password is in them). */
 export function planJson(plan: Plan): Array<Record<string, unknown>> {
   return plan.steps.map((s) => ({ ...s, ...(s.kind === 'write' ? { content: undefined, previous: undefined, changed: true } : {}) }));
+}
+
+/** One node's part of setup's --json: its answers (the password only when generated), plan and changes. */
+export function nodeJson(answers: Answers | null, plan: Plan | null, apply: ApplyResult | null, generatedPassword: boolean) {
+  return {
+    answers: answers ? { ...answers, authPass: generatedPassword ? answers.authPass : '********' } : null,
+    plan: plan ? planJson(plan) : [],
+    unchanged: plan?.unchanged ?? [],
+    changedFiles: apply?.changedFiles ?? [],
+    backups: apply?.backups ?? [],
+  };
 }

@@ -6,7 +6,7 @@
 import type { CheckStatus } from '../../checks/types.js';
 import type { DoctorCheckReport, DoctorReport, FixOutcome } from '../doctor/run.js';
 import { t } from '../i18n/index.js';
-import { displayWidth, paint, padDisplay, type Colour } from './output.js';
+import { displayWidth, output, paint, padDisplay, printJson, printLine, type Colour } from './output.js';
 export { displayWidth } from './output.js';
 
 const COLOUR: Record<CheckStatus, Colour> = { ok: 'green', warn: 'yellow', fail: 'red', skip: 'gray' };
@@ -71,4 +71,10 @@ export function doctorJson(report: DoctorReport, fixes: FixOutcome[] | null = nu
     summary: { ok: report.summary.ok, warn: report.summary.warn, fail: report.summary.fail, skip: report.summary.skip },
     ...(fixes ? { fixes } : {}),
   };
+}
+
+/** One node's report as the command prints it: JSON with --json, else the table. */
+export function printDoctorReport(report: DoctorReport, fixes: FixOutcome[] | null = null): void {
+  if (output.json) printJson(doctorJson(report, fixes));
+  else for (const line of renderDoctorReport(report, fixes ?? [])) printLine(line);
 }
