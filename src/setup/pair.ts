@@ -16,11 +16,10 @@ import { OperationError, UserError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { DEFAULTS } from './defaults.js';
 import { ANSWER_FLAGS, singleVip, validateAnswers, vipPrefixNote, validateAuthPass, validateVip, validateInterface, vridFromVip, type Answers, type InterfaceFacts, withoutManagedAddress } from './answers.js';
-import { buildPlan, type Plan } from './plan.js';
+import type { Plan } from './plan.js';
 import { applyPlans, type ApplyResult } from './apply.js';
 import { holdsAddress, STATE_LOG_LINES, vrrpState } from './verify.js';
-import { plannedRelease } from './release.js';
-import { defaultInterface, installForPlan, readExisting, testCandidate, wizardVridProposal, type AskContext, type ExistingChoice, type ExistingConfig, type RawAnswers } from './run.js';
+import { defaultInterface, keepForeignConfigs, nodeApplyHooks, planNode, readExisting, wizardVridProposal, type AskContext, type ExistingChoice, type ExistingConfig, type RawAnswers } from './run.js';
 import { carriedOver, existingAnswers } from './existing.js';
 import { parseCidr, cidrContains } from './net.js';
 import { randomPassword } from './password.js';
@@ -203,14 +202,8 @@ export async function runPairSetup(opts: PairSetupOptions): Promise<PairSetupRes
   const base: PairSetupResult = { status: 'planned', nodes: [], verification: null, generatedPassword: false };
 
   // Every node is asked about a foreign config before anything else happens.
-  for (const [i, n] of nodes.entries()) {
-    const e = existing[i];
-    if (!e || e.ours || e.packagedSample) continue;
-    const choice = opts.existing ?? (ui.ask ? await ui.chooseExisting(n, e) : null);
-    if (choice === null) {
-      throw new UserError({ field: '--existing', value: undefined, accepted: t('setup.existing.unattendedAccepted'), reason: t('pair.existing.unattended', { node: n.label }) });
-    }
-    if (choice === 'keep' || choice === 'stop') return { ...base, status: 'kept' };
+  if (await keepForeignConfigs(existing, opts.existing, ui.ask ? (i, e) => ui.chooseExisting(nodes[i]!, e) : null, (i) => t('pair.existing.unattended', { node: nodes[i]!.label }))) {
+    return { ...base, status: 'kept' };
   }
   nodes.forEach((n, i) => {
     if (!facts[i]!.keepalived.installed && opts.noInstall) {
@@ -281,10 +274,8 @@ export async function runPairSetup(opts: PairSetupOptions): Promise<PairSetupRes
   const plans: Plan[] = [];
   const replans = new Map<PairNode, (version: string | null) => Promise<Plan>>();
   for (const [i, n] of nodes.entries()) {
-    const release = await plannedRelease(n.factsHost, facts[i]!, { method: opts.installMethod, source: opts.installSource }, false);
-    const planOpts = { filesOnly: false, installMethod: opts.installMethod, installSource: opts.installSource, release, previous: configured[i] };
-    const plan = await buildPlan(n.factsHost, facts[i]!, answers[i]!, planOpts);
-    replans.set(n, (version) => buildPlan(n.factsHost, facts[i]!, answers[i]!, { ...planOpts, release: { version, source: 'installed' } }));
+    const { plan, replan } = await planNode(n.factsHost, facts[i]!, answers[i]!, { filesOnly: false, installMethod: opts.installMethod, installSource: opts.installSource, previous: configured[i] }, null);
+    replans.set(n, replan);
     plan.node = n.label;
     plans.push(plan);
     ui.showPlan(n, plan);
@@ -303,21 +294,12 @@ export async function runPairSetup(opts: PairSetupOptions): Promise<PairSetupRes
   // The password (typed, generated or from a file) never reaches a node's audit log.
   nodes.forEach((n, i) => auditOf(n.applyHost)?.markSecret(answers[i]!.authPass));
   // Either both nodes complete or both are put back by their own undo logs, whatever ends the run.
-  const applied = await applyPlans(nodes.map((n, i) => ({ plan: plans[i]!, host: n.applyHost, services: n.services, hooks: applyHooks(n, facts[i]!, ui.progress, plans[i]!, replans.get(n)!) })));
+  const applied = await applyPlans(nodes.map((n, i) => ({ plan: plans[i]!, host: n.applyHost, services: n.services, hooks: nodeApplyHooks(n.applyHost, facts[i]!, ui.progress, plans[i]!, replans.get(n)!, `${n.label}: `) })));
   applied.forEach((a, i) => (results[i]!.apply = a));
   result.status = 'applied';
   result.verification = await ui.progress.step(t('pair.progress.verify'), () => verifyPair(nodes, answers, opts.verifyTimeoutMs));
   ui.done(result);
   return result;
-}
-
-function applyHooks(node: PairNode, facts: Facts, progress: Progress, plan: Plan, replan: (version: string | null) => Promise<Plan>) {
-  return {
-    step: <T>(label: string, fn: () => Promise<T>) => progress.step(`${node.label}: ${label}`, () => fn()),
-    warn: (m: string) => progress.warn(`${node.label}: ${m}`),
-    testConfig: (path: string) => testCandidate(node.applyHost, path, facts, { note: (m) => progress.note(`${node.label}: ${m}`) }),
-    install: (method: 'package' | 'source', source: string | null) => installForPlan(node.applyHost, facts.distro, { method, source }, plan, replan, progress),
-  };
 }
 
 /**
