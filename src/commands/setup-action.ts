@@ -1,4 +1,4 @@
-/** `ha-setup [setup]` on this node (or the lab node it runs in); --host goes to pair-setup-action.ts. */
+/** `ha-setup [setup]` on this node (or the lab node it runs in); src/commands/setup.ts sends --host to pair-setup-action.ts. */
 import type { Command } from 'commander';
 import { globalOptions, nodeContext } from './context.js';
 import { runSetup, type SetupUi } from '../setup/run.js';
