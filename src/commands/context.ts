@@ -1,23 +1,9 @@
+/** What every command reads from commander: the global flags and the nodes it names (--host). */
 import type { Command } from 'commander';
-import { LocalHost, type CommandObserver } from '../host/local.js';
-import { NetnsHost } from '../host/netns.js';
-import { PlanHost } from '../host/plan.js';
-import type { Host } from '../host/types.js';
-import { output, printInfo, printVerbose } from '../ui/output.js';
-import { AUDIT_LOG_PATH, auditOf, auditedHostFor } from '../audit/log.js';
-import { t } from '../i18n/index.js';
-import { LAB_BIN_DIR } from '../lab/constants.js';
+import type { GlobalOptions } from '../cli-flags/global.js';
 
-/** The global flags, as every command sees them. */
-export interface GlobalOptions {
-  root: string;
-  dryRun: boolean;
-  json: boolean;
-  yes: boolean;
-  quiet: boolean;
-  verbose: boolean;
-  lang?: string;
-}
+export { applyHost, audited, commandObserver, factsHost, isRoot, nodeContext, type NodeContext } from '../nodes/local.js';
+export type { GlobalOptions };
 
 /** Merge a command's options with the program's global ones (commander keeps them apart). */
 export function globalOptions(cmd: Command): GlobalOptions {
@@ -34,66 +20,11 @@ export function globalOptions(cmd: Command): GlobalOptions {
   };
 }
 
-/** The --verbose observer: give it to every Host a command creates (local, netns, ssh). */
-export function commandObserver(): CommandObserver | undefined {
-  return output.verbose ? (argv) => printVerbose(`$ ${argv.join(' ')}`) : undefined;
-}
-
-/** The host that reads facts: always the real one, under --root. */
-export function factsHost(opts: GlobalOptions): LocalHost {
-  // Inside `ha-setup lab exec NODE`, the node's directory is "/" and its daemons name real paths.
-  const labNode = process.env.HA_SETUP_LAB_NODE;
-  if (labNode && opts.root === process.env.HA_SETUP_ROOT) return new NetnsHost(labNode, opts.root, commandObserver(), [LAB_BIN_DIR]);
-  return new LocalHost(opts.root, commandObserver());
-}
-
-/** The host that applies changes: records them under --dry-run, audits them otherwise. */
-export function applyHost(opts: GlobalOptions, facts: Host = factsHost(opts)): Host {
-  return opts.dryRun ? new PlanHost(facts) : audited(facts);
-}
-
 /**
- * `host` with every change appended to the node's audit log (src/audit/log.ts). A host
- * that has nowhere to keep a log is returned as it is.
+ * The --host values of a command (a global option, repeatable): none is this machine (or
+ * the lab node it runs in), one or two are nodes over ssh. Read here only, once per command.
  */
-export function audited<H extends Host>(host: H, path = AUDIT_LOG_PATH): H {
-  return auditedHostFor(host, (e) => printInfo(t('ship.audit.unwritable', { path, message: e.message })), path);
-}
-
-export function isRoot(): boolean {
-  return typeof process.getuid === 'function' && process.getuid() === 0;
-}
-
-/**
- * The node a command acts on: this machine (under --root), or a lab node when run through
- * `ha-setup lab exec NODE -- ...` (HA_SETUP_LAB_NODE), whose daemons the lab starts itself.
- */
-export interface NodeContext {
-  factsHost: Host;
-  applyHost: Host;
-  services: import('../system/service-control.js').ServiceControl;
-  /** --root points somewhere other than "/": files only, nothing is run or started. */
-  filesOnly: boolean;
-  labNode: string | null;
-}
-
-export async function nodeContext(opts: GlobalOptions): Promise<NodeContext> {
-  const labNode = process.env.HA_SETUP_LAB_NODE;
-  if (labNode && (opts.root === '/' || opts.root === process.env.HA_SETUP_ROOT)) {
-    const lab = await import('../lab/services.js');
-    const { isLabMember } = await import('../lab/constants.js');
-    if (isLabMember(labNode)) {
-      const observer = commandObserver();
-      const host = lab.labNodeHost(labNode, observer);
-      const apply = opts.dryRun ? new PlanHost(host) : audited(host);
-      // The lab's own daemon control records its starts and stops in the node's log too.
-      return { factsHost: host, applyHost: apply, services: lab.labServices(labNode, observer, auditOf(apply)), filesOnly: false, labNode };
-    }
-  }
-  const facts = factsHost(opts);
-  const { SystemdServices, SysvServices } = await import('../system/service-control.js');
-  const pid1 = (await facts.exec('cat', ['/proc/1/comm'])).stdout.trim();
-  const apply = applyHost(opts, facts);
-  const services = pid1 === 'systemd' ? new SystemdServices(apply) : new SysvServices(apply);
-  return { factsHost: facts, applyHost: apply, services, filesOnly: facts.root !== '/', labNode: null };
+export function hostTargets(cmd: Command): string[] {
+  const value = (cmd.optsWithGlobals() as { host?: string[] | string }).host;
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }

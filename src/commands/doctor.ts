@@ -1,18 +1,10 @@
 import type { Command } from 'commander';
 import { t } from '../i18n/index.js';
+import type { DoctorFlags } from '../doctor/flags.js';
+import { globalOptions, hostTargets } from './context.js';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
-}
-
-export interface DoctorFlags {
-  config?: string;
-  log?: string;
-  check?: string;
-  fix?: boolean;
-  showSecrets?: boolean;
-  listen?: string;
-  peer?: string[];
 }
 
 /** `ha-setup doctor`: flags and help only; the work (and ink, for the live view) is loaded in the action. */
@@ -42,7 +34,10 @@ export function register(program: Command): void {
       ].join('\n'),
     )
     .action(async (flags: DoctorFlags, cmd: Command) => {
-      const { runDoctorCommand } = await import('../doctor/cli.js');
-      process.exitCode = await runDoctorCommand(cmd, flags);
+      const targets = hostTargets(cmd);
+      // --host A [--host B]: the nodes over ssh, and the pair checks; else this node.
+      process.exitCode = targets.length > 0
+        ? await (await import('../doctor/pair-cli.js')).runPairDoctorCommand(targets, flags)
+        : await (await import('../doctor/cli.js')).runDoctorCommand(globalOptions(cmd), flags);
     });
 }

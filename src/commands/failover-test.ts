@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { t } from '../i18n/index.js';
-import { globalOptions } from './context.js';
+import { globalOptions, hostTargets } from './context.js';
 
 /** `ha-setup failover-test`: a measured, reversible failover of this master, or of a pair from outside (--host A --host B). */
 export function register(program: Command): void {
@@ -13,9 +13,14 @@ export function register(program: Command): void {
     .option('--peer <addr>', t('failover.opt.peer'))
     .option('--instance <name>', t('failover.opt.instance'))
     .addHelpText('after', `\n${t('cli.help.examples')}\n${t('failover.help.examples')}`)
-    .action(async (flags: Record<string, string | undefined>, cmd: Command) => {
-      const { failoverTestAction } = await import('../failover/action.js');
-      const { hostTargets } = await import('./pair.js');
-      process.exitCode = await failoverTestAction(flags, globalOptions(cmd), hostTargets(cmd));
+    .action(async (raw: Record<string, string | undefined>, cmd: Command) => {
+      const { parseFlags } = await import('../failover/flags.js');
+      const flags = parseFlags(raw);
+      const opts = globalOptions(cmd);
+      const targets = hostTargets(cmd);
+      // --host A --host B: both nodes over ssh, the prober here, outside both.
+      process.exitCode = targets.length > 0
+        ? await (await import('../failover/pair-action.js')).pairFailoverTestAction(flags, opts, targets)
+        : await (await import('../failover/action.js')).failoverTestAction(flags, opts);
     });
 }

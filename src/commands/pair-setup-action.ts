@@ -1,10 +1,11 @@
-/** `ha-setup [setup] --host A --host B ...`: the setup flow for both nodes of a pair. */
+/** `ha-setup [setup] --host A --host B ...`: the setup flow for both nodes of a pair (src/setup/pair.ts). */
 import type { Command } from 'commander';
 import { globalOptions } from './context.js';
-import { confirmation, flagsToRaw } from './setup-action.js';
-import { closeNodes, connectNodes, hostTargets } from './pair.js';
+import { confirmation, flagsToRaw, nodeJson, readAnswersFile, runChoices, setupFlags, type SetupFlags } from '../setup/flags.js';
+import { closeNodes, connectNodes } from '../nodes/remote.js';
+import { undoLeftoversOn } from '../nodes/leftovers.js';
+import { LocalHost } from '../host/local.js';
 import { runPairSetup, type PairUi } from '../setup/pair.js';
-import type { ExistingChoice } from '../setup/run.js';
 import { UserError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { EXIT } from '../exit-codes.js';
@@ -13,18 +14,18 @@ import { printPlan, printPreflight } from '../ui/setup-view.js';
 import { printPairDone } from '../ui/pair-view.js';
 import { output, paint, printJson, printLine } from '../ui/output.js';
 
-export async function runPairSetupCommand(cmd: Command, raw: ReturnType<typeof flagsToRaw>): Promise<number> {
+export async function runPairSetupCommand(cmd: Command, targets: readonly string[]): Promise<number> {
   const g = globalOptions(cmd);
-  const f = cmd.opts() as { existing?: string; method?: string; source?: string; install?: boolean };
-  const targets = hostTargets(cmd);
+  const f = setupFlags(cmd.opts() as SetupFlags);
+  // The answers file is the one where the user stands: the nodes are elsewhere.
+  const raw = { ...(f.answers ? await readAnswersFile(f.answers, new LocalHost('/')) : {}), ...flagsToRaw(f) };
   if (targets.length !== 2) throw new UserError({ field: '--host', value: targets.join(' '), accepted: t('pair.error.hostCount') });
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !output.json;
   const wizard = interactive ? await import('../ui/wizard.js') : null;
   const progress = createProgress();
-  const nodes = await connectNodes(targets, { dryRun: g.dryRun });
+  const nodes = await connectNodes([...targets], { dryRun: g.dryRun });
   try {
-    const { offerLeftoverUndo } = await import('./leftovers.js');
-    for (const n of nodes) await offerLeftoverUndo(g.dryRun ? n.ssh : n.applyHost, n.label, g);
+    await undoLeftoversOn(nodes, g);
     const ui: PairUi = {
       progress,
       preflight: (node, facts, existing) => {
@@ -45,28 +46,14 @@ export async function runPairSetupCommand(cmd: Command, raw: ReturnType<typeof f
     const result = await runPairSetup({
       nodes: [nodes[0]!, nodes[1]!],
       raw,
-      existing: (f.existing as ExistingChoice | undefined) ?? null,
-      dryRun: g.dryRun,
-      yes: g.yes,
-      installMethod: f.method === 'source' ? 'source' : 'package',
-      installSource: f.source ?? null,
-      noInstall: f.install === false,
+      ...runChoices(f, g),
       ui,
     });
     if (output.json) {
       printJson({
         status: result.status,
         nodes: Object.fromEntries(
-          result.nodes.map((n) => [
-            n.label,
-            {
-              answers: { ...n.answers, authPass: result.generatedPassword ? n.answers.authPass : '********' },
-              plan: n.plan.steps.map((s) => ({ ...s, ...(s.kind === 'write' ? { content: undefined, previous: undefined, changed: true } : {}) })),
-              unchanged: n.plan.unchanged,
-              changedFiles: n.apply?.changedFiles ?? [],
-              backups: n.apply?.backups ?? [],
-            },
-          ]),
+          result.nodes.map((n) => [n.label, nodeJson(n.answers, n.plan, n.apply, result.generatedPassword)]),
         ),
         verification: result.verification,
       });

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { t } from '../i18n/index.js';
+import { hostTargets } from './context.js';
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -38,8 +39,11 @@ ${t('cli.help.examples')}
   $ ha-setup setup --root /tmp/image --role master --interface eth0 --vip 192.0.2.50/24 --yes`,
     )
     .action(async (_opts, cmd: Command) => {
-      const { runSetupCommand } = await import('./setup-action.js');
-      process.exitCode = await runSetupCommand(cmd);
+      const targets = hostTargets(cmd);
+      // --host A --host B: both nodes over ssh, from one set of answers; else this node.
+      process.exitCode = targets.length > 0
+        ? await (await import('./pair-setup-action.js')).runPairSetupCommand(cmd, targets)
+        : await (await import('./setup-action.js')).runSetupCommand(cmd);
     });
   program.addCommand(setup, { isDefault: true });
 }

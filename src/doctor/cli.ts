@@ -1,47 +1,19 @@
 /**
- * The doctor command's work: build the node's context, run the checks (with a live view
- * on a terminal), optionally fix, print. Loaded lazily by src/commands/doctor.ts.
+ * The doctor command's work on this node (or the lab node it runs in): build the node's
+ * context, run the checks (with a live view on a terminal), optionally fix, print.
+ * Loaded lazily by src/commands/doctor.ts, which sends --host to src/doctor/pair-cli.ts.
  */
-import type { Command } from 'commander';
-import { isAbsolute, resolve } from 'node:path';
 import type { Check } from '../../checks/types.js';
-import type { DoctorFlags } from '../commands/doctor.js';
-import { globalOptions, nodeContext } from '../commands/context.js';
-import { UserError } from '../errors.js';
+import type { GlobalOptions } from '../cli-flags/global.js';
+import { nodeContext } from '../nodes/local.js';
+import { doctorOptions, type DoctorFlags } from './flags.js';
 import { t } from '../i18n/index.js';
-import { output, paint, printInfo, printJson, printLine } from '../ui/output.js';
-import { doctorJson, renderDoctorReport } from '../ui/doctor-report.js';
+import { output, paint, printInfo, printLine } from '../ui/output.js';
+import { printDoctorReport } from '../ui/doctor-report.js';
 import { ALL_CHECKS } from '../../checks/index.js';
 import { createDoctorContext } from './build-context.js';
 import { guard } from '../guard.js';
-import type { DoctorOptions } from './context.js';
 import { applyFixes, exitCodeFor, runChecks, selectChecks, type DoctorCheckReport, type ExtraFix, type FixOutcome, type RunHooks } from './run.js';
-
-const LISTEN_RANGE = { min: 100, max: 60_000 };
-
-function pathOption(root: string, file: string | undefined): string | null {
-  if (!file) return null;
-  if (isAbsolute(file)) return file;
-  return resolve(root === '/' ? process.cwd() : '/', file);
-}
-
-export function doctorOptions(flags: DoctorFlags, root: string): DoctorOptions {
-  let captureMs: number | null = null;
-  if (flags.listen !== undefined) {
-    const n = Number(flags.listen);
-    if (!Number.isInteger(n) || n < LISTEN_RANGE.min || n > LISTEN_RANGE.max) {
-      throw new UserError({ field: '--listen', value: flags.listen, accepted: `${LISTEN_RANGE.min}-${LISTEN_RANGE.max} (milliseconds)` });
-    }
-    captureMs = n;
-  }
-  return {
-    configPath: pathOption(root, flags.config),
-    logPath: pathOption(root, flags.log),
-    showSecrets: Boolean(flags.showSecrets),
-    captureMs,
-    peers: flags.peer ?? [],
-  };
-}
 
 function printPlanned(fixable: Array<{ check: Check; report: DoctorCheckReport }>, extra: ExtraFix[]): void {
   printLine(paint('bold', t('doctor.fix.planned')));
@@ -52,10 +24,7 @@ function printPlanned(fixable: Array<{ check: Check; report: DoctorCheckReport }
   for (const x of extra) printLine(`  - ${x.explain}\n      $ ${x.argv.join(' ')}`);
 }
 
-export async function runDoctorCommand(cmd: Command, flags: DoctorFlags): Promise<number> {
-  const opts = globalOptions(cmd);
-  // --host A [--host B]: the nodes over ssh, and the pair checks (src/doctor/pair-cli.ts).
-  if ((cmd.optsWithGlobals() as { host?: string[] }).host?.length) return (await import('./pair-cli.js')).runPairDoctorCommand(cmd, flags);
+export async function runDoctorCommand(opts: GlobalOptions, flags: DoctorFlags): Promise<number> {
   const checks = selectChecks(ALL_CHECKS, flags.check);
   const options = doctorOptions(flags, opts.root);
   const node = await nodeContext(opts);
@@ -103,7 +72,6 @@ export async function runDoctorCommand(cmd: Command, flags: DoctorFlags): Promis
     if (fixes.length === 0 && !output.json && report.checks.some((c) => c.status === 'fail' || c.status === 'warn')) printLine(t('doctor.fix.nothing'));
   }
 
-  if (output.json) printJson(doctorJson(report, fixes));
-  else for (const line of renderDoctorReport(report, fixes ?? [])) printLine(line);
+  printDoctorReport(report, fixes);
   return exitCodeFor(report);
 }

@@ -3,17 +3,15 @@
  * pair checks only a view of both can make. Output grouped by node, then the pair;
  * `--json` gives { nodes: { "<host>": {checks...} }, pair: {checks...} }.
  */
-import type { Command } from 'commander';
-import type { DoctorFlags } from '../commands/doctor.js';
-import { closeNodes, connectNodes, hostTargets } from '../commands/pair.js';
+import { closeNodes, connectNodes } from '../nodes/remote.js';
 import { UserError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { output, paint, printJson, printLine } from '../ui/output.js';
-import { doctorJson, renderDoctorReport, type DoctorJson } from '../ui/doctor-report.js';
+import { doctorJson, printDoctorReport, renderDoctorReport, type DoctorJson } from '../ui/doctor-report.js';
 import { ALL_CHECKS } from '../../checks/index.js';
 import { pairChecks } from '../../checks/pair/index.js';
 import { createDoctorContext } from './build-context.js';
-import { doctorOptions } from './cli.js';
+import { doctorOptions, type DoctorFlags } from './flags.js';
 import { createPairContext } from './pair-context.js';
 import { pairExitCode, runPairDoctor, type PairDoctorReport } from './pair-run.js';
 import { selectChecks } from './run.js';
@@ -45,13 +43,12 @@ export function renderPairDoctorReport(r: PairDoctorReport): string[] {
   return lines;
 }
 
-export async function runPairDoctorCommand(cmd: Command, flags: DoctorFlags): Promise<number> {
-  const targets = hostTargets(cmd);
+export async function runPairDoctorCommand(targets: readonly string[], flags: DoctorFlags): Promise<number> {
   if (flags.fix) throw new UserError({ field: '--fix', value: undefined, accepted: t('pair.doctor.fixAccepted') });
   const onlyPair = flags.check ? pairChecks.filter((c) => c.id === flags.check) : null;
   const nodeChecks = onlyPair && onlyPair.length ? [] : selectChecks(ALL_CHECKS, flags.check);
   const checks = onlyPair && onlyPair.length ? onlyPair : flags.check ? [] : pairChecks;
-  const nodes = await connectNodes(targets, { dryRun: true });
+  const nodes = await connectNodes([...targets], { dryRun: true });
   try {
     const base = doctorOptions(flags, '/');
     // Each node's own checks know the other node as its peer.
@@ -64,8 +61,7 @@ export async function runPairDoctorCommand(cmd: Command, flags: DoctorFlags): Pr
       // One --host: the node's own checks, remotely.
       const { runChecks, exitCodeFor } = await import('./run.js');
       const report = await runChecks(contexts[0]!, nodeChecks);
-      if (output.json) printJson(doctorJson(report));
-      else for (const line of renderDoctorReport(report)) printLine(line);
+      printDoctorReport(report);
       return exitCodeFor(report);
     }
     const pair = createPairContext(contexts[0]!, contexts[1]!, { a: nodes[0]!.label, b: nodes[1]!.label });

@@ -7,11 +7,14 @@
  */
 import { OperationError, UserError } from '../errors.js';
 import { t } from '../i18n/index.js';
-import type { GlobalOptions } from '../commands/context.js';
+import type { GlobalOptions } from '../cli-flags/global.js';
+import { closeNodes, connectNodes } from '../nodes/remote.js';
+import { undoLeftoversOn } from '../nodes/leftovers.js';
 import { hostname } from 'node:os';
 import { LocalHost } from '../host/local.js';
 import { FAILOVER_LOCK } from './lock.js';
-import { confirmAndRun, criticalDoctorFailures, type ParsedFlags } from './action.js';
+import { confirmAndRun, criticalDoctorFailures } from './confirm-run.js';
+import type { ParsedFlags } from './flags.js';
 import { runPreflight } from './preflight.js';
 import { httpGet } from './prober.js';
 import { neighbourMac } from './peer.js';
@@ -35,14 +38,10 @@ export async function pairFailoverTestAction(flags: ParsedFlags, opts: GlobalOpt
     throw new UserError({ field: '--host', value: targets.join(' '), accepted: t('failover.accepted.hosts') });
   }
   if (flags.peer) throw new UserError({ field: '--peer', value: flags.peer, accepted: t('failover.accepted.peerWithHosts') });
-  const { connectNodes, closeNodes } = await import('../commands/pair.js');
   const nodes = await connectNodes([...targets], { dryRun: opts.dryRun });
   const locks = new Map<string, RemoteLock>();
   try {
-    const { offerLeftoverUndo, waitForVipBack } = await import('../commands/leftovers.js');
-    for (const n of nodes) {
-      if (await offerLeftoverUndo(opts.dryRun ? n.ssh : n.applyHost, n.label, opts)) await waitForVipBack(n.ssh);
-    }
+    await undoLeftoversOn(nodes, opts, true);
     const views = await Promise.all(nodes.map((n) => inspectNode(n.ssh, n.label, flags.instance)));
     const choice = chooseMaster(views);
     if ('problem' in choice) {

@@ -10,6 +10,7 @@ import type { Plan, PlanStep } from './plan.js';
 import { OperationError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { t } from '../i18n/index.js';
+import { guard } from '../guard.js';
 
 export interface ApplyHooks {
   /** Wraps each step for progress display; must call fn and return its result. */
@@ -45,6 +46,11 @@ export function describeStep(step: PlanStep): string {
     case 'service':
       return t('setup.plan.service', { op: step.op, name: step.name });
   }
+}
+
+/** The mode a file has now (before the plan changes it), or `fallback` when there is none. */
+async function modeBefore(host: Host, path: string, fallback: number): Promise<number> {
+  return (await host.stat(path))?.mode ?? fallback;
 }
 
 async function restoreFile(host: Host, path: string, previous: string | null, mode: number): Promise<void> {
@@ -98,7 +104,7 @@ async function runStep(step: PlanStep, host: Host, services: ServiceControl, hoo
           await host.remove(candidate);
         }
       }
-      const previousMode = step.previous === null ? step.mode : ((await host.stat(step.path))?.mode ?? step.mode);
+      const previousMode = step.previous === null ? step.mode : await modeBefore(host, step.path, step.mode);
       const w = await host.writeFileAtomic(step.path, step.content, { mode: step.mode, rootOwned: step.rootOwned, why: step.why });
       if (w.changed) {
         result.changedFiles.push(step.path);
@@ -108,6 +114,8 @@ async function runStep(step: PlanStep, host: Host, services: ServiceControl, hoo
       return;
     }
     case 'exec': {
+      // A saved rule file goes back with the mode it had, like any file the plan writes.
+      const savedMode = step.saveTo ? await modeBefore(host, step.saveTo.path, step.saveTo.mode) : 0;
       const r = await applyFirewallStep(host, step);
       result.ranCommands.push(step.argv);
       if (r.exitCode !== 0) {
@@ -122,7 +130,7 @@ async function runStep(step: PlanStep, host: Host, services: ServiceControl, hoo
         if (r.write.backup) result.backups.push(r.write.backup);
         const { path, mode } = step.saveTo;
         const previous = r.previous;
-        undo.push({ what: path, run: () => restoreFile(host, path, previous, mode) });
+        undo.push({ what: path, run: () => restoreFile(host, path, previous, previous === null ? mode : savedMode) });
       }
       return;
     }
@@ -135,17 +143,11 @@ async function runStep(step: PlanStep, host: Host, services: ServiceControl, hoo
       const wasActive = await services.isActive(step.name);
       const r = step.op === 'restart' ? await services.restart(step.name) : step.op === 'reload' ? await services.reload(step.name) : await services.start(step.name);
       const running = r.exitCode === 0 && (await stillActiveAfter(services, step.name, 1500));
+      // Once the files are rolled back (a later step or a later node failed, or this one),
+      // bring back the service as it was: this undo runs last.
+      undo.unshift(serviceUndo(step, wasActive, services));
       if (!running) {
         const logs = await services.recentLogs(step.name, 20);
-        // Once the files are rolled back, bring back the service as it was.
-        undo.unshift({
-          what: `${step.name} (${wasActive ? (step.op === 'reload' ? 'reloaded' : 'restarted') : 'stopped'} with the previous files)`,
-          run: async () => {
-            if (!wasActive) await services.stop(step.name);
-            else if (step.op === 'reload' && (await services.isActive(step.name))) await services.reload(step.name);
-            else await services.restart(step.name);
-          },
-        });
         throw new OperationError(t('setup.apply.startFailed'), {
           details: [...(r.stderr || r.stdout).trim().split('\n').filter(Boolean).slice(-5), ...logs],
           hint: t('setup.apply.startFailed.hint', { command: nodeShell(host).haSetup(['doctor']) }),
@@ -154,6 +156,55 @@ async function runStep(step: PlanStep, host: Host, services: ServiceControl, hoo
       return;
     }
   }
+}
+
+/** The service as it was before `step`: stopped, or running (reloaded or restarted) with the previous files. */
+function serviceUndo(step: Extract<PlanStep, { kind: 'service' }>, wasActive: boolean, services: ServiceControl): Undo {
+  return {
+    what: `${step.name} (${wasActive ? (step.op === 'reload' ? 'reloaded' : 'restarted') : 'stopped'} with the previous files)`,
+    run: async () => {
+      const r = !wasActive
+        ? await services.stop(step.name)
+        : step.op === 'reload' && (await services.isActive(step.name))
+          ? await services.reload(step.name)
+          : await services.restart(step.name);
+      if (r.exitCode !== 0) throw new Error((r.stderr || r.stdout).trim() || `exit ${r.exitCode}`);
+    },
+  };
+}
+
+/** One node's part of a run: its plan, where it is applied, and how its steps are shown. */
+export interface NodeApply {
+  plan: Plan;
+  host: Host;
+  services: ServiceControl;
+  hooks: Omit<ApplyHooks, 'signal' | 'onRollback'>;
+}
+
+/**
+ * Apply the plans of one or two nodes in turn, inside one guard (src/guard.ts): either
+ * every node completes, or every node that changed is put back by its own undo log,
+ * the last one first — whatever ends the run (a failed step, a signal, an exception).
+ */
+export async function applyPlans(runs: readonly NodeApply[]): Promise<ApplyResult[]> {
+  const rollbacks: Array<() => Promise<void>> = [];
+  // Each node's rollback runs once however often it is asked for (applyPlan, the guard, here).
+  const rollBackAll = async () => {
+    for (const r of [...rollbacks].reverse()) await r();
+  };
+  return guard({ undo: rollBackAll }, async (g) => {
+    const results: ApplyResult[] = [];
+    for (const run of runs) {
+      try {
+        results.push(await applyPlan(run.plan, run.host, run.services, { ...run.hooks, signal: g.signal, onRollback: (r) => rollbacks.push(r) }));
+      } catch (err) {
+        // applyPlan has put this node back; the nodes before it changed successfully: them too.
+        await rollBackAll();
+        throw err;
+      }
+    }
+    return results;
+  });
 }
 
 /** keepalived exits within a second on a configuration it cannot use: still alive after 1.5 s counts. */

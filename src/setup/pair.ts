@@ -5,35 +5,29 @@
  *
  * Same promises as one node, across two: both nodes' answers are validated and both
  * plans built before the first change; when the second node's apply fails, the first is
- * put back as it was (files, commands with an undo, keepalived's state).
+ * put back as it was by the same undo log that puts back a single node (src/setup/apply.ts:
+ * files with their mode, saved firewall rules, commands with an undo, keepalived's state).
  */
 import type { Host } from '../host/types.js';
-import type { ServiceControl } from '../system/service-control.js';
+import type { ClusterNode } from '../nodes/types.js';
 import { auditOf } from '../audit/log.js';
 import { gatherFacts, type Facts } from '../system/facts.js';
 import { OperationError, UserError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { DEFAULTS } from './defaults.js';
 import { ANSWER_FLAGS, singleVip, validateAnswers, vipPrefixNote, validateAuthPass, validateVip, validateInterface, vridFromVip, type Answers, type InterfaceFacts, withoutManagedAddress } from './answers.js';
-import { buildPlan, type Plan } from './plan.js';
-import { applyPlan, type ApplyResult } from './apply.js';
+import type { Plan } from './plan.js';
+import { applyPlans, type ApplyResult } from './apply.js';
 import { holdsAddress, STATE_LOG_LINES, vrrpState } from './verify.js';
-import { plannedRelease } from './release.js';
-import { defaultInterface, installForPlan, readExisting, testCandidate, wizardVridProposal, type AskContext, type ExistingChoice, type ExistingConfig, type RawAnswers } from './run.js';
+import { defaultInterface, keepForeignConfigs, nodeApplyHooks, planNode, readExisting, wizardVridProposal, type AskContext, type ExistingChoice, type ExistingConfig, type RawAnswers } from './run.js';
 import { carriedOver, existingAnswers } from './existing.js';
-import { guard } from '../guard.js';
 import { parseCidr, cidrContains } from './net.js';
 import { randomPassword } from './password.js';
 import { probeVip, probeVrids, proposeVrid } from './probe.js';
 import type { Progress } from '../ui/progress.js';
 
-export interface PairNode {
-  /** What the user typed (--host), used in every message. */
-  label: string;
-  factsHost: Host;
-  applyHost: Host;
-  services: ServiceControl;
-}
+/** A node of the pair (src/nodes/types.ts): the same shape as the one node of a single setup. */
+export type PairNode = ClusterNode;
 
 /** What the pair derives itself; giving one of these in pair mode is a usage error. */
 export const PAIR_DERIVED: ReadonlyArray<keyof Answers> = ['role', 'priority', 'peers', 'routerId'];
@@ -68,7 +62,6 @@ export interface PairNodeResult {
   answers: Answers;
   plan: Plan;
   apply: ApplyResult | null;
-  rolledBack: boolean;
 }
 
 export interface PairVerification {
@@ -209,14 +202,8 @@ export async function runPairSetup(opts: PairSetupOptions): Promise<PairSetupRes
   const base: PairSetupResult = { status: 'planned', nodes: [], verification: null, generatedPassword: false };
 
   // Every node is asked about a foreign config before anything else happens.
-  for (const [i, n] of nodes.entries()) {
-    const e = existing[i];
-    if (!e || e.ours || e.packagedSample) continue;
-    const choice = opts.existing ?? (ui.ask ? await ui.chooseExisting(n, e) : null);
-    if (choice === null) {
-      throw new UserError({ field: '--existing', value: undefined, accepted: t('setup.existing.unattendedAccepted'), reason: t('pair.existing.unattended', { node: n.label }) });
-    }
-    if (choice === 'keep' || choice === 'stop') return { ...base, status: 'kept' };
+  if (await keepForeignConfigs(existing, opts.existing, ui.ask ? (i, e) => ui.chooseExisting(nodes[i]!, e) : null, (i) => t('pair.existing.unattended', { node: nodes[i]!.label }))) {
+    return { ...base, status: 'kept' };
   }
   nodes.forEach((n, i) => {
     if (!facts[i]!.keepalived.installed && opts.noInstall) {
@@ -287,15 +274,13 @@ export async function runPairSetup(opts: PairSetupOptions): Promise<PairSetupRes
   const plans: Plan[] = [];
   const replans = new Map<PairNode, (version: string | null) => Promise<Plan>>();
   for (const [i, n] of nodes.entries()) {
-    const release = await plannedRelease(n.factsHost, facts[i]!, { method: opts.installMethod, source: opts.installSource }, false);
-    const planOpts = { filesOnly: false, installMethod: opts.installMethod, installSource: opts.installSource, release, previous: configured[i] };
-    const plan = await buildPlan(n.factsHost, facts[i]!, answers[i]!, planOpts);
-    replans.set(n, (version) => buildPlan(n.factsHost, facts[i]!, answers[i]!, { ...planOpts, release: { version, source: 'installed' } }));
+    const { plan, replan } = await planNode(n.factsHost, facts[i]!, answers[i]!, { filesOnly: false, installMethod: opts.installMethod, installSource: opts.installSource, previous: configured[i] }, null);
+    replans.set(n, replan);
     plan.node = n.label;
     plans.push(plan);
     ui.showPlan(n, plan);
   }
-  const results: PairNodeResult[] = nodes.map((n, i) => ({ label: n.label, answers: answers[i]!, plan: plans[i]!, apply: null, rolledBack: false }));
+  const results: PairNodeResult[] = nodes.map((n, i) => ({ label: n.label, answers: answers[i]!, plan: plans[i]!, apply: null }));
   const result: PairSetupResult = { ...base, nodes: results, generatedPassword };
   if (opts.dryRun) return result;
   if (plans.every((p) => p.steps.length === 0)) {
@@ -306,76 +291,15 @@ export async function runPairSetup(opts: PairSetupOptions): Promise<PairSetupRes
   }
   if (!opts.yes && !(await ui.confirm(plans))) return { ...result, status: 'aborted' };
 
-  const wasActive = await Promise.all(nodes.map((n) => n.services.isActive('keepalived').catch(() => false)));
-  // Either both nodes complete or both are put back, whatever ends the run (src/guard.ts).
-  let current: (() => Promise<void>) | null = null;
-  let applied = 0;
-  const undoApplied = async () => {
-    // The nodes before the failing one changed successfully: undo them too.
-    for (let j = applied - 1; j >= 0; j--) {
-      if (results[j]!.rolledBack) continue;
-      results[j]!.rolledBack = true;
-      await rollBackNode(nodes[j]!, plans[j]!, results[j]!.apply!, wasActive[j]!, ui.progress);
-    }
-  };
-  await guard({ undo: async () => (await current?.(), await undoApplied()) }, async (g) => {
-    for (const [i, n] of nodes.entries()) {
-      // The password (typed, generated or from a file) never reaches the node's audit log.
-      auditOf(n.applyHost)?.markSecret(answers[i]!.authPass);
-      try {
-        results[i]!.apply = await applyPlan(plans[i]!, n.applyHost, n.services, { ...applyHooks(n, facts[i]!, ui.progress, plans[i]!, replans.get(n)!), signal: g.signal, onRollback: (r) => (current = r) });
-        applied = i + 1;
-        current = null;
-      } catch (err) {
-        // applyPlan has put this node back.
-        await undoApplied();
-        throw err;
-      }
-    }
-  });
+  // The password (typed, generated or from a file) never reaches a node's audit log.
+  nodes.forEach((n, i) => auditOf(n.applyHost)?.markSecret(answers[i]!.authPass));
+  // Either both nodes complete or both are put back by their own undo logs, whatever ends the run.
+  const applied = await applyPlans(nodes.map((n, i) => ({ plan: plans[i]!, host: n.applyHost, services: n.services, hooks: nodeApplyHooks(n.applyHost, facts[i]!, ui.progress, plans[i]!, replans.get(n)!, `${n.label}: `) })));
+  applied.forEach((a, i) => (results[i]!.apply = a));
   result.status = 'applied';
   result.verification = await ui.progress.step(t('pair.progress.verify'), () => verifyPair(nodes, answers, opts.verifyTimeoutMs));
   ui.done(result);
   return result;
-}
-
-function applyHooks(node: PairNode, facts: Facts, progress: Progress, plan: Plan, replan: (version: string | null) => Promise<Plan>) {
-  return {
-    step: <T>(label: string, fn: () => Promise<T>) => progress.step(`${node.label}: ${label}`, () => fn()),
-    warn: (m: string) => progress.warn(`${node.label}: ${m}`),
-    testConfig: (path: string) => testCandidate(node.applyHost, path, facts, { note: (m) => progress.note(`${node.label}: ${m}`) }),
-    install: (method: 'package' | 'source', source: string | null) => installForPlan(node.applyHost, facts.distro, { method, source }, plan, replan, progress),
-  };
-}
-
-/**
- * Put a node that was applied successfully back as it was: files to their previous
- * content (or removed), commands with an undo undone, keepalived restarted with the old
- * files (or stopped when it was not running before).
- */
-export async function rollBackNode(node: PairNode, plan: Plan, applied: ApplyResult, wasActive: boolean, progress: Pick<Progress, 'warn'>): Promise<void> {
-  const changed = new Set(applied.changedFiles);
-  const ran = new Set(applied.ranCommands.map((a) => a.join('\0')));
-  for (const step of [...plan.steps].reverse()) {
-    try {
-      if (step.kind === 'write' && changed.has(step.path)) {
-        if (step.previous === null) await node.applyHost.remove(step.path);
-        else await node.applyHost.writeFileAtomic(step.path, step.previous, { mode: step.mode, rootOwned: step.rootOwned, why: 'rollback' });
-        progress.warn(t('pair.rolledBack', { node: node.label, what: step.path }));
-      } else if (step.kind === 'exec' && step.undo && ran.has(step.argv.join('\0'))) {
-        await node.applyHost.exec(step.undo[0]!, step.undo.slice(1), { why: 'rollback' });
-        progress.warn(t('pair.rolledBack', { node: node.label, what: step.argv.join(' ') }));
-      }
-    } catch (e) {
-      progress.warn(t('pair.rollbackFailed', { node: node.label, what: step.kind === 'write' ? step.path : step.kind, error: (e as Error).message }));
-    }
-  }
-  if (plan.steps.some((s) => s.kind === 'service')) {
-    // Back to the old files the way they were loaded: a reload where a reload loaded the new ones.
-    const reloaded = plan.steps.some((s) => s.kind === 'service' && s.op === 'reload') && (await node.services.isActive('keepalived').catch(() => false));
-    const r = !wasActive ? await node.services.stop('keepalived') : reloaded ? await node.services.reload('keepalived') : await node.services.restart('keepalived');
-    if (r.exitCode !== 0) progress.warn(t('pair.rollbackFailed', { node: node.label, what: 'keepalived', error: (r.stderr || r.stdout).trim() }));
-  }
 }
 
 /**

@@ -11,8 +11,8 @@ import { UserError, OperationError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { DEFAULTS } from './defaults.js';
 import { ANSWER_FLAGS, validateAnswers, validateRole, vipPrefixNote, withoutManagedAddress, vridFromVip, type Answers, type InterfaceFacts } from './answers.js';
-import { buildPlan, type Plan } from './plan.js';
-import { applyPlan, type ApplyResult } from './apply.js';
+import { buildPlan, type Plan, type PlanOptions } from './plan.js';
+import { applyPlans, type ApplyResult, type NodeApply } from './apply.js';
 import { verifySetup, type Verification } from './verify.js';
 import { probeVip, probeVrids, proposeVrid, type VipProbe } from './probe.js';
 import { parseConfig } from '../keepalived/parse.js';
@@ -23,7 +23,6 @@ import type { Progress } from '../ui/progress.js';
 import { plannedRelease } from './release.js';
 import { randomPassword } from './password.js';
 import { carriedOver, existingAnswers } from './existing.js';
-import { guard } from '../guard.js';
 
 export type RawAnswers = Partial<Record<keyof Answers, unknown>>;
 export type ExistingChoice = 'keep' | 'replace' | 'stop';
@@ -170,6 +169,50 @@ export async function wizardVridProposal(host: Host, progress: Progress, iface: 
   };
 }
 
+/**
+ * What to do about a config ha-setup did not write, node by node (one or two): the
+ * --existing flag, else the question in a terminal, else a usage error. true: keep it
+ * (or stop), the run ends without a change.
+ */
+export async function keepForeignConfigs(
+  existing: ReadonlyArray<ExistingConfig | null>,
+  given: ExistingChoice | null,
+  ask: ((i: number, e: ExistingConfig) => Promise<ExistingChoice>) | null,
+  unattended: (i: number) => string,
+): Promise<boolean> {
+  for (const [i, e] of existing.entries()) {
+    if (!e || e.ours || e.packagedSample) continue;
+    const choice = given ?? (ask ? await ask(i, e) : null);
+    if (choice === null) {
+      throw new UserError({ field: '--existing', value: undefined, accepted: t('setup.existing.unattendedAccepted'), reason: unattended(i) });
+    }
+    if (choice === 'keep' || choice === 'stop') return true;
+  }
+  return false;
+}
+
+/**
+ * One node's plan, and how to plan it again for the release an install actually brought.
+ * With `progress`, looking up the release keepalived will be is shown as a step.
+ */
+export async function planNode(host: Host, facts: Facts, answers: Answers, opts: Omit<PlanOptions, 'release'>, progress: Progress | null): Promise<{ plan: Plan; replan: (version: string | null) => Promise<Plan> }> {
+  const install = { method: opts.installMethod, source: opts.installSource };
+  const lookUp = () => plannedRelease(host, facts, install, opts.filesOnly);
+  const release = progress && !facts.keepalived.installed && !opts.filesOnly ? await progress.step(t('setup.progress.release'), lookUp) : await lookUp();
+  const plan = await buildPlan(host, facts, answers, { ...opts, release });
+  return { plan, replan: (version) => buildPlan(host, facts, answers, { ...opts, release: { version, source: 'installed' } }) };
+}
+
+/** How a node's plan is applied and shown: each line prefixed with `prefix` (the node, in a pair). */
+export function nodeApplyHooks(applyHost: Host, facts: Facts, progress: Progress, plan: Plan, replan: (version: string | null) => Promise<Plan>, prefix = ''): NodeApply['hooks'] {
+  return {
+    step: (label, fn) => progress.step(`${prefix}${label}`, () => fn()),
+    warn: (m) => progress.warn(`${prefix}${m}`),
+    testConfig: (path) => testCandidate(applyHost, path, facts, { note: (m) => progress.note(`${prefix}${m}`) }),
+    install: (method, source) => installForPlan(applyHost, facts.distro, { method, source }, plan, replan, progress),
+  };
+}
+
 export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
   const { ui } = opts;
   const facts = await ui.progress.step(t('setup.progress.facts'), () => gatherFacts(opts.factsHost));
@@ -181,13 +224,7 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
     answersPath: DEFAULTS.paths.answers, filesOnly: opts.filesOnly, root: opts.factsHost.root,
   };
 
-  if (existing && !existing.ours && !existing.packagedSample) {
-    const choice = opts.existing ?? (ui.ask ? await ui.chooseExisting(existing) : null);
-    if (choice === null) {
-      throw new UserError({ field: '--existing', value: undefined, accepted: t('setup.existing.unattendedAccepted'), reason: t('setup.existing.unattended') });
-    }
-    if (choice === 'keep' || choice === 'stop') return { ...base, status: 'kept' };
-  }
+  if (await keepForeignConfigs([existing], opts.existing, ui.ask ? (_i, e) => ui.chooseExisting(e) : null, () => t('setup.existing.unattended'))) return { ...base, status: 'kept' };
 
   if (!facts.keepalived.installed && opts.noInstall && !opts.filesOnly) {
     throw new OperationError(t('setup.keepalivedMissing'), { hint: t('setup.keepalivedMissing.hint') });
@@ -261,12 +298,7 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
     }
   }
 
-  const install = { method: opts.installMethod, source: opts.installSource };
-  const release = facts.keepalived.installed || opts.filesOnly
-    ? await plannedRelease(opts.factsHost, facts, install, opts.filesOnly)
-    : await ui.progress.step(t('setup.progress.release'), () => plannedRelease(opts.factsHost, facts, install, opts.filesOnly));
-  const planOpts = { filesOnly: opts.filesOnly, installMethod: opts.installMethod, installSource: opts.installSource, release, previous: was };
-  const plan = await buildPlan(opts.factsHost, facts, answers, planOpts);
+  const { plan, replan } = await planNode(opts.factsHost, facts, answers, { filesOnly: opts.filesOnly, installMethod: opts.installMethod, installSource: opts.installSource, previous: was }, ui.progress);
   const ownAddress = facts.interfaces.find((i) => i.name === answers.interface)?.ipv4[0]?.split('/')[0] ?? null;
   const result: SetupResult = { ...base, status: 'planned', plan, answers, generatedPassword, peerCommand: peerCommand(answers, ownAddress) };
   ui.showPlan(plan);
@@ -282,16 +314,7 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
   auditOf(opts.applyHost)?.markSecret(answers.authPass);
   // While the plan is applied no signal, closed terminal or exception leaves it half done:
   // it stops before the next step and puts back what it changed (src/guard.ts).
-  let rollback: (() => Promise<void>) | null = null;
-  result.apply = await guard({ undo: async () => rollback?.() }, (g) => applyPlan(plan, opts.applyHost, opts.services, {
-    signal: g.signal,
-    onRollback: (r) => (rollback = r),
-    step: (label, fn) => ui.progress.step(label, () => fn()),
-    warn: (m) => ui.progress.warn(m),
-    testConfig: (path) => testCandidate(opts.applyHost, path, facts, ui.progress),
-    install: (method, source) =>
-      installForPlan(opts.applyHost, facts.distro, { method, source }, plan, (version) => buildPlan(opts.factsHost, facts, answers, { ...planOpts, release: { version, source: 'installed' } }), ui.progress),
-  }));
+  [result.apply] = await applyPlans([{ plan, host: opts.applyHost, services: opts.services, hooks: nodeApplyHooks(opts.applyHost, facts, ui.progress, plan, replan) }]);
   result.status = 'applied';
   if (!opts.filesOnly && plan.steps.some((s) => s.kind === 'service')) {
     result.verification = await ui.progress.step(t('setup.progress.wait'), () => verifySetup(opts.factsHost, opts.services, answers));

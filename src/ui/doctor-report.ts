@@ -7,7 +7,7 @@
 import { REPORT_STATUSES, type Detail, type Fix, type ReportStatus } from '../../checks/types.js';
 import type { DoctorCheckReport, DoctorReport, DoctorSummary, FixOutcome } from '../doctor/run.js';
 import { t } from '../i18n/index.js';
-import { displayWidth, paint, padDisplay, type Colour } from './output.js';
+import { displayWidth, output, paint, padDisplay, printJson, printLine, type Colour } from './output.js';
 export { displayWidth } from './output.js';
 
 const COLOUR: Record<ReportStatus, Colour> = { ok: 'green', warn: 'yellow', fail: 'red', skip: 'gray', error: 'magenta' };
@@ -100,4 +100,10 @@ export function doctorJson(report: DoctorReport, fixes: FixOutcome[] | null = nu
     summary: Object.fromEntries(REPORT_STATUSES.map((s) => [s, report.summary[s]])) as DoctorSummary,
     ...(fixes ? { fixes } : {}),
   };
+}
+
+/** One node's report as the command prints it: JSON with --json, else the table. */
+export function printDoctorReport(report: DoctorReport, fixes: FixOutcome[] | null = null): void {
+  if (output.json) printJson(doctorJson(report, fixes));
+  else for (const line of renderDoctorReport(report, fixes ?? [])) printLine(line);
 }

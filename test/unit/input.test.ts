@@ -8,7 +8,7 @@ import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/paths.js';
 import { UserError } from '../../src/errors.js';
 import { validateAuthPass, validateVip, vipPrefixNote, type InterfaceFacts } from '../../src/setup/answers.js';
-import { flagsToRaw } from '../../src/commands/setup-action.js';
+import { flagsToRaw } from '../../src/setup/flags.js';
 import { LocalHost } from '../../src/host/local.js';
 import { parseConfig } from '../../src/keepalived/parse.js';
 import { hideNonKeywords } from '../../src/keepalived/keywords.js';

@@ -11,7 +11,7 @@ import { renderInitScript } from '../../src/lab/init-scripts.js';
 import { labDaemonArgv } from '../../src/lab/daemon-argv.js';
 import { renderLabSshdConfig } from '../../src/lab/sshd.js';
 import { labServices } from '../../src/lab/services.js';
-import { sshOptionsFromEnv } from '../../src/commands/pair.js';
+import { sshOptionsFromEnv } from '../../src/nodes/remote.js';
 import type { ExecOptions, ExecResult, Host } from '../../src/host/types.js';
 import { tempDir } from '../helpers/paths.js';
 

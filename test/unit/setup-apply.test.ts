@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync, existsSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalHost } from '../../src/host/local.js';
 import { buildPlan } from '../../src/setup/plan.js';
-import { applyPlan } from '../../src/setup/apply.js';
+import { applyPlan, applyPlans } from '../../src/setup/apply.js';
 import { validateAnswers } from '../../src/setup/answers.js';
 import { OperationError } from '../../src/errors.js';
 import type { ServiceControl, ServiceName } from '../../src/system/service-control.js';
@@ -122,4 +122,63 @@ test('a run told to stop in the middle (SIGINT, SIGTERM...) stops before the nex
   assert.equal(existsSync(join(root, 'etc/keepalived/check_nginx.sh')), false);
   assert.deepEqual(calls, [], 'keepalived is not touched');
   rmSync(root, { recursive: true, force: true });
+});
+
+test('a pair whose second node fails puts the first back with the same undo log: file modes and a saved rule file too', async () => {
+  const facts = factsFor('debian13', { systemd: false, keepalived: { installed: true, path: '/usr/sbin/keepalived', version: '2.2.7', running: true, pid: null, pids: [] } });
+  const node = async (role: 'master' | 'backup', restartWorks: boolean) => {
+    const root = tempDir();
+    mkdirSync(join(root, 'etc/keepalived'), { recursive: true });
+    mkdirSync(join(root, 'etc/iptables'), { recursive: true });
+    writeFileSync(join(root, 'etc/keepalived/keepalived.conf'), '! the old, working file\n', { mode: 0o640 });
+    writeFileSync(join(root, 'etc/iptables/rules.v4'), '# the old rules\n', { mode: 0o640 });
+    const host = new LocalHost(root);
+    const answers = validateAnswers({ role, interface: 'eth0', vip: '192.0.2.50/24', authPass: 'k3pAl1ve', routerId: role === 'master' ? 'ha1' : 'ha2' }, facts.interfaces);
+    const plan = await buildPlan(host, facts, answers, { filesOnly: false, installMethod: 'package', installSource: null });
+    const confStep = plan.steps.find((s) => s.kind === 'write' && s.path === '/etc/keepalived/keepalived.conf');
+    assert.ok(confStep?.kind === 'write');
+    assert.notEqual(confStep.mode, 0o640, 'the plan writes another mode');
+    // A firewall rule saved to a file, as the plan does on a distribution that keeps its rules in one.
+    const save = { kind: 'exec' as const, argv: ['printf', '%s\\n', '-A INPUT -p vrrp -j ACCEPT'], why: 'save the firewall rules', saveTo: { path: '/etc/iptables/rules.v4', mode: 0o644 } };
+    plan.steps.splice(plan.steps.findIndex((s) => s.kind === 'service'), 0, save);
+    const { services, calls } = recordingServices(restartWorks);
+    const warnings: string[] = [];
+    return { root, host, plan, services, calls, warnings, hooks: hooks(warnings) };
+  };
+  const first = await node('master', true);
+  const second = await node('backup', false);
+  const err = await applyPlans([first, second]).catch((e) => e);
+  assert.ok(err instanceof OperationError);
+  assert.match(err.message, /did not start/);
+  for (const n of [first, second]) {
+    const conf = join(n.root, 'etc/keepalived/keepalived.conf');
+    const rules = join(n.root, 'etc/iptables/rules.v4');
+    assert.equal(readFileSync(conf, 'utf8'), '! the old, working file\n');
+    assert.equal(statSync(conf).mode & 0o7777, 0o640, 'keepalived.conf keeps its own mode, not the plan\'s');
+    assert.equal(readFileSync(rules, 'utf8'), '# the old rules\n');
+    assert.equal(statSync(rules).mode & 0o7777, 0o640, 'the saved rule file keeps its own mode');
+    assert.equal(existsSync(join(n.root, 'etc/keepalived/check_nginx.sh')), false);
+    assert.ok(n.warnings.some((w) => w.includes('/etc/iptables/rules.v4')), 'the rule file is named among what was put back');
+  }
+  // The first node had completed: its running keepalived reads the old files again.
+  assert.deepEqual(first.calls, ['enable keepalived', 'reload keepalived', 'reload keepalived']);
+});
+
+test('a pair that completes leaves both nodes changed and nothing put back', async () => {
+  const facts = factsFor('debian13', { systemd: false, keepalived: { installed: true, path: '/usr/sbin/keepalived', version: '2.2.7', running: false, pid: null, pids: [] } });
+  const nodes = await Promise.all(['ha1', 'ha2'].map(async (routerId, i) => {
+    const root = tempDir();
+    const host = new LocalHost(root);
+    const answers = validateAnswers({ role: i === 0 ? 'master' : 'backup', interface: 'eth0', vip: '192.0.2.50/24', authPass: 'k3pAl1ve', routerId }, facts.interfaces);
+    const plan = await buildPlan(host, facts, answers, { filesOnly: false, installMethod: 'package', installSource: null });
+    const warnings: string[] = [];
+    return { root, host, plan, ...recordingServices(true), warnings, hooks: hooks(warnings) };
+  }));
+  const results = await applyPlans(nodes);
+  assert.equal(results.length, 2);
+  for (const n of nodes) {
+    assert.match(readFileSync(join(n.root, 'etc/keepalived/keepalived.conf'), 'utf8'), /192\.0\.2\.50/);
+    assert.deepEqual(n.warnings, []);
+    assert.deepEqual(n.calls, ['enable keepalived', 'restart keepalived']);
+  }
 });

@@ -3,22 +3,14 @@
  * setup, doctor and failover-test: one SshHost per node (one multiplexed connection
  * each), the node's service control chosen by its PID 1, connections closed at the end.
  */
-import type { Command } from 'commander';
 import { SshHost, type SshHostOptions } from '../host/ssh.js';
 import { PlanHost } from '../host/plan.js';
 import type { Host } from '../host/types.js';
 import { SystemdServices, SysvServices, type ServiceControl } from '../system/service-control.js';
 import { UserError } from '../errors.js';
 import { t } from '../i18n/index.js';
-import { output, printVerbose } from '../ui/output.js';
-import type { PairNode } from '../setup/pair.js';
-import { audited } from './context.js';
-
-/** The --host values of a command (a global option, repeatable). */
-export function hostTargets(cmd: Command): string[] {
-  const value = (cmd.optsWithGlobals() as { host?: string[] | string }).host;
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
-}
+import type { ClusterNode } from './types.js';
+import { audited, commandObserver } from './local.js';
 
 /**
  * ssh settings from the environment. HA_SETUP_SSH_IDENTITY / HA_SETUP_SSH_KNOWN_HOSTS are
@@ -32,7 +24,7 @@ export function sshOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): SshHost
   return o;
 }
 
-export interface RemoteNode extends PairNode {
+export interface RemoteNode extends ClusterNode {
   ssh: SshHost;
 }
 
@@ -48,7 +40,7 @@ export async function remoteServices(host: SshHost, apply: Host): Promise<Servic
  */
 export async function connectNodes(targets: string[], opts: { dryRun: boolean; ssh?: SshHostOptions }): Promise<RemoteNode[]> {
   if (targets.length < 1 || targets.length > 2) throw new UserError({ field: '--host', value: targets.join(' '), accepted: t('pair.error.hostCount') });
-  const observer = output.verbose ? (argv: string[]) => printVerbose(`$ ${argv.join(' ')}`) : undefined;
+  const observer = commandObserver();
   const hosts = targets.map((target) => new SshHost(target, { ...sshOptionsFromEnv(), ...opts.ssh, ...(observer ? { observer } : {}) }));
   try {
     await Promise.all(hosts.map((h) => h.checkConnection()));

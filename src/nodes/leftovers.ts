@@ -12,6 +12,7 @@ import { hasLeftovers, inspectLeftovers, leftoverCommandLines, undoLeftovers, ty
 import { holdsAddress } from '../setup/verify.js';
 import { parseConfig } from '../keepalived/parse.js';
 import { DEFAULTS } from '../setup/defaults.js';
+import type { ClusterNode } from './types.js';
 
 export interface LeftoverOptions {
   yes: boolean;
@@ -50,6 +51,18 @@ export async function offerLeftoverUndo(host: Host, label: string, opts: Leftove
   for (const line of await undoLeftovers(host, l)) printInfo(`  ${line}`);
   printInfo(t('leftover.undone', { node: label }));
   return true;
+}
+
+/**
+ * Before a command touches its nodes (one or two): each in turn, what an unfinished
+ * failover test left there is undone (read through the facts host under --dry-run); with
+ * `waitBack`, a node that was put back may take its VIP back before the command goes on.
+ */
+export async function undoLeftoversOn(nodes: readonly ClusterNode[], opts: LeftoverOptions, waitBack = false): Promise<void> {
+  for (const n of nodes) {
+    const undone = await offerLeftoverUndo(opts.dryRun ? n.factsHost : n.applyHost, n.label, opts);
+    if (undone && waitBack) await waitForVipBack(n.factsHost);
+  }
 }
 
 /**
