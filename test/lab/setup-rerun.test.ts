@@ -78,8 +78,8 @@ for (const [node, role] of [['ha2', 'BACKUP'], ['ha1', 'MASTER']] as const) {
     term = Terminal.start(`ha-setup-rerun-${node}`, ['ip', 'netns', 'exec', node, 'env', ...env, 'NO_COLOR=1', 'LANG=C.UTF-8', 'node', cliPath]);
     await term.answer(/Role of this node/, null);
     await term.answer(/Interface for the VIP/, null);
-    await term.waitFor(/\? Virtual IP with prefix[\s\S]*\(192\.0\.2\.50\/24\)/);
-    await term.answer(/Virtual IP with prefix/, null);
+    await term.waitFor(/\? Virtual IP, e\.g\. [\s\S]*\(192\.0\.2\.50\/24\)/);
+    await term.answer(/Virtual IP, e\.g\./, null);
     // The VRID the pair uses (51), not the one the VIP would give (50).
     await term.waitFor(/\? virtual_router_id[\s\S]*\(51\)/);
     await term.answer(/virtual_router_id/, null);

@@ -39,12 +39,17 @@ test('the entry chunk statically loads no interactive library (ink, react, inqui
   assert.ok(entries[0] && entries[1], 'the metafile names src/cli.ts and src/main.ts as entry points');
   const closure = [...new Set(entries.flatMap((e) => staticClosure(e!)))];
   const packages = new Set(closure.flatMap((o) => Object.keys(meta.outputs[o]!.inputs)).filter((i) => i.includes('node_modules/')).map(packageOf));
-  for (const heavy of ['ink', 'react', 'react-reconciler', '@inquirer/prompts', '@inquirer/core', 'ora', 'execa', 'systeminformation']) {
+  for (const heavy of ['ink', 'react', 'react-reconciler', '@inquirer/select', '@inquirer/core', 'ora', 'execa', 'systeminformation']) {
     assert.ok(!packages.has(heavy), `${heavy} is loaded at start-up through ${closure.join(', ')}`);
   }
   // They are in the bundle all the same, as chunks loaded on demand.
   const all = new Set(Object.values(meta.outputs).flatMap((o) => Object.keys(o.inputs)).filter((i) => i.includes('node_modules/')).map(packageOf));
-  for (const lazy of ['@inquirer/prompts', 'ora', 'execa']) assert.ok(all.has(lazy), `${lazy} is bundled`);
+  for (const lazy of ['@inquirer/select', '@inquirer/confirm', 'ora', 'execa']) assert.ok(all.has(lazy), `${lazy} is bundled`);
+});
+
+test('only the prompts asked are bundled: no editor prompt and its encoding libraries', () => {
+  const all = new Set(Object.values(meta.outputs).flatMap((o) => Object.keys(o.inputs)).filter((i) => i.includes('node_modules/')).map(packageOf));
+  for (const unused of ['@inquirer/prompts', '@inquirer/editor', '@inquirer/external-editor', 'iconv-lite', 'chardet']) assert.ok(!all.has(unused), `${unused} is bundled`);
 });
 
 test('no bundled file imports a package: installing ha-setup fetches nothing else', () => {
