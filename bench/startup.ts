@@ -108,21 +108,6 @@ export function measureBundle(): { totalBytes: number; chunks: ChunkFigure[] } {
   return { totalBytes: chunks.reduce((n, c) => n + c.bytes, 0), chunks };
 }
 
-/** What loading the chunk holding `pkg` costs on top of bare Node (median ms): the price of a live view. */
-export function measureChunkLoad(pkg: string, runs: number): { file: string; extraMs: number } | null {
-  const chunk = measureBundle().chunks.find((c) => c.parts.some((p) => p.name === pkg));
-  if (!chunk) return null;
-  const load = ['--input-type=module', '-e', `await import(${JSON.stringify(`${repoRoot}dist/${chunk.file}`)})`];
-  timeOnce(load);
-  const base: number[] = [];
-  const loaded: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    base.push(timeOnce(['-e', '0']));
-    loaded.push(timeOnce(load));
-  }
-  return { file: chunk.file, extraMs: median(loaded) - median(base) };
-}
-
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('bench/startup.ts')) {
@@ -137,8 +122,6 @@ if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith
   }
   const small = bundle.chunks.filter((c) => c.bytes < 20 * 1024);
   console.log(`  ${kb(small.reduce((n, c) => n + c.bytes, 0)).padStart(9)}  ${small.length} files under 20 KB`);
-  const ink = measureChunkLoad('ink', runs);
-  if (ink) console.log(`loading the ink/react chunk (${ink.file}, the live views only): +${ink.extraMs.toFixed(1)} ms over node -e 0`);
   console.log();
   const { baselineMs, figures, skipped } = measureStartup(runs);
   console.log(`start-up, median of ${runs} interleaved runs (target: ratio <= 1.5)`);

@@ -15,7 +15,7 @@ export interface DoctorFlags {
   peer?: string[];
 }
 
-/** `ha-setup doctor`: flags and help only; the work (and ink, for the live view) is loaded in the action. */
+/** `ha-setup doctor`: flags and help only; the work (and the live view) is loaded in the action. */
 export function register(program: Command): void {
   program
     .command('doctor')

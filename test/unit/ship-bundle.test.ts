@@ -47,17 +47,16 @@ test('the entry chunk statically loads no interactive library (ink, react, inqui
   for (const lazy of ['@inquirer/select', '@inquirer/confirm', 'ora', 'execa']) assert.ok(all.has(lazy), `${lazy} is bundled`);
 });
 
-test('only the prompts asked are bundled: no editor prompt and its encoding libraries', () => {
+test('only what a screen uses is bundled: no editor prompt with its encoding libraries, no react for the live views', () => {
   const all = new Set(Object.values(meta.outputs).flatMap((o) => Object.keys(o.inputs)).filter((i) => i.includes('node_modules/')).map(packageOf));
-  for (const unused of ['@inquirer/prompts', '@inquirer/editor', '@inquirer/external-editor', 'iconv-lite', 'chardet']) assert.ok(!all.has(unused), `${unused} is bundled`);
+  for (const unused of ['@inquirer/prompts', '@inquirer/editor', '@inquirer/external-editor', 'iconv-lite', 'chardet', 'ink', 'react', 'react-reconciler', 'yoga-layout']) assert.ok(!all.has(unused), `${unused} is bundled`);
 });
 
 test('no bundled file imports a package: installing ha-setup fetches nothing else', () => {
   const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
-  // Optional imports that their packages guard and that never run on a Linux node: ink loads
-  // react-devtools-core (and ws with its optional native helpers) only when DEV=true;
+  // Optional imports that their packages guard and that never run on a Linux node:
   // systeminformation requires the temperature sensors on macOS only, inside try/catch.
-  const allowed = new Set(['react-devtools-core', 'bufferutil', 'utf-8-validate', 'osx-temperature-sensor', 'macos-temperature-sensor']);
+  const allowed = new Set(['osx-temperature-sensor', 'macos-temperature-sensor']);
   // esbuild lists every import it left to run time as external: only built-ins may be.
   for (const [file, out] of Object.entries(meta.outputs)) {
     for (const i of out.imports.filter((i) => i.external)) {
