@@ -18,6 +18,12 @@ const dir = tempDir('hs-lablock-');
 after(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 const lockPath = () => join(dir, `lab-${n++}.lock`);
+/** A fresh lock file that `pid` holds. */
+function lockHeldBy(pid: number): string {
+  const path = lockPath();
+  writeFileSync(path, `${pid}\n`);
+  return path;
+}
 
 /** A live process that is not an ancestor of this one. */
 function stranger(): Promise<{ pid: number; stop: () => void; exited: Promise<unknown> }> {
@@ -59,8 +65,7 @@ test('a free lock is taken with this PID and released', async () => {
 });
 
 test('a lock held by the parent process is inherited: used, left in place', async () => {
-  const path = lockPath();
-  writeFileSync(path, `${process.ppid}\n`);
+  const path = lockHeldBy(process.ppid);
   const release = await takeLabLock({ path, waitMs: 0, env: {} });
   await release();
   assert.equal(readFileSync(path, 'utf8'), `${process.ppid}\n`);
@@ -69,8 +74,7 @@ test('a lock held by the parent process is inherited: used, left in place', asyn
 test('a lock held by the PID the environment hands down is inherited', async (t) => {
   const holder = await stranger();
   t.after(holder.stop);
-  const path = lockPath();
-  writeFileSync(path, `${holder.pid}\n`);
+  const path = lockHeldBy(holder.pid);
   const release = await takeLabLock({ path, waitMs: 0, env: { [LAB_LOCK_ENV]: String(holder.pid) } });
   await release();
   assert.equal(readFileSync(path, 'utf8'), `${holder.pid}\n`);
@@ -79,8 +83,7 @@ test('a lock held by the PID the environment hands down is inherited', async (t)
 test('another run holds it: a message with its pid, then a clear error naming the lock file', async (t) => {
   const holder = await stranger();
   t.after(holder.stop);
-  const path = lockPath();
-  writeFileSync(path, `${holder.pid}\n`);
+  const path = lockHeldBy(holder.pid);
   const told: string[] = [];
   await assert.rejects(takeLabLock({ path, waitMs: 0, env: {}, progress: (m) => told.push(m) }), (e: unknown) => {
     assert.ok(e instanceof OperationError);
@@ -95,8 +98,7 @@ test('another run holds it: a message with its pid, then a clear error naming th
 test('waiting ends when the other run lets go: the lock is then this run\'s', async (t) => {
   const holder = await stranger();
   t.after(holder.stop);
-  const path = lockPath();
-  writeFileSync(path, `${holder.pid}\n`);
+  const path = lockHeldBy(holder.pid);
   const told: string[] = [];
   const taking = takeLabLock({ path, pollMs: 20, env: {}, progress: (m) => {
     told.push(m);
@@ -112,8 +114,7 @@ test('a stale lock (its process gone) is taken over', async () => {
   const gone = await stranger();
   gone.stop();
   await gone.exited;
-  const path = lockPath();
-  writeFileSync(path, `${gone.pid}\n`);
+  const path = lockHeldBy(gone.pid);
   const release = await takeLabLock({ path, waitMs: 0, env: {} });
   assert.equal(readFileSync(path, 'utf8'), `${process.pid}\n`);
   await release();
