@@ -1,14 +1,15 @@
 /**
  * Start-up time of the built CLI as a ratio to bare Node (`node -e 0`), median of
- * interleaved runs so that a noisy neighbour slows every variant alike. Printed, never
- * asserted. Target: each ratio within 1.5.
+ * interleaved runs so that a noisy neighbour slows every variant alike, and the size of
+ * dist/ (total and per chunk, with the packages each large chunk holds, from esbuild's
+ * metafile). Printed, never asserted. Target: each ratio within 1.5.
  *
- *   node --import tsx bench/startup.ts [--runs 21]
+ *   npm run build && node --import tsx bench/startup.ts [--runs 15]
  *
  * Commands that are not registered (yet) are reported as skipped, not measured.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
@@ -58,7 +59,7 @@ export interface StartupFigure {
   ratio: number;
 }
 
-export function measureStartup(runs = 21): { baselineMs: number; figures: StartupFigure[]; skipped: string[] } {
+export function measureStartup(runs = 15): { baselineMs: number; figures: StartupFigure[]; skipped: string[] } {
   if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first');
   const known = registeredCommands();
   const cases = STARTUP_CASES.filter((c) => !c.requires || known.has(c.requires));
@@ -80,9 +81,48 @@ export function measureStartup(runs = 21): { baselineMs: number; figures: Startu
   };
 }
 
+export interface ChunkFigure {
+  file: string;
+  bytes: number;
+  /** The packages (or "src") the chunk is made of, largest first, with their bytes in it. */
+  parts: Array<{ name: string; bytes: number }>;
+}
+
+const packageOf = (input: string) => {
+  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+  return m ? m[1]! : input.startsWith('checks/') ? 'checks' : 'src';
+};
+
+/** dist/*.js, largest first, each with what it is made of (dist/metafile.json, written by the build). */
+export function measureBundle(): { totalBytes: number; chunks: ChunkFigure[] } {
+  const dist = `${repoRoot}dist/`;
+  const meta = JSON.parse(readFileSync(`${dist}metafile.json`, 'utf8')) as { outputs: Record<string, { bytes: number; inputs: Record<string, { bytesInOutput: number }> }> };
+  const chunks = readdirSync(dist)
+    .filter((f) => f.endsWith('.js'))
+    .map((file) => {
+      const parts = new Map<string, number>();
+      for (const [input, v] of Object.entries(meta.outputs[`dist/${file}`]?.inputs ?? {})) parts.set(packageOf(input), (parts.get(packageOf(input)) ?? 0) + v.bytesInOutput);
+      return { file, bytes: statSync(`${dist}${file}`).size, parts: [...parts].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes) };
+    })
+    .sort((a, b) => b.bytes - a.bytes);
+  return { totalBytes: chunks.reduce((n, c) => n + c.bytes, 0), chunks };
+}
+
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('bench/startup.ts')) {
   const i = process.argv.indexOf('--runs');
-  const runs = i > 0 ? Number(process.argv[i + 1]) : 21;
+  const runs = i > 0 ? Number(process.argv[i + 1]) : 15;
+  const bundle = measureBundle();
+  console.log(`dist/: ${kb(bundle.totalBytes)} in ${bundle.chunks.length} files`);
+  for (const c of bundle.chunks) {
+    if (c.bytes < 20 * 1024) continue;
+    const parts = c.parts.slice(0, 5).map((p) => `${p.name} ${kb(p.bytes)}`).join(', ');
+    console.log(`  ${kb(c.bytes).padStart(9)}  ${c.file.padEnd(22)} ${parts}`);
+  }
+  const small = bundle.chunks.filter((c) => c.bytes < 20 * 1024);
+  console.log(`  ${kb(small.reduce((n, c) => n + c.bytes, 0)).padStart(9)}  ${small.length} files under 20 KB`);
+  console.log();
   const { baselineMs, figures, skipped } = measureStartup(runs);
   console.log(`start-up, median of ${runs} interleaved runs (target: ratio <= 1.5)`);
   console.log(`  ${'node -e 0'.padEnd(34)} ${baselineMs.toFixed(1).padStart(7)} ms   1.00x`);

@@ -1,7 +1,7 @@
 // Bundle the CLI into dist/ so the published package has no runtime dependencies: every
-// npm package (commander, execa, ink, react, inquirer, ora) is a devDependency compiled in
-// here. Interactive screens (ink, react, inquirer, ora) are split into chunks loaded on
-// demand, so `--help`, `--version` and `--json` never parse them.
+// npm package (commander, execa, inquirer's prompts, ora) is a devDependency compiled in
+// here. Interactive screens (the prompts, ora, the live views) are split into chunks loaded
+// on demand, so `--help`, `--version` and `--json` never parse them.
 //
 // The esbuild metafile is written to dist/metafile.json: test/unit/ship-bundle.test.ts
 // reads it to prove the entry chunk's static imports stay free of the interactive
@@ -38,8 +38,6 @@ const result = await build({
   minify: true,
   legalComments: 'none',
   loader: { '.tmpl': 'text', '.sh': 'text' },
-  // ink optionally imports react-devtools-core for development only.
-  external: ['react-devtools-core'],
   // Some bundled CommonJS code (commander, signal-exit) calls require() for node: built-ins.
   banner: { js: "import{createRequire as __cr}from'module';const require=__cr(import.meta.url);" },
   plugins: [packageJsonFields],

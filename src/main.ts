@@ -106,7 +106,7 @@ function applyLanguageFlag(argv: string[]): void {
 
 export async function main(argv: string[]): Promise<number> {
   try {
-    // chalk (inside ora, ink) ignores NO_COLOR: tell it our decision through the variable it reads.
+    // chalk (inside ora, inquirer) ignores NO_COLOR: tell it our decision through the variable it reads.
     if (!output.color) process.env.FORCE_COLOR = '0';
     applyLanguageFlag(argv.slice(2));
     const program = await buildProgram();

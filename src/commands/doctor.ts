@@ -7,7 +7,7 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-/** `ha-setup doctor`: flags and help only; the work (and ink, for the live view) is loaded in the action. */
+/** `ha-setup doctor`: flags and help only; the work (and the live view) is loaded in the action. */
 export function register(program: Command): void {
   program
     .command('doctor')

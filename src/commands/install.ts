@@ -47,7 +47,7 @@ async function runInstall(flags: RawInstallFlags, opts: GlobalOptions): Promise<
     if (!process.stdin.isTTY || output.json) {
       throw new UserError({ field: '--yes', accepted: t('install.accept.yes'), reason: t('install.reason.needYes') });
     }
-    const { confirm } = await import('@inquirer/prompts');
+    const { confirm } = await import('../ui/prompts.js');
     if (!(await confirm({ message: question, default: true }))) {
       printLine(t('install.aborted'));
       return;

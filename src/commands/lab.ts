@@ -25,7 +25,9 @@ export function register(program: Command): void {
       const { requireLabRoot } = await import('../lab/root.js');
       requireLabRoot();
       const { labUp } = await import('../lab/up.js');
-      const report = await labUp({ recreate: opts.recreate, install: opts.install, ssh: opts.ssh, keepalived: opts.keepalived, progress: (m) => printInfo(m) });
+      const { withLabLock } = await import('../lab/lock.js');
+      const progress = (m: string) => printInfo(m);
+      const report = await withLabLock(() => labUp({ recreate: opts.recreate, install: opts.install, ssh: opts.ssh, keepalived: opts.keepalived, progress }), { progress });
       if (output.json) {
         printJson(report);
         return;
@@ -68,7 +70,8 @@ export function register(program: Command): void {
       requireLabRoot();
       const { labDown } = await import('../lab/down.js');
       const { LAB_STATE_DIR } = await import('../lab/constants.js');
-      const report = await labDown();
+      const { withLabLock } = await import('../lab/lock.js');
+      const report = await withLabLock(() => labDown(), { progress: (m) => printInfo(m) });
       const failed = report.processes.filter((p) => !p.stopped);
       if (failed.length > 0 || report.users.some((u) => !u.removed)) process.exitCode = EXIT.failure;
       if (output.json) {

@@ -61,7 +61,7 @@ export async function runDoctorCommand(opts: GlobalOptions, flags: DoctorFlags):
           printInfo(t('doctor.fix.needYes'));
           return false;
         }
-        const { confirm } = await import('@inquirer/prompts');
+        const { confirm } = await import('../ui/prompts.js');
         const yes = await confirm({ message: t('doctor.fix.confirm'), default: true }, { signal: g.signal }).catch(() => false);
         if (!yes) printLine(t('doctor.fix.declined'));
         return yes;

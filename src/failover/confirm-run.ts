@@ -113,7 +113,7 @@ export async function confirmAndRun(flags: ParsedFlags, opts: GlobalOptions, pf:
       if (!opts.yes) {
         if (!process.stdin.isTTY) throw new UserError({ field: '--yes', accepted: t('failover.accepted.yes'), reason: t('failover.reason.noTty') });
         for (const line of plan) printLine(line);
-        const { confirm } = await import('@inquirer/prompts');
+        const { confirm } = await import('../ui/prompts.js');
         const yes = await confirm({ message: extras.outside ? t('failover.pair.confirm', { node }) : t('failover.confirm'), default: false }, { signal: g.signal }).catch((e: Error) => {
           if (e.name === 'AbortPromptError' || e.name === 'ExitPromptError') return null;
           throw e;

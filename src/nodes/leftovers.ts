@@ -43,7 +43,7 @@ export async function offerLeftoverUndo(host: Host, label: string, opts: Leftove
     if (!process.stdin.isTTY || output.json) {
       throw new UserError({ field: '--yes', accepted: t('leftover.accepted', { node: label, commands: commands.join('; ') }), reason: describe(label, l) });
     }
-    const { confirm } = await import('@inquirer/prompts');
+    const { confirm } = await import('../ui/prompts.js');
     if (!(await confirm({ message: t('leftover.confirm', { node: label }), default: true }))) {
       throw new OperationError(t('leftover.declined', { node: label }), { details: commands.map((c) => `$ ${c}`), exitCode: EXIT.warnings });
     }

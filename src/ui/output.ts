@@ -1,5 +1,5 @@
 /**
- * The only writer to the terminal outside ink views. Human lines go to stdout (or stderr
+ * The only writer to the terminal besides the live views (live-lines.ts). Human lines go to stdout (or stderr
  * for diagnostics), JSON goes to stdout alone, so `--json | jq` always works.
  */
 import { Help } from 'commander';

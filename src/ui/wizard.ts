@@ -3,7 +3,7 @@
  * check flags and answers files, and proposes a default with one line of why.
  * Loaded only when a terminal asks for it: inquirer stays out of --help and --json paths.
  */
-import { select, input, confirm, password } from '@inquirer/prompts';
+import { select, input, confirm, password } from './prompts.js';
 import type { AskContext, ExistingChoice, ExistingConfig, RawAnswers } from '../setup/run.js';
 import {
   validateAdvertInt,

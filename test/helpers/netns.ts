@@ -26,3 +26,22 @@ export function removeNamespace(name: string): void {
     // not there
   }
 }
+
+let throwAwayCount = 0;
+
+/**
+ * An empty network namespace of this test process only (`hs-t-<pid>-<n>`), for the tools
+ * that keep their state per namespace (nft, iptables, sysctl net.*): a test uses the real
+ * tool there instead of a recorded answer, and the machine's own rules stay untouched.
+ * Delete it with `remove()` in `after`.
+ */
+export function throwAwayNamespace(): { name: string; run: (argv: string[], input?: string) => string; remove: () => void } {
+  const name = `hs-t-${process.pid}-${throwAwayCount++}`;
+  removeNamespace(name);
+  execFileSync('ip', ['netns', 'add', name]);
+  return {
+    name,
+    run: (argv, input) => execFileSync('ip', ['netns', 'exec', name, ...argv], { encoding: 'utf8', input }),
+    remove: () => removeNamespace(name),
+  };
+}

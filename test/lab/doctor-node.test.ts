@@ -57,12 +57,10 @@ async function until(what: string, timeoutMs: number, ok: () => Promise<boolean>
   }
 }
 
-async function doctor(...args: string[]): Promise<{ code: number; report: JsonReport; ms: number; stderr: string }> {
-  const t0 = Date.now();
+async function doctor(...args: string[]): Promise<{ code: number; report: JsonReport; stderr: string }> {
   const r = await runCli(['doctor', '--json', '--config', conf, '--log', log, ...args], { netns: NS, timeoutMs: 60_000 });
-  const ms = Date.now() - t0;
   assert.ok(r.stdout.trim().startsWith('{'), `doctor printed no JSON: ${r.stdout}\n${r.stderr}`);
-  return { code: r.code, report: JSON.parse(r.stdout) as JsonReport, ms, stderr: r.stderr };
+  return { code: r.code, report: JSON.parse(r.stdout) as JsonReport, stderr: r.stderr };
 }
 
 const status = (report: JsonReport, id: string) => report.checks.find((c) => c.id === id);
@@ -102,17 +100,15 @@ after(async () => {
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
-test('a healthy node: the node checks pass, and doctor takes about 3 x advert_int', async () => {
-  const { code, report, ms } = await doctor();
+test('a healthy node: the node checks pass', async () => {
+  const { code, report } = await doctor();
   for (const id of ['keepalived-installed', 'keepalived-running', 'config-valid', 'nginx-running', 'check-script', 'election', 'firewall-vrrp', 'vip-reachable', 'priority']) {
     assert.equal(status(report, id)?.status, 'ok', `${id}: ${JSON.stringify(status(report, id))}`);
   }
   assert.equal(status(report, 'systemd-order')?.status, 'skip'); // PID 1 is not systemd here
   assert.deepEqual(report.checks.filter((c) => c.status === 'fail'), []);
   assert.ok(code === 0 || code === 1, `exit ${code}`);
-  // 3 x advert_int (1 s) + 1 s is the target; printed, not asserted (bench/ keeps the figure).
-  console.log(`doctor on a healthy node: ${ms} ms wall clock (report says ${report.durationMs} ms in checks)`);
-  assert.ok(ms < 15_000);
+  // How long it takes (target 3 x advert_int + 1 s) is a figure of bench/doctor.ts, not asserted here.
 });
 
 test('a world-writable check script: check-script fails with the chmod fix, and --fix --yes repairs it', async () => {

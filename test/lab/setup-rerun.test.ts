@@ -16,9 +16,10 @@ before(async () => {
   const up = await runCli(['lab', 'up', '--recreate']);
   assert.equal(up.code, 0, up.stderr);
 });
-let term: Terminal | undefined;
+// Every terminal a test starts: a test that fails half-way leaves its wizard waiting otherwise.
+const terms: Terminal[] = [];
 after(async () => {
-  term?.kill();
+  for (const term of terms) term.kill();
   await runCli(['lab', 'down']);
   await release();
 });
@@ -75,7 +76,8 @@ for (const [node, role] of [['ha2', 'BACKUP'], ['ha1', 'MASTER']] as const) {
   test(`the wizard on the configured ${role.toLowerCase()}: Enter on every question proposes what is configured and changes nothing`, async () => {
     const before = await snapshot(node);
     const env = Object.entries(labExecEnv(node)).map(([k, v]) => `${k}=${v}`);
-    term = Terminal.start(`ha-setup-rerun-${node}`, ['ip', 'netns', 'exec', node, 'env', ...env, 'NO_COLOR=1', 'LANG=C.UTF-8', 'node', cliPath]);
+    const term = Terminal.start(`ha-setup-rerun-${node}`, ['ip', 'netns', 'exec', node, 'env', ...env, 'NO_COLOR=1', 'LANG=C.UTF-8', 'node', cliPath]);
+    terms.push(term);
     await term.answer(/Role of this node/, null);
     await term.answer(/Interface for the VIP/, null);
     await term.waitFor(/\? Virtual IP[\s\S]*\(192\.0\.2\.50\/24\)/);

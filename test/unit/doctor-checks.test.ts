@@ -20,6 +20,9 @@ import { election } from '../../checks/election.js';
 import { vipReachable, vipDropRules } from '../../checks/vip-reachable.js';
 import { nftVrrpStatus } from '../../src/firewall/vrrp.js';
 import { LocalHost } from '../../src/host/local.js';
+import { NetnsHost } from '../../src/host/netns.js';
+import { SystemdServices, SysvServices } from '../../src/system/service-control.js';
+import { throwAwayNamespace } from '../helpers/netns.js';
 import { advertsFromCapture, type CaptureResult } from '../../src/vrrp/capture.js';
 import { parseConfigText } from '../../src/keepalived/parse.js';
 import { fakeContext, FakeServices, fixture, keepalivedProcess, RecordedHost, sample } from './doctor-fake-context.js';
@@ -70,9 +73,15 @@ test('keepalived-running: ok with the daemon; fail with how to start it per init
   assert.equal(orphan.status, 'fail');
   const noRoot = await keepalivedRunning.run(await fakeContext({ facts: { keepalived: { installed: true, path: '/usr/sbin/keepalived', version: '2.2.7', running: null, pid: null, pids: [] } } }));
   assert.equal(noRoot.status, 'skip');
-  const services = new FakeServices('systemd');
-  assert.deepEqual(await keepalivedRunning.autoFix!(await fakeContext({ services })), ['$ service keepalived enable', '$ service keepalived start']);
-  assert.deepEqual(services.calls, ['enable keepalived', 'start keepalived']);
+  // systemd cannot run here: systemctl's answers are given, the argv the fix runs is asserted.
+  const enableStart = [['systemctl', 'enable', 'keepalived'], ['systemctl', 'start', 'keepalived']];
+  const systemctl = new RecordedHost(enableStart.map((argv) => ({ argv, result: {} })));
+  assert.deepEqual(await keepalivedRunning.autoFix!(await fakeContext({ host: systemctl, services: new SystemdServices(systemctl) })), ['$ systemctl enable keepalived', '$ systemctl start keepalived']);
+  assert.deepEqual(systemctl.calls, enableStart);
+  // elsewhere no enable step: the init script starts it
+  const initd = new RecordedHost([{ argv: ['service', 'keepalived', 'start'], result: {} }]);
+  assert.deepEqual(await keepalivedRunning.autoFix!(await fakeContext({ host: initd, services: new SysvServices(initd) })), ['$ service keepalived start']);
+  assert.deepEqual(initd.calls, [['service', 'keepalived', 'start']]);
 });
 
 // ---- config-valid --------------------------------------------------------------------
@@ -302,32 +311,36 @@ test('vip-reachable: vrrp_strict with keepalived\'s recorded nft drop table fail
   assert.deepEqual(vipDropRules(ruleset, ['192.0.2.60']), ['ip saddr @vips drop', 'ip daddr @vips drop']);
   assert.deepEqual(vipDropRules(ruleset, ['192.0.2.6']), []);
   const strict = setupMaster.replace('    enable_script_security\n', '    enable_script_security\n    vrrp_strict\n');
-  // The root namespace's firewall is not ours to change: nft's answer is the one recorded in a dd- namespace.
-  const host = new RecordedHost([{ argv: ['nft', 'list', 'ruleset'], result: { stdout: ruleset } }]);
+  // The real nft, iptables and sysctl, in a namespace of this test's own (the machine's rules are not ours).
+  const ns = throwAwayNamespace();
+  after(() => ns.remove());
+  const root = tempDir('dd-nginx-');
+  after(() => rmSync(root, { recursive: true, force: true }));
+  const host = new NetnsHost(ns.name, root);
+  ns.run(['nft', '-f', '-'], ruleset);
   const r = await vipReachable.run(await fakeContext({ config: strict, host }));
   assert.equal(r.status, 'fail');
-  assert.deepEqual(host.calls, [['nft', 'list', 'ruleset']]);
-  assert.ok(r.details.includes('  ip daddr @vips drop'));
-  const latent = await vipReachable.run(await fakeContext({ config: strict, host: new RecordedHost([{ argv: ['nft', 'list', 'ruleset'], result: { stdout: fixture('firewall', 'nft-vrrp-dropped.txt') } }, { argv: ['iptables', '-S'], result: { stdout: '-P INPUT ACCEPT\n' } }]) }));
+  assert.ok(r.details.includes('  ip daddr @vips drop'), JSON.stringify(r.details));
+  // keepalived's table gone, a drop of VRRP itself left: nothing drops the VIP yet, vrrp_strict would.
+  ns.run(['nft', 'flush', 'ruleset']);
+  ns.run(['nft', '-f', '-'], fixture('firewall', 'nft-vrrp-dropped.txt'));
+  const latent = await vipReachable.run(await fakeContext({ config: strict, host }));
   assert.equal(latent.status, 'warn');
+  ns.run(['nft', 'flush', 'ruleset']);
 
-  const root = tempDir('dd-nginx-');
-  try {
-    mkdirSync(join(root, 'etc/nginx/conf.d'), { recursive: true });
-    writeFileSync(join(root, 'etc/nginx/nginx.conf'), 'http { include /etc/nginx/conf.d/*.conf; }\n');
-    writeFileSync(join(root, 'etc/nginx/conf.d/site.conf'), 'server {\n    listen 192.0.2.60:80;\n}\n');
-    const sysctl = (v: string) => new RecordedHost([{ argv: ['sysctl', '-n', 'net.ipv4.ip_nonlocal_bind'], result: { stdout: `${v}\n` } }], root);
-    const fail = await vipReachable.run(await fakeContext({ config: setupMaster, host: sysctl('0') }));
-    assert.equal(fail.status, 'fail');
-    // --root: the file goes under the root (whose etc/sysctl.d does not exist yet).
-    assert.deepEqual(fail.fix?.commands, [
-      `mkdir -p ${root}/etc/sysctl.d && echo 'net.ipv4.ip_nonlocal_bind = 1' > ${root}/etc/sysctl.d/90-ha-setup-nonlocal-bind.conf`,
-      `sysctl -p ${root}/etc/sysctl.d/90-ha-setup-nonlocal-bind.conf`,
-    ]);
-    assert.equal((await vipReachable.run(await fakeContext({ config: setupMaster, host: sysctl('0'), holds: ['192.0.2.60'] }))).status, 'warn');
-    assert.equal((await vipReachable.run(await fakeContext({ config: setupMaster, host: sysctl('1') }))).status, 'ok');
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  mkdirSync(join(root, 'etc/nginx/conf.d'), { recursive: true });
+  writeFileSync(join(root, 'etc/nginx/nginx.conf'), 'http { include /etc/nginx/conf.d/*.conf; }\n');
+  writeFileSync(join(root, 'etc/nginx/conf.d/site.conf'), 'server {\n    listen 192.0.2.60:80;\n}\n');
+  ns.run(['sysctl', '-q', '-w', 'net.ipv4.ip_nonlocal_bind=0']);
+  const fail = await vipReachable.run(await fakeContext({ config: setupMaster, host }));
+  assert.equal(fail.status, 'fail');
+  // --root: the file goes under the root (whose etc/sysctl.d does not exist yet).
+  assert.deepEqual(fail.fix?.commands, [
+    `mkdir -p ${root}/etc/sysctl.d && echo 'net.ipv4.ip_nonlocal_bind = 1' > ${root}/etc/sysctl.d/90-ha-setup-nonlocal-bind.conf`,
+    `sysctl -p ${root}/etc/sysctl.d/90-ha-setup-nonlocal-bind.conf`,
+  ]);
+  assert.equal((await vipReachable.run(await fakeContext({ config: setupMaster, host, holds: ['192.0.2.60'] }))).status, 'warn');
+  ns.run(['sysctl', '-q', '-w', 'net.ipv4.ip_nonlocal_bind=1']);
+  assert.equal((await vipReachable.run(await fakeContext({ config: setupMaster, host }))).status, 'ok');
   assert.equal((await vipReachable.run(await fakeContext({ config: setupMaster }))).status, 'ok');
 });

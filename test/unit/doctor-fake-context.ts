@@ -41,9 +41,10 @@ export class RecordedHost extends LocalHost {
   }
   override async exec(cmd: string, args: string[], opts: ExecOptions = {}): Promise<ExecResult> {
     const argv = [cmd, ...args];
+    // Every command is recorded, answered or not: a test's `calls` is all that ran.
+    this.calls.push(argv);
     const hit = this.answers.find((a) => a.argv.length === argv.length && a.argv.every((x, i) => x === argv[i]));
     if (!hit) return super.exec(cmd, args, opts);
-    this.calls.push(argv);
     return { command: argv, exitCode: 0, stdout: '', stderr: '', notFound: false, timedOut: false, ...hit.result };
   }
 }

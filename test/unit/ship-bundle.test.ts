@@ -39,20 +39,24 @@ test('the entry chunk statically loads no interactive library (ink, react, inqui
   assert.ok(entries[0] && entries[1], 'the metafile names src/cli.ts and src/main.ts as entry points');
   const closure = [...new Set(entries.flatMap((e) => staticClosure(e!)))];
   const packages = new Set(closure.flatMap((o) => Object.keys(meta.outputs[o]!.inputs)).filter((i) => i.includes('node_modules/')).map(packageOf));
-  for (const heavy of ['ink', 'react', 'react-reconciler', '@inquirer/prompts', '@inquirer/core', 'ora', 'execa', 'systeminformation']) {
+  for (const heavy of ['ink', 'react', 'react-reconciler', '@inquirer/select', '@inquirer/core', 'ora', 'execa', 'systeminformation']) {
     assert.ok(!packages.has(heavy), `${heavy} is loaded at start-up through ${closure.join(', ')}`);
   }
   // They are in the bundle all the same, as chunks loaded on demand.
   const all = new Set(Object.values(meta.outputs).flatMap((o) => Object.keys(o.inputs)).filter((i) => i.includes('node_modules/')).map(packageOf));
-  for (const lazy of ['@inquirer/prompts', 'ora', 'execa']) assert.ok(all.has(lazy), `${lazy} is bundled`);
+  for (const lazy of ['@inquirer/select', '@inquirer/confirm', 'ora', 'execa']) assert.ok(all.has(lazy), `${lazy} is bundled`);
+});
+
+test('only what a screen uses is bundled: no editor prompt with its encoding libraries, no react for the live views', () => {
+  const all = new Set(Object.values(meta.outputs).flatMap((o) => Object.keys(o.inputs)).filter((i) => i.includes('node_modules/')).map(packageOf));
+  for (const unused of ['@inquirer/prompts', '@inquirer/editor', '@inquirer/external-editor', 'iconv-lite', 'chardet', 'ink', 'react', 'react-reconciler', 'yoga-layout']) assert.ok(!all.has(unused), `${unused} is bundled`);
 });
 
 test('no bundled file imports a package: installing ha-setup fetches nothing else', () => {
   const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
-  // Optional imports that their packages guard and that never run on a Linux node: ink loads
-  // react-devtools-core (and ws with its optional native helpers) only when DEV=true;
+  // Optional imports that their packages guard and that never run on a Linux node:
   // systeminformation requires the temperature sensors on macOS only, inside try/catch.
-  const allowed = new Set(['react-devtools-core', 'bufferutil', 'utf-8-validate', 'osx-temperature-sensor', 'macos-temperature-sensor']);
+  const allowed = new Set(['osx-temperature-sensor', 'macos-temperature-sensor']);
   // esbuild lists every import it left to run time as external: only built-ins may be.
   for (const [file, out] of Object.entries(meta.outputs)) {
     for (const i of out.imports.filter((i) => i.external)) {

@@ -2,12 +2,13 @@
  * The live timeline on a terminal: events as they are seen and the request counters.
  * Loaded with a dynamic import only when stdout is a TTY and --json is off.
  */
-import { Box, Text, render } from 'ink';
 import { t } from '../i18n/index.js';
 import type { FailoverEvent, ProbeSample } from '../failover/types.js';
 import { eventLabel } from './failover-report.js';
+import { paint } from './output.js';
+import { liveLines } from './live-lines.js';
 
-interface Counters {
+export interface Counters {
   ok: number;
   failed: number;
   self: number;
@@ -15,20 +16,17 @@ interface Counters {
   unknown: number;
 }
 
-function Timeline({ title, events, counters }: { title: string; events: FailoverEvent[]; counters: Counters }) {
-  return (
-    <Box flexDirection="column">
-      <Text bold>{title}</Text>
-      {events.map((e, i) => (
-        <Text key={i}>
-          <Text color="gray">{`+${String(e.t_ms).padStart(6)} ms  `}</Text>
-          <Text color={e.event === 'restore-failed' || e.event === 'timeout' ? 'red' : e.event === 'restored' ? 'green' : undefined}>{eventLabel(e)}</Text>
-          {e.detail ? <Text dimColor>{`  ${e.detail}`}</Text> : null}
-        </Text>
-      ))}
-      <Text color={counters.failed > 0 ? 'yellow' : 'green'}>{t('failover.live.requests', { ...counters })}</Text>
-    </Box>
-  );
+/** The view's lines: the title, one line per event in time order, the request counters. */
+export function timelineLines(title: string, events: readonly FailoverEvent[], counters: Counters): string[] {
+  const label = (e: FailoverEvent) => {
+    const text = eventLabel(e);
+    return e.event === 'restore-failed' || e.event === 'timeout' ? paint('red', text) : e.event === 'restored' ? paint('green', text) : text;
+  };
+  return [
+    paint('bold', title),
+    ...events.map((e) => `${paint('gray', `+${String(e.t_ms).padStart(6)} ms  `)}${label(e)}${e.detail ? paint('dim', `  ${e.detail}`) : ''}`),
+    paint(counters.failed > 0 ? 'yellow' : 'green', t('failover.live.requests', { ...counters })),
+  ];
 }
 
 export interface LiveView {
@@ -37,18 +35,19 @@ export interface LiveView {
   stop(): void;
 }
 
-export function startLiveView(title: string): LiveView {
+export function startLiveView(title: string, stdout: NodeJS.WriteStream = process.stdout): LiveView {
   const events: FailoverEvent[] = [];
   const counters: Counters = { ok: 0, failed: 0, self: 0, peer: 0, unknown: 0 };
-  const app = render(<Timeline title={title} events={[]} counters={{ ...counters }} />, { exitOnCtrlC: false, patchConsole: false });
+  const screen = liveLines(stdout);
   let pending: NodeJS.Timeout | null = null;
   const draw = () => {
     pending = null;
-    app.rerender(<Timeline title={title} events={[...events]} counters={{ ...counters }} />);
+    screen.draw(timelineLines(title, events, counters));
   };
   const schedule = () => {
     pending ??= setTimeout(draw, 100);
   };
+  draw();
   return {
     event(e) {
       events.push(e);
@@ -65,7 +64,7 @@ export function startLiveView(title: string): LiveView {
     stop() {
       if (pending) clearTimeout(pending);
       draw();
-      app.unmount();
+      screen.done();
     },
   };
 }
