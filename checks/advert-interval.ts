@@ -8,7 +8,7 @@
  */
 import type { Check, CheckResult } from './types.js';
 import { t } from '../src/i18n/index.js';
-import { currentEvents, eventsSinceStart, pairConfig } from '../src/doctor/wire/pair.js';
+import { currentEvents, eventsSinceStart, appliesWithVrid } from '../src/doctor/wire/pair.js';
 import { result, wireEvidence } from '../src/doctor/wire/result.js';
 import { intervalFix } from '../src/doctor/wire/diagnose.js';
 import { reloadCommand } from '../src/doctor/wire/fixes.js';
@@ -17,10 +17,7 @@ export const check: Check = {
   id: 'advert-interval',
   title: () => t('wire.advertInterval.title'),
   needsCapture: true,
-  async applies(ctx) {
-    const pair = await pairConfig(ctx);
-    return (pair !== null && pair.vrid !== null) || t('wire.skip.noInstance');
-  },
+  applies: (ctx) => appliesWithVrid(ctx),
   async run(ctx): Promise<CheckResult> {
     const { pair, wire, rt, problem, details } = await wireEvidence(ctx);
     details.push(t('wire.advertInterval.counterUnused'));

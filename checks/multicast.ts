@@ -9,7 +9,7 @@
  */
 import type { Check, CheckResult } from './types.js';
 import { t } from '../src/i18n/index.js';
-import { counter, outranks, stillAdvertising, pairConfig, runtimeFacts, wireFacts, messagesMatching, currentEvents } from '../src/doctor/wire/pair.js';
+import { counter, outranks, stillAdvertising, appliesWithVrid, pairConfig, runtimeFacts, wireFacts, messagesMatching, currentEvents } from '../src/doctor/wire/pair.js';
 import { firewallFix, setupCommand } from '../src/doctor/wire/fixes.js';
 import { captureDetails, captureProblem, result } from '../src/doctor/wire/result.js';
 import { REJECTIONS, acceptedBySender, otherHolders } from '../src/doctor/wire/diagnose.js';
@@ -18,10 +18,7 @@ export const check: Check = {
   id: 'multicast',
   title: () => t('wire.multicast.title'),
   needsCapture: true,
-  async applies(ctx) {
-    const pair = await pairConfig(ctx);
-    return (pair !== null && pair.iface !== null && pair.vrid !== null) || t('wire.skip.noInstance');
-  },
+  applies: (ctx) => appliesWithVrid(ctx, (pair) => pair.iface !== null),
   async run(ctx): Promise<CheckResult> {
     const pair = (await pairConfig(ctx))!;
     const wire = await wireFacts(ctx);

@@ -8,7 +8,7 @@
  */
 import type { Check, CheckResult } from './types.js';
 import { t } from '../src/i18n/index.js';
-import { counter, currentEvents, eventsSinceStart, pairConfig } from '../src/doctor/wire/pair.js';
+import { counter, currentEvents, eventsSinceStart, appliesWithVrid } from '../src/doctor/wire/pair.js';
 import { result, wireEvidence } from '../src/doctor/wire/result.js';
 import { vridFix } from '../src/doctor/wire/diagnose.js';
 
@@ -18,10 +18,7 @@ export const check: Check = {
   id: 'vrid-conflict',
   title: () => t('wire.vridConflict.title'),
   needsCapture: true,
-  async applies(ctx) {
-    const pair = await pairConfig(ctx);
-    return (pair !== null && pair.vrid !== null) || t('wire.skip.noInstance');
-  },
+  applies: (ctx) => appliesWithVrid(ctx),
   async run(ctx): Promise<CheckResult> {
     const { pair, wire, rt, problem, details } = await wireEvidence(ctx);
     const inUse = wire?.vridsInUse ?? [];

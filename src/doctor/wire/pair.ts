@@ -92,6 +92,12 @@ export function bareAddress(a: string): string {
   return a.split('/')[0]!.toLowerCase();
 }
 
+/** `applies` of the wire checks that compare a VRID: a configured instance with one, or why not. */
+export async function appliesWithVrid(ctx: DoctorContext, also: (pair: PairConfig) => boolean = () => true): Promise<true | string> {
+  const pair = await pairConfig(ctx);
+  return (pair !== null && pair.vrid !== null && also(pair)) || t('wire.skip.noInstance');
+}
+
 export function pairConfig(ctx: DoctorContext): Promise<PairConfig | null> {
   return memo(pairStore, ctx, async () => {
     const instance = await ctx.instance();
