@@ -88,8 +88,13 @@ test('setup of the pair from the client on the lab\'s configured nodes: the one 
   // reload: the plan says the VIP moves once, and the client sees a short gap.
   assert.match(r.stdout, /re-creates the VRRP instance/);
   const failed = samples.filter((x) => !x.ok).length;
-  process.stderr.write(`# multicast -> unicast by reload: ${failed} failed client requests (50 ms apart)\n`);
-  assert.ok(failed < 40, `${failed} failed requests: more than one short move of the VIP`);
+  // One move: the client is served by ha1, maybe by ha2 for a while, then by ha1 again; at
+  // most two gaps (away and back), however long each lasts on a busy machine.
+  const served = samples.filter((x) => x.ok).map((x) => x.body).filter((b, i, all) => i === 0 || b !== all[i - 1]);
+  const gaps = samples.filter((x, i) => !x.ok && (i === 0 || samples[i - 1]!.ok)).length;
+  process.stderr.write(`# multicast -> unicast by reload: ${failed} failed client requests (50 ms apart) in ${gaps} gap(s); served by ${served.join(' -> ')}\n`);
+  assert.ok(served.length <= 3 && served[0] === 'ha1' && served[served.length - 1] === 'ha1', `the VIP moved more than once: ${served.join(' -> ')}`);
+  assert.ok(gaps <= 2, `${gaps} gaps in the service: more than one move of the VIP`);
   assert.match(r.stdout, /root@192\.0\.2\.11 holds 192\.0\.2\.50\/24/);
   assert.equal(await clientGet(), 'ha1');
 });
