@@ -117,7 +117,7 @@ export async function main(argv: string[]): Promise<number> {
     // Ctrl-C at a question: nothing has been changed yet (every question comes before the
     // first change). Quietly out, with the exit code of an interrupt.
     if (err instanceof Error && err.name === 'ExitPromptError') {
-      process.stderr.write('\n');
+      process.stderr.write(`\n${t('cli.interrupted')}\n`);
       return EXIT.interrupted;
     }
     const code = (err as { code?: string; exitCode?: number }).code;

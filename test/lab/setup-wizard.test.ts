@@ -62,7 +62,7 @@ test('the interactive wizard completes in a real terminal and writes what was an
   assert.equal(statSync(join(root, 'etc/keepalived/keepalived.conf')).mode & 0o777, 0o600);
 });
 
-test('Ctrl-C at a question exits 130 quietly, without a stack trace, and changes nothing', async () => {
+test('Ctrl-C at a question exits 130 without a stack trace, says nothing was changed, and changes nothing', async () => {
   const root = tempDir();
   roots.push(root);
   term?.kill();
@@ -71,6 +71,7 @@ test('Ctrl-C at a question exits 130 quietly, without a stack trace, and changes
   term.type('C-c');
   const done = await term.waitFor(/EXIT=\d+/);
   assert.match(done, /EXIT=130/);
+  assert.match(done, /interrupted at a question: nothing was changed/);
   assert.doesNotMatch(done, /ExitPromptError|User force closed|\n\s+at /);
   assert.deepEqual(readdirSync(root), []);
 });
