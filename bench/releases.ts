@@ -58,16 +58,16 @@ for (const lab of labMatrix()) {
 
 const cell = (s: string, w: number) => s.padEnd(w);
 console.log(`client-side outage in ms per release and failover-test mode: median (min-max) of ${RUNS} runs measured here; "rec" = one run quoted from the recordings (timing.txt)`);
-console.log(`${cell('keepalived', 12)}${cell('source', 36)}${FAILOVER_MODES.map((m) => cell(m, 22)).join('')}bound ms (drain/nginx/keepalived)`);
+console.log(`${cell('keepalived', 12)}${cell('source', 40)}${FAILOVER_MODES.map((m) => cell(m, 22)).join('')}bound ms (drain/nginx/keepalived)`);
 for (const { version } of KNOWN_RELEASES) {
   const row = measured.get(version);
   if (row) {
     const how = labMatrix().find((l) => l.release === version)!.how;
-    console.log(`${cell(version, 12)}${cell(`measured (${how})`, 36)}${FAILOVER_MODES.map((m) => cell(row[m], 22)).join('')}${row.bound}`);
+    console.log(`${cell(version, 12)}${cell(`measured (${how})`, 40)}${FAILOVER_MODES.map((m) => cell(row[m], 22)).join('')}${row.bound}`);
     continue;
   }
   const file = join(RECORDINGS, version, 'timing.txt');
   const rec = existsSync(file) ? recordedOutages(readFileSync(file, 'utf8')) : {};
   const values = FAILOVER_MODES.map((m) => cell(rec[m] === undefined ? '-' : `${rec[m]} rec`, 22)).join('');
-  console.log(`${cell(version, 12)}${cell(existsSync(file) ? 'recorded (1 run)' : 'not recorded', 36)}${values}`);
+  console.log(`${cell(version, 12)}${cell(existsSync(file) ? 'recorded (1 run)' : 'not recorded', 40)}${values}`);
 }
