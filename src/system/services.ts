@@ -2,6 +2,7 @@ import type { Host } from '../host/types.js';
 import { LocalHost } from '../host/local.js';
 import { isPermissionError, type Gaps } from './gaps.js';
 import { parseKeepalivedVersion } from '../keepalived/version.js';
+import { isGone, parseProcStat } from '../host/proc-stat.js';
 
 export interface ProcessInfo {
   pid: number;
@@ -75,15 +76,6 @@ export async function ourNetnsInode(host: Host): Promise<number | null> {
   return st?.ino ?? null;
 }
 
-/** "1234 (keepalived) S 1 ..." -> state and parent; comm may hold spaces and parentheses. */
-export function parseProcStat(text: string): { state: string; ppid: number } | null {
-  const close = text.lastIndexOf(')');
-  if (close < 0) return null;
-  const rest = text.slice(close + 2).split(' ');
-  const ppid = Number(rest[1]);
-  return rest[0] && Number.isInteger(ppid) ? { state: rest[0], ppid } : null;
-}
-
 /**
  * Live processes called `name` (by /proc/PID/comm) in the host's network namespace. All lab
  * nodes share one PID space, so a plain scan sees every node's daemons: a process is ours
@@ -107,7 +99,7 @@ export async function findProcessesInOurNetns(host: Host, name: string, gaps?: G
       const comm = await machine.readFile(`/proc/${pid}/comm`);
       if (comm?.trim() !== name) continue;
       const stat = parseProcStat((await machine.readFile(`/proc/${pid}/stat`)) ?? '');
-      if (!stat || stat.state === 'Z' || stat.state === 'X') continue;
+      if (!stat || isGone(stat)) continue;
       const ns = await machine.stat(`/proc/${pid}/ns/net`);
       if (ns?.ino === undefined) continue; // exited while we looked
       if (ns.ino === ours) found.push({ pid, ppid: stat.ppid, state: stat.state });

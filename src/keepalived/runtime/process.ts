@@ -18,6 +18,7 @@
 import { promises as fs } from 'node:fs';
 import type { Host } from '../../host/types.js';
 import { readRemotePidFiles, scanRemoteKeepalived, sshRuntimeFs } from './remote.js';
+import { isGone, parseProcStat, type ProcStat } from '../../host/proc-stat.js';
 
 export interface RuntimeStat {
   ino: number;
@@ -112,15 +113,8 @@ export type LogTarget = {
   journal: boolean;
 };
 
-export interface ProcStat {
-  pid: number;
-  comm: string;
-  /** R, S, D, Z (zombie), T, X... */
-  state: string;
-  ppid: number;
-  /** Clock ticks after boot. */
-  startTime: number;
-}
+export type { ProcStat };
+export { parseProcStat };
 
 export interface KeepalivedProcess {
   /** The parent (the pid signals go to). */
@@ -258,26 +252,11 @@ export function parseKeepalivedArgs(argv: string[]): KeepalivedOptions {
   return o;
 }
 
-/** Parse /proc/PID/stat ("pid (comm) S ppid ... starttime"); comm may contain spaces and ')'. */
-export function parseProcStat(text: string): ProcStat | null {
-  const open = text.indexOf('(');
-  const close = text.lastIndexOf(')');
-  if (open < 0 || close < open) return null;
-  const fields = text.slice(close + 2).trim().split(/\s+/);
-  return {
-    pid: Number(text.slice(0, open).trim()),
-    comm: text.slice(open + 1, close),
-    state: fields[0] ?? '?',
-    ppid: Number(fields[1]),
-    startTime: Number(fields[19]),
-  };
-}
-
 /** Every live (non-zombie) process whose comm is keepalived. */
 export async function listKeepalivedProcs(opts: RuntimeOptions = {}): Promise<ProcStat[]> {
   const rfs = opts.fs ?? realFs;
   const proc = opts.procRoot ?? '/proc';
-  return (await scanProcStats(rfs, proc)).filter((s) => s.state !== 'Z' && s.state !== 'X');
+  return (await scanProcStats(rfs, proc)).filter((s) => !isGone(s));
 }
 
 /** Every process whose comm is keepalived, zombies included. */
@@ -362,7 +341,7 @@ export function localKeepalivedSource(host: Host, opts: RuntimeOptions = {}): Ke
       const selfMnt = await rfs.readLink(`${proc}/self/ns/mnt`);
       const journal = Boolean((await rfs.stat('/run/systemd/system'))?.isDirectory);
       const stats = await scanProcStats(rfs, proc);
-      const live = new Set(stats.filter((s) => s.state !== 'Z' && s.state !== 'X').map((s) => s.pid));
+      const live = new Set(stats.filter((s) => !isGone(s)).map((s) => s.pid));
       const procs: KeepalivedProcRecord[] = [];
       for (const stat of stats) {
         const pid = stat.pid;
@@ -470,7 +449,7 @@ export async function findKeepalivedZombies(host: Host, opts: RuntimeOptions = {
 export async function selectKeepalived(snap: KeepalivedSnapshot, source: Pick<KeepalivedSource, 'procRoot' | 'readPidFiles'>): Promise<KeepalivedProcess[]> {
   const wanted = snap.wantedNet;
   if (!wanted) return [];
-  const live = snap.procs.filter((p) => p.stat.state !== 'Z' && p.stat.state !== 'X');
+  const live = snap.procs.filter((p) => !isGone(p.stat));
   const pids = new Set(live.map((p) => p.stat.pid));
   const ours = live.filter((p) => p.net === wanted).sort((a, b) => a.stat.pid - b.stat.pid);
   const parents = ours.filter((p) => !pids.has(p.stat.ppid));
