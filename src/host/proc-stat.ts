@@ -31,3 +31,11 @@ export function parseProcStat(text: string): ProcStat | null {
 export function isGone(stat: Pick<ProcStat, 'state'>): boolean {
   return stat.state === 'Z' || stat.state === 'X';
 }
+
+/**
+ * The one test of "ours": the process runs in the network namespace wanted. Both are the
+ * text of a /proc/PID/ns/net link ("net:[4026532281]"); one that cannot be read is never ours.
+ */
+export function inNetns(proc: { net: string | null }, wantedNet: string | null): boolean {
+  return wantedNet !== null && proc.net !== null && proc.net === wantedNet;
+}

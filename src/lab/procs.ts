@@ -24,20 +24,20 @@ export async function isLive(pid: number): Promise<boolean> {
   return st !== null && !isGone(st);
 }
 
-/** The inode of the process's network namespace ("net:[4026532317]" -> "4026532317"). */
+/** The process's network namespace, as its /proc/PID/ns/net link says ("net:[4026532317]"). */
 export async function netnsOfPid(pid: number): Promise<string | null> {
   try {
     const link = await fs.readlink(`/proc/${pid}/ns/net`);
-    return /\[(\d+)\]/.exec(link)?.[1] ?? null;
+    return /^net:\[\d+\]$/.test(link) ? link : null;
   } catch {
     return null;
   }
 }
 
-/** The inode behind `ip netns` name NAME (/run/netns/NAME), or null when there is none. */
+/** The namespace behind `ip netns` name NAME (/run/netns/NAME) in the same form, or null when there is none. */
 export async function netnsInode(name: string): Promise<string | null> {
   try {
-    return String((await fs.stat(`/run/netns/${name}`, { bigint: true })).ino);
+    return `net:[${(await fs.stat(`/run/netns/${name}`, { bigint: true })).ino}]`;
   } catch {
     return null;
   }

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { LocalHost } from '../../src/host/local.js';
-import { parseProcStat } from '../../src/host/proc-stat.js';
+import { inNetns, parseProcStat } from '../../src/host/proc-stat.js';
+import { netnsOfPid } from '../../src/lab/procs.js';
 import { localKeepalivedSource, ourProcesses, remoteKeepalivedSource, type KeepalivedProcRecord } from '../../src/keepalived/runtime/process.js';
 
 const comm = readFileSync('/proc/self/comm', 'utf8').trim();
@@ -30,4 +31,13 @@ test('ours: live, and in the wanted namespace (a namespace that cannot be read i
   ];
   assert.deepEqual(ourProcesses({ wantedNet: 'net:[1]', procs }).map((p) => p.stat.pid), [10, 30]);
   assert.deepEqual(ourProcesses({ wantedNet: null, procs: [rec('14 (keepalived) S 1 14 14', null)] }), []);
+});
+
+test('the lab and the runtime scan read a namespace in one form, so one test of "ours" serves both', async () => {
+  const self = readlinkSync('/proc/self/ns/net');
+  const mine = await netnsOfPid(process.pid);
+  assert.equal(mine, self);
+  assert.equal(inNetns({ net: mine }, self), true);
+  assert.equal(inNetns({ net: mine }, 'net:[1]'), false);
+  assert.equal(inNetns({ net: null }, null), false);
 });

@@ -18,7 +18,8 @@
 import { promises as fs } from 'node:fs';
 import type { Host } from '../../host/types.js';
 import { readRemotePidFiles, scanRemoteKeepalived, sshRuntimeFs } from './remote.js';
-import { isGone, parseProcStat, type ProcStat } from '../../host/proc-stat.js';
+import { inNetns, isGone, parseProcStat, type ProcStat } from '../../host/proc-stat.js';
+export { inNetns };
 
 export interface RuntimeStat {
   ino: number;
@@ -446,11 +447,6 @@ export async function findAllKeepalived(host: Host, opts: RuntimeOptions = {}): 
 export async function findKeepalivedZombies(host: Host, opts: RuntimeOptions = {}): Promise<number[]> {
   const snap = await keepalivedSourceFor(host, opts).snapshot();
   return snap.procs.filter((p) => p.stat.state === 'Z').map((p) => p.stat.pid).sort((a, b) => a - b);
-}
-
-/** The one test of "ours": the process runs in the namespace wanted (both known, the same). */
-export function inNetns(proc: Pick<KeepalivedProcRecord, 'net'>, wantedNet: string | null): boolean {
-  return wantedNet !== null && proc.net !== null && proc.net === wantedNet;
 }
 
 /** The live (not zombie, not dead) processes of a snapshot that run in its wanted namespace, by pid. */
