@@ -1,24 +1,8 @@
 import type { Check } from './types.js';
 import { t } from '../src/i18n/index.js';
 import { restartCommands, result, startCommands } from '../src/doctor/result.js';
-import { findAllKeepalived, findKeepalivedZombies, parseProcStat, realFs, type RuntimeFs } from '../src/keepalived/runtime/process.js';
-import type { Host } from '../src/host/types.js';
+import { findAllKeepalived, findKeepalivedZombies } from '../src/keepalived/runtime/process.js';
 import { stoppedByFailoverTest } from './maintenance.js';
-
-/**
- * keepalived entries of /proc that are zombies: they show up in `pidof` but run nothing.
- * A host's machine is asked (the remote one for an ssh host); a RuntimeFs reads that /proc instead (tests).
- */
-export async function keepalivedZombies(from: Host | RuntimeFs = realFs, proc = '/proc'): Promise<number[]> {
-  if ('kind' in from) return findKeepalivedZombies(from);
-  const out: number[] = [];
-  for (const name of await from.readDir(proc)) {
-    if (!/^\d+$/.test(name)) continue;
-    const stat = parseProcStat(new TextDecoder().decode((await from.readFile(`${proc}/${name}/stat`)) ?? new Uint8Array()));
-    if (stat && stat.comm === 'keepalived' && stat.state === 'Z') out.push(stat.pid);
-  }
-  return out.sort((a, b) => a - b);
-}
 
 export const keepalivedRunning: Check = {
   id: 'keepalived-running',
@@ -31,7 +15,7 @@ export const keepalivedRunning: Check = {
       // Without root the namespaces of other users' processes cannot be read: say so instead of "not running".
       if (facts.keepalived.running === null) return result('skip', t('doctor.common.needRoot', { what: t('doctor.keepalivedRunning.what') }));
       const details: string[] = [];
-      const zombies = await keepalivedZombies(ctx.host).catch(() => []);
+      const zombies = await findKeepalivedZombies(ctx.host).catch(() => []);
       if (zombies.length) details.push(t('doctor.keepalivedRunning.zombies', { pids: zombies.join(', ') }));
       const logs = await ctx.logs();
       if (logs.lines.length) {

@@ -1,6 +1,7 @@
 import type { Command, Option } from 'commander';
 import { t } from '../i18n/index.js';
 import { UserError } from '../errors.js';
+import { singleQuote } from '../host/shell-quote.js';
 
 /**
  * `ha-setup completion bash|zsh`: a completion script generated from the commander program
@@ -68,7 +69,7 @@ export function completionTree(program: Command): CompletionNode[] {
   return nodes;
 }
 
-const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+const quote = singleQuote;
 
 /**
  * The shell functions both scripts share: plain `case` tables, which bash and zsh (through

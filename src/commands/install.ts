@@ -7,6 +7,7 @@ import { EXIT } from '../exit-codes.js';
 import { output, printJson, printLine } from '../ui/output.js';
 import type { RawInstallFlags } from '../keepalived/install/options.js';
 import type { RecordedAction } from '../host/plan.js';
+import { shellCommandLine } from '../host/shell-quote.js';
 
 /** `ha-setup install`: keepalived from the distribution packages or from a source tarball. */
 export function register(program: Command): void {
@@ -78,15 +79,12 @@ async function runInstall(flags: RawInstallFlags, opts: GlobalOptions): Promise<
   if (result.live) printLine(t('install.result.liveNext'));
 }
 
-function quote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 /** One line per recorded action, as a user would type it. */
 export function describeAction(a: RecordedAction): string {
   switch (a.kind) {
     case 'exec':
-      return `$ ${a.command.map(quote).join(' ')}`;
+      return `$ ${shellCommandLine(a.command)}`;
     case 'write':
       return `write ${a.path} (mode ${a.mode.toString(8).padStart(4, '0')})`;
     case 'mkdir':

@@ -22,6 +22,7 @@ import { DEFAULTS } from '../setup/defaults.js';
 import type { CaptureSkip, DoctorContext, DoctorOptions, LoadedConfig } from './context.js';
 import { daemonPathOf, daemonView } from './paths.js';
 import type { PackageManager } from '../system/distro.js';
+import { packageInstallArgv } from '../system/package-install.js';
 import { nodeShell } from '../system/node-shell.js';
 
 export interface DoctorNode {
@@ -42,20 +43,9 @@ export function captureDurationMs(advertInt: number | null, override: number | n
 
 /** The command that installs a distribution package with this package manager. */
 export function packageInstallCommand(pm: PackageManager | null, pkg: string): string[] | null {
-  switch (pm) {
-    case 'apt':
-      return ['apt-get', 'install', '-y', pkg];
-    case 'dnf':
-      return ['dnf', 'install', '-y', pkg];
-    case 'yum':
-      return ['yum', 'install', '-y', pkg];
-    case 'zypper':
-      return ['zypper', '--non-interactive', 'install', pkg];
-    case 'apk':
-      return ['apk', 'add', pkg];
-    default:
-      return null;
-  }
+  if (pm === null) return null;
+  const { cmd, args } = packageInstallArgv(pm, [pkg]);
+  return [cmd, ...args];
 }
 
 export function tcpdumpInstallCommand(pm: PackageManager | null): string[] | null {

@@ -4,6 +4,7 @@
  * prints the fix), so both always agree.
  */
 import type { Host, WriteResult } from '../host/types.js';
+import { packageInstallEnvArgv } from '../system/package-install.js';
 
 export type FirewallKind = 'firewalld' | 'nftables' | 'iptables' | 'ufw' | 'none';
 
@@ -225,11 +226,11 @@ function iptablesLoaderSteps(opts: AllowOptions): { before: FirewallStep[]; afte
   if (!b || !b.boots || b.loader !== false || !b.packageManager) return none;
   const why = 'restore the saved rules at boot';
   if (opts.family === 'debian' && b.packageManager === 'apt') {
-    return { before: [{ argv: ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'install', '-y', 'iptables-persistent'], why }], after: [] };
+    return { before: [{ argv: packageInstallEnvArgv('apt', ['iptables-persistent']), why }], after: [] };
   }
   if (opts.family === 'rhel' && (b.packageManager === 'dnf' || b.packageManager === 'yum')) {
     return {
-      before: [{ argv: [b.packageManager, 'install', '-y', 'iptables-services'], why }],
+      before: [{ argv: packageInstallEnvArgv(b.packageManager, ['iptables-services']), why }],
       after: b.systemd ? [{ argv: ['systemctl', 'enable', 'iptables'], why }] : [],
     };
   }

@@ -7,25 +7,19 @@
 import { UserError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import type { FileStat } from './types.js';
+import { shellCommandLine } from './shell-quote.js';
 
 /**
- * Quote one argument for a POSIX shell. ssh always joins its command into a single
- * string that the remote login shell parses again, so this is where injection safety
- * lives. Plain words stay readable; anything else goes inside single quotes, where
- * nothing is special except the quote itself ('\'' closes, escapes, reopens). '=' is not
- * a plain character: `A=b` as the first word would be an assignment, not a command.
+ * The remote command line for an argv. ssh always joins its command into a single string
+ * that the remote login shell parses again, so this is where injection safety lives: every
+ * word is quoted (shell-quote.ts), and a NUL, which no argument can carry, is refused.
  */
-export function shQuote(arg: string): string {
-  if (arg.includes('\0')) {
-    throw new UserError({ field: 'argument', value: arg.replace(/\0/g, '\\0'), accepted: t('ssh.arg.accepted') });
-  }
-  if (/^[A-Za-z0-9_./-]+$/.test(arg)) return arg;
-  return `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
-/** The remote command line for an argv: every element quoted, joined by spaces. */
 export function shCommandLine(argv: readonly string[]): string {
-  return argv.map(shQuote).join(' ');
+  const bad = argv.find((arg) => arg.includes('\0'));
+  if (bad !== undefined) {
+    throw new UserError({ field: 'argument', value: bad.replace(/\0/g, '\\0'), accepted: t('ssh.arg.accepted') });
+  }
+  return shellCommandLine(argv);
 }
 
 /**

@@ -11,6 +11,7 @@ import { readManifest } from './manifest.js';
 import { deleteLabNamespaces } from './network.js';
 import { cmdlineOf, listPids, netnsInode, netnsOfPid, readProcStat, terminate } from './procs.js';
 import { referencesStateDir } from './services.js';
+import { isGone } from '../host/proc-stat.js';
 
 export interface StoppedProcess {
   pid: number;
@@ -56,7 +57,7 @@ export async function findLabProcesses(): Promise<{ hadManifest: boolean; target
   const targets = new Map<number, Target>();
   for (const p of manifest?.processes ?? []) {
     const st = await readProcStat(p.pid);
-    if (!st || st.state === 'Z' || st.state === 'X' || st.startTime !== p.startTime) continue;
+    if (!st || isGone(st) || st.startTime !== p.startTime) continue;
     const ns = await netnsOfPid(p.pid);
     if ((ns !== null && labInodes.has(ns)) || referencesStateDir(await cmdlineOf(p.pid))) {
       targets.set(p.pid, { pid: p.pid, startTime: st.startTime, member: isLabMember(p.member) ? p.member : null, service: p.service });
@@ -69,7 +70,7 @@ export async function findLabProcesses(): Promise<{ hadManifest: boolean; target
       const ns = await netnsOfPid(pid);
       if (ns === null || !labInodes.has(ns)) continue;
       const st = await readProcStat(pid);
-      if (!st || st.state === 'Z' || st.state === 'X') continue;
+      if (!st || isGone(st)) continue;
       const cmdline = await cmdlineOf(pid);
       if (!referencesStateDir(cmdline)) continue;
       // A keepalived's VRRP child has its parent's command line: stopping the parent stops it.
@@ -85,7 +86,7 @@ export async function findLabProcesses(): Promise<{ hadManifest: boolean; target
     const children = new Map<number, number[]>();
     for (const pid of await listPids()) {
       const st = await readProcStat(pid);
-      if (!st || st.state === 'Z' || st.state === 'X') continue;
+      if (!st || isGone(st)) continue;
       const ns = await netnsOfPid(pid);
       if (ns === null || !labInodes.has(ns)) continue;
       children.set(st.ppid, [...(children.get(st.ppid) ?? []), pid]);

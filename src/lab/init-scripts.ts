@@ -14,6 +14,7 @@ import { labNodeRoot, type LabNodeName } from './constants.js';
 import { NODE_PATHS } from './paths.js';
 import { labDaemonArgv } from './daemon-argv.js';
 import { LAB_KEEPALIVED, type LabKeepalived } from './keepalived.js';
+import { singleQuote } from '../host/shell-quote.js';
 
 /** Where a node's init script lives, as a path on the node. */
 export function initScriptPath(name: ServiceName): string {
@@ -21,9 +22,7 @@ export function initScriptPath(name: ServiceName): string {
 }
 
 /** POSIX single quotes for a value pasted into the script (paths under our own state directory). */
-function q(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
+const q = singleQuote;
 
 export function renderInitScript(node: LabNodeName, name: ServiceName, keepalived: LabKeepalived): string {
   const root = labNodeRoot(node);

@@ -7,6 +7,7 @@ import { delimiter, join } from 'node:path';
 import type { Host } from '../host/types.js';
 import { OperationError } from '../errors.js';
 import { t } from '../i18n/index.js';
+import { packageInstallArgv } from '../system/package-install.js';
 
 export interface LabRequirement {
   /** What the lab runs. */
@@ -78,13 +79,12 @@ export async function ensureLabPackages(host: Host, opts: { install: boolean; pr
     });
   }
   opts.progress(t('lab.progress.installing', { packages: names.join(' ') }));
-  const env = { DEBIAN_FRONTEND: 'noninteractive' };
-  const args = ['install', '-y', '-q', '--no-install-recommends', ...names];
-  let r = await host.exec('apt-get', args, { env, why: 'packages the lab needs' });
+  const { cmd, args, env } = packageInstallArgv('apt', ['-q', '--no-install-recommends', ...names]);
+  let r = await host.exec(cmd, args, { env, why: 'packages the lab needs' });
   if (r.exitCode !== 0) {
     // A fresh container often has no package lists yet.
     await host.exec('apt-get', ['update', '-q'], { env, why: 'refresh package lists' });
-    r = await host.exec('apt-get', args, { env, why: 'packages the lab needs' });
+    r = await host.exec(cmd, args, { env, why: 'packages the lab needs' });
   }
   if (r.exitCode !== 0) {
     throw new OperationError(t('lab.error.installFailed', { packages: names.join(' '), code: r.exitCode }), {

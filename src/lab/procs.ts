@@ -4,16 +4,9 @@
  * by its name (`pidof nginx` sees every node's nginx, and other people's too).
  */
 import { promises as fs } from 'node:fs';
+import { isGone, parseProcStat, type ProcStat } from '../host/proc-stat.js';
 
-export interface ProcStat {
-  pid: number;
-  /** R, S, D, Z (zombie), X (dead), ... */
-  state: string;
-  ppid: number;
-  pgrp: number;
-  /** Clock ticks since boot: together with the pid, identifies one process for good. */
-  startTime: string;
-}
+export type { ProcStat };
 
 export async function readProcStat(pid: number): Promise<ProcStat | null> {
   let text: string;
@@ -22,31 +15,29 @@ export async function readProcStat(pid: number): Promise<ProcStat | null> {
   } catch {
     return null;
   }
-  // The command name (field 2) may hold spaces and parentheses: split after the last ')'.
-  const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { pid, state: rest[0] ?? '?', ppid: Number(rest[1]), pgrp: Number(rest[2]), startTime: rest[19] ?? '' };
+  return parseProcStat(text);
 }
 
 /** Running or sleeping, not a zombie waiting to be reaped: `kill -0` alone would say yes to those. */
 export async function isLive(pid: number): Promise<boolean> {
   const st = await readProcStat(pid);
-  return st !== null && st.state !== 'Z' && st.state !== 'X';
+  return st !== null && !isGone(st);
 }
 
-/** The inode of the process's network namespace ("net:[4026532317]" -> "4026532317"). */
+/** The process's network namespace, as its /proc/PID/ns/net link says ("net:[4026532317]"). */
 export async function netnsOfPid(pid: number): Promise<string | null> {
   try {
     const link = await fs.readlink(`/proc/${pid}/ns/net`);
-    return /\[(\d+)\]/.exec(link)?.[1] ?? null;
+    return /^net:\[\d+\]$/.test(link) ? link : null;
   } catch {
     return null;
   }
 }
 
-/** The inode behind `ip netns` name NAME (/run/netns/NAME), or null when there is none. */
+/** The namespace behind `ip netns` name NAME (/run/netns/NAME) in the same form, or null when there is none. */
 export async function netnsInode(name: string): Promise<string | null> {
   try {
-    return String((await fs.stat(`/run/netns/${name}`, { bigint: true })).ino);
+    return `net:[${(await fs.stat(`/run/netns/${name}`, { bigint: true })).ino}]`;
   } catch {
     return null;
   }
@@ -86,7 +77,7 @@ export async function waitGone(pid: number, startTime: string, timeoutMs: number
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const st = await readProcStat(pid);
-    if (st === null || st.state === 'Z' || st.state === 'X' || st.startTime !== startTime) return true;
+    if (st === null || isGone(st) || st.startTime !== startTime) return true;
     if (Date.now() >= deadline) return false;
     await sleep(25);
   }

@@ -17,6 +17,7 @@ import { labKeepalived, linkLabKeepalived, type LabKeepalived } from './keepaliv
 import { NODE_PATHS } from './paths.js';
 import { readManifest, updateManifest, type LabProcess } from './manifest.js';
 import { cmdlineOf, netnsInode, netnsOfPid, readProcStat, signal, sleep, terminate } from './procs.js';
+import { inNetns, isGone } from '../host/proc-stat.js';
 
 /** The Host for a lab member: commands through `ip netns exec MEMBER`, files under its directory. */
 export function labNodeHost(member: LabMemberName, observer?: CommandObserver): NetnsHost {
@@ -82,9 +83,9 @@ export class LabServices implements ServiceControl {
     if (Number.isInteger(fromFile) && fromFile > 0) candidates.push({ pid: fromFile });
     for (const c of candidates) {
       const st = await readProcStat(c.pid);
-      if (!st || st.state === 'Z' || st.state === 'X') continue;
+      if (!st || isGone(st)) continue;
       if (c.startTime !== undefined && st.startTime !== c.startTime) continue;
-      if ((await netnsOfPid(c.pid)) !== ns) continue;
+      if (!inNetns({ net: await netnsOfPid(c.pid) }, ns)) continue;
       if (c.startTime === undefined && !(await cmdlineOf(c.pid)).includes(labNodeRoot(this.member) + '/')) continue;
       return { pid: c.pid, startTime: st.startTime };
     }
@@ -155,7 +156,7 @@ export class LabServices implements ServiceControl {
     let startTime: string | null = null;
     for (;;) {
       const st = await readProcStat(pid);
-      const dead = exited !== null || st === null || st.state === 'Z' || st.state === 'X';
+      const dead = exited !== null || st === null || isGone(st);
       if (dead) {
         const tail = (await this.recentLogs(name, 10)).join('\n');
         const code = (exited as { code: number | undefined } | null)?.code;

@@ -16,6 +16,7 @@ import { closeSync, existsSync, openSync, promises as fs } from 'node:fs';
 import { LAB_ADDRESSES, LAB_NODES, labNodeRoot, type LabNodeName } from './constants.js';
 import { cmdlineOf, readProcStat, sleep, terminate } from './procs.js';
 import { OperationError } from '../errors.js';
+import { isGone } from '../host/proc-stat.js';
 
 const run = promisify(execFile);
 
@@ -72,7 +73,7 @@ export async function labSshdPid(node: LabNodeName): Promise<number | null> {
   const pid = Number.parseInt((await fs.readFile(p.pidFile, 'utf8').catch(() => '')).trim(), 10);
   if (!Number.isInteger(pid) || pid <= 0) return null;
   const st = await readProcStat(pid);
-  if (!st || st.state === 'Z' || st.state === 'X') return null;
+  if (!st || isGone(st)) return null;
   return (await cmdlineOf(pid)).includes(p.config) ? pid : null;
 }
 

@@ -14,14 +14,13 @@
  */
 import type { Host } from '../host/types.js';
 import { LAB_NODES, isLabMember, isLabNode, labNodeRoot } from '../lab/constants.js';
+import { shellCommandLine, shellQuote, singleQuote } from '../host/shell-quote.js';
 
-/** POSIX shell quoting for commands shown to the user (only where needed). */
-export function shellQuote(arg: string): string {
-  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
+export { shellQuote };
 
+/** A command shown to the user, quoted only where needed. */
 export function commandLine(argv: readonly string[]): string {
-  return argv.map(shellQuote).join(' ');
+  return shellCommandLine(argv);
 }
 
 export interface SaveOptions {
@@ -57,7 +56,7 @@ export interface NodeShell {
 
 /** printf's format for a fixed text: backslashes, newlines and the quote escaped. */
 function printfText(text: string): string {
-  return `'${text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/'/g, `'\\''`).replace(/%/g, '%%')}'`;
+  return singleQuote(text.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/%/g, '%%'));
 }
 
 function saveLine(producer: string, file: string, opts: SaveOptions = {}): string {

@@ -1,7 +1,9 @@
 import type { Host } from '../host/types.js';
 import { LocalHost } from '../host/local.js';
-import { isPermissionError, type Gaps } from './gaps.js';
+import type { Gaps } from './gaps.js';
 import { parseKeepalivedVersion } from '../keepalived/version.js';
+import { isGone } from '../host/proc-stat.js';
+import { keepalivedSourceFor, ourProcesses } from '../keepalived/runtime/process.js';
 
 export interface ProcessInfo {
   pid: number;
@@ -66,96 +68,26 @@ export async function findBinary(host: Host, name: string): Promise<string | nul
   return null;
 }
 
-/** The inode of the network namespace the host's commands run in. */
-export async function ourNetnsInode(host: Host): Promise<number | null> {
-  const machine = machineOf(host);
-  const ns = (host as { ns?: unknown }).ns;
-  const path = host.kind === 'netns' && typeof ns === 'string' ? `/run/netns/${ns}` : '/proc/self/ns/net';
-  const st = await machine.stat(path).catch(() => null);
-  return st?.ino ?? null;
-}
-
-/** "1234 (keepalived) S 1 ..." -> state and parent; comm may hold spaces and parentheses. */
-export function parseProcStat(text: string): { state: string; ppid: number } | null {
-  const close = text.lastIndexOf(')');
-  if (close < 0) return null;
-  const rest = text.slice(close + 2).split(' ');
-  const ppid = Number(rest[1]);
-  return rest[0] && Number.isInteger(ppid) ? { state: rest[0], ppid } : null;
-}
-
 /**
  * Live processes called `name` (by /proc/PID/comm) in the host's network namespace. All lab
- * nodes share one PID space, so a plain scan sees every node's daemons: a process is ours
- * when /proc/PID/ns/net is the same namespace (same inode) as ours. Zombies (Z) and dead
- * (X) entries are skipped: `kill -0` succeeds on them but nothing is running.
- * Returns null when our namespace or another process' namespace cannot be read (no root).
+ * nodes share one PID space, so a plain scan sees every node's daemons: the one scan of
+ * keepalived's runtime (this machine's /proc, or one script on a remote one) decides which
+ * are ours. Zombies (Z) and dead (X) entries are skipped: `kill -0` succeeds on them but
+ * nothing is running. Returns null when our namespace, or the namespace of every process
+ * found, cannot be read (no root).
  */
 export async function findProcessesInOurNetns(host: Host, name: string, gaps?: Gaps): Promise<ProcessInfo[] | null> {
-  if (host.kind === 'ssh') return findRemoteProcesses(host, name, gaps);
-  const machine = machineOf(host);
-  const ours = await ourNetnsInode(host);
-  if (ours === null) {
+  const snap = await keepalivedSourceFor(host, { comm: name }).snapshot();
+  if (snap.wantedNet === null) {
     gaps?.add(`${name}.running`, 'missing');
     return null;
   }
-  const found: ProcessInfo[] = [];
-  let unknown = false;
-  const pids = (await machine.readDir('/proc')).filter((e) => /^\d+$/.test(e)).map(Number);
-  for (const pid of pids) {
-    try {
-      const comm = await machine.readFile(`/proc/${pid}/comm`);
-      if (comm?.trim() !== name) continue;
-      const stat = parseProcStat((await machine.readFile(`/proc/${pid}/stat`)) ?? '');
-      if (!stat || stat.state === 'Z' || stat.state === 'X') continue;
-      const ns = await machine.stat(`/proc/${pid}/ns/net`);
-      if (ns?.ino === undefined) continue; // exited while we looked
-      if (ns.ino === ours) found.push({ pid, ppid: stat.ppid, state: stat.state });
-    } catch (e) {
-      if (isPermissionError(e)) unknown = true;
-    }
-  }
-  if (unknown && found.length === 0) {
+  const found = ourProcesses(snap).map((p) => ({ pid: p.stat.pid, ppid: p.stat.ppid, state: p.stat.state }));
+  if (found.length === 0 && snap.procs.some((p) => !isGone(p.stat) && p.net === null)) {
     gaps?.add(`${name}.running`, 'permission');
     return null;
   }
-  return found.sort((a, b) => a.pid - b.pid);
-}
-
-/**
- * The same scan on a remote host, in one round trip (a file read per process over ssh
- * would take minutes): a fixed sh script prints "PID STATE PPID" for each live process
- * called $1 whose network namespace is the session's own (a sandboxed node shares its
- * PID space with other nodes, as in the lab).
- */
-export const REMOTE_PROCESS_SCRIPT = `self=$(readlink /proc/self/ns/net) || exit 4
-for d in /proc/[0-9]*; do
-  { read -r c < "$d/comm"; } 2>/dev/null || continue
-  [ "$c" = "$1" ] || continue
-  [ "$(readlink "$d/ns/net" 2>/dev/null)" = "$self" ] || continue
-  { read -r s < "$d/stat"; } 2>/dev/null || continue
-  s=\${s##*) }
-  printf '%s %s\\n' "\${d#/proc/}" "$s"
-done`;
-
-async function findRemoteProcesses(host: Host, name: string, gaps?: Gaps): Promise<ProcessInfo[] | null> {
-  const r = await host.exec('sh', ['-c', REMOTE_PROCESS_SCRIPT, 'sh', name], { why: `is ${name} running`, timeoutMs: 20_000 });
-  if (r.exitCode !== 0) {
-    gaps?.add(`${name}.running`, 'missing');
-    return null;
-  }
-  return parseRemoteProcessList(r.stdout);
-}
-
-/** "PID STATE PPID ..." lines (the rest of /proc/PID/stat after the command name). */
-export function parseRemoteProcessList(text: string): ProcessInfo[] {
-  const found: ProcessInfo[] = [];
-  for (const line of text.split('\n')) {
-    const [pid, state, ppid] = line.trim().split(' ');
-    if (!pid || !state || !ppid || state === 'Z' || state === 'X') continue;
-    found.push({ pid: Number(pid), state, ppid: Number(ppid) });
-  }
-  return found.sort((a, b) => a.pid - b.pid);
+  return found;
 }
 
 /** The process whose parent is not one of the others: keepalived's and nginx's master. */

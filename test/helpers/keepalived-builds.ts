@@ -15,6 +15,7 @@ import { execa } from 'execa';
 import { runCli } from './cli.js';
 import { takeLabLock } from './lab-lock.js';
 import { tempDir } from './paths.js';
+import { parseKeepalivedVersion } from '../../src/keepalived/version.js';
 
 export const BUILD_CACHE = '/var/cache/ha-setup-test/keepalived';
 const APT_DIR = '/var/cache/ha-setup-test/apt';
@@ -87,7 +88,7 @@ export async function keepalivedTarball(release: SourceRelease): Promise<string>
 export async function releaseOf(binary: string): Promise<string | null> {
   if (!existsSync(binary)) return null;
   const r = await execa(binary, ['-v'], { reject: false, all: true, timeout: 10_000 });
-  return /Keepalived v(\d+\.\d+\.\d+)/.exec(String(r.all))?.[1] ?? null;
+  return parseKeepalivedVersion(String(r.all));
 }
 
 /** `ha-setup install --method source` of `tarball` into `prefix`, through the built CLI. */

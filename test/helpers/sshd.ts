@@ -7,6 +7,7 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseProcStat } from '../../src/host/proc-stat.js';
 
 export interface SshdOptions {
   /** Network namespace sshd runs in (it must exist). */
@@ -139,10 +140,8 @@ function descendantsOf(pid: number): number[] {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // The command name may contain spaces and parentheses: the ppid follows the last ')'.
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      parentOf.set(Number(entry), ppid);
+      const stat = parseProcStat(readFileSync(`/proc/${entry}/stat`, 'utf8'));
+      if (stat) parentOf.set(stat.pid, stat.ppid);
     } catch {
       // the process ended while we looked
     }

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tempDir } from './paths.js';
+import { singleQuote } from '../../src/host/shell-quote.js';
 
 /**
  * A real terminal for interactive tests: tmux runs the program in a pseudo-terminal, we
@@ -18,7 +19,7 @@ export class Terminal {
 
   static start(session: string, command: string[], size = { cols: 120, rows: 50 }): Terminal {
     const term = new Terminal(session);
-    const line = command.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    const line = command.map(singleQuote).join(' ');
     term.tmux(['new-session', '-d', '-s', session, '-x', String(size.cols), '-y', String(size.rows), `${line}; echo "EXIT=$?"; sleep 60`]);
     return term;
   }

@@ -6,7 +6,6 @@ import { writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { SshHost } from '../../src/host/ssh.js';
 import { SysvServices } from '../../src/system/service-control.js';
-import { parseRemoteProcessList, REMOTE_PROCESS_SCRIPT } from '../../src/system/services.js';
 import { renderInitScript } from '../../src/lab/init-scripts.js';
 import { labDaemonArgv } from '../../src/lab/daemon-argv.js';
 import { renderLabSshdConfig } from '../../src/lab/sshd.js';
@@ -85,12 +84,3 @@ test('the lab sshd announces the node root to every session', () => {
   assert.match(cfg, /^PasswordAuthentication no$/m);
 });
 
-test('the remote process list: one sh script, zombies left out', () => {
-  const out = execFileSync('sh', ['-c', REMOTE_PROCESS_SCRIPT, 'sh', 'node']).toString();
-  const list = parseRemoteProcessList(out);
-  assert.ok(list.some((p) => p.pid === process.pid), 'this very process is found in its own namespace');
-  assert.deepEqual(parseRemoteProcessList('12 S 1 12 12\n13 Z 12 0\n\n14 R 12 x\n'), [
-    { pid: 12, state: 'S', ppid: 1 },
-    { pid: 14, state: 'R', ppid: 12 },
-  ]);
-});

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalHost } from '../../src/host/local.js';
-import { findAllKeepalived, findKeepalived, parseKeepalivedArgs, parseProcStat } from '../../src/keepalived/runtime/process.js';
+import { findAllKeepalived, findKeepalived, parseKeepalivedArgs } from '../../src/keepalived/runtime/process.js';
 import { tempDir } from '../helpers/paths.js';
 
 test('keepalived options in every spelling getopt_long accepts', () => {
@@ -21,16 +21,6 @@ test('keepalived options in every spelling getopt_long accepts', () => {
   assert.equal(parseKeepalivedArgs(['keepalived', '--use-file', '/x.conf']).configFile, '/x.conf');
   assert.equal(parseKeepalivedArgs(['keepalived', '-g']).logFile, '/tmp/keepalived.log');
   assert.equal(parseKeepalivedArgs(['/usr/sbin/keepalived', '--dont-fork', '-D']).configFile, null);
-});
-
-test('/proc/PID/stat with a command name holding spaces and parentheses', () => {
-  const rest = Array.from({ length: 40 }, (_, i) => String(i + 100)).join(' ');
-  const s = parseProcStat(`42 (a) b) c) Z 7 ${rest}\n`)!;
-  assert.equal(s.pid, 42);
-  assert.equal(s.comm, 'a) b) c');
-  assert.equal(s.state, 'Z');
-  assert.equal(s.ppid, 7);
-  assert.equal(s.startTime, 117);
 });
 
 /** A /proc tree laid out in a directory: just the files findKeepalived reads. */

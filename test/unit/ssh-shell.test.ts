@@ -11,7 +11,6 @@ import {
   READ_DIR_SCRIPT,
   READ_FILE_SCRIPT,
   shCommandLine,
-  shQuote,
   shScript,
   STAT_SCRIPT,
   WRITE_PROBE_SCRIPT,
@@ -36,14 +35,10 @@ test('quoting round-trips nasty arguments through real shells unchanged, nothing
   assert.equal(existsSync('/tmp/ha-setup-ssh-pwned'), false);
 });
 
-test('plain words stay readable, everything else is single-quoted', () => {
-  assert.equal(shQuote('/etc/keepalived/keepalived.conf'), '/etc/keepalived/keepalived.conf');
-  assert.equal(shQuote('-rf'), '-rf');
-  assert.equal(shQuote(''), "''");
-  assert.equal(shQuote("it's"), `'it'\\''s'`);
-  assert.equal(shQuote('A=b'), "'A=b'");
+test('the remote command line quotes where needed and refuses a NUL', () => {
   assert.equal(shCommandLine(['rm', '-rf', '--', '/tmp/a b']), "rm -rf -- '/tmp/a b'");
-  assert.throws(() => shQuote('a\0b'), UserError);
+  assert.equal(shCommandLine(['A=b']), "'A=b'");
+  assert.throws(() => shCommandLine(['printf', 'a\0b']), UserError);
 });
 
 test('the file scripts take their path as a positional parameter, so odd paths work locally too', () => {

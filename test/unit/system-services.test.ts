@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { fixturesDir, tempDir } from '../helpers/paths.js';
 import {
-  findBinary, findProcessesInOurNetns, mainProcess, parseNginxVersion, parseProcStat, readSystemd,
+  findBinary, findProcessesInOurNetns, mainProcess, parseNginxVersion, readSystemd,
 } from '../../src/system/services.js';
 import { parseKeepalivedVersion } from '../../src/keepalived/version.js';
 import { LocalHost } from '../../src/host/local.js';
@@ -17,12 +17,6 @@ test('versions from the real stderr of keepalived -v and nginx -v', () => {
   assert.equal(parseKeepalivedVersion('Keepalived v1.3.5 (03/19,2017), git commit v1.3.5-6-g6fa32f2'), '1.3.5');
   assert.equal(parseNginxVersion(fx('nginx-v.stderr.txt')), '1.22.1');
   assert.equal(parseKeepalivedVersion('bash: keepalived: command not found'), null);
-});
-
-test('/proc/PID/stat: state and parent, even with spaces and parentheses in comm', () => {
-  assert.deepEqual(parseProcStat('4242 (keepalived) S 1 4242 4242 0 -1'), { state: 'S', ppid: 1 });
-  assert.deepEqual(parseProcStat('77 (a (weird) name) Z 4242 77 77 0'), { state: 'Z', ppid: 4242 });
-  assert.equal(parseProcStat('garbage'), null);
 });
 
 test('mainProcess: the one whose parent is not in the set', () => {

@@ -10,6 +10,7 @@ import type { LogEventKind } from '../../keepalived/runtime/logs.js';
 import { t } from '../../i18n/index.js';
 import { AUTH_PASS_LEN, bareAddress, counter, stillAdvertising, currentEvents, sameAddressSet, type PairConfig, type RuntimeFacts, type WireFacts } from './pair.js';
 import { firewallFix, freeVrid, setupCommand } from './fixes.js';
+import { singleQuote } from '../../host/shell-quote.js';
 
 /** Log lines that prove an advert reached keepalived (it was then rejected or lost the election). */
 export const REJECTIONS: LogEventKind[] = [
@@ -151,7 +152,7 @@ export async function splitBrainCauses(ctx: DoctorContext, pair: PairConfig, wir
  * own), named for this node; the other node gets its own command from doctor there.
  */
 export async function authFix(ctx: DoctorContext, pair: PairConfig, showSecrets: boolean, peer: string | null = null): Promise<Fix> {
-  const value = showSecrets && pair.pass ? `'${pair.pass.replace(/'/g, `'\\''`)}'` : '"$AUTH_PASS"';
+  const value = showSecrets && pair.pass ? singleQuote(pair.pass) : '"$AUTH_PASS"';
   const other = peer ?? pair.unicastPeers[0] ?? ctx.options.peers[0] ?? t('wire.fix.auth.otherNode');
   return { explain: t('wire.fix.auth', { node: ctx.shell.node, peer: other }), commands: [await setupCommand(ctx, pair, { authPass: value })] };
 }

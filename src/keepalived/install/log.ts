@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { posix } from 'node:path';
 import { backupStamp, type Host } from '../../host/types.js';
+import { shellCommandLine } from '../../host/shell-quote.js';
 
 export const LOG_DIR = '/var/log/ha-setup';
 
@@ -41,8 +42,7 @@ export class InstallLog {
 
   /** A command line, as it will run. */
   command(argv: string[], env?: Record<string, string>): void {
-    const prefix = env ? Object.entries(env).map(([k, v]) => `${k}=${quoteIfNeeded(v)} `).join('') : '';
-    this.write(`$ ${prefix}${argv.map(quoteIfNeeded).join(' ')}\n`);
+    this.write(`$ ${shellCommandLine(argv, env)}\n`);
   }
 
   write(chunk: string): void {
@@ -61,8 +61,4 @@ export class InstallLog {
   phaseText(): string {
     return this.phase.join('');
   }
-}
-
-function quoteIfNeeded(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }

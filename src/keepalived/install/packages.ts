@@ -1,5 +1,6 @@
 import type { Host } from '../../host/types.js';
 import { execPath } from './paths.js';
+import { APT_ENV, packageInstallArgv } from '../../system/package-install.js';
 import type { InstallDistro, InstallFamily, InstallPackageManager, PlannedCommand } from './types.js';
 
 /**
@@ -44,22 +45,9 @@ const FAMILY_OF_MANAGER: Record<InstallPackageManager, Exclude<InstallFamily, 'o
   apk: 'alpine',
 };
 
-const APT_ENV = { DEBIAN_FRONTEND: 'noninteractive' };
-
 /** The argv that installs `packages` non-interactively with this package manager. */
 export function installCommand(manager: InstallPackageManager, packages: string[], why: string): PlannedCommand {
-  switch (manager) {
-    case 'yum':
-      return { cmd: 'yum', args: ['install', '-y', ...packages], why };
-    case 'dnf':
-      return { cmd: 'dnf', args: ['install', '-y', ...packages], why };
-    case 'apt':
-      return { cmd: 'apt-get', args: ['install', '-y', ...packages], env: APT_ENV, why };
-    case 'zypper':
-      return { cmd: 'zypper', args: ['--non-interactive', 'install', ...packages], why };
-    case 'apk':
-      return { cmd: 'apk', args: ['add', ...packages], why };
-  }
+  return { ...packageInstallArgv(manager, packages), why };
 }
 
 export interface PlanOptions {
@@ -68,7 +56,7 @@ export interface PlanOptions {
 }
 
 function aptUpdate(): PlannedCommand {
-  return { cmd: 'apt-get', args: ['update'], env: APT_ENV, why: 'the package lists are empty or old' };
+  return { cmd: 'apt-get', args: ['update'], env: { ...APT_ENV }, why: 'the package lists are empty or old' };
 }
 
 /** The commands that install keepalived from the distribution's packages; [] when there is no known manager. */

@@ -5,6 +5,7 @@ import type { InstallLog } from './log.js';
 import type { InstallDistro, PlannedCommand } from './types.js';
 import { buildDependenciesFor, installCommand, libnl3InstallCommand, LIBNL3_PACKAGES } from './packages.js';
 import { isLibnlU32Failure } from './libnl.js';
+import { shellCommandLine } from '../../host/shell-quote.js';
 
 /** Builds and package installs can take long; nothing legitimate takes an hour. */
 export const COMMAND_TIMEOUT_MS = 60 * 60 * 1000;
@@ -101,12 +102,7 @@ export function libnl3Command(distro: InstallDistro): string {
 }
 
 export function commandLine(step: Pick<PlannedCommand, 'cmd' | 'args' | 'env'>): string {
-  const env = step.env ? Object.entries(step.env).map(([k, v]) => `${k}=${quote(v)} `).join('') : '';
-  return env + [step.cmd, ...step.args].map(quote).join(' ');
-}
-
-function quote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+  return shellCommandLine([step.cmd, ...step.args], step.env);
 }
 
 /**

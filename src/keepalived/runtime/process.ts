@@ -18,6 +18,8 @@
 import { promises as fs } from 'node:fs';
 import type { Host } from '../../host/types.js';
 import { readRemotePidFiles, scanRemoteKeepalived, sshRuntimeFs } from './remote.js';
+import { inNetns, isGone, parseProcStat, type ProcStat } from '../../host/proc-stat.js';
+export { inNetns };
 
 export interface RuntimeStat {
   ino: number;
@@ -93,6 +95,8 @@ export interface RuntimeOptions {
   source?: KeepalivedSource;
   /** Where the proc file system is mounted (default /proc). */
   procRoot?: string;
+  /** The processes looked for, by /proc/PID/comm (default keepalived; the service facts ask for nginx too). */
+  comm?: string;
 }
 
 export type LogTarget = {
@@ -112,15 +116,8 @@ export type LogTarget = {
   journal: boolean;
 };
 
-export interface ProcStat {
-  pid: number;
-  comm: string;
-  /** R, S, D, Z (zombie), T, X... */
-  state: string;
-  ppid: number;
-  /** Clock ticks after boot. */
-  startTime: number;
-}
+export type { ProcStat };
+export { parseProcStat };
 
 export interface KeepalivedProcess {
   /** The parent (the pid signals go to). */
@@ -258,35 +255,20 @@ export function parseKeepalivedArgs(argv: string[]): KeepalivedOptions {
   return o;
 }
 
-/** Parse /proc/PID/stat ("pid (comm) S ppid ... starttime"); comm may contain spaces and ')'. */
-export function parseProcStat(text: string): ProcStat | null {
-  const open = text.indexOf('(');
-  const close = text.lastIndexOf(')');
-  if (open < 0 || close < open) return null;
-  const fields = text.slice(close + 2).trim().split(/\s+/);
-  return {
-    pid: Number(text.slice(0, open).trim()),
-    comm: text.slice(open + 1, close),
-    state: fields[0] ?? '?',
-    ppid: Number(fields[1]),
-    startTime: Number(fields[19]),
-  };
-}
-
 /** Every live (non-zombie) process whose comm is keepalived. */
 export async function listKeepalivedProcs(opts: RuntimeOptions = {}): Promise<ProcStat[]> {
   const rfs = opts.fs ?? realFs;
   const proc = opts.procRoot ?? '/proc';
-  return (await scanProcStats(rfs, proc)).filter((s) => s.state !== 'Z' && s.state !== 'X');
+  return (await scanProcStats(rfs, proc, opts.comm)).filter((s) => !isGone(s));
 }
 
-/** Every process whose comm is keepalived, zombies included. */
-async function scanProcStats(rfs: RuntimeFs, proc: string): Promise<ProcStat[]> {
+/** Every process whose comm is `wanted`, zombies included. */
+async function scanProcStats(rfs: RuntimeFs, proc: string, wanted = 'keepalived'): Promise<ProcStat[]> {
   const out: ProcStat[] = [];
   for (const name of await rfs.readDir(proc)) {
     if (!/^\d+$/.test(name)) continue;
     const comm = await readText(rfs, `${proc}/${name}/comm`);
-    if (comm?.trim() !== 'keepalived') continue;
+    if (comm?.trim() !== wanted) continue;
     const stat = parseProcStat((await readText(rfs, `${proc}/${name}/stat`)) ?? '');
     if (stat) out.push(stat);
   }
@@ -303,7 +285,8 @@ export async function hostNetns(host: Host, opts: RuntimeOptions = {}): Promise<
     const st = await rfs.stat(`/run/netns/${ns}`);
     return st ? `net:[${st.ino}]` : null;
   }
-  if (host.kind === 'local') return rfs.readLink(`${proc}/self/ns/net`);
+  // A dry run's plan host reads this machine: asking it to run readlink would put a step in the plan.
+  if (host.kind === 'local' || host.kind === 'plan') return rfs.readLink(`${proc}/self/ns/net`);
   const r = await host.exec('readlink', ['/proc/self/ns/net'], { why: 'which network namespace this host runs in' });
   return r.exitCode === 0 ? r.stdout.trim() || null : null;
 }
@@ -361,14 +344,14 @@ export function localKeepalivedSource(host: Host, opts: RuntimeOptions = {}): Ke
       const wantedNet = await hostNetns(host, opts);
       const selfMnt = await rfs.readLink(`${proc}/self/ns/mnt`);
       const journal = Boolean((await rfs.stat('/run/systemd/system'))?.isDirectory);
-      const stats = await scanProcStats(rfs, proc);
-      const live = new Set(stats.filter((s) => s.state !== 'Z' && s.state !== 'X').map((s) => s.pid));
+      const stats = await scanProcStats(rfs, proc, opts.comm);
+      const live = new Set(stats.filter((s) => !isGone(s)).map((s) => s.pid));
       const procs: KeepalivedProcRecord[] = [];
       for (const stat of stats) {
         const pid = stat.pid;
         const dead = !live.has(pid);
         const net = dead ? null : await rfs.readLink(`${proc}/${pid}/ns/net`);
-        const ours = net !== null && net === wantedNet;
+        const ours = inNetns({ net }, wantedNet);
         // Only our own daemons are described: other namespaces' need no more than their namespace.
         if (!ours) {
           procs.push({ stat, net, mnt: null, cmdline: [], tmpdir: null, tmpdirIsDir: false, stdout: null, stdoutIsFile: false, vrrpSocket: null });
@@ -405,11 +388,11 @@ export function localKeepalivedSource(host: Host, opts: RuntimeOptions = {}): Ke
  * files (src/keepalived/runtime/remote.ts). "Ours" is the namespace the remote session
  * runs in: the node's (a lab node's sshd runs inside the node's namespace).
  */
-export function remoteKeepalivedSource(host: Host): KeepalivedSource {
+export function remoteKeepalivedSource(host: Host, comm = 'keepalived'): KeepalivedSource {
   return {
     procRoot: '/proc',
     async snapshot() {
-      const scan = await scanRemoteKeepalived(host);
+      const scan = await scanRemoteKeepalived(host, comm);
       if (!scan) return { wantedNet: null, selfMnt: null, journal: false, procs: [] };
       const procs: KeepalivedProcRecord[] = [];
       for (const r of scan.procs) {
@@ -436,7 +419,7 @@ export function remoteKeepalivedSource(host: Host): KeepalivedSource {
 /** Where this host's keepalived is looked for: the remote machine for an ssh host, else here. */
 export function keepalivedSourceFor(host: Host, opts: RuntimeOptions = {}): KeepalivedSource {
   if (opts.source) return opts.source;
-  if (host.kind === 'ssh' && opts.fs === undefined && opts.procRoot === undefined) return remoteKeepalivedSource(host);
+  if (host.kind === 'ssh' && opts.fs === undefined && opts.procRoot === undefined) return remoteKeepalivedSource(host, opts.comm);
   return localKeepalivedSource(host, opts);
 }
 
@@ -466,13 +449,17 @@ export async function findKeepalivedZombies(host: Host, opts: RuntimeOptions = {
   return snap.procs.filter((p) => p.stat.state === 'Z').map((p) => p.stat.pid).sort((a, b) => a - b);
 }
 
+/** The live (not zombie, not dead) processes of a snapshot that run in its wanted namespace, by pid. */
+export function ourProcesses(snap: Pick<KeepalivedSnapshot, 'procs' | 'wantedNet'>): KeepalivedProcRecord[] {
+  return snap.procs.filter((p) => !isGone(p.stat) && inNetns(p, snap.wantedNet)).sort((a, b) => a.stat.pid - b.stat.pid);
+}
+
 /** Our namespace's parents (their parent is not a live keepalived), each described. Shared by both sources. */
 export async function selectKeepalived(snap: KeepalivedSnapshot, source: Pick<KeepalivedSource, 'procRoot' | 'readPidFiles'>): Promise<KeepalivedProcess[]> {
   const wanted = snap.wantedNet;
   if (!wanted) return [];
-  const live = snap.procs.filter((p) => p.stat.state !== 'Z' && p.stat.state !== 'X');
-  const pids = new Set(live.map((p) => p.stat.pid));
-  const ours = live.filter((p) => p.net === wanted).sort((a, b) => a.stat.pid - b.stat.pid);
+  const pids = new Set(snap.procs.filter((p) => !isGone(p.stat)).map((p) => p.stat.pid));
+  const ours = ourProcesses(snap);
   const parents = ours.filter((p) => !pids.has(p.stat.ppid));
   const proc = source.procRoot;
   const drafts = parents.map((parent) => {
