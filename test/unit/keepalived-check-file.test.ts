@@ -159,7 +159,8 @@ test('the dry start argv has --no-syslog only where the release has it', () => {
 
 // ---- for real: Debian's keepalived in a throw-away namespace --------------------------------
 
-const netnsList = () => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+// Only this process's namespaces: another run on the machine may make and remove its own meanwhile.
+const netnsList = () => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith(`ha-setup-dry-${process.pid}-`));
 const dryDirs = () => readdirSync('/tmp').filter((n) => n.startsWith('ha-setup-dry.'));
 
 test('a real dry start: a valid file runs, a VRID out of range is refused, nothing is left behind', async () => {
