@@ -57,8 +57,17 @@ export interface WriteOptions {
   why?: string;
 }
 
+export interface AppendOptions {
+  /** Mode of the file when this append creates it. */
+  mode: number;
+  /** Mode of the directories this append creates (default 0755). */
+  dirMode?: number;
+}
+
 export interface Host {
   readonly kind: 'local' | 'plan' | 'netns' | 'ssh';
+  /** Changes are recorded, not made (a dry run): nothing is written, nothing is logged. */
+  readonly dryRun: boolean;
   /** A short human label: "local", "ha1", "root@192.0.2.11". */
   readonly label: string;
   /** The directory that stands for "/" on this host (local and netns). */
@@ -76,6 +85,24 @@ export interface Host {
   readDir(path: string): Promise<string[]>;
   remove(path: string): Promise<void>;
   mkdir(path: string, mode: number): Promise<void>;
+  /** Append to a log-like file (no backup, no atomic rewrite), creating it and its directory. */
+  appendFile(path: string, data: string, opts: AppendOptions): Promise<void>;
+  /**
+   * Create `path` with `data` only if it does not exist yet (O_EXCL: one winner among
+   * racing processes). true when this call created it, false when it was already there.
+   */
+  createExclusive(path: string, data: string, mode: number): Promise<boolean>;
+  /**
+   * The machine this host stands on: its real "/", its /proc and programs, commands run
+   * where this host's run (a lab node's network namespace). The host itself when its "/"
+   * is the real one.
+   */
+  machine(): Host;
+  /**
+   * The host through which the paths `runtimePath` gives (and a running daemon names) are
+   * read: the host itself where those are its own paths, its machine where they are real ones.
+   */
+  runtimeView(): Host;
 }
 
 /** Timestamp used for backup names: 20261123T103000Z (sortable, no colons). */

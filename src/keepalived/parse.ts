@@ -105,6 +105,11 @@ const noFiles: Host = {
   readDir: async () => [],
   remove: async () => undefined,
   mkdir: async () => undefined,
+  dryRun: true,
+  appendFile: async () => undefined,
+  createExclusive: async () => false,
+  machine: () => noFiles,
+  runtimeView: () => noFiles,
 };
 
 const NUMBER = /^[-+]?(\d+(\.\d*)?|\.\d+)$/;
