@@ -16,12 +16,14 @@ export class PlanHost implements Host {
   readonly dryRun = true;
   readonly label: string;
   readonly root: string;
+  readonly programDirs: readonly string[];
   readonly actions: RecordedAction[] = [];
   private readonly written = new Map<string, string | null>();
 
   constructor(private readonly inner: Host) {
     this.label = inner.label;
     this.root = inner.root;
+    this.programDirs = inner.programDirs ?? [];
   }
 
   runtimePath(path: string): string {

@@ -70,6 +70,11 @@ export interface Host {
   readonly dryRun: boolean;
   /** A short human label: "local", "ha1", "root@192.0.2.11". */
   readonly label: string;
+  /**
+   * Directories searched for programs before the usual ones (a lab node's own keepalived,
+   * `lab up --keepalived PATH`). None on most hosts.
+   */
+  readonly programDirs?: readonly string[];
   /** The directory that stands for "/" on this host (local and netns). */
   readonly root: string;
   /**

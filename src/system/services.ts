@@ -41,7 +41,7 @@ export const BIN_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr
 export async function findBinary(host: Host, name: string): Promise<string | null> {
   // The image under --root, the real file system for a lab node or a remote one.
   const where = host.runtimeView();
-  const own = host.kind === 'netns' ? ((host as Host & { programDirs?: readonly string[] }).programDirs ?? []) : [];
+  const own = host.programDirs ?? [];
   for (const dir of [...own, ...BIN_DIRS]) {
     const path = `${dir}/${name}`;
     const st = await where.stat(path).catch(() => null);

@@ -130,7 +130,7 @@ async function releaseInWorkdir(host: Host, workdir: string): Promise<string | n
 }
 
 async function cpuCount(host: Host): Promise<number> {
-  if (host.kind !== 'plan') {
+  if (!host.dryRun) {
     const r = await host.exec('nproc', [], { why: 'parallel make jobs' });
     const n = Number(r.stdout.trim());
     if (r.exitCode === 0 && Number.isInteger(n) && n > 0) return n;
@@ -146,7 +146,7 @@ async function cpuCount(host: Host): Promise<number> {
  */
 export async function installFromSource(host: Host, distro: InstallDistro, opts: InstallOptions, progress: Progress): Promise<InstallResult> {
   if (!opts.source) throw new OperationError(t('install.fail.noSource'));
-  const dryRun = host.kind === 'plan';
+  const dryRun = host.dryRun;
   const layout = sourceLayout(opts, host.root);
   // A staged build keeps even its log inside the prefix.
   const log = new InstallLog(host, opts.now, layout.live ? LOG_DIR : `${layout.prefix}${LOG_DIR}`);
