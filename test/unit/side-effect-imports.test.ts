@@ -15,7 +15,6 @@ const SIDE_EFFECT_MODULES = new Set(['fs', 'node:fs', 'fs/promises', 'node:fs/pr
  */
 const ALLOWED: Record<string, string> = {
   'src/keepalived/install/fetch.ts': 'not yet: the download streams to a file of the admin machine',
-  'src/keepalived/install/log.ts': 'not yet: appends synchronously while a build streams its output',
   'src/keepalived/install/options.ts': 'not yet: checks a local file given on the command line',
   'src/keepalived/install/source.ts': 'not yet: the tarball is staged in a temporary directory of the admin machine',
   'src/keepalived/runtime/process.ts': 'not yet: its RuntimeFs is being moved by another change',
