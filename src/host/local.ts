@@ -77,6 +77,10 @@ export class LocalHost implements Host {
     return path;
   }
 
+  commandPath(path: string): string {
+    return this.resolvePath(path);
+  }
+
   protected argvFor(cmd: string, args: string[]): string[] {
     return [cmd, ...args];
   }

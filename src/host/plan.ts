@@ -30,6 +30,10 @@ export class PlanHost implements Host {
     return this.inner.runtimePath(path);
   }
 
+  commandPath(path: string): string {
+    return this.inner.commandPath(path);
+  }
+
   async exec(cmd: string, args: string[], opts: ExecOptions = {}): Promise<ExecResult> {
     this.actions.push({ kind: 'exec', command: [cmd, ...args], why: opts.why });
     return { command: [cmd, ...args], exitCode: 0, stdout: '', stderr: '', notFound: false, timedOut: false };

@@ -182,6 +182,10 @@ export class SshHost implements Host {
     return new SshHost(this.label, { ...this.opts, root: '/' }, this.conn);
   }
 
+  commandPath(path: string): string {
+    return this.runtimePath(path);
+  }
+
   /** A sandboxed node's daemons name the remote machine's real paths. */
   runtimeView(): Host {
     return this.machine();

@@ -82,6 +82,11 @@ export interface Host {
    * files). Usually `path` itself; a lab node's files live under its own directory.
    */
   runtimePath(path: string): string;
+  /**
+   * The path a command run through this host must be given for `path` of this host: under
+   * --root the files are under the root while commands see the real file system.
+   */
+  commandPath(path: string): string;
   exec(cmd: string, args: string[], opts?: ExecOptions): Promise<ExecResult>;
   readFile(path: string): Promise<string | null>;
   writeFileAtomic(path: string, data: string, opts: WriteOptions): Promise<WriteResult>;

@@ -43,6 +43,7 @@ function recordingHost(root: string): Host & { calls: string[][] } {
     machine: () => host, runtimeView: () => host,
     appendFile: async () => undefined, createExclusive: async () => false,
     runtimePath: (p: string) => (root === '/' ? p : `${root}${p}`),
+    commandPath: (p: string) => host.runtimePath(p),
     async exec(cmd: string, args: string[], _o?: ExecOptions): Promise<ExecResult> {
       calls.push([cmd, ...args]);
       return { command: [cmd, ...args], exitCode: 0, stdout: '', stderr: '', notFound: false, timedOut: false };

@@ -62,6 +62,9 @@ class RecordedSshHost implements Host {
   runtimeView(): Host {
     return this;
   }
+  commandPath(path: string): string {
+    return path;
+  }
   async appendFile(): Promise<never> {
     throw new Error('read-only');
   }
