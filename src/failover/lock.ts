@@ -2,17 +2,10 @@
  * One failover test per node at a time: an exclusive lock file holding the owner's PID.
  * A lock whose process is gone (a run killed with SIGKILL) is stale and taken over.
  */
-import { join } from 'node:path';
 import { LocalHost } from '../host/local.js';
 import type { Host } from '../host/types.js';
 
 export const FAILOVER_LOCK = '/run/ha-setup/failover-test.lock';
-
-/** Where a path of the host really is on this machine (the lab node's directory, --root). */
-export function realPath(host: Pick<Host, 'kind' | 'root' | 'runtimePath'>, path: string): string {
-  if (host.kind === 'netns') return host.runtimePath(path);
-  return host.root === '/' ? path : join(host.root, path);
-}
 
 export interface Lock {
   path: string;
