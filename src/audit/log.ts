@@ -176,8 +176,8 @@ const RECORDED = new Set(['exec', 'writeFileAtomic', 'remove', 'mkdir']);
 
 /**
  * The host, with every change it makes recorded in `log`. A Proxy rather than a wrapper
- * class: code that asks `host instanceof LocalHost` (keepalived -t under --root resolves
- * the real file through it) must keep getting the answer the inner host gives.
+ * class: every other property and method (the machine view, the command path, a lab
+ * node's program directories) is the inner host's own, without being listed here.
  */
 export function auditedHost<H extends Host>(inner: H, log: AuditLog): H {
   const proxy = new Proxy(inner, {
