@@ -2,7 +2,7 @@ import type { Check } from './types.js';
 import type { DoctorContext } from '../src/doctor/context.js';
 import type { Host } from '../src/host/types.js';
 import { t } from '../src/i18n/index.js';
-import { result, runFixCommand } from '../src/doctor/result.js';
+import { result } from '../src/doctor/result.js';
 import { DEFAULTS, MODES } from '../src/setup/defaults.js';
 import { loadTemplate } from '../src/templates.js';
 import type { NodeShell } from '../src/system/node-shell.js';
@@ -71,8 +71,12 @@ export const systemdOrder: Check = {
     }
     return result('ok', t('doctor.systemdOrder.ok'), details);
   },
-  async autoFix(ctx) {
-    const w = await ctx.host.writeFileAtomic(DEFAULTS.paths.systemdDropIn, loadTemplate('keepalived-after-nginx.conf'), { mode: MODES.dropIn, rootOwned: true, why: 'start keepalived after nginx at boot' });
-    return [t('doctor.fix.wrote', { path: w.path }), await runFixCommand(ctx, ['systemctl', 'daemon-reload'], 'make systemd read the drop-in')];
+  async fixSteps(ctx) {
+    const path = DEFAULTS.paths.systemdDropIn;
+    const previous = await ctx.host.readFile(path);
+    return [
+      { kind: 'write', path, content: loadTemplate('keepalived-after-nginx.conf'), mode: MODES.dropIn, rootOwned: true, previous, configTest: false, why: 'start keepalived after nginx at boot' },
+      { kind: 'exec', argv: ['systemctl', 'daemon-reload'], why: 'make systemd read the drop-in' },
+    ];
   },
 };

@@ -5,6 +5,7 @@
  * individual checks.
  */
 import type { DoctorContext } from '../src/doctor/context.js';
+import type { PlanStep } from '../src/setup/plan.js';
 
 /** What a check itself reports about the node (or the pair). */
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
@@ -49,6 +50,12 @@ export interface Check<C = DoctorContext> {
   run(ctx: C): Promise<CheckResult>;
   /** Applied by `doctor --fix` after confirmation; returns what it did. */
   autoFix?(ctx: C): Promise<string[]>;
+  /**
+   * The repair as plan steps (read from the context, nothing changed yet): `doctor --fix`
+   * applies them with setup's applier on the node's audited host, a failing step rolling
+   * back the ones before it. Preferred to autoFix wherever the repair is known up front.
+   */
+  fixSteps?(ctx: C): Promise<PlanStep[]>;
   /** Checks that need the shared VRRP capture; the runner starts it once, early. */
   needsCapture?: boolean;
   /** A failure (or an error) here makes a failover test meaningless or unsafe: failover-test refuses to start. */

@@ -1,7 +1,7 @@
 import type { Check } from './types.js';
 import type { DoctorContext } from '../src/doctor/context.js';
 import { t } from '../src/i18n/index.js';
-import { restartCommands, result, runFixCommand, vipAddresses } from '../src/doctor/result.js';
+import { restartCommands, result, vipAddresses } from '../src/doctor/result.js';
 import { hasVrrpStrict } from '../src/keepalived/model.js';
 import { nginxListensOn } from '../src/setup/nginx-listen.js';
 import { DEFAULTS, MODES } from '../src/setup/defaults.js';
@@ -102,11 +102,15 @@ export const vipReachable: Check = {
     if (warn) return result('warn', warn.summary, details, { explain: warn.explain, commands: warn.commands });
     return result('ok', t('doctor.vipReachable.ok', { vips: vips.join(', ') }), details);
   },
-  async autoFix(ctx) {
+  async fixSteps(ctx) {
     const inst = await ctx.instance();
     const vip = inst ? vipAddresses(inst.virtualIpaddress).find((v) => !v.includes(':')) : undefined;
     if (!vip || !(await nginxListensOn(ctx.host, vip))) return [];
-    const w = await ctx.host.writeFileAtomic(DEFAULTS.paths.sysctl, fillTemplate(loadTemplate('sysctl-nonlocal-bind.conf'), { vip }), { mode: MODES.sysctl, rootOwned: true, why: 'let nginx bind the VIP on the node that does not hold it' });
-    return [t('doctor.fix.wrote', { path: w.path }), await runFixCommand(ctx, ['sysctl', '-w', 'net.ipv4.ip_nonlocal_bind=1'], 'apply ip_nonlocal_bind now')];
+    const path = DEFAULTS.paths.sysctl;
+    const previous = await ctx.host.readFile(path);
+    return [
+      { kind: 'write', path, content: fillTemplate(loadTemplate('sysctl-nonlocal-bind.conf'), { vip }), mode: MODES.sysctl, rootOwned: true, previous, configTest: false, why: 'let nginx bind the VIP on the node that does not hold it' },
+      { kind: 'exec', argv: ['sysctl', '-w', 'net.ipv4.ip_nonlocal_bind=1'], why: 'apply ip_nonlocal_bind now' },
+    ];
   },
 };

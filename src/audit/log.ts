@@ -69,29 +69,12 @@ function formatArgv(argv: readonly string[]): string {
 export type AuditSink = (line: string) => Promise<void>;
 
 /**
- * A local or lab-node host appends to the file under its own root; an ssh peer appends
- * with sh on the peer. Any other kind of host (a dry-run plan) has nowhere to write.
+ * The node's own log file, appended to through its Host (under its root, in a lab node's
+ * directory, on the peer over ssh). A dry run has nowhere to write.
  */
 export function sinkFor(host: Host, path = AUDIT_LOG_PATH): AuditSink | null {
-  const local = host as Host & { resolvePath?: (p: string) => string };
-  if ((host.kind === 'local' || host.kind === 'netns') && typeof local.resolvePath === 'function') {
-    const full = local.resolvePath(path);
-    return async (line) => {
-      const { promises: fs } = await import('node:fs');
-      const { dirname } = await import('node:path');
-      await fs.mkdir(dirname(full), { recursive: true, mode: 0o750 });
-      await fs.appendFile(full, line, { mode: 0o600 });
-    };
-  }
-  if (host.kind === 'ssh') {
-    // A sandboxed node (a lab node over ssh) keeps its log under its own root.
-    const remote = host.runtimePath(path);
-    return async (line) => {
-      const r = await host.exec('sh', ['-c', 'umask 077 && mkdir -p "${1%/*}" && cat >> "$1"', 'sh', remote], { input: line });
-      if (r.exitCode !== 0) throw new Error(r.stderr.trim() || `exit ${r.exitCode}`);
-    };
-  }
-  return null;
+  if (host.dryRun) return null;
+  return (line) => host.appendFile(path, line, { mode: 0o600, dirMode: 0o750 });
 }
 
 export interface AuditLogOptions {
@@ -193,8 +176,8 @@ const RECORDED = new Set(['exec', 'writeFileAtomic', 'remove', 'mkdir']);
 
 /**
  * The host, with every change it makes recorded in `log`. A Proxy rather than a wrapper
- * class: code that asks `host instanceof LocalHost` (keepalived -t under --root resolves
- * the real file through it) must keep getting the answer the inner host gives.
+ * class: every other property and method (the machine view, the command path, a lab
+ * node's program directories) is the inner host's own, without being listed here.
  */
 export function auditedHost<H extends Host>(inner: H, log: AuditLog): H {
   const proxy = new Proxy(inner, {

@@ -91,5 +91,7 @@ export function describeAction(a: RecordedAction): string {
       return `mkdir ${a.path}`;
     case 'remove':
       return `remove ${a.path}`;
+    case 'append':
+      return `append to ${a.path}`;
   }
 }

@@ -15,6 +15,9 @@ import { UserError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { t } from '../i18n/index.js';
 import { captureDurationMs } from './build-context.js';
+import { applyPlan, describeStep } from '../setup/apply.js';
+import type { PlanStep } from '../setup/plan.js';
+import { commandLine } from '../system/node-shell.js';
 
 export interface DoctorCheckReport {
   id: string;
@@ -203,7 +206,7 @@ export function runPairChecks(p: PairContext, checks: readonly PairCheck[], opts
 export function fixableChecks(checks: readonly Check[], report: DoctorReport): Check[] {
   return checks.filter((c) => {
     const r = report.checks.find((x) => x.id === c.id);
-    return c.autoFix && r && (r.status === 'fail' || r.status === 'warn');
+    return (c.autoFix || c.fixSteps) && r && (r.status === 'fail' || r.status === 'warn');
   });
 }
 
@@ -248,6 +251,37 @@ function watchKeepalived(services: DoctorContext['services'], touched: { keepali
       return method.bind(target);
     },
   });
+}
+
+/**
+ * A check's repair as a plan, applied by setup's applier on the applying host (the node's
+ * audited one): a step that fails puts back the ones before it. Returns what was done,
+ * one line per step as the user would type it.
+ */
+async function applyFixSteps(steps: PlanStep[], fixCtx: DoctorContext): Promise<string[]> {
+  // No signal: a fix once started completes (the caller stops before the next one).
+  const warnings: string[] = [];
+  const refuse = (what: string) => async (): Promise<never> => {
+    throw new Error(`a doctor fix cannot ${what}`);
+  };
+  await applyPlan({ steps }, fixCtx.host, fixCtx.services, {
+    step: (_label, fn) => fn(),
+    testConfig: refuse('test a keepalived config'),
+    install: refuse('install keepalived'),
+    warn: (message) => warnings.push(message),
+  });
+  return [...steps.map(fixStepLine), ...warnings];
+}
+
+function fixStepLine(step: PlanStep): string {
+  switch (step.kind) {
+    case 'write':
+      return t('doctor.fix.wrote', { path: step.path });
+    case 'exec':
+      return `$ ${commandLine(step.argv)}`;
+    default:
+      return describeStep(step);
+  }
 }
 
 /** A repair that belongs to no check (installing tcpdump so the wire checks can run). */
@@ -302,7 +336,7 @@ export async function applyFixes(
       continue;
     }
     try {
-      const actions = await check.autoFix!(fixCtx);
+      const actions = check.fixSteps ? await applyFixSteps(await check.fixSteps(ctx), fixCtx) : await check.autoFix!(fixCtx);
       fixes.push({ id: check.id, applied: true, actions, error: null });
     } catch (e) {
       fixes.push({ id: check.id, applied: false, actions: [], error: e instanceof Error ? e.message : String(e) });

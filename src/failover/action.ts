@@ -9,7 +9,7 @@ import { nodeContext } from '../nodes/local.js';
 import { undoLeftoversOn } from '../nodes/leftovers.js';
 import type { ParsedFlags } from './flags.js';
 import { runPreflight } from './preflight.js';
-import { acquireLock, FAILOVER_LOCK, realPath, type Lock } from './lock.js';
+import { acquireLock, FAILOVER_LOCK, type Lock } from './lock.js';
 import { confirmAndRun, criticalDoctorFailures } from './confirm-run.js';
 
 export async function failoverTestAction(flags: ParsedFlags, opts: GlobalOptions): Promise<number> {
@@ -34,7 +34,8 @@ export async function failoverTestAction(flags: ParsedFlags, opts: GlobalOptions
   const pf = await runPreflight({ host, services: ctx.services, mode: flags.mode, instanceName: flags.instance, peer: flags.peer, labNode: ctx.labNode, labPeer, doctor });
   let lock: Lock | null = null;
   if (!opts.dryRun) {
-    const lockPath = realPath(host, FAILOVER_LOCK);
+    // Where the node's lock really is on this machine (the lab node's directory, --root).
+    const lockPath = host.commandPath(FAILOVER_LOCK);
     const got = await acquireLock(lockPath);
     if ('heldBy' in got) pf.problems.push({ id: 'lock', message: t('failover.pre.locked', { pid: got.heldBy, path: lockPath }) });
     else lock = got;

@@ -2,17 +2,10 @@
  * One failover test per node at a time: an exclusive lock file holding the owner's PID.
  * A lock whose process is gone (a run killed with SIGKILL) is stale and taken over.
  */
-import { promises as fs } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { LocalHost } from '../host/local.js';
 import type { Host } from '../host/types.js';
 
 export const FAILOVER_LOCK = '/run/ha-setup/failover-test.lock';
-
-/** Where a path of the host really is on this machine (the lab node's directory, --root). */
-export function realPath(host: Pick<Host, 'kind' | 'root' | 'runtimePath'>, path: string): string {
-  if (host.kind === 'netns') return host.runtimePath(path);
-  return host.root === '/' ? path : join(host.root, path);
-}
 
 export interface Lock {
   path: string;
@@ -28,29 +21,23 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Take the lock, or return the PID that holds it. */
-export async function acquireLock(path: string): Promise<Lock | { heldBy: number }> {
-  await fs.mkdir(dirname(path), { recursive: true, mode: 0o755 });
+/** Take the lock, or return the PID that holds it. `path` is a path of `on` (default: this machine). */
+export async function acquireLock(path: string, on: Host = new LocalHost('/')): Promise<Lock | { heldBy: number }> {
   for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fh = await fs.open(path, 'wx', 0o644);
-      await fh.writeFile(`${process.pid}\n`);
-      await fh.close();
+    if (await on.createExclusive(path, `${process.pid}\n`, 0o644)) {
       let released = false;
       return {
         path,
         async release() {
           if (released) return;
           released = true;
-          await fs.rm(path, { force: true });
+          await on.remove(path);
         },
       };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const pid = Number.parseInt((await fs.readFile(path, 'utf8').catch(() => '')).trim(), 10);
-      if (Number.isInteger(pid) && pid > 0 && alive(pid)) return { heldBy: pid };
-      await fs.rm(path, { force: true });
     }
+    const pid = Number.parseInt(((await on.readFile(path).catch(() => null)) ?? '').trim(), 10);
+    if (Number.isInteger(pid) && pid > 0 && alive(pid)) return { heldBy: pid };
+    await on.remove(path);
   }
   return { heldBy: -1 };
 }

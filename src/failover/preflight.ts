@@ -4,7 +4,6 @@
  * on, and the expected bound. Nothing here changes the node; a failed preflight means the
  * test does not start.
  */
-import { promises as fs } from 'node:fs';
 import type { Host } from '../host/types.js';
 import type { ServiceControl } from '../system/service-control.js';
 import type { KeepalivedConfig, VrrpInstance } from '../keepalived/model.js';
@@ -86,19 +85,10 @@ async function readScript(host: Host, path: string): Promise<{ text: string | nu
     const st = await host.stat(path);
     return { text: viaHost, executable: st ? (st.mode & 0o111) !== 0 : false };
   }
-  if (host.kind === 'ssh') {
-    // A remote node: its real "/" (a sandboxed node's config names real paths), never this machine's files.
-    const machine = (host as Host & { machine?: () => Host }).machine?.();
-    if (!machine || machine === host) return { text: null, executable: false };
-    return readScript(machine, path);
-  }
-  try {
-    const text = await fs.readFile(path, 'utf8');
-    const st = await fs.stat(path);
-    return { text, executable: (st.mode & 0o111) !== 0 };
-  } catch {
-    return { text: null, executable: false };
-  }
+  // A lab node's or a sandboxed peer's config names real paths: look on the machine under it.
+  const machine = host.machine();
+  if (machine === host) return { text: null, executable: false };
+  return readScript(machine, path).catch(() => ({ text: null, executable: false }));
 }
 
 function pickInstance(config: KeepalivedConfig, name: string | null | undefined): VrrpInstance | null {

@@ -1,6 +1,6 @@
 import { promises as fs, constants as fsConstants } from 'node:fs';
 import { dirname, join, resolve, isAbsolute, relative } from 'node:path';
-import type { ExecOptions, ExecResult, FileStat, Host, WriteOptions, WriteResult } from './types.js';
+import type { AppendOptions, ExecOptions, ExecResult, FileStat, Host, WriteOptions, WriteResult } from './types.js';
 import { backupPathFor } from './types.js';
 import { UserError } from '../errors.js';
 
@@ -51,6 +51,7 @@ export async function runArgv(argv: string[], opts: ExecOptions = {}): Promise<E
 export class LocalHost implements Host {
   readonly kind: Host['kind'] = 'local';
   readonly label: string = 'local';
+  readonly dryRun = false;
   readonly root: string;
   observer: CommandObserver | undefined;
 
@@ -74,6 +75,10 @@ export class LocalHost implements Host {
 
   runtimePath(path: string): string {
     return path;
+  }
+
+  commandPath(path: string): string {
+    return this.resolvePath(path);
   }
 
   protected argvFor(cmd: string, args: string[]): string[] {
@@ -130,6 +135,39 @@ export class LocalHost implements Host {
 
   async remove(path: string): Promise<void> {
     await fs.rm(this.resolvePath(path), { force: true, recursive: true });
+  }
+
+  async appendFile(path: string, data: string, opts: AppendOptions): Promise<void> {
+    const full = this.resolvePath(path);
+    await fs.mkdir(dirname(full), { recursive: true, mode: opts.dirMode ?? 0o755 });
+    await fs.appendFile(full, data, { mode: opts.mode });
+  }
+
+  async createExclusive(path: string, data: string, mode: number): Promise<boolean> {
+    const full = this.resolvePath(path);
+    await fs.mkdir(dirname(full), { recursive: true, mode: 0o755 });
+    let handle;
+    try {
+      handle = await fs.open(full, 'wx', mode);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'EEXIST') return false;
+      throw e;
+    }
+    try {
+      await handle.writeFile(data, 'utf8');
+    } finally {
+      await handle.close();
+    }
+    return true;
+  }
+
+  /** Under --root the files are an image, but /proc and the programs running are this machine's. */
+  machine(): Host {
+    return this.root === '/' ? this : new LocalHost('/', this.observer);
+  }
+
+  runtimeView(): Host {
+    return this;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { LocalHost, type CommandObserver } from './local.js';
-import type { ExecOptions, ExecResult } from './types.js';
+import type { ExecOptions, ExecResult, Host } from './types.js';
 
 /**
  * A lab node: commands run inside network namespace `ns` through `ip netns exec`, files
@@ -35,6 +35,20 @@ export class NetnsHost extends LocalHost {
   /** keepalived and nginx in a lab node run on the shared file system: use the real path. */
   override runtimePath(path: string): string {
     return this.resolvePath(path);
+  }
+
+  private view: NetnsHost | undefined;
+
+  /** The real "/" of this machine, commands still in the node's network namespace. */
+  override machine(): NetnsHost {
+    if (this.root === '/') return this;
+    this.view ??= new NetnsHost(this.ns, '/', this.observer, this.programDirs);
+    return this.view;
+  }
+
+  /** The node's daemons name real paths. */
+  override runtimeView(): Host {
+    return this.machine();
   }
 
   /** `ip netns exec` reports a missing program as its own exit 1: make that "not found", as locally. */

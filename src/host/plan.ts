@@ -1,8 +1,9 @@
-import type { ExecOptions, ExecResult, FileStat, Host, WriteOptions, WriteResult } from './types.js';
+import type { AppendOptions, ExecOptions, ExecResult, FileStat, Host, WriteOptions, WriteResult } from './types.js';
 
 export type RecordedAction =
   | { kind: 'exec'; command: string[]; why: string | undefined }
   | { kind: 'write'; path: string; mode: number; content: string; previous: string | null; why: string | undefined }
+  | { kind: 'append'; path: string; content: string }
   | { kind: 'remove'; path: string }
   | { kind: 'mkdir'; path: string; mode: number };
 
@@ -12,18 +13,25 @@ export type RecordedAction =
  */
 export class PlanHost implements Host {
   readonly kind = 'plan' as const;
+  readonly dryRun = true;
   readonly label: string;
   readonly root: string;
+  readonly programDirs: readonly string[];
   readonly actions: RecordedAction[] = [];
   private readonly written = new Map<string, string | null>();
 
   constructor(private readonly inner: Host) {
     this.label = inner.label;
     this.root = inner.root;
+    this.programDirs = inner.programDirs ?? [];
   }
 
   runtimePath(path: string): string {
     return this.inner.runtimePath(path);
+  }
+
+  commandPath(path: string): string {
+    return this.inner.commandPath(path);
   }
 
   async exec(cmd: string, args: string[], opts: ExecOptions = {}): Promise<ExecResult> {
@@ -63,5 +71,25 @@ export class PlanHost implements Host {
 
   async mkdir(path: string, mode: number): Promise<void> {
     this.actions.push({ kind: 'mkdir', path, mode });
+  }
+
+  async appendFile(path: string, data: string, _opts: AppendOptions): Promise<void> {
+    this.actions.push({ kind: 'append', path, content: data });
+  }
+
+  async createExclusive(path: string, data: string, mode: number): Promise<boolean> {
+    if (await this.exists(path)) return false;
+    await this.writeFileAtomic(path, data, { mode });
+    return true;
+  }
+
+  /** Reads of the machine are real; nothing is changed through it on a dry run either. */
+  machine(): Host {
+    return this.inner.machine();
+  }
+
+  /** A plan reads what it would write: paths stay its own. */
+  runtimeView(): Host {
+    return this;
   }
 }

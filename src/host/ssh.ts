@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, isAbsolute, posix } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
-import type { ExecOptions, ExecResult, FileStat, Host, WriteOptions, WriteResult } from './types.js';
+import type { AppendOptions, ExecOptions, ExecResult, FileStat, Host, WriteOptions, WriteResult } from './types.js';
 import { backupPathFor } from './types.js';
 import { runArgv, type CommandObserver } from './local.js';
 import { OperationError, UserError } from '../errors.js';
@@ -89,6 +89,12 @@ export function controlDirBase(tmp: string): string {
 }
 const openHosts = new Set<SshHost>();
 
+/** $1 file, $2 mode of a directory it makes, $3 mode of a file it makes; stdin is appended. */
+const APPEND_SCRIPT = 'd=${1%/*}; [ -d "$d" ] || mkdir -p -m "$2" -- "$d" || exit; [ -e "$1" ] || { (umask 077 && : > "$1") && chmod "$3" -- "$1"; } || exit; exec cat >> "$1"';
+const EXISTS = 3;
+/** $1 file, $2 its mode: created from stdin only if it was not there (noclobber opens with O_EXCL). */
+const CREATE_EXCLUSIVE_SCRIPT = `mkdir -p -- "\${1%/*}" || exit; if (set -C; umask 077; cat > "$1") 2>/dev/null; then exec chmod "$2" -- "$1"; fi; [ -e "$1" ] && exit ${EXISTS}; exit 1`;
+
 /** One private directory for every master socket of this process, removed at exit. */
 function defaultControlDir(): string {
   if (processControlDir) return processControlDir;
@@ -132,6 +138,7 @@ function afterMarkBytes(bytes: Uint8Array): Uint8Array {
 
 export class SshHost implements Host {
   readonly kind = 'ssh' as const;
+  readonly dryRun = false;
   readonly label: string;
   readonly target: SshTarget;
   private readonly opts: SshHostOptions;
@@ -173,6 +180,15 @@ export class SshHost implements Host {
   machine(): SshHost {
     if (this.root === '/') return this;
     return new SshHost(this.label, { ...this.opts, root: '/' }, this.conn);
+  }
+
+  commandPath(path: string): string {
+    return this.runtimePath(path);
+  }
+
+  /** A sandboxed node's daemons name the remote machine's real paths. */
+  runtimeView(): Host {
+    return this.machine();
   }
 
   /** Where a path of this host is on the remote side (under the sandbox root, if any). */
@@ -408,6 +424,16 @@ export class SshHost implements Host {
 
   async mkdir(path: string, mode: number): Promise<void> {
     await this.script('ssh.op.mkdir', path, 'exec mkdir -p -m "$2" -- "$1"', [path, mode.toString(8)], [0]);
+  }
+
+  async appendFile(path: string, data: string, opts: AppendOptions): Promise<void> {
+    const modes = [(opts.dirMode ?? 0o755).toString(8), opts.mode.toString(8)];
+    await this.script('ssh.op.append', path, APPEND_SCRIPT, [path, ...modes], [0], data);
+  }
+
+  async createExclusive(path: string, data: string, mode: number): Promise<boolean> {
+    const r = await this.script('ssh.op.write', path, CREATE_EXCLUSIVE_SCRIPT, [path, mode.toString(8)], [0, EXISTS], data);
+    return r.exitCode === 0;
   }
 
   /**

@@ -57,10 +57,24 @@ export interface WriteOptions {
   why?: string;
 }
 
+export interface AppendOptions {
+  /** Mode of the file when this append creates it. */
+  mode: number;
+  /** Mode of the directories this append creates (default 0755). */
+  dirMode?: number;
+}
+
 export interface Host {
   readonly kind: 'local' | 'plan' | 'netns' | 'ssh';
+  /** Changes are recorded, not made (a dry run): nothing is written, nothing is logged. */
+  readonly dryRun: boolean;
   /** A short human label: "local", "ha1", "root@192.0.2.11". */
   readonly label: string;
+  /**
+   * Directories searched for programs before the usual ones (a lab node's own keepalived,
+   * `lab up --keepalived PATH`). None on most hosts.
+   */
+  readonly programDirs?: readonly string[];
   /** The directory that stands for "/" on this host (local and netns). */
   readonly root: string;
   /**
@@ -68,6 +82,11 @@ export interface Host {
    * files). Usually `path` itself; a lab node's files live under its own directory.
    */
   runtimePath(path: string): string;
+  /**
+   * The path a command run through this host must be given for `path` of this host: under
+   * --root the files are under the root while commands see the real file system.
+   */
+  commandPath(path: string): string;
   exec(cmd: string, args: string[], opts?: ExecOptions): Promise<ExecResult>;
   readFile(path: string): Promise<string | null>;
   writeFileAtomic(path: string, data: string, opts: WriteOptions): Promise<WriteResult>;
@@ -76,6 +95,24 @@ export interface Host {
   readDir(path: string): Promise<string[]>;
   remove(path: string): Promise<void>;
   mkdir(path: string, mode: number): Promise<void>;
+  /** Append to a log-like file (no backup, no atomic rewrite), creating it and its directory. */
+  appendFile(path: string, data: string, opts: AppendOptions): Promise<void>;
+  /**
+   * Create `path` with `data` only if it does not exist yet (O_EXCL: one winner among
+   * racing processes). true when this call created it, false when it was already there.
+   */
+  createExclusive(path: string, data: string, mode: number): Promise<boolean>;
+  /**
+   * The machine this host stands on: its real "/", its /proc and programs, commands run
+   * where this host's run (a lab node's network namespace). The host itself when its "/"
+   * is the real one.
+   */
+  machine(): Host;
+  /**
+   * The host through which the paths `runtimePath` gives (and a running daemon names) are
+   * read: the host itself where those are its own paths, its machine where they are real ones.
+   */
+  runtimeView(): Host;
 }
 
 /** Timestamp used for backup names: 20261123T103000Z (sortable, no colons). */

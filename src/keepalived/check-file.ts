@@ -5,7 +5,6 @@
  * one can be made. Which way was taken is said in `method` and `notes`.
  */
 import type { Host } from '../host/types.js';
-import { LocalHost } from '../host/local.js';
 import { t } from '../i18n/index.js';
 import { configTest, type ConfigTestFinding, type ConfigTestOutcome } from './config-test.js';
 import { dryStart } from './dry-start.js';
@@ -53,7 +52,7 @@ export async function checkConfigFile(host: Host, path: string, opts: CheckFileO
     const f = opts.interfaces?.find((i) => i.name === name);
     return { name, addresses: f ? [...f.ipv4] : [] };
   });
-  const real = host instanceof LocalHost ? host.resolvePath(path) : host.runtimePath(path);
+  const real = host.commandPath(path);
   const dry = await dryStart(host, real, { release, interfaces });
   if (!dry.ran) {
     notes.push(t('keepalived.check.noDryStart', { release, reason: dry.reason ?? '?' }));

@@ -15,7 +15,6 @@
  *   exists under the root, so that is reported as such, not as a config error.
  */
 import type { Host } from '../host/types.js';
-import { LocalHost } from '../host/local.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import type { KeepalivedConfig } from './model.js';
 import { parseConfig } from './parse.js';
@@ -93,7 +92,7 @@ export async function configTest(host: Host, path: string, opts: { config?: Keep
   if (!version || !releaseHas(version, 'configTest')) {
     return { ran: false, version, exitCode: null, outcome: 'unavailable', findings: [], stderr: '' };
   }
-  const real = host instanceof LocalHost ? host.resolvePath(path) : host.runtimePath(path);
+  const real = host.commandPath(path);
   const allConfig = releaseHas(version, 'configTestAllConfig');
   // Without -e (2.0.x, 2.1.x) a missing file passes: check it ourselves.
   if (!allConfig && !(await host.exists(path))) {

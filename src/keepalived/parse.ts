@@ -97,6 +97,7 @@ const noFiles: Host = {
   label: 'text',
   root: '/',
   runtimePath: (p) => p,
+  commandPath: (p) => p,
   exec: async (cmd, args) => ({ command: [cmd, ...args], exitCode: 127, stdout: '', stderr: '', notFound: true, timedOut: false }),
   readFile: async () => null,
   writeFileAtomic: async (path) => ({ path, changed: false, backup: null }),
@@ -105,6 +106,11 @@ const noFiles: Host = {
   readDir: async () => [],
   remove: async () => undefined,
   mkdir: async () => undefined,
+  dryRun: true,
+  appendFile: async () => undefined,
+  createExclusive: async () => false,
+  machine: () => noFiles,
+  runtimeView: () => noFiles,
 };
 
 const NUMBER = /^[-+]?(\d+(\.\d*)?|\.\d+)$/;

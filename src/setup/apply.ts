@@ -58,7 +58,7 @@ async function restoreFile(host: Host, path: string, previous: string | null, mo
   else await host.writeFileAtomic(path, previous, { mode, why: 'rollback' });
 }
 
-export async function applyPlan(plan: Plan, host: Host, services: ServiceControl, hooks: ApplyHooks): Promise<ApplyResult> {
+export async function applyPlan(plan: Pick<Plan, 'steps'>, host: Host, services: ServiceControl, hooks: ApplyHooks): Promise<ApplyResult> {
   const undo: Undo[] = [];
   const result: ApplyResult = { changedFiles: [], backups: [], ranCommands: [] };
   let rolling: Promise<void> | null = null;

@@ -15,7 +15,6 @@ import { parseCidr, cidrContains } from './net.js';
 import type { ServiceName } from '../system/service-control.js';
 import { nginxListensOn } from './nginx-listen.js';
 import type { PlannedRelease } from './release.js';
-import { machineOf } from '../system/services.js';
 
 export type PlanStep =
   | { kind: 'install'; method: 'package' | 'source'; source: string | null; why: string }
@@ -88,7 +87,7 @@ export function answersFileContent(answers: Answers): string {
  * sandboxed remote node those of its machine: the machine's /etc/passwd is the one to read.
  */
 export async function userExists(host: Host, name: string): Promise<boolean> {
-  const users = host.kind === 'netns' || host.kind === 'ssh' ? machineOf(host) : host;
+  const users = host.runtimeView();
   const passwd = (await users.readFile('/etc/passwd')) ?? '';
   return passwd.split('\n').some((l) => l.split(':')[0] === name);
 }

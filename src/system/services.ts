@@ -1,5 +1,4 @@
 import type { Host } from '../host/types.js';
-import { LocalHost } from '../host/local.js';
 import type { Gaps } from './gaps.js';
 import { parseKeepalivedVersion } from '../keepalived/version.js';
 import { isGone } from '../host/proc-stat.js';
@@ -38,28 +37,13 @@ export type SelinuxMode = 'enforcing' | 'permissive' | 'disabled';
 export const BIN_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
 /**
- * The machine's own view (real "/"): /proc, /run/netns and lab binaries live there whatever
- * the host's root is. A lab node has its own directory but shares this file system and
- * PID space; under --root the processes running are still this machine's.
- */
-export function machineOf(host: Host): Host {
-  // A remote host is its own machine; a sandboxed one (SshHost with a root) offers its real "/".
-  if (host.kind === 'ssh') return (host as Host & { machine?: () => Host }).machine?.() ?? host;
-  return host.kind === 'local' && host.root === '/' ? host : new LocalHost('/');
-}
-
-/** Where programs are looked up: the image under --root, the real file system for a lab node or a remote one. */
-function programsOf(host: Host): Host {
-  return host.kind === 'netns' || host.kind === 'ssh' ? machineOf(host) : host;
-}
-
-/**
  * `command -v NAME` without a shell: the first executable regular file in the host's own
  * program directories (a lab node's chosen keepalived), then BIN_DIRS.
  */
 export async function findBinary(host: Host, name: string): Promise<string | null> {
-  const where = programsOf(host);
-  const own = host.kind === 'netns' ? ((host as Host & { programDirs?: readonly string[] }).programDirs ?? []) : [];
+  // The image under --root, the real file system for a lab node or a remote one.
+  const where = host.runtimeView();
+  const own = host.programDirs ?? [];
   for (const dir of [...own, ...BIN_DIRS]) {
     const path = `${dir}/${name}`;
     const st = await where.stat(path).catch(() => null);
@@ -151,7 +135,7 @@ export async function readNginx(host: Host, gaps?: Gaps): Promise<NginxFacts> {
 
 /** PID 1 is systemd (systemctl works only then). null when /proc/1/comm cannot be read. */
 export async function readSystemd(host: Host, gaps?: Gaps): Promise<boolean | null> {
-  const comm = await machineOf(host).readFile('/proc/1/comm').catch(() => null);
+  const comm = await host.machine().readFile('/proc/1/comm').catch(() => null);
   if (comm === null) {
     gaps?.add('systemd', 'missing');
     return null;
@@ -169,7 +153,7 @@ export async function readSelinux(host: Host, gaps?: Gaps): Promise<SelinuxMode 
     const mode = r.stdout.trim().toLowerCase();
     if (mode === 'enforcing' || mode === 'permissive' || mode === 'disabled') return mode;
   }
-  const machine = machineOf(host);
+  const machine = host.machine();
   const enforce = await machine.readFile('/sys/fs/selinux/enforce').catch(() => null);
   if (enforce !== null) return enforce.trim() === '1' ? 'enforcing' : 'permissive';
   if (await machine.exists('/sys/fs/selinux')) {

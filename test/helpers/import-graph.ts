@@ -50,16 +50,24 @@ function typeOnlyExport(node: ts.ExportDeclaration): boolean {
   return Boolean(clause && ts.isNamedExports(clause) && clause.elements.length > 0 && clause.elements.every((e) => e.isTypeOnly));
 }
 
-/** Every import between files under `roots`, paths relative to `base`. */
-export function importEdges(base: string, roots: readonly string[]): ImportEdge[] {
-  const edges: ImportEdge[] = [];
+/** One import statement (or `import()` call) of a file, as written. */
+export interface ImportSite {
+  /** The importing file, relative to the base. */
+  from: string;
+  /** The specifier as written: './x.js', 'node:fs', 'execa'. */
+  spec: string;
+  typeOnly: boolean;
+  dynamic: boolean;
+}
+
+/** Every import of every file under `roots` (files, packages and node: modules), paths relative to `base`. */
+export function importSites(base: string, roots: readonly string[]): ImportSite[] {
+  const sites: ImportSite[] = [];
   for (const file of roots.flatMap((r) => sourceFiles(join(base, r)))) {
     const text = readFileSync(file, 'utf8');
     const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
-    const add = (spec: string, typeOnly: boolean, dynamic: boolean) => {
-      const target = resolveSpecifier(file, spec);
-      if (target) edges.push({ from: relative(base, file), to: relative(base, target), typeOnly, dynamic });
-    };
+    const from = relative(base, file);
+    const add = (spec: string, typeOnly: boolean, dynamic: boolean) => sites.push({ from, spec, typeOnly, dynamic });
     const visit = (node: ts.Node) => {
       if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) add(node.moduleSpecifier.text, typeOnlyImport(node), false);
       else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) add(node.moduleSpecifier.text, typeOnlyExport(node), false);
@@ -71,7 +79,15 @@ export function importEdges(base: string, roots: readonly string[]): ImportEdge[
     };
     visit(sf);
   }
-  return edges;
+  return sites;
+}
+
+/** Every import between files under `roots`, paths relative to `base`. */
+export function importEdges(base: string, roots: readonly string[]): ImportEdge[] {
+  return importSites(base, roots).flatMap((s) => {
+    const target = resolveSpecifier(join(base, s.from), s.spec);
+    return target ? [{ from: s.from, to: relative(base, target), typeOnly: s.typeOnly, dynamic: s.dynamic }] : [];
+  });
 }
 
 /** Each cycle of the run-time graph (one per strongly connected component), as a path that ends where it starts. */

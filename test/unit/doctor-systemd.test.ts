@@ -8,6 +8,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemdOrder, parseSystemctlShow } from '../../checks/systemd-order.js';
 import { fakeContext, RecordedHost } from './doctor-fake-context.js';
+import { applyFixes, runChecks } from '../../src/doctor/run.js';
+import { auditedHostFor, auditOf } from '../../src/audit/log.js';
 import { repoRoot, tempDir } from '../helpers/paths.js';
 
 // What the check must run, spelled out here (not imported): a change to it fails the run test below.
@@ -50,10 +52,31 @@ test('skipped where PID 1 is not systemd (as on this machine)', async () => {
   assert.equal(await systemdOrder.applies!(await fakeContext({ facts: { systemd: true } })), true);
 });
 
-test('autoFix writes the drop-in from the template and reloads systemd', async () => {
-  const host = new RecordedHost([{ argv: ['systemctl', 'daemon-reload'], result: {} }], root);
-  const actions = await systemdOrder.autoFix!(await fakeContext({ host, facts: { systemd: true } }));
-  assert.deepEqual(host.calls, [['systemctl', 'daemon-reload']]);
-  assert.equal(actions[1], '$ systemctl daemon-reload');
-  assert.equal(readFileSync(join(root, 'etc/systemd/system/keepalived.service.d/ha-setup.conf'), 'utf8'), readFileSync(join(repoRoot, 'templates/keepalived-after-nginx.conf'), 'utf8'));
+test('doctor --fix: the drop-in and the reload go through the audited applying host and land in the node\'s audit log', async () => {
+  const fixRoot = tempDir('dd-systemd-fix-');
+  after(() => rmSync(fixRoot, { recursive: true, force: true }));
+  const sd = { systemd: true };
+  const unordered = 'LoadState=loaded\nAfter=network-online.target basic.target\nRequires=\nBindsTo=\n';
+  const reading = new RecordedHost([{ argv: ARGV, result: { stdout: unordered } }], fixRoot);
+  const ctx = await fakeContext({ host: reading, facts: sd });
+  const first = await runChecks(ctx, [systemdOrder]);
+  assert.equal(first.checks[0]!.status, 'warn');
+  const applying = new RecordedHost([{ argv: ['systemctl', 'daemon-reload'], result: {} }], fixRoot);
+  const audited = auditedHostFor(applying, (e) => assert.fail(e));
+  const done = await applyFixes(ctx, [systemdOrder], first, {
+    confirm: async () => true,
+    freshContext: () => ctx,
+    applyWith: { host: audited, services: ctx.services },
+  });
+  await auditOf(audited)!.flush();
+  assert.deepEqual(done.fixes.map((f) => [f.id, f.applied, f.error]), [['systemd-order', true, null]]);
+  assert.equal(done.fixes[0]!.actions[1], '$ systemctl daemon-reload');
+  // The reading host changed nothing; the applying one ran the reload.
+  assert.deepEqual(reading.calls, [ARGV, ARGV]);
+  assert.deepEqual(applying.calls, [['systemctl', 'daemon-reload']]);
+  const dropIn = 'etc/systemd/system/keepalived.service.d/ha-setup.conf';
+  assert.equal(readFileSync(join(fixRoot, dropIn), 'utf8'), readFileSync(join(repoRoot, 'templates/keepalived-after-nginx.conf'), 'utf8'));
+  const log = readFileSync(join(fixRoot, 'var/log/ha-setup/ha-setup.log'), 'utf8').split('\n').filter(Boolean);
+  assert.deepEqual(log.map((l) => l.split(' ').slice(3, 5).join(' ')), ['run ha-setup', `write /${dropIn}`, 'exec systemctl']);
+  assert.match(log[2]!, /exec systemctl daemon-reload exit=0 why="make systemd read the drop-in"$/);
 });

@@ -237,3 +237,13 @@ test('a failed package install names the command, the last lines, the log and th
   );
   assert.deepEqual(host.calls, [['zypper', '--non-interactive', 'install', 'keepalived']]);
 });
+
+test('an install log that cannot be written stops the install before its first command', async () => {
+  const root = tempDir();
+  // /var/log/ha-setup is a file: the log's directory cannot be made.
+  mkdirSync(join(root, 'var/log'), { recursive: true });
+  writeFileSync(join(root, 'var/log/ha-setup'), 'not a directory\n');
+  const host = new RecordingHost(root, () => ({ stdout: 'Complete!\n' }));
+  await assert.rejects(installKeepalived(host, rhelDnf, { method: 'package', now: new Date('2026-01-02T03:04:05Z') }, silentProgress()), /EEXIST|ENOTDIR/);
+  assert.deepEqual(host.calls, []);
+});

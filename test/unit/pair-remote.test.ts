@@ -37,9 +37,12 @@ test('ssh settings for the lab come from the environment lab exec sets', () => {
 /** Records the argv SysvServices runs (the real commands would need a sysv machine). */
 function recordingHost(root: string): Host & { calls: string[][] } {
   const calls: string[][] = [];
-  return {
-    kind: 'ssh', label: 'x', root, calls,
+  const host: Host & { calls: string[][] } = {
+    kind: 'ssh', label: 'x', root, calls, dryRun: false,
+    machine: () => host, runtimeView: () => host,
+    appendFile: async () => undefined, createExclusive: async () => false,
     runtimePath: (p: string) => (root === '/' ? p : `${root}${p}`),
+    commandPath: (p: string) => host.runtimePath(p),
     async exec(cmd: string, args: string[], _o?: ExecOptions): Promise<ExecResult> {
       calls.push([cmd, ...args]);
       return { command: [cmd, ...args], exitCode: 0, stdout: '', stderr: '', notFound: false, timedOut: false };
@@ -47,6 +50,7 @@ function recordingHost(root: string): Host & { calls: string[][] } {
     readFile: async () => null, writeFileAtomic: async () => ({ path: '', changed: false, backup: null }), exists: async () => false,
     stat: async () => null, readDir: async () => [], remove: async () => undefined, mkdir: async () => undefined,
   };
+  return host;
 }
 
 test('SysV control runs the node\'s own init script on a sandboxed host, `service` elsewhere', async () => {

@@ -50,6 +50,7 @@ class RecordedSshHost implements Host {
   readonly kind = 'ssh' as const;
   readonly label = 'root@192.0.2.11';
   readonly root = '/';
+  readonly dryRun = false;
   readonly commands: string[][] = [];
   constructor(private readonly scan: string, private readonly pidFiles: string) {}
   runtimePath(path: string): string {
@@ -57,6 +58,18 @@ class RecordedSshHost implements Host {
   }
   machine(): Host {
     return this;
+  }
+  runtimeView(): Host {
+    return this;
+  }
+  commandPath(path: string): string {
+    return path;
+  }
+  async appendFile(): Promise<never> {
+    throw new Error('read-only');
+  }
+  async createExclusive(): Promise<never> {
+    throw new Error('read-only');
   }
   async exec(cmd: string, args: string[], _opts?: ExecOptions): Promise<ExecResult> {
     this.commands.push([cmd, ...args]);

@@ -79,7 +79,7 @@ export async function candidateRelease(
     return { version, source: version ? 'tarball' : null, argv: null };
   }
   const pm = distro.packageManager;
-  if (pm && host.kind !== 'plan') {
+  if (pm && !host.dryRun) {
     const argv = candidateQuery(pm);
     const r = await host.exec(argv[0]!, argv.slice(1), { why: 'which keepalived release the package manager would install', timeoutMs: 120_000 });
     const version = r.exitCode === 0 ? parseCandidate(pm, r.stdout) : null;

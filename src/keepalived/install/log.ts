@@ -1,5 +1,3 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { posix } from 'node:path';
 import { backupStamp, type Host } from '../../host/types.js';
 import { shellCommandLine } from '../../host/shell-quote.js';
 
@@ -8,12 +6,15 @@ export const LOG_DIR = '/var/log/ha-setup';
 /**
  * The full output of every command of an install, appended as it arrives so that
  * `tail -f` follows a build. A log is append-only by nature (no atomic rewrite, no
- * backup); on a local host it lives under --root, on a dry run nowhere.
+ * backup); on a local host it lives under --root, on a dry run nowhere. Appends go
+ * through the Host in order; `flush` waits for them and reports the first that failed.
  */
 export class InstallLog {
   /** The log as a path on the target system; null when nothing is written (dry run). */
   readonly path: string | null;
-  private readonly realPath: string | null;
+  private readonly host: Host;
+  private queue: Promise<void> = Promise.resolve();
+  private failure: Error | null = null;
   /** What the current phase printed, for the error message when it fails. */
   private phase: string[] = [];
 
@@ -22,20 +23,34 @@ export class InstallLog {
    * root). A staged install keeps it inside its prefix, with everything else it made.
    */
   constructor(host: Host, now = new Date(), dir = LOG_DIR) {
-    if (host.kind === 'local' || host.kind === 'netns') {
-      this.path = `${dir}/install-${backupStamp(now)}.log`;
-      this.realPath = posix.join(host.root, this.path);
-      mkdirSync(posix.dirname(this.realPath), { recursive: true, mode: 0o755 });
-      appendFileSync(this.realPath, '', { mode: 0o640 });
-    } else {
-      this.path = null;
-      this.realPath = null;
-    }
+    this.host = host;
+    // A remote node's log would cost a round trip per chunk of output: only this machine's hosts keep one.
+    this.path = host.kind === 'local' || host.kind === 'netns' ? `${dir}/install-${backupStamp(now)}.log` : null;
+    this.append('');
+  }
+
+  private append(chunk: string): void {
+    const path = this.path;
+    if (path === null) return;
+    this.queue = this.queue.then(async () => {
+      if (this.failure) return;
+      try {
+        await this.host.appendFile(path, chunk, { mode: 0o640 });
+      } catch (e) {
+        this.failure = e as Error;
+      }
+    });
+  }
+
+  /** Wait until everything so far is in the file; throws what an append failed with. */
+  async flush(): Promise<void> {
+    await this.queue;
+    if (this.failure) throw this.failure;
   }
 
   /** Start a new phase: a header line in the log, and a fresh tail for error messages. */
   beginPhase(title: string): void {
-    if (this.realPath) appendFileSync(this.realPath, '\n');
+    this.append('\n');
     this.phase = [];
     this.write(`==> ${title} (${new Date().toISOString()})\n`);
   }
@@ -47,7 +62,7 @@ export class InstallLog {
 
   write(chunk: string): void {
     this.phase.push(chunk);
-    if (this.realPath) appendFileSync(this.realPath, chunk);
+    this.append(chunk);
   }
 
   /** The last `n` lines the current phase wrote. */

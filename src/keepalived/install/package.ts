@@ -5,7 +5,7 @@ import { InstallLog } from './log.js';
 import { aptListsNeedRefresh, planPackageInstall } from './packages.js';
 import { phaseFailure, runLogged } from './runner.js';
 import { parseKeepalivedVersion } from '../version.js';
-import type { InstallDistro, InstallOptions, InstallResult, Progress } from './types.js';
+import type { InstallDistro, InstallOptions, InstallResult, PlannedCommand, Progress } from './types.js';
 
 /** Where the distributions put the packaged binary. */
 const PACKAGED_BINARIES = ['/usr/sbin/keepalived', '/sbin/keepalived', '/usr/bin/keepalived'];
@@ -18,8 +18,17 @@ export async function installFromPackage(host: Host, distro: InstallDistro, opts
   const refreshLists = distro.packageManager === 'apt' ? await aptListsNeedRefresh(host) : false;
   const steps = planPackageInstall(distro, { refreshLists });
   const log = new InstallLog(host, opts.now);
+  try {
+    return await installPackages(host, distro, steps, progress, log);
+  } finally {
+    await log.flush().catch(() => undefined);
+  }
+}
+
+async function installPackages(host: Host, distro: InstallDistro, steps: PlannedCommand[], progress: Progress, log: InstallLog): Promise<InstallResult> {
+  const manager = distro.packageManager!;
   if (log.path) progress.note(t('install.note.log', { path: log.path }));
-  const phase = t('install.phase.package', { manager: distro.packageManager });
+  const phase = t('install.phase.package', { manager });
   await progress.step(phase, async () => {
     log.beginPhase(phase);
     for (const step of steps) {

@@ -116,7 +116,7 @@ export async function aptListsNeedRefresh(host: Host, now = Date.now()): Promise
   const names = (await host.readDir(dir)).filter((n) => n.endsWith('_Packages') || /_Packages\.(lz4|gz|xz)$/.test(n));
   if (names.length === 0) return true;
   // A dry run must not run commands, even read-only ones: it cannot see the age.
-  if (host.kind === 'plan') return false;
+  if (host.dryRun) return false;
   let newest = 0;
   for (const name of names) {
     const mtime = await mtimeOf(host, `${dir}/${name}`);

@@ -13,6 +13,8 @@ export const COMMAND_TIMEOUT_MS = 60 * 60 * 1000;
 /** Run one planned command with its output streamed into the log. Never throws on exit codes. */
 export async function runLogged(host: Host, log: InstallLog, step: PlannedCommand, cwd?: string): Promise<ExecResult> {
   log.command([step.cmd, ...step.args], step.env);
+  // A log that cannot be written stops the install before the command runs.
+  await log.flush();
   const r = await host.exec(step.cmd, step.args, {
     env: step.env,
     cwd,
@@ -22,6 +24,7 @@ export async function runLogged(host: Host, log: InstallLog, step: PlannedComman
   });
   if (r.notFound) log.write(`${step.cmd}: command not found\n`);
   log.write(`[exit ${r.exitCode}]\n`);
+  await log.flush();
   return r;
 }
 

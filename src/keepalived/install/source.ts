@@ -130,7 +130,7 @@ async function releaseInWorkdir(host: Host, workdir: string): Promise<string | n
 }
 
 async function cpuCount(host: Host): Promise<number> {
-  if (host.kind !== 'plan') {
+  if (!host.dryRun) {
     const r = await host.exec('nproc', [], { why: 'parallel make jobs' });
     const n = Number(r.stdout.trim());
     if (r.exitCode === 0 && Number.isInteger(n) && n > 0) return n;
@@ -146,10 +146,26 @@ async function cpuCount(host: Host): Promise<number> {
  */
 export async function installFromSource(host: Host, distro: InstallDistro, opts: InstallOptions, progress: Progress): Promise<InstallResult> {
   if (!opts.source) throw new OperationError(t('install.fail.noSource'));
-  const dryRun = host.kind === 'plan';
   const layout = sourceLayout(opts, host.root);
   // A staged build keeps even its log inside the prefix.
   const log = new InstallLog(host, opts.now, layout.live ? LOG_DIR : `${layout.prefix}${LOG_DIR}`);
+  try {
+    return await buildFromSource(host, distro, { ...opts, source: opts.source }, progress, layout, log);
+  } finally {
+    // The last lines (a failure's, the unit written) are in the file when the install returns.
+    await log.flush().catch(() => undefined);
+  }
+}
+
+async function buildFromSource(
+  host: Host,
+  distro: InstallDistro,
+  opts: InstallOptions & { source: string },
+  progress: Progress,
+  layout: ReturnType<typeof sourceLayout>,
+  log: InstallLog,
+): Promise<InstallResult> {
+  const dryRun = host.dryRun;
   const env = opts.buildEnv ?? {};
   const libnl: LibnlReport = emptyLibnlReport();
   if (log.path) progress.note(t('install.note.log', { path: log.path }));
