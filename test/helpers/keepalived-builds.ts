@@ -9,7 +9,7 @@
  * answers `-v` with the right release: a second run takes seconds.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { runCli } from './cli.js';
@@ -20,7 +20,7 @@ import { parseKeepalivedVersion } from '../../src/keepalived/version.js';
 export const BUILD_CACHE = '/var/cache/ha-setup-test/keepalived';
 const APT_DIR = '/var/cache/ha-setup-test/apt';
 const TARBALLS = join(BUILD_CACHE, 'tarballs');
-const ARCHIVE = 'http://deb.debian.org/debian';
+const APT_SOURCES = ['/etc/apt/sources.list', '/etc/apt/sources.list.d'];
 const KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg';
 
 /** The releases Debian's archive serves as source packages, with the hash of their upstream tarball. */
@@ -48,11 +48,32 @@ function aptOptions(): string[] {
   ];
 }
 
+/**
+ * The Debian archive this machine's apt already uses (its main archive, not -security or
+ * -updates): one-line `deb URI SUITE ...` entries and deb822 `URIs:` stanzas are both read.
+ */
+export function machineDebianArchive(texts: string[] = aptSourceTexts()): string {
+  const uris: string[] = [];
+  for (const text of texts) {
+    for (const m of text.matchAll(/^\s*deb(?:-src)?\s+(?:\[[^\]]*\]\s+)?(\S+)/gm)) uris.push(m[1]!);
+    for (const m of text.matchAll(/^URIs:\s*(.+)$/gm)) uris.push(...m[1]!.trim().split(/\s+/));
+  }
+  const archive = uris.find((u) => /\/debian\/?$/.test(u));
+  if (!archive) throw new Error(`no Debian archive in this machine's apt sources (${APT_SOURCES.join(', ')}): the lab matrix fetches keepalived's source packages from it`);
+  return archive.replace(/\/$/, '');
+}
+
+function aptSourceTexts(): string[] {
+  const files = [APT_SOURCES[0]!, ...(existsSync(APT_SOURCES[1]!) ? readdirSync(APT_SOURCES[1]!).filter((n) => /\.(list|sources)$/.test(n)).map((n) => join(APT_SOURCES[1]!, n)) : [])];
+  return files.filter((f) => existsSync(f)).map((f) => readFileSync(f, 'utf8'));
+}
+
 async function aptSourceLists(): Promise<void> {
+  const archive = machineDebianArchive();
   mkdirSync(join(APT_DIR, 'lists', 'partial'), { recursive: true });
   mkdirSync(join(APT_DIR, 'cache', 'archives', 'partial'), { recursive: true });
   const suites = [...new Set(Object.values(SOURCE_RELEASES).map((r) => r.suite))];
-  writeFileSync(join(APT_DIR, 'sources.list'), suites.map((s) => `deb-src [signed-by=${KEYRING}] ${ARCHIVE} ${s} main\n`).join(''));
+  writeFileSync(join(APT_DIR, 'sources.list'), suites.map((s) => `deb-src [signed-by=${KEYRING}] ${archive} ${s} main\n`).join(''));
   const r = await execa('apt-get', [...aptOptions(), 'update', '-q'], { reject: false, all: true, env: { DEBIAN_FRONTEND: 'noninteractive' } });
   if (r.exitCode !== 0) throw new Error(`apt-get update (own lists) failed:\n${r.all}`);
 }
