@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { tempDir } from '../helpers/paths.js';
 import { execa } from 'execa';
 import { runCli } from '../helpers/cli.js';
+import { cliPath } from '../helpers/paths.js';
 import { makeNodeNamespace, removeNamespace } from '../helpers/netns.js';
 import { NetnsHost } from '../../src/host/netns.js';
 import { renderLabNginxConf } from '../../src/lab/node-files.js';
@@ -68,7 +69,7 @@ const inNs = (...argv: string[]) => execa('ip', ['netns', 'exec', NS, ...argv]);
 
 before(async () => {
   const listed = String((await execa('ip', ['netns', 'list'])).stdout);
-  assert.ok(!/^dd-n1\b/m.test(listed), 'dd-n1 exists already: another run is using it');
+  assert.ok(!listed.split('\n').some((l) => l.split(' ')[0] === NS), `${NS} exists already`);
   makeNodeNamespace('dd-n1', '192.0.2.61/24');
   root = tempDir('dd-node-');
   chmodSync(root, 0o755); // nginx's workers (www-data) read the page under it
@@ -124,8 +125,14 @@ test('a world-writable check script: check-script fails with the chmod fix, and 
   assert.equal(asked.code, 2);
   assert.match(asked.stderr, /--fix --yes/);
   assert.equal(statSync(script).mode & 0o7777, 0o777);
-  const fixed = await doctor('--check', 'check-script', '--fix', '--yes');
+  // doctor on this machine's "/" audits its repairs in /var/log/ha-setup: here that is a
+  // tmpfs of the command's own mount namespace (ip netns exec makes one), read back before it goes.
+  const AUDIT_MARK = '--- audit log ---';
+  const run = await execa('ip', ['netns', 'exec', NS, 'sh', '-c', `mount -t tmpfs none /var/log && "$@"; rc=$?; echo '${AUDIT_MARK}' >&2; cat /var/log/ha-setup/ha-setup.log >&2; exit $rc`, 'sh', 'node', cliPath, 'doctor', '--json', '--config', conf, '--log', log, '--check', 'check-script', '--fix', '--yes'], { reject: false, env: { NO_COLOR: '1', LANG: 'C.UTF-8' } });
+  const fixed = { code: run.exitCode, report: JSON.parse(String(run.stdout)) as JsonReport };
   assert.equal(fixed.code, 0, JSON.stringify(fixed.report));
+  const audit = String(run.stderr).split(AUDIT_MARK)[1] ?? '';
+  assert.match(audit, new RegExp(` doctor exec chmod 0755 ${script.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} exit=0 `), audit);
   assert.deepEqual(fixed.report.fixes, [{ id: 'check-script', applied: true, actions: [`$ chown root:root ${script}`, `$ chmod 0755 ${script}`], error: null }]);
   assert.equal(status(fixed.report, 'check-script')?.status, 'ok');
   assert.equal(statSync(script).mode & 0o7777, 0o755);
