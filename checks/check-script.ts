@@ -5,7 +5,7 @@ import { t } from '../src/i18n/index.js';
 import { restartCommands, result, runFixCommand } from '../src/doctor/result.js';
 import { commandLine, daemonView } from '../src/doctor/paths.js';
 import type { KeepalivedConfig, VrrpScript } from '../src/keepalived/model.js';
-import { DEFAULTS } from '../src/setup/defaults.js';
+import { DEFAULTS } from '../src/defaults.js';
 import { drainFlagIn } from './maintenance.js';
 
 export type PathProblemKind = 'missing' | 'not-file' | 'not-executable' | 'not-root-owned' | 'writable' | 'dir-not-root-owned' | 'dir-writable';

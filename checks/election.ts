@@ -4,7 +4,7 @@ import { restartCommands, result } from '../src/doctor/result.js';
 import { ownAddresses, seenPeers } from '../src/doctor/peers.js';
 import { electionNodeFromConfig, formatArithmetic, simulateElection, type ElectionNode, type ElectionProblem } from '../src/doctor/election.js';
 import { effectiveState } from '../src/keepalived/model.js';
-import { DEFAULTS } from '../src/setup/defaults.js';
+import { DEFAULTS } from '../src/defaults.js';
 
 const THIS = 'this node';
 

@@ -3,7 +3,7 @@ import type { DoctorContext } from '../src/doctor/context.js';
 import { t } from '../src/i18n/index.js';
 import { result } from '../src/doctor/result.js';
 import { commandLine } from '../src/doctor/paths.js';
-import { DEFAULTS } from '../src/setup/defaults.js';
+import { DEFAULTS } from '../src/defaults.js';
 import { scriptHonoursFlag } from '../src/failover/preflight.js';
 import { hasLeftovers, inspectLeftovers, leftoverCommandLines, runInProgress, undoLeftovers, type NodeLeftovers } from '../src/failover/leftover.js';
 

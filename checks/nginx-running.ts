@@ -4,7 +4,7 @@ import { t } from '../src/i18n/index.js';
 import { restartCommands, result, startCommands } from '../src/doctor/result.js';
 import { daemonView } from '../src/doctor/paths.js';
 import { scriptProgram } from '../src/keepalived/validate.js';
-import { DEFAULTS } from '../src/setup/defaults.js';
+import { DEFAULTS } from '../src/defaults.js';
 import { stoppedByFailoverTest } from './maintenance.js';
 
 /** The first http(s) URL a check script asks (ha-setup's script curls one), else null. */

@@ -4,7 +4,7 @@ import { restartCommands, result } from '../src/doctor/result.js';
 import { seenPeers } from '../src/doctor/peers.js';
 import { effectiveState } from '../src/keepalived/model.js';
 import { PRIORITY_OWNER } from '../src/keepalived/ranges.js';
-import { DEFAULTS } from '../src/setup/defaults.js';
+import { DEFAULTS } from '../src/defaults.js';
 
 export const priority: Check = {
   id: 'priority',

@@ -3,7 +3,7 @@ import type { DoctorContext } from '../src/doctor/context.js';
 import type { Host } from '../src/host/types.js';
 import { t } from '../src/i18n/index.js';
 import { result } from '../src/doctor/result.js';
-import { DEFAULTS, MODES } from '../src/setup/defaults.js';
+import { DEFAULTS, MODES } from '../src/defaults.js';
 import { loadTemplate } from '../src/templates.js';
 import type { NodeShell } from '../src/system/node-shell.js';
 

@@ -4,7 +4,7 @@ import { t } from '../src/i18n/index.js';
 import { restartCommands, result, vipAddresses } from '../src/doctor/result.js';
 import { hasVrrpStrict } from '../src/keepalived/model.js';
 import { nginxListensOn } from '../src/setup/nginx-listen.js';
-import { DEFAULTS, MODES } from '../src/setup/defaults.js';
+import { DEFAULTS, MODES } from '../src/defaults.js';
 import { fillTemplate, loadTemplate } from '../src/templates.js';
 
 /**

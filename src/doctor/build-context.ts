@@ -18,7 +18,7 @@ import { parseLogLine, readKeepalivedLog, type KeepalivedLog, type LogEvent } fr
 import { captureVrrp, type CaptureResult } from '../vrrp/capture.js';
 import { vrrpRuleStatus, type VrrpRuleStatus } from '../firewall/vrrp.js';
 import { probeVip, type VipProbe } from '../setup/probe.js';
-import { DEFAULTS } from '../setup/defaults.js';
+import { DEFAULTS } from '../defaults.js';
 import type { CaptureSkip, DoctorContext, DoctorOptions, LoadedConfig } from './context.js';
 import { daemonPathOf, daemonView } from './paths.js';
 import type { PackageManager } from '../system/distro.js';

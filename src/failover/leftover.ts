@@ -4,7 +4,7 @@
  * failover-test and setup touch a node; undone by the same code for all three.
  */
 import type { Host } from '../host/types.js';
-import { DEFAULTS } from '../setup/defaults.js';
+import { DEFAULTS } from '../defaults.js';
 import { commandLine } from '../doctor/paths.js';
 import { FAILOVER_LOCK } from './lock.js';
 import { aliveOnNode, cancelWatchdog, FLAG_CONTENT, readRecord, RUN_RECORD, type RunRecord } from './record.js';

@@ -7,7 +7,7 @@
 import type { Host } from '../host/types.js';
 import type { SshHost } from '../host/ssh.js';
 import { parseConfig } from '../keepalived/parse.js';
-import { DEFAULTS } from '../setup/defaults.js';
+import { DEFAULTS } from '../defaults.js';
 import { holdsAddress } from '../setup/verify.js';
 import { t } from '../i18n/index.js';
 import { ownAddresses } from './peer.js';

@@ -8,7 +8,7 @@ import type { Host } from '../host/types.js';
 import type { ServiceControl } from '../system/service-control.js';
 import type { KeepalivedConfig, VrrpInstance } from '../keepalived/model.js';
 import { parseConfig } from '../keepalived/parse.js';
-import { DEFAULTS } from '../setup/defaults.js';
+import { DEFAULTS } from '../defaults.js';
 import { holdsAddress } from '../setup/verify.js';
 import { t } from '../i18n/index.js';
 import { expectedBound, ownPriority, trackedCheck, type Bound } from './bound.js';

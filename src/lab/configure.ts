@@ -4,7 +4,7 @@
  * per node; nothing else in the lab knows how a node is configured.
  */
 import { runSetup, type SetupResult, type SetupUi } from '../setup/run.js';
-import { silentProgress } from '../ui/progress.js';
+import { silentProgress } from '../progress.js';
 import { LAB_ADDRESSES, LAB_IFACE, LAB_NODES, LAB_VIP_CIDR, LAB_VRRP, type LabNodeName, type LabRole } from './constants.js';
 import { labNodeHost, labServices } from './services.js';
 import { auditOf, auditedHostFor } from '../audit/log.js';

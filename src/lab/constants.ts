@@ -1,4 +1,4 @@
-import { DEFAULTS } from '../setup/defaults.js';
+import { DEFAULTS } from '../defaults.js';
 /**
  * The lab's fixed names and addresses: one source for the lab itself, the setup flow
  * that configures its nodes, the integration tests and docs/lab.md.
@@ -42,7 +42,7 @@ export const LAB_ROLES: Readonly<Record<LabNodeName, LabRole>> = { ha1: 'MASTER'
 
 /**
  * The VRRP values `lab up` answers the setup flow with. The check's interval, fall and
- * rise are not here: they are the wizard's defaults (src/setup/defaults.ts), so the lab
+ * rise are not here: they are the wizard's defaults (src/defaults.ts), so the lab
  * rehearses exactly what a real pair gets.
  */
 export const LAB_VRRP = {

@@ -11,7 +11,7 @@ import { output, paint, printInfo } from '../ui/output.js';
 import { hasLeftovers, inspectLeftovers, leftoverCommandLines, undoLeftovers, type NodeLeftovers } from '../failover/leftover.js';
 import { holdsAddress } from '../setup/verify.js';
 import { parseConfig } from '../keepalived/parse.js';
-import { DEFAULTS } from '../setup/defaults.js';
+import { DEFAULTS } from '../defaults.js';
 import type { ClusterNode } from './types.js';
 
 export interface LeftoverOptions {

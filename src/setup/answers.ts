@@ -6,7 +6,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { UserError } from '../errors.js';
 import { t } from '../i18n/index.js';
-import { DEFAULTS } from './defaults.js';
+import { DEFAULTS } from '../defaults.js';
 import { parseCidr, cidrContains, type Cidr } from './net.js';
 import { VRID_RANGE, PRIORITY_RANGE } from '../keepalived/ranges.js';
 

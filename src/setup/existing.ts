@@ -9,7 +9,7 @@
 import type { Host } from '../host/types.js';
 import { parseConfig } from '../keepalived/parse.js';
 import { isPackagedSampleConfig } from '../keepalived/summary.js';
-import { DEFAULTS } from './defaults.js';
+import { DEFAULTS } from '../defaults.js';
 import type { Answers, Role } from './answers.js';
 import type { RawAnswers } from './run.js';
 

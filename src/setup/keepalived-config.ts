@@ -17,7 +17,7 @@
  * next advert (4 x advert_int), against 1.3.5's FAULT path of 2 x advert_int + skew.
  */
 import type { Answers } from './answers.js';
-import { DEFAULTS } from './defaults.js';
+import { DEFAULTS } from '../defaults.js';
 import {
   emptyConfig,
   emptyGlobalDefs,

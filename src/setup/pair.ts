@@ -14,7 +14,7 @@ import { auditOf } from '../audit/log.js';
 import { gatherFacts, type Facts } from '../system/facts.js';
 import { OperationError, UserError } from '../errors.js';
 import { t } from '../i18n/index.js';
-import { DEFAULTS } from './defaults.js';
+import { DEFAULTS } from '../defaults.js';
 import { ANSWER_FLAGS, singleVip, validateAnswers, vipPrefixNote, validateAuthPass, validateVip, validateInterface, vridFromVip, type Answers, type InterfaceFacts, withoutManagedAddress } from './answers.js';
 import type { Plan } from './plan.js';
 import { applyPlans, type ApplyResult } from './apply.js';
@@ -24,7 +24,7 @@ import { carriedOver, existingAnswers } from './existing.js';
 import { parseCidr, cidrContains } from './net.js';
 import { randomPassword } from './password.js';
 import { probeVip, probeVrids, proposeVrid } from './probe.js';
-import type { Progress } from '../ui/progress.js';
+import type { Progress } from '../progress.js';
 
 /** A node of the pair (src/nodes/types.ts): the same shape as the one node of a single setup. */
 export type PairNode = ClusterNode;

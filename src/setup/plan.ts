@@ -5,7 +5,7 @@
 import type { Host } from '../host/types.js';
 import type { Facts } from '../system/facts.js';
 import type { Answers } from './answers.js';
-import { DEFAULTS, MODES } from './defaults.js';
+import { DEFAULTS, MODES } from '../defaults.js';
 import { buildKeepalivedConfig, chooseScriptUser } from './keepalived-config.js';
 import { renderConfig } from '../keepalived/render.js';
 import { fillTemplate, loadTemplate } from '../templates.js';

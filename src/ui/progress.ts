@@ -5,21 +5,9 @@
  * --json silence it entirely; errors are reported by the caller, not here.
  */
 import { output, paint } from './output.js';
+import { formatElapsed, silentProgress, type Progress, type StepHandle } from '../progress.js';
 
-/** Handed to the work of a step so it can show sub-progress (a download's percentage). */
-export interface StepHandle {
-  /** Replace the detail text after the label ("42% 4.1 MB / 9.8 MB"). */
-  update(detail: string): void;
-}
-
-export interface Progress {
-  /** Run `fn` as one visible step; the step shows ok/failed and its elapsed time. */
-  step<T>(label: string, fn: (step: StepHandle) => Promise<T>): Promise<T>;
-  /** A line of information between steps (what was found, what was done). */
-  note(text: string): void;
-  /** A warning line between steps. */
-  warn(text: string): void;
-}
+export { formatBytes, formatElapsed, silentProgress, type Progress, type StepHandle } from '../progress.js';
 
 export interface ProgressOptions {
   stream?: NodeJS.WriteStream | NodeJS.WritableStream;
@@ -27,20 +15,6 @@ export interface ProgressOptions {
   isTTY?: boolean;
   /** Defaults to output.quiet || output.json. */
   silent?: boolean;
-}
-
-/** "0.4s", "12.3s", "2m05s". */
-export function formatElapsed(ms: number): string {
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  const s = Math.round(ms / 1000);
-  return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-}
-
-/** "812 KB", "9.8 MB": sizes as people read them on a progress line. */
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${Math.round(n / 1024)} KB`;
-  return `${(n / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 export function createProgress(opts: ProgressOptions = {}): Progress {
@@ -52,15 +26,6 @@ export function createProgress(opts: ProgressOptions = {}): Progress {
   // line arithmetic divide by zero and flood the terminal: plain lines there.
   const columns = (stream as NodeJS.WriteStream).columns ?? 80;
   return isTTY && columns > 0 ? spinnerProgress(stream as NodeJS.WriteStream) : plainProgress(stream);
-}
-
-/** Runs each step with no output at all (--quiet, --json, tests). */
-export function silentProgress(): Progress {
-  return {
-    step: (_label, fn) => fn({ update() {} }),
-    note() {},
-    warn() {},
-  };
 }
 
 function plainProgress(stream: NodeJS.WritableStream): Progress {

@@ -18,7 +18,7 @@ import {
   defaultPriority,
   type Role,
 } from '../setup/answers.js';
-import { DEFAULTS } from '../setup/defaults.js';
+import { DEFAULTS } from '../defaults.js';
 import { randomPassword } from '../setup/password.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { paint, printLine } from './output.js';

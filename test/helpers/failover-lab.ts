@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { LAB_NODES, labNodeRoot } from '../../src/lab/constants.js';
 import { labServices } from '../../src/lab/services.js';
 import { holdsVip } from '../../src/lab/status.js';
-import { DEFAULTS } from '../../src/setup/defaults.js';
+import { DEFAULTS } from '../../src/defaults.js';
 import { FAILOVER_LOCK } from '../../src/failover/lock.js';
 import type { clientOutages } from './prober.js';
 

@@ -1,4 +1,4 @@
-// The docs match the code: every default they quote is the one src/setup/defaults.ts (and the
+// The docs match the code: every default they quote is the one src/defaults.ts (and the
 // one constant behind each threshold) holds, and user docs speak of behaviour, never of the
 // code's function names or source files.
 import { test } from 'node:test';
@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/paths.js';
-import { DEFAULTS } from '../../src/setup/defaults.js';
+import { DEFAULTS } from '../../src/defaults.js';
 import { LAB_VIP_TIMEOUT_MS, LAB_VRRP } from '../../src/lab/constants.js';
 import { CAPTURE_MARGIN_MS } from '../../src/doctor/build-context.js';
 import { CLOCK_FAIL_MS, CLOCK_OK_MS } from '../../checks/pair/clock.js';

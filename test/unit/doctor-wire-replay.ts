@@ -23,7 +23,7 @@ import { fixturesDir } from '../helpers/paths.js';
 import { labNodeRoot, type LabNodeName } from '../../src/lab/constants.js';
 import { NODE_DIRS } from '../../src/lab/paths.js';
 import { labServices } from '../../src/lab/services.js';
-import { DEFAULTS } from '../../src/setup/defaults.js';
+import { DEFAULTS } from '../../src/defaults.js';
 
 export const WIRE_FIXTURES = join(fixturesDir, 'doctor-wire');
 

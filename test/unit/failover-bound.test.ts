@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { expectedBound, masterDownMs, skewMs, withinBound, HANDOVER_ALLOWANCE_MS } from '../../src/failover/bound.js';
 import { emptyVrrpInstance, emptyVrrpScript, type VrrpInstance, type VrrpScript } from '../../src/keepalived/model.js';
-import { DEFAULTS } from '../../src/setup/defaults.js';
+import { DEFAULTS } from '../../src/defaults.js';
 import { RECORDED, recordingFile } from '../helpers/recordings.js';
 
 function config(check: Partial<VrrpScript> | null, instance: Partial<VrrpInstance> = {}) {

@@ -50,3 +50,16 @@ test('imports TypeScript erases make no cycle; packages and node: modules are no
   assert.deepEqual(importCycles(edges), []);
   assert.deepEqual(edges.filter((e) => !e.typeOnly).map((e) => `${e.from} -> ${e.to}`), ['src/b.ts -> src/a.ts']);
 });
+
+/** The layers below the features: they know no screen, no feature, no command (docs/architecture.md). */
+const CORE = ['src/keepalived/', 'src/system/', 'src/vrrp/', 'src/host/', 'src/firewall/'];
+const ABOVE_CORE = ['src/ui/', 'src/setup/', 'src/doctor/', 'src/failover/', 'src/commands/', 'src/nodes/', 'src/lab/', 'checks/'];
+/** The lab's names and addresses are plain constants: a node's shell needs them to print `ha-setup lab exec NODE --`. */
+const CONSTANT_LEAVES = new Set(['src/lab/constants.ts']);
+
+test('the core layers (keepalived, system facts, vrrp, host, firewall) import nothing above them', () => {
+  const up = importEdges(repoRoot, ROOTS)
+    .filter((e) => CORE.some((c) => e.from.startsWith(c)) && ABOVE_CORE.some((a) => e.to.startsWith(a)) && !CONSTANT_LEAVES.has(e.to))
+    .map((e) => `${e.from} -> ${e.to}`);
+  assert.deepEqual([...new Set(up)], []);
+});

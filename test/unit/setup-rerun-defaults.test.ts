@@ -10,7 +10,7 @@ import { applyPlan } from '../../src/setup/apply.js';
 import { validateAnswers, type Answers } from '../../src/setup/answers.js';
 import { carriedOver, existingAnswers } from '../../src/setup/existing.js';
 import { proposeVrid } from '../../src/setup/probe.js';
-import { DEFAULTS } from '../../src/setup/defaults.js';
+import { DEFAULTS } from '../../src/defaults.js';
 import type { ServiceControl } from '../../src/system/service-control.js';
 import type { Facts } from '../../src/system/facts.js';
 import { factsFor } from '../helpers/facts.js';

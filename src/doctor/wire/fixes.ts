@@ -8,7 +8,7 @@ import type { DoctorContext } from '../context.js';
 import type { Fix } from '../../../checks/types.js';
 import { allowVrrpSteps, readFirewallBoot, type FirewallStep } from '../../firewall/vrrp.js';
 import type { NodeShell } from '../../system/node-shell.js';
-import { DEFAULTS } from '../../setup/defaults.js';
+import { DEFAULTS } from '../../defaults.js';
 import { t } from '../../i18n/index.js';
 import type { PairConfig } from './pair.js';
 

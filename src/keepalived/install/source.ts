@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { OperationError } from '../../errors.js';
 import { t } from '../../i18n/index.js';
 import type { Host } from '../../host/types.js';
-import { formatBytes } from '../../ui/progress.js';
+import { formatBytes } from '../../progress.js';
 import { downloadToFile, sha256OfFile, tarballNameFromUrl } from './fetch.js';
 import { detectLibnl, emptyLibnlReport, libnlDecision } from './libnl.js';
 import { InstallLog, LOG_DIR } from './log.js';

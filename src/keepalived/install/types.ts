@@ -1,4 +1,4 @@
-import type { Progress } from '../../ui/progress.js';
+import type { Progress } from '../../progress.js';
 
 /**
  * What the installer needs to know about the distribution. The full distro facts
