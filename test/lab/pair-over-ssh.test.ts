@@ -85,16 +85,18 @@ test('setup of the pair from the client on the lab\'s configured nodes: the one 
   const after = await snapshot();
   for (const [i, s] of before.entries()) assert.equal(after[i]!.pid, s.pid, `keepalived on ${s.node} was reloaded, not restarted`);
   // Multicast -> unicast is a change keepalived cannot keep the instance through, even on a
-  // reload: the plan says the VIP moves once, and the client sees a short gap.
+  // reload: the plan says so.
   assert.match(r.stdout, /re-creates the VRRP instance/);
   const failed = samples.filter((x) => !x.ok).length;
-  // One move: the client is served by ha1, maybe by ha2 for a while, then by ha1 again; at
-  // most two gaps (away and back), however long each lasts on a busy machine.
+  // What the plan says: the VIP may move while one node has the new file and the other not
+  // yet (one move, or two when the first node's new instance wins before the second reloads),
+  // and it ends on ha1.
   const served = samples.filter((x) => x.ok).map((x) => x.body).filter((b, i, all) => i === 0 || b !== all[i - 1]);
   const gaps = samples.filter((x, i) => !x.ok && (i === 0 || samples[i - 1]!.ok)).length;
   process.stderr.write(`# multicast -> unicast by reload: ${failed} failed client requests (50 ms apart) in ${gaps} gap(s); served by ${served.join(' -> ')}\n`);
-  assert.ok(served.length <= 3 && served[0] === 'ha1' && served[served.length - 1] === 'ha1', `the VIP moved more than once: ${served.join(' -> ')}`);
-  assert.ok(gaps <= 2, `${gaps} gaps in the service: more than one move of the VIP`);
+  assert.match(r.stdout, /one or two moves/);
+  assert.ok(served.length <= 5 && served[0] === 'ha1' && served[served.length - 1] === 'ha1', `the VIP moved more than twice: ${served.join(' -> ')}`);
+  assert.ok(gaps <= 4, `${gaps} gaps in the service: more than two moves of the VIP`);
   assert.match(r.stdout, /root@192\.0\.2\.11 holds 192\.0\.2\.50\/24/);
   assert.equal(await clientGet(), 'ha1');
 });
