@@ -15,6 +15,10 @@ import { OperationError } from '../../src/errors.js';
 import { hostContract } from '../helpers/host-contract.js';
 import { startSshd, generateKey, type SshdServer } from '../helpers/sshd.js';
 import { tempDir } from '../helpers/paths.js';
+import { keepalivedTarball, releaseOf } from '../helpers/keepalived-builds.js';
+import { installKeepalived } from '../../src/keepalived/install/index.js';
+import { silentProgress } from '../../src/progress.js';
+import { copyFileSync } from 'node:fs';
 
 const CLIENT_NS = `ss-client-${process.pid}`;
 const NODE_NS = `ss-node-${process.pid}`;
@@ -215,4 +219,28 @@ test('nobody listening, or nobody there: unreachable, within the connect timeout
   assert.match(refused.error.message, /cannot reach 192\.0\.2\.32 on port 2222: .*Connection refused/);
   const absent = await failureOf(sshHost({ connectTimeoutSec: 2 }, `root@${ABSENT_IP}`).checkConnection());
   assert.equal(absent.kind, 'unreachable');
+});
+
+test('a source build through the ssh host: the tarball is staged onto the node and built there', { timeout: 20 * 60_000 }, async (t) => {
+  // The tarball lives in a directory of the admin side that the node cannot see: a tmpfs
+  // covers it in sshd's mount namespace (ip netns exec gave sshd one of its own).
+  const adminDir = tempDir('ha-setup-admin-');
+  try {
+    const tarball = join(adminDir, 'keepalived-2.2.7.tar.gz');
+    copyFileSync(await keepalivedTarball('2.2.7'), tarball);
+    execFileSync('nsenter', ['-t', String(server.pid), '-m', 'mount', '-t', 'tmpfs', 'tmpfs', adminDir]);
+    const host = sshHost();
+    assert.notEqual((await host.exec('test', ['-e', tarball])).exitCode, 0, 'the node must not see the admin side\'s tarball');
+    const prefix = join(filesDir, 'keepalived-prefix');
+    const started = Date.now();
+    const result = await installKeepalived(host, { family: 'debian', packageManager: 'apt' }, { method: 'source', source: tarball, prefix, skipDependencies: true, jobs: 2 }, silentProgress());
+    t.diagnostic(`source build over ssh took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    assert.equal(result.version, '2.2.7');
+    assert.equal(result.binary, join(prefix, 'sbin', 'keepalived'));
+    assert.equal(await releaseOf(result.binary), '2.2.7');
+    // the build directory (with the staged tarball) is gone from the node
+    assert.deepEqual(readdirSync('/var/tmp').filter((n) => n.startsWith('ha-setup-build.') && statSync(join('/var/tmp', n)).mtimeMs >= started), []);
+  } finally {
+    rmSync(adminDir, { recursive: true, force: true });
+  }
 });

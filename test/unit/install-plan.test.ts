@@ -151,7 +151,9 @@ test('dry run of a staged source install under --root lists every phase and chan
   const commands = plan.actions.map((a) => (a.kind === 'exec' ? a.command : [a.kind, 'path' in a ? a.path : '']));
   assert.deepEqual(commands, [
     ['mktemp', '-d', '/var/tmp/ha-setup-build.XXXXXX'],
-    ['tar', '-xzf', src, '-C', '/var/tmp/ha-setup-build.XXXXXX', '--strip-components=1'],
+    // the tarball is staged onto the node (here the --root host) and unpacked there
+    ['sh', '-c', 'base64 -d > "$1"', 'sh', '/var/tmp/ha-setup-build.XXXXXX/keepalived-2.1.5.tar.gz'],
+    ['tar', '-xzf', '/var/tmp/ha-setup-build.XXXXXX/keepalived-2.1.5.tar.gz', '-C', '/var/tmp/ha-setup-build.XXXXXX', '--strip-components=1'],
     ['apt-get', 'update'],
     ['apt-get', 'install', '-y', 'build-essential', 'pkg-config', 'libssl-dev', 'libnl-3-dev', 'libnl-genl-3-dev', 'libnl-route-3-dev'],
     ['apt-get', 'install', '-y', 'libipset-dev', 'libxtables-dev', 'libip4tc-dev', 'libip6tc-dev', 'libnfnetlink-dev'],

@@ -1,8 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
 import { posix } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 
 export interface DownloadProgress {
   received: number;
@@ -17,34 +14,29 @@ export function tarballNameFromUrl(url: string): string {
 }
 
 /**
- * Stream `url` into `file` (never held in memory), reporting bytes as they arrive, and
- * return the SHA-256 of what was written. Runs on the machine running ha-setup.
+ * Download `url` into memory (a keepalived release tarball is about 1 MB), reporting bytes
+ * as they arrive. Runs on the machine running ha-setup; the bytes are then staged onto the
+ * node through its Host, so the node itself needs no way out to the network.
  */
-export async function downloadToFile(url: string, file: string, onProgress: (p: DownloadProgress) => void = () => {}): Promise<{ bytes: number; sha256: string }> {
+export async function download(url: string, onProgress: (p: DownloadProgress) => void = () => {}): Promise<Buffer> {
   const response = await fetch(url, { redirect: 'follow' });
   if (!response.ok || !response.body) {
     throw new DownloadError(`HTTP ${response.status} ${response.statusText}`.trim());
   }
   const length = Number(response.headers.get('content-length'));
   const total = Number.isFinite(length) && length > 0 ? length : null;
-  const hash = createHash('sha256');
+  const chunks: Buffer[] = [];
   let received = 0;
-  const meter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      received += chunk.length;
-      hash.update(chunk);
-      onProgress({ received, total });
-      done(null, chunk);
-    },
-  });
-  await pipeline(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>), meter, createWriteStream(file, { mode: 0o644 }));
-  return { bytes: received, sha256: hash.digest('hex') };
+  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+    chunks.push(Buffer.from(chunk));
+    received += chunk.length;
+    onProgress({ received, total });
+  }
+  return Buffer.concat(chunks);
 }
 
 export class DownloadError extends Error {}
 
-export async function sha256OfFile(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+export function sha256Of(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }

@@ -1,6 +1,6 @@
-import { statSync } from 'node:fs';
 import { isAbsolute, posix, resolve } from 'node:path';
 import { UserError } from '../../errors.js';
+import { adminFileKind } from '../../host/admin-files.js';
 import { t } from '../../i18n/index.js';
 import { DEFAULT_PREFIX, INSTALL_METHODS, type InstallMethod, type InstallOptions } from './types.js';
 
@@ -51,13 +51,11 @@ export function validateInstallFlags(flags: RawInstallFlags, cwd = process.cwd()
       source = flags.source;
     } else {
       source = resolve(cwd, flags.source);
-      let isFile = false;
-      try {
-        isFile = statSync(source).isFile();
-      } catch {
+      const kind = adminFileKind(source);
+      if (kind === 'missing') {
         throw new UserError({ field: '--source', value: flags.source, accepted: t('install.accept.source'), reason: t('install.reason.noSuchFile') });
       }
-      if (!isFile) {
+      if (kind !== 'file') {
         throw new UserError({ field: '--source', value: flags.source, accepted: t('install.accept.source'), reason: t('install.reason.notAFile') });
       }
     }

@@ -18,6 +18,7 @@ export async function runLogged(host: Host, log: InstallLog, step: PlannedComman
   const r = await host.exec(step.cmd, step.args, {
     env: step.env,
     cwd,
+    input: step.input,
     timeoutMs: COMMAND_TIMEOUT_MS,
     why: step.why,
     onOutput: (chunk) => log.write(chunk),

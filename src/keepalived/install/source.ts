@@ -1,12 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { basename } from 'node:path';
 import { OperationError } from '../../errors.js';
 import { t } from '../../i18n/index.js';
 import type { Host } from '../../host/types.js';
 import { formatBytes } from '../../progress.js';
-import { downloadToFile, sha256OfFile, tarballNameFromUrl } from './fetch.js';
+import { download, sha256Of, tarballNameFromUrl } from './fetch.js';
+import { readAdminFile } from '../../host/admin-files.js';
 import { detectLibnl, emptyLibnlReport, libnlDecision } from './libnl.js';
 import { InstallLog, LOG_DIR } from './log.js';
 import { isLiveInstall, isUrl } from './options.js';
@@ -58,6 +57,19 @@ export function configureCommand(layout: SourceLayout, extra: string[] = []): Pl
     cmd: './configure',
     args: [`--prefix=${layout.prefix}`, `--sysconfdir=${layout.sysconfdir}`, `--with-systemdsystemunitdir=${layout.unitDir}`, ...extra],
     why: 'configure the keepalived build',
+  };
+}
+
+/**
+ * The tarball's bytes written onto the node, where the build runs: base64 on standard input
+ * (a text channel every Host has, ssh included) decoded by the node's own coreutils.
+ */
+export function stageCommand(path: string, bytes: Uint8Array | null): PlannedCommand {
+  return {
+    cmd: 'sh',
+    args: ['-c', 'base64 -d > "$1"', 'sh', path],
+    input: bytes === null ? '' : Buffer.from(bytes).toString('base64'),
+    why: 'stage the keepalived source tarball onto the node',
   };
 }
 
@@ -171,36 +183,34 @@ async function buildFromSource(
   if (log.path) progress.note(t('install.note.log', { path: log.path }));
   progress.note(t(layout.live ? 'install.note.live' : 'install.note.staged', { prefix: layout.prefix }));
 
-  // -- the tarball: downloaded to this machine, or used where it is
-  let tarball = opts.source;
-  let downloadDir: string | null = null;
+  // -- the tarball: read or downloaded on the machine running ha-setup, then staged onto
+  // the node through its Host (with --host the node is another machine), and built there.
+  const name = isUrl(opts.source) ? tarballNameFromUrl(opts.source) : basename(opts.source);
+  let bytes: Buffer | null = null;
   if (isUrl(opts.source)) {
-    const name = tarballNameFromUrl(opts.source);
     if (dryRun) {
-      tarball = join(tmpdir(), 'ha-setup-src-XXXXXX', name);
-      progress.note(t('install.note.wouldDownload', { url: opts.source, file: tarball }));
+      progress.note(t('install.note.wouldDownload', { url: opts.source, file: `${WORKDIR_TEMPLATE}/${name}` }));
     } else {
-      downloadDir = mkdtempSync(join(tmpdir(), 'ha-setup-src-'));
-      tarball = join(downloadDir, name);
       const phase = t('install.phase.download', { url: opts.source });
       await progress.step(phase, async (step) => {
         log.beginPhase(phase);
         try {
-          const got = await downloadToFile(opts.source!, tarball, ({ received, total }) => {
+          bytes = await download(opts.source, ({ received, total }) => {
             step.update(total ? `${Math.floor((received / total) * 100)}% ${formatBytes(received)} / ${formatBytes(total)}` : formatBytes(received));
           });
-          log.write(`downloaded ${got.bytes} bytes to ${tarball}\nsha256 ${got.sha256}\n`);
+          log.write(`downloaded ${bytes.length} bytes\nsha256 ${sha256Of(bytes)}\n`);
         } catch (e) {
           log.write(`${(e as Error).message}\n`);
           throw phaseFailure({ phase, log, distro, cause: 'network' });
         }
       });
     }
+  } else if (!dryRun) {
+    bytes = await readAdminFile(opts.source);
   }
-  if (opts.sha256 && !dryRun) {
-    const actual = await sha256OfFile(tarball);
+  if (opts.sha256 && bytes) {
+    const actual = sha256Of(bytes);
     if (actual !== opts.sha256) {
-      if (downloadDir) rmSync(downloadDir, { recursive: true, force: true });
       throw new OperationError(t('install.fail.checksum', { file: opts.source }), {
         details: [t('install.fail.checksumExpected', { sha: opts.sha256 }), t('install.fail.checksumActual', { sha: actual })],
         hint: t('install.hint.checksum'),
@@ -209,7 +219,7 @@ async function buildFromSource(
     progress.note(t('install.note.checksumOk', { sha: actual }));
   }
 
-  // -- unpack into a scratch directory
+  // -- stage and unpack into a scratch directory of the node
   let workdir = WORKDIR_TEMPLATE;
   const unpack = t('install.phase.unpack');
   await progress.step(unpack, async () => {
@@ -218,7 +228,10 @@ async function buildFromSource(
     const made = await runLogged(host, log, mk);
     if (made.exitCode !== 0) throw phaseFailure({ phase: unpack, step: mk, result: made, log, distro });
     workdir = made.stdout.trim() || WORKDIR_TEMPLATE;
-    const untar = unpackCommand(tarball, workdir);
+    const stage = stageCommand(`${workdir}/${name}`, bytes);
+    const staged = await runLogged(host, log, stage);
+    if (staged.exitCode !== 0) throw phaseFailure({ phase: unpack, step: stage, result: staged, log, distro });
+    const untar = unpackCommand(`${workdir}/${name}`, workdir);
     const r = await runLogged(host, log, untar);
     if (r.exitCode !== 0) throw phaseFailure({ phase: unpack, step: untar, result: r, log, distro });
     if (!dryRun && (await host.exec('test', ['-f', `${workdir}/configure`])).exitCode !== 0) {
@@ -284,7 +297,6 @@ async function buildFromSource(
   });
   if (libnl.decision === 'refuse') {
     if (workdir.startsWith('/var/tmp/ha-setup-build.')) await host.exec('rm', ['-rf', workdir], { why: 'remove the build directory' });
-    if (downloadDir) rmSync(downloadDir, { recursive: true, force: true });
     throw new OperationError(t('install.fail.libnl1', { version: release }), {
       details: [
         t('install.found.libnl1', { header: libnl.brokenHeader ?? 'netlink/netlink-kernel.h' }),
@@ -397,7 +409,6 @@ async function buildFromSource(
 
   // The build tree is only useful for a failure; a success cleans it up.
   if (workdir.startsWith('/var/tmp/ha-setup-build.')) await host.exec('rm', ['-rf', workdir], { why: 'remove the build directory' });
-  if (downloadDir) rmSync(downloadDir, { recursive: true, force: true });
   return {
     method: 'source',
     binary: layout.binary,

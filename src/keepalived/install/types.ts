@@ -18,6 +18,8 @@ export interface PlannedCommand {
   /** Added to the inherited environment. */
   env?: Record<string, string>;
   why: string;
+  /** Fed to the command's standard input (never logged). */
+  input?: string;
   /** A failure is reported as a warning and the install continues (optional packages). */
   optional?: boolean;
 }
