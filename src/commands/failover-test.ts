@@ -18,9 +18,7 @@ export function register(program: Command): void {
       const flags = parseFlags(raw);
       const opts = globalOptions(cmd);
       const targets = hostTargets(cmd);
-      // --host A --host B: both nodes over ssh, the prober here, outside both.
-      process.exitCode = targets.length > 0
-        ? await (await import('../failover/pair-action.js')).pairFailoverTestAction(flags, opts, targets)
-        : await (await import('../failover/action.js')).failoverTestAction(flags, opts);
+      // No --host: this node. --host A --host B: both nodes over ssh, the prober here, outside both.
+      process.exitCode = await (await import('../failover/action.js')).failoverTestAction(flags, opts, targets);
     });
 }

@@ -1,6 +1,7 @@
 /**
- * The part of failover-test that is the same for one node and for a pair: refuse on
- * preflight problems, describe (--dry-run), confirm, run with signal handlers, report.
+ * The tail of failover-test's one orchestration (src/failover/action.ts), for one node and
+ * for a pair: refuse on preflight problems, describe (--dry-run), confirm, run with signal
+ * handlers, report.
  */
 import { nodeShell } from '../system/node-shell.js';
 import { UserError, OperationError } from '../errors.js';
