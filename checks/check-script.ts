@@ -2,7 +2,8 @@ import type { Check } from './types.js';
 import type { DoctorContext } from '../src/doctor/context.js';
 import type { Host, FileStat } from '../src/host/types.js';
 import { t } from '../src/i18n/index.js';
-import { restartCommands, result, runFixCommand } from '../src/doctor/result.js';
+import { restartCommands, result } from '../src/doctor/result.js';
+import type { PlanStep } from '../src/setup/plan.js';
 import { commandLine, daemonView } from '../src/doctor/paths.js';
 import type { KeepalivedConfig, VrrpScript } from '../src/keepalived/model.js';
 import { DEFAULTS } from '../src/defaults.js';
@@ -235,27 +236,23 @@ export const checkScript: Check = {
     }
     return result('ok', t('doctor.checkScript.ok', { names: used.map((s) => s.name).join(', ') }), details);
   },
-  async autoFix(ctx) {
+  async fixSteps(ctx) {
     const loaded = await ctx.config();
     const inst = await ctx.instance();
     if (!loaded || !inst) return [];
     const fs = daemonView(ctx.host);
-    const actions: string[] = [];
+    const steps: PlanStep[] = [];
     for (const s of loaded.parsed.config.vrrpScripts.filter((x) => inst.trackScript.some((e) => e.name === x.name))) {
       if (!s.script) continue;
       const program = scriptArgv(s.script)[0]!;
       const problems = await scriptPathProblems(fs, program);
       if (!problems.some((p) => p.kind !== 'missing' && !p.kind.startsWith('dir-'))) continue;
       const path = ctx.shell.path(program);
-      actions.push(await runFixCommand(ctx, ['chown', 'root:root', path], 'the check script must belong to root'));
-      actions.push(await runFixCommand(ctx, ['chmod', '0755', path], 'only root may change the check script; everyone may run it'));
+      steps.push({ kind: 'exec', argv: ['chown', 'root:root', path], why: 'the check script must belong to root' });
+      steps.push({ kind: 'exec', argv: ['chmod', '0755', path], why: 'only root may change the check script; everyone may run it' });
     }
     // keepalived checks a script only when it loads its config: one it dropped stays dropped until then.
-    if (droppedScriptLines((await ctx.logs()).lines).length) {
-      const r = await ctx.services.restart('keepalived');
-      if (r.exitCode !== 0) throw new Error((r.stderr || r.stdout).trim() || `exit ${r.exitCode}`);
-      actions.push(...ctx.services.commandLines('restart', 'keepalived').map((c) => `$ ${c}`));
-    }
-    return actions;
+    if (droppedScriptLines((await ctx.logs()).lines).length) steps.push({ kind: 'service', op: 'restart', name: 'keepalived', why: 'make keepalived check its scripts again' });
+    return steps;
   },
 };

@@ -1,7 +1,8 @@
 import type { Check } from './types.js';
 import { t } from '../src/i18n/index.js';
 import { result } from '../src/doctor/result.js';
-import { applyFirewallStep, type FirewallStep } from '../src/firewall/vrrp.js';
+import type { FirewallStep } from '../src/firewall/vrrp.js';
+import { firewallPlanSteps } from '../src/setup/plan.js';
 import { firewallCommands, firewallSteps } from '../src/doctor/wire/fixes.js';
 import type { DoctorContext } from '../src/doctor/context.js';
 
@@ -30,15 +31,7 @@ export const firewallVrrp: Check = {
       commands: await firewallCommands(ctx, steps),
     });
   },
-  async autoFix(ctx) {
-    const steps = await stepsFor(ctx);
-    const shown = await firewallCommands(ctx, steps);
-    const actions: string[] = [];
-    for (const [i, step] of steps.entries()) {
-      const r = await applyFirewallStep(ctx.host, step);
-      if (r.exitCode !== 0) throw new Error(`${shown[i]}: ${r.error}`);
-      actions.push(`$ ${shown[i]}${r.write?.backup ? ` (${t('doctor.fix.backup', { path: r.write.backup })})` : ''}`);
-    }
-    return actions;
+  async fixSteps(ctx) {
+    return firewallPlanSteps(await stepsFor(ctx));
   },
 };

@@ -48,15 +48,11 @@ export const keepalivedRunning: Check = {
     }
     return result('ok', t('doctor.keepalivedRunning.ok', { pid: kp.pid }), details);
   },
-  async autoFix(ctx) {
-    const actions: string[] = [];
-    if (ctx.services.kind === 'systemd') {
-      const e = await ctx.services.enable('keepalived');
-      actions.push(`$ ${e.command.join(' ')}`);
-    }
-    const r = await ctx.services.start('keepalived');
-    if (r.exitCode !== 0) throw new Error((r.stderr || r.stdout).trim() || `exit ${r.exitCode}`);
-    actions.push(`$ ${r.command.join(' ')}`);
-    return actions;
+  async fixSteps(ctx) {
+    const why = 'keepalived is not running';
+    return [
+      ...(ctx.services.kind === 'systemd' ? [{ kind: 'service', op: 'enable', name: 'keepalived', why: 'start keepalived at boot' } as const] : []),
+      { kind: 'service', op: 'start', name: 'keepalived', why },
+    ];
   },
 };

@@ -87,9 +87,7 @@ export const nginxRunning: Check = {
     if (nginx.running === null) return result('ok', t('doctor.nginxRunning.okAnswers', { url, status: http.status }), [...details, t('doctor.nginxRunning.processUnknown')]);
     return result('ok', t('doctor.nginxRunning.ok', { url, status: http.status }), details);
   },
-  async autoFix(ctx) {
-    const r = await ctx.services.start('nginx');
-    if (r.exitCode !== 0) throw new Error((r.stderr || r.stdout).trim() || `exit ${r.exitCode}`);
-    return [`$ ${r.command.join(' ')}`];
+  async fixSteps() {
+    return [{ kind: 'service', op: 'start', name: 'nginx', why: 'nginx is not running' }];
   },
 };

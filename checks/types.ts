@@ -48,12 +48,10 @@ export interface Check<C = DoctorContext> {
   /** Whether the check means anything here; without it the check always runs. */
   applies?(ctx: C): Promise<Applies> | Applies;
   run(ctx: C): Promise<CheckResult>;
-  /** Applied by `doctor --fix` after confirmation; returns what it did. */
-  autoFix?(ctx: C): Promise<string[]>;
   /**
-   * The repair as plan steps (read from the context, nothing changed yet): `doctor --fix`
-   * applies them with setup's applier on the node's audited host, a failing step rolling
-   * back the ones before it. Preferred to autoFix wherever the repair is known up front.
+   * The repair as plan steps (read from the context, nothing changed yet): after
+   * confirmation `doctor --fix` applies them with setup's applier on the node's audited
+   * host, a failing step rolling back the ones before it. A check repairs in no other way.
    */
   fixSteps?(ctx: C): Promise<PlanStep[]>;
   /** Checks that need the shared VRRP capture; the runner starts it once, early. */

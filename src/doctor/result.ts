@@ -1,8 +1,6 @@
 /** Small builders the checks share, so every result has the same shape. */
 import type { CheckResult, CheckStatus, Fix } from '../../checks/types.js';
 import type { ServiceControl, ServiceName } from '../system/service-control.js';
-import type { DoctorContext } from './context.js';
-import { commandLine } from './paths.js';
 
 export function result(status: CheckStatus, summary: string, details: string[] = [], fix: Fix | null = null): CheckResult {
   return { status, summary, details, fix };
@@ -16,13 +14,6 @@ export function startCommands(services: ServiceControl, name: ServiceName): stri
 /** The commands that restart (or, with `reload`, make it re-read its config) a service. */
 export function restartCommands(services: ServiceControl, name: ServiceName, op: 'restart' | 'reload' = 'restart'): string[] {
   return services.commandLines(op, name);
-}
-
-/** Run argv through the node's host; a failure becomes an exception with the command's own words. */
-export async function runFixCommand(ctx: DoctorContext, argv: string[], why: string): Promise<string> {
-  const r = await ctx.host.exec(argv[0]!, argv.slice(1), { why, timeoutMs: 60_000 });
-  if (r.exitCode !== 0) throw new Error(`${commandLine(argv)}: ${(r.stderr || r.stdout).trim() || `exit ${r.exitCode}`}`);
-  return `$ ${commandLine(argv)}`;
 }
 
 /** The VIP addresses of an instance without their prefix length. */

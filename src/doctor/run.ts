@@ -202,11 +202,11 @@ export function runPairChecks(p: PairContext, checks: readonly PairCheck[], opts
   return runAll(PAIR, p, checks, opts);
 }
 
-/** A check `--fix` can repair: it did not pass and has an autoFix. */
+/** A check `--fix` can repair: it did not pass and describes its repair as plan steps. */
 export function fixableChecks(checks: readonly Check[], report: DoctorReport): Check[] {
   return checks.filter((c) => {
     const r = report.checks.find((x) => x.id === c.id);
-    return (c.autoFix || c.fixSteps) && r && (r.status === 'fail' || r.status === 'warn');
+    return c.fixSteps && r && (r.status === 'fail' || r.status === 'warn');
   });
 }
 
@@ -278,7 +278,7 @@ function fixStepLine(step: PlanStep): string {
     case 'write':
       return t('doctor.fix.wrote', { path: step.path });
     case 'exec':
-      return `$ ${commandLine(step.argv)}`;
+      return `$ ${commandLine(step.argv)}${step.saveTo ? ` > ${step.saveTo.path}` : ''}`;
     default:
       return describeStep(step);
   }
@@ -302,7 +302,7 @@ export async function extraFixes(ctx: DoctorContext, checks: readonly Check[], r
 }
 
 /**
- * `--fix`: ask once, run each fixable check's autoFix (and the extra fixes), then run
+ * `--fix`: ask once, apply each fixable check's steps (and the extra fixes), then run
  * those checks again on a fresh context and put their new results in the report.
  */
 export async function applyFixes(
@@ -336,7 +336,7 @@ export async function applyFixes(
       continue;
     }
     try {
-      const actions = check.fixSteps ? await applyFixSteps(await check.fixSteps(ctx), fixCtx) : await check.autoFix!(fixCtx);
+      const actions = await applyFixSteps(await check.fixSteps!(ctx), fixCtx);
       fixes.push({ id: check.id, applied: true, actions, error: null });
     } catch (e) {
       fixes.push({ id: check.id, applied: false, actions: [], error: e instanceof Error ? e.message : String(e) });

@@ -106,7 +106,13 @@ export async function startWatchdog(host: Host, seconds: number, lock: WatchdogL
 
 export async function cancelWatchdog(host: Host, pid: number | null): Promise<void> {
   if (pid === null) return;
-  await host.exec('sh', ['-c', CANCEL_WATCHDOG_SCRIPT, 'sh', String(pid), host.runtimePath(RUN_RECORD)], { why: 'the failover test ended: its watchdog is not needed', timeoutMs: 15_000 });
+  const [cmd, ...args] = cancelWatchdogArgv(host, pid);
+  await host.exec(cmd!, args, { why: 'the failover test ended: its watchdog is not needed', timeoutMs: 15_000 });
+}
+
+/** The command that ends the watchdog PID if it still is that run's watchdog (it always exits 0). */
+export function cancelWatchdogArgv(host: Pick<Host, 'runtimePath'>, pid: number): string[] {
+  return ['sh', '-c', CANCEL_WATCHDOG_SCRIPT, 'sh', String(pid), host.runtimePath(RUN_RECORD)];
 }
 
 /** Is PID alive on the node (its own process table: over ssh, the remote one)? */

@@ -9,7 +9,7 @@ import { DEFAULTS, MODES } from '../defaults.js';
 import { buildKeepalivedConfig, chooseScriptUser } from './keepalived-config.js';
 import { renderConfig } from '../keepalived/render.js';
 import { fillTemplate, loadTemplate } from '../templates.js';
-import { allowVrrpSteps, readFirewallBoot, vrrpRuleStatus } from '../firewall/vrrp.js';
+import { allowVrrpSteps, readFirewallBoot, vrrpRuleStatus, type FirewallStep } from '../firewall/vrrp.js';
 import { nodeShell } from '../system/node-shell.js';
 import { parseCidr, cidrContains } from './net.js';
 import type { ServiceName } from '../system/service-control.js';
@@ -21,6 +21,11 @@ export type PlanStep =
   | { kind: 'write'; path: string; content: string; mode: number; rootOwned: boolean; previous: string | null; configTest: boolean; why: string }
   | { kind: 'exec'; argv: string[]; why: string; undo?: string[]; saveTo?: { path: string; header?: string; mode: number } }
   | { kind: 'service'; op: 'enable' | 'restart' | 'start' | 'reload'; name: ServiceName; why: string };
+
+/** Firewall steps as plan steps: the applier runs them, saves their ruleset and undoes them. */
+export function firewallPlanSteps(steps: readonly FirewallStep[]): PlanStep[] {
+  return steps.map((s) => ({ kind: 'exec', argv: s.argv, why: s.why, undo: s.undo, saveTo: s.saveTo }));
+}
 
 export interface Plan {
   node: string;
@@ -167,15 +172,17 @@ export async function buildPlan(host: Host, facts: Facts, answers: Answers, opts
     if (status.allowed !== true) {
       const vip = parseCidr(answers.vip);
       const boot = await readFirewallBoot(host, facts.firewall, { boots: nodeShell(host).boots, systemd: facts.systemd, family: facts.distro.family, packageManager: facts.distro.packageManager });
-      for (const s of allowVrrpSteps(facts.firewall, {
-        family: facts.distro.family,
-        peers: answers.peers,
-        ipv6: vip?.family === 6,
-        blockingChains: status.blockingChains,
-        boot,
-      })) {
-        steps.push({ kind: 'exec', argv: s.argv, why: s.why, undo: s.undo, saveTo: s.saveTo });
-      }
+      steps.push(
+        ...firewallPlanSteps(
+          allowVrrpSteps(facts.firewall, {
+            family: facts.distro.family,
+            peers: answers.peers,
+            ipv6: vip?.family === 6,
+            blockingChains: status.blockingChains,
+            boot,
+          }),
+        ),
+      );
     }
   }
 

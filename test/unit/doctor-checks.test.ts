@@ -21,12 +21,12 @@ import { vipReachable, vipDropRules } from '../../checks/vip-reachable.js';
 import { nftVrrpStatus } from '../../src/firewall/vrrp.js';
 import { LocalHost } from '../../src/host/local.js';
 import { NetnsHost } from '../../src/host/netns.js';
-import { SystemdServices, SysvServices } from '../../src/system/service-control.js';
 import { throwAwayNamespace } from '../helpers/netns.js';
 import { advertsFromCapture, type CaptureResult } from '../../src/vrrp/capture.js';
 import { parseConfigText } from '../../src/keepalived/parse.js';
 import { fakeContext, FakeServices, fixture, keepalivedProcess, RecordedHost, sample } from './doctor-fake-context.js';
 import { readFileSync } from 'node:fs';
+import { applyFixes, runChecks } from '../../src/doctor/run.js';
 import { fixturesDir, tempDir } from '../helpers/paths.js';
 
 const setupMaster = fixture('doctor', 'setup-master.conf');
@@ -73,15 +73,11 @@ test('keepalived-running: ok with the daemon; fail with how to start it per init
   assert.equal(orphan.status, 'fail');
   const noRoot = await keepalivedRunning.run(await fakeContext({ facts: { keepalived: { installed: true, path: '/usr/sbin/keepalived', version: '2.2.7', running: null, pid: null, pids: [] } } }));
   assert.equal(noRoot.status, 'skip');
-  // systemd cannot run here: systemctl's answers are given, the argv the fix runs is asserted.
-  const enableStart = [['systemctl', 'enable', 'keepalived'], ['systemctl', 'start', 'keepalived']];
-  const systemctl = new RecordedHost(enableStart.map((argv) => ({ argv, result: {} })));
-  assert.deepEqual(await keepalivedRunning.autoFix!(await fakeContext({ host: systemctl, services: new SystemdServices(systemctl) })), ['$ systemctl enable keepalived', '$ systemctl start keepalived']);
-  assert.deepEqual(systemctl.calls, enableStart);
+  // The repair is plan steps for the applier: under systemd enable, then start.
+  const steps = async (services: FakeServices) => (await keepalivedRunning.fixSteps!(await fakeContext({ services }))).map((s) => (s.kind === 'service' ? `${s.op} ${s.name}` : s.kind));
+  assert.deepEqual(await steps(new FakeServices('systemd')), ['enable keepalived', 'start keepalived']);
   // elsewhere no enable step: the init script starts it
-  const initd = new RecordedHost([{ argv: ['service', 'keepalived', 'start'], result: {} }]);
-  assert.deepEqual(await keepalivedRunning.autoFix!(await fakeContext({ host: initd, services: new SysvServices(initd) })), ['$ service keepalived start']);
-  assert.deepEqual(initd.calls, [['service', 'keepalived', 'start']]);
+  assert.deepEqual(await steps(new FakeServices('sysv')), ['start keepalived']);
 });
 
 // ---- config-valid --------------------------------------------------------------------
@@ -152,7 +148,7 @@ test('nginx-running: answers over HTTP (real curl to a local server), not runnin
 
 // ---- check-script --------------------------------------------------------------------
 
-test('check-script: root-owned 0755 script that exits 0 is ok; 0777 fails and autoFix repairs it; exit 1 fails; dropped by keepalived fails', async () => {
+test('check-script: root-owned 0755 script that exits 0 is ok; 0777 fails and its fix steps repair it; exit 1 fails; dropped by keepalived fails', async () => {
   const dir = join(work, 'keepalived');
   mkdirSync(dir, { mode: 0o755 });
   const script = join(dir, 'check_nginx.sh');
@@ -168,8 +164,8 @@ test('check-script: root-owned 0755 script that exits 0 is ok; 0777 fails and au
   assert.equal(insecure.status, 'fail');
   assert.match(insecure.summary, /writable by group or others \(mode 0777\)/);
   assert.deepEqual(insecure.fix?.commands, [`chown root:root ${script}`, `chmod 0755 ${script}`]);
-  const actions = await checkScript.autoFix!(ctx);
-  assert.deepEqual(actions, [`$ chown root:root ${script}`, `$ chmod 0755 ${script}`]);
+  const fixed = await applyFixes(ctx, [checkScript], await runChecks(ctx, [checkScript]), { confirm: async () => true, freshContext: () => ctx });
+  assert.deepEqual(fixed.fixes.map((f) => f.actions), [[`$ chown root:root ${script}`, `$ chmod 0755 ${script}`]]);
   assert.equal((await checkScript.run(await fakeContext({ config: conf }))).status, 'ok');
 
   writeFileSync(script, '#!/bin/sh\nexit 7\n');

@@ -11,6 +11,7 @@ import { output } from '../../src/ui/output.js';
 import { UserError } from '../../src/errors.js';
 import { setLang } from '../../src/i18n/index.js';
 import { fakeContext, FakeServices, fixture } from './doctor-fake-context.js';
+import { describeStep } from '../../src/setup/apply.js';
 
 const res = (status: CheckResult['status'], summary = status): CheckResult => ({ status, summary, details: [], fix: status === 'ok' ? null : { explain: 'do this', commands: ['cmd --x'] } });
 function deferred(): { promise: Promise<void>; resolve: () => void } {
@@ -150,13 +151,13 @@ test('the list holds the node checks and the wire checks, ids unique', () => {
   assert.deepEqual(WIRE_CHECKS.map((c) => c.id).sort(), ['advert-interval', 'multicast', 'peer-auth', 'unicast', 'vip-placement', 'vrid-conflict']);
 });
 
-test('--fix: asks once, applies each failing check\'s autoFix, re-runs those on a fresh context', async () => {
-  let fixed = false;
-  const applied: string[] = [];
+test('--fix: asks once, applies each failing check\'s steps with the applier, re-runs those on a fresh context', async () => {
+  const services = new FakeServices('sysv');
+  const fixed = () => services.calls.includes('enable nginx');
   const checks = [
-    check('broken', async () => res(fixed ? 'ok' : 'fail'), { autoFix: async () => ((fixed = true), applied.push('broken'), ['chmod 0755 x']) }),
+    check('broken', async () => res(fixed() ? 'ok' : 'fail'), { fixSteps: async () => [{ kind: 'service', op: 'enable', name: 'nginx', why: 'test' }] }),
     check('unfixable', async () => res('fail')),
-    check('fine', async () => res('ok'), { autoFix: async () => (applied.push('fine'), []) }),
+    check('fine', async () => res('ok'), { fixSteps: async () => [{ kind: 'service', op: 'enable', name: 'keepalived', why: 'test' }] }),
   ];
   const ctx = await fakeContext();
   const first = await runChecks(ctx, checks);
@@ -164,15 +165,16 @@ test('--fix: asks once, applies each failing check\'s autoFix, re-runs those on 
   const declined = await applyFixes(ctx, checks, first, { confirm: async (list) => ((asked = list.map((x) => x.check.id)), false), freshContext: () => ctx });
   assert.deepEqual(asked, ['broken']);
   assert.equal(declined.confirmed, false);
-  assert.deepEqual(applied, []);
+  assert.deepEqual(services.calls, []);
   let fresh = 0;
   const done = await applyFixes(ctx, checks, first, {
     confirm: async () => true,
     freshContext: () => (fresh++, ctx),
+    applyWith: { host: ctx.host, services },
   });
   assert.equal(fresh, 1);
-  assert.deepEqual(applied, ['broken']);
-  assert.deepEqual(done.fixes, [{ id: 'broken', applied: true, actions: ['chmod 0755 x'], error: null }]);
+  assert.deepEqual(services.calls, ['enable nginx']);
+  assert.deepEqual(done.fixes, [{ id: 'broken', applied: true, actions: [describeStep({ kind: 'service', op: 'enable', name: 'nginx', why: 'test' })], error: null }]);
   assert.deepEqual(done.report.checks.map((c) => c.status), ['ok', 'fail', 'ok']);
   assert.equal(exitCodeFor(done.report), 2);
 });
@@ -184,11 +186,7 @@ test('--fix: a repair that restarts keepalived is judged after keepalived settle
   const checks = [
     check('config-valid', async () => res(restarted ? 'ok' : 'fail')),
     check('check-script', async () => res(restarted ? 'ok' : 'fail'), {
-      autoFix: async (c) => {
-        await c.services.restart('keepalived');
-        restarted = true;
-        return ['restarted'];
-      },
+      fixSteps: async () => ((restarted = true), [{ kind: 'service', op: 'restart', name: 'keepalived', why: 'test' }]),
     }),
   ];
   const ctx = await fakeContext({ config: fixture('doctor', 'setup-master.conf') });
@@ -201,11 +199,12 @@ test('--fix: a repair that restarts keepalived is judged after keepalived settle
   assert.equal(keepalivedSettleMs(1), 4000);
   // The repair went through the applying (audited) services, not the reading ones.
   assert.deepEqual(services.calls, ['restart keepalived']);
+  assert.deepEqual(done.fixes.map((f) => f.applied), [true]);
   assert.deepEqual(done.report.checks.map((c) => `${c.id} ${c.status}`), ['config-valid ok', 'check-script ok']);
   // A repair that does not touch keepalived does not wait.
   const none: number[] = [];
-  const plain = [check('x', async () => res('fail'), { autoFix: async () => ['chmod'] })];
-  await applyFixes(ctx, plain, await runChecks(ctx, plain), { confirm: async () => true, freshContext: () => ctx, settle: async (ms) => void none.push(ms) });
+  const plain = [check('x', async () => res('fail'), { fixSteps: async () => [{ kind: 'service', op: 'enable', name: 'nginx', why: 'test' }] })];
+  await applyFixes(ctx, plain, await runChecks(ctx, plain), { confirm: async () => true, freshContext: () => ctx, applyWith: { host: ctx.host, services: new FakeServices('sysv') }, settle: async (ms) => void none.push(ms) });
   assert.deepEqual(none, []);
 });
 
