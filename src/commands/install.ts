@@ -59,8 +59,8 @@ async function runInstall(flags: RawInstallFlags, opts: GlobalOptions): Promise<
   // A dry run shows the plan, not a row of zero-second steps.
   const progress = opts.dryRun ? silentProgress() : createProgress();
   const result = await install.installKeepalived(host, distro, options, progress);
-  if (opts.dryRun && host.kind === 'plan') {
-    const lines = (host as unknown as { actions: RecordedAction[] }).actions.map(describeAction);
+  if (opts.dryRun && host.recordedActions) {
+    const lines = host.recordedActions.map(describeAction);
     if (options.source && install.isUrl(options.source)) lines.unshift(`download ${options.source}${options.sha256 ? ` (sha256 ${options.sha256})` : ''}`);
     if (output.json) {
       printJson({ dryRun: true, method: options.method, actions: lines });

@@ -52,6 +52,8 @@ export class LocalHost implements Host {
   readonly kind: Host['kind'] = 'local';
   readonly label: string = 'local';
   readonly dryRun = false;
+  readonly remote: boolean = false;
+  readonly recordedActions: Host['recordedActions'] = undefined;
   readonly root: string;
   observer: CommandObserver | undefined;
 

@@ -18,6 +18,12 @@ export class PlanHost implements Host {
   readonly root: string;
   readonly programDirs: readonly string[];
   readonly actions: RecordedAction[] = [];
+  get recordedActions(): readonly RecordedAction[] {
+    return this.actions;
+  }
+  get remote(): boolean {
+    return this.inner.remote === true;
+  }
   private readonly written = new Map<string, string | null>();
 
   constructor(private readonly inner: Host) {

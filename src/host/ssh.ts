@@ -139,6 +139,8 @@ function afterMarkBytes(bytes: Uint8Array): Uint8Array {
 export class SshHost implements Host {
   readonly kind = 'ssh' as const;
   readonly dryRun = false;
+  readonly remote = true;
+  readonly recordedActions: Host['recordedActions'] = undefined;
   readonly label: string;
   readonly target: SshTarget;
   private readonly opts: SshHostOptions;

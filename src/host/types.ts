@@ -64,6 +64,8 @@ export interface AppendOptions {
   dirMode?: number;
 }
 
+import type { RecordedAction } from './plan.js';
+
 export interface Host {
   readonly kind: 'local' | 'plan' | 'netns' | 'ssh';
   /** Changes are recorded, not made (a dry run): nothing is written, nothing is logged. */
@@ -113,6 +115,16 @@ export interface Host {
    * read: the host itself where those are its own paths, its machine where they are real ones.
    */
   runtimeView(): Host;
+  /**
+   * Every file and command goes over the network (an ssh host): worth avoiding a round
+   * trip per chunk of output, e.g. an install log. Absent means false.
+   */
+  readonly remote?: boolean;
+  /**
+   * What a dry run recorded instead of doing it, in order; undefined on a host that makes
+   * its changes.
+   */
+  readonly recordedActions?: readonly RecordedAction[];
 }
 
 /** Timestamp used for backup names: 20261123T103000Z (sortable, no colons). */

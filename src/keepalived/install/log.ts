@@ -25,7 +25,7 @@ export class InstallLog {
   constructor(host: Host, now = new Date(), dir = LOG_DIR) {
     this.host = host;
     // A remote node's log would cost a round trip per chunk of output: only this machine's hosts keep one.
-    this.path = host.kind === 'local' || host.kind === 'netns' ? `${dir}/install-${backupStamp(now)}.log` : null;
+    this.path = !host.dryRun && !host.remote ? `${dir}/install-${backupStamp(now)}.log` : null;
     this.append('');
   }
 
