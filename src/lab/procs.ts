@@ -3,8 +3,9 @@
  * process ours" is decided by its network namespace, start time and command line, never
  * by its name (`pidof nginx` sees every node's nginx, and other people's too).
  */
-import { promises as fs } from 'node:fs';
-import { isGone, parseProcStat, type ProcStat } from '../host/proc-stat.js';
+import { closeSync, openSync, promises as fs } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { inNetns, isGone, parseProcStat, type ProcStat } from '../host/proc-stat.js';
 
 export type { ProcStat };
 
@@ -95,4 +96,42 @@ export async function terminate(pid: number, startTime: string, graceMs = 5000):
   if (st.pgrp === pid) signal(-pid, 'SIGKILL');
   else signal(pid, 'SIGKILL');
   return waitGone(pid, startTime, 2000);
+}
+
+/**
+ * The lab's one "is this daemon ours" test for a pid file: the pid it names is alive (not
+ * a zombie), its command line names `marker` (the node's directory, or its config file)
+ * and, when `ns` is given, it runs in that network namespace.
+ */
+export async function ownDaemonFromPidFile(pidFile: string, marker: string, ns?: string): Promise<{ pid: number; startTime: string } | null> {
+  let text: string;
+  try {
+    text = await fs.readFile(pidFile, 'utf8');
+  } catch {
+    return null;
+  }
+  const pid = Number.parseInt(text.trim(), 10);
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  const st = await readProcStat(pid);
+  if (!st || isGone(st)) return null;
+  if (ns !== undefined && !inNetns({ net: await netnsOfPid(pid) }, ns)) return null;
+  if (!(await cmdlineOf(pid)).includes(marker)) return null;
+  return { pid, startTime: st.startTime };
+}
+
+/**
+ * Start a lab daemon that outlives us: its own session (what `setsid` does in a shell,
+ * so its pgid is its pid), stdout and stderr appended straight to `log` through the
+ * file's descriptor, not through us. `ip netns exec` and `env` exec in place, so the
+ * child's pid is the daemon's own.
+ */
+export function spawnDetached(argv: readonly string[], log: string): ChildProcess {
+  const fd = openSync(log, 'a', 0o640);
+  try {
+    const child = spawn(argv[0]!, argv.slice(1), { detached: true, stdio: ['ignore', fd, fd] });
+    child.unref();
+    return child;
+  } finally {
+    closeSync(fd);
+  }
 }

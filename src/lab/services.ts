@@ -4,8 +4,7 @@
  * daemons that outlive the `ha-setup` process that started them, each with its own pid
  * files, log and TMPDIR under the node's directory.
  */
-import { openSync, closeSync, promises as fs } from 'node:fs';
-import { spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
 import type { ExecResult } from '../host/types.js';
 import { NetnsHost } from '../host/netns.js';
 import type { CommandObserver } from '../host/local.js';
@@ -16,7 +15,7 @@ import { labDaemonArgv } from './daemon-argv.js';
 import { labKeepalived, linkLabKeepalived, type LabKeepalived } from './keepalived.js';
 import { NODE_PATHS } from './paths.js';
 import { readManifest, updateManifest, type LabProcess } from './manifest.js';
-import { cmdlineOf, netnsInode, netnsOfPid, readProcStat, signal, sleep, terminate } from './procs.js';
+import { netnsInode, netnsOfPid, ownDaemonFromPidFile, readProcStat, signal, sleep, spawnDetached, terminate } from './procs.js';
 import { inNetns, isGone } from '../host/proc-stat.js';
 
 /** The Host for a lab member: commands through `ip netns exec MEMBER`, files under its directory. */
@@ -76,20 +75,14 @@ export class LabServices implements ServiceControl {
   async running(name: ServiceName): Promise<Running | null> {
     const ns = await netnsInode(this.member);
     if (ns === null) return null;
-    const candidates: Array<{ pid: number; startTime?: string }> = [];
     const recorded = (await readManifest())?.processes.find((p) => p.member === this.member && p.service === name);
-    if (recorded) candidates.push({ pid: recorded.pid, startTime: recorded.startTime });
-    const fromFile = Number.parseInt((await readText(this.pidFile(name))) ?? '', 10);
-    if (Number.isInteger(fromFile) && fromFile > 0) candidates.push({ pid: fromFile });
-    for (const c of candidates) {
-      const st = await readProcStat(c.pid);
-      if (!st || isGone(st)) continue;
-      if (c.startTime !== undefined && st.startTime !== c.startTime) continue;
-      if (!inNetns({ net: await netnsOfPid(c.pid) }, ns)) continue;
-      if (c.startTime === undefined && !(await cmdlineOf(c.pid)).includes(labNodeRoot(this.member) + '/')) continue;
-      return { pid: c.pid, startTime: st.startTime };
+    if (recorded) {
+      const st = await readProcStat(recorded.pid);
+      if (st && !isGone(st) && st.startTime === recorded.startTime && inNetns({ net: await netnsOfPid(recorded.pid) }, ns)) {
+        return { pid: recorded.pid, startTime: st.startTime };
+      }
     }
-    return null;
+    return ownDaemonFromPidFile(this.pidFile(name), labNodeRoot(this.member) + '/', ns);
   }
 
   async pid(name: ServiceName): Promise<number | null> {
@@ -129,27 +122,17 @@ export class LabServices implements ServiceControl {
     await fs.rm(this.pidFile(name), { force: true });
     this.observer?.(argv, `start ${name} in ${this.member}`);
 
-    const fd = openSync(log, 'a', 0o640);
     let exited: { code: number | undefined } | null = null;
-    let pid: number | undefined;
-    try {
-      // detached: the daemon gets its own session (what `setsid` does in a shell), so
-      // it survives us and its pgid is its pid. `ip netns exec` and `env` exec in place:
-      // the pid we get is the daemon's own. Its output goes straight to the log file's
-      // descriptor, not through us (node's spawn, because execa's types only take fds 3-9
-      // here and we want neither its buffering nor its promise).
-      const child = spawn(argv[0]!, argv.slice(1), { detached: true, stdio: ['ignore', fd, fd] });
-      pid = child.pid;
-      child.on('error', () => {
-        exited = { code: 127 };
-      });
-      child.on('exit', (code) => {
-        exited = { code: code ?? undefined };
-      });
-      child.unref();
-    } finally {
-      closeSync(fd);
-    }
+    // node's spawn, because execa's types only take fds 3-9 here and we want neither its
+    // buffering nor its promise.
+    const child = spawnDetached(argv, log);
+    const pid = child.pid;
+    child.on('error', () => {
+      exited = { code: 127 };
+    });
+    child.on('exit', (code) => {
+      exited = { code: code ?? undefined };
+    });
     if (pid === undefined) return result(argv, 127, '', `could not start ${argv[0]}\n`);
 
     const deadline = Date.now() + START_TIMEOUT_MS;

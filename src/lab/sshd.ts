@@ -10,13 +10,12 @@
  * `lab exec client` points ha-setup at them (HA_SETUP_SSH_IDENTITY, HA_SETUP_SSH_KNOWN_HOSTS).
  */
 import { t } from '../i18n/index.js';
-import { spawn, execFile } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { closeSync, existsSync, openSync, promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import { LAB_ADDRESSES, LAB_NODES, labNodeRoot, type LabNodeName } from './constants.js';
-import { cmdlineOf, readProcStat, sleep, terminate } from './procs.js';
+import { ownDaemonFromPidFile, sleep, spawnDetached, terminate } from './procs.js';
 import { OperationError } from '../errors.js';
-import { isGone } from '../host/proc-stat.js';
 
 const run = promisify(execFile);
 
@@ -70,11 +69,7 @@ async function keygen(path: string, comment: string): Promise<void> {
 /** The running sshd of a node, if it is ours (pid file, alive, command line names our config). */
 export async function labSshdPid(node: LabNodeName): Promise<number | null> {
   const p = labSshdPaths(node);
-  const pid = Number.parseInt((await fs.readFile(p.pidFile, 'utf8').catch(() => '')).trim(), 10);
-  if (!Number.isInteger(pid) || pid <= 0) return null;
-  const st = await readProcStat(pid);
-  if (!st || isGone(st)) return null;
-  return (await cmdlineOf(pid)).includes(p.config) ? pid : null;
+  return (await ownDaemonFromPidFile(p.pidFile, p.config))?.pid ?? null;
 }
 
 /**
@@ -118,14 +113,8 @@ async function startOne(node: LabNodeName): Promise<void> {
   const p = labSshdPaths(node);
   await run(SSHD_BINARY, ['-t', '-f', p.config]);
   const before = (await fs.readFile(p.log, 'utf8').catch(() => '')).length;
-  const fd = openSync(p.log, 'a', 0o640);
-  try {
-    // Its own session, so it outlives the command that started it; `lab down` stops it.
-    const child = spawn('ip', ['netns', 'exec', node, SSHD_BINARY, '-D', '-e', '-f', p.config], { detached: true, stdio: ['ignore', fd, fd] });
-    child.unref();
-  } finally {
-    closeSync(fd);
-  }
+  // Its own session, so it outlives the command that started it; `lab down` stops it.
+  spawnDetached(['ip', 'netns', 'exec', node, SSHD_BINARY, '-D', '-e', '-f', p.config], p.log);
   const deadline = Date.now() + 10_000;
   for (;;) {
     const log = (await fs.readFile(p.log, 'utf8').catch(() => '')).slice(before);
@@ -137,8 +126,7 @@ async function startOne(node: LabNodeName): Promise<void> {
 
 /** Stop a node's sshd (tests: a refused or unreachable node). */
 export async function stopLabSshd(node: LabNodeName): Promise<void> {
-  const pid = await labSshdPid(node);
-  if (pid === null) return;
-  const st = await readProcStat(pid);
-  if (st) await terminate(pid, st.startTime, 3000);
+  const p = labSshdPaths(node);
+  const own = await ownDaemonFromPidFile(p.pidFile, p.config);
+  if (own) await terminate(own.pid, own.startTime, 3000);
 }
