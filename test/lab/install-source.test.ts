@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { execa } from 'execa';
 import { runCli } from '../helpers/cli.js';
 import { repoRoot, tempDir } from '../helpers/paths.js';
@@ -87,7 +87,9 @@ test('the dry run prints every phase command and changes nothing; bad flags chan
   const lines = r.stdout.split('\n').map((l) => l.trim());
   for (const expected of [
     '$ mktemp -d /var/tmp/ha-setup-build.XXXXXX',
-    `$ tar -xzf ${tarball} -C /var/tmp/ha-setup-build.XXXXXX --strip-components=1`,
+    // the tarball is staged into the node's build directory and unpacked there
+    `$ sh -c 'base64 -d > "$1"' sh /var/tmp/ha-setup-build.XXXXXX/${basename(tarball)}`,
+    `$ tar -xzf /var/tmp/ha-setup-build.XXXXXX/${basename(tarball)} -C /var/tmp/ha-setup-build.XXXXXX --strip-components=1`,
     '$ cc -x c -fsyntax-only -',
     `$ ./configure --prefix=${prefix} --sysconfdir=${prefix}/etc --with-systemdsystemunitdir=${prefix}/lib/systemd/system`,
     '$ make -j3',
