@@ -4,6 +4,8 @@
  * implementation decides where that really is (under --root, in a lab node's directory,
  * on a remote machine).
  */
+import type { RecordedAction } from './plan.js';
+
 export interface ExecOptions {
   /** Text fed to the command's standard input. */
   input?: string;
@@ -63,8 +65,6 @@ export interface AppendOptions {
   /** Mode of the directories this append creates (default 0755). */
   dirMode?: number;
 }
-
-import type { RecordedAction } from './plan.js';
 
 export interface Host {
   readonly kind: 'local' | 'plan' | 'netns' | 'ssh';
