@@ -58,6 +58,17 @@ export interface RunChecksOptions<C = DoctorContext> extends RunHooks<C> {
 
 /** Time limit of a check that does not wait for the capture. */
 export const CHECK_TIMEOUT_MS = 20_000;
+/**
+ * Over ssh every look at the node is a round trip on its one shared connection, which every
+ * check uses at once: a healthy pair's checks take most of the local limit there, so a node
+ * over ssh gets this many times it.
+ */
+export const REMOTE_TIME_FACTOR = 3;
+
+/** The base time limit on a node: longer when it is reached over ssh. */
+function nodeLimit(host: { remote?: boolean }, base: number): number {
+  return host.remote ? base * REMOTE_TIME_FACTOR : base;
+}
 
 /** The checks `--check ID` selects; an unknown id is a UserError listing the known ones. */
 export function selectChecks<C>(checks: readonly Check<C>[], only: string | null | undefined): Check<C>[] {
@@ -130,14 +141,16 @@ const NODE: Subject<DoctorContext> = {
     if (checks.some((c) => c.needsCapture)) void ctx.capture().catch(() => null);
   },
   async timeLimit(ctx, check, base) {
-    if (!check.needsCapture) return base;
+    const limit = nodeLimit(ctx.host, base);
+    if (!check.needsCapture) return limit;
     const inst = await ctx.instance().catch(() => null);
-    return base + captureDurationMs(inst?.advertInt ?? null, ctx.options.captureMs);
+    return limit + captureDurationMs(inst?.advertInt ?? null, ctx.options.captureMs);
   },
 };
 
 const PAIR: Subject<PairContext> = {
   label: (p) => `${p.labels.a} + ${p.labels.b}`,
+  timeLimit: async (p, _check, base) => Math.max(nodeLimit(p.a.host, base), nodeLimit(p.b.host, base)),
 };
 
 /** Whether the check applies: `true`, or the reason it is skipped. */

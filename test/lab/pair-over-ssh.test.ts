@@ -168,7 +168,7 @@ test('doctor of the pair from the client: healthy, grouped by node and pair', as
   for (const [node, report] of Object.entries(out.nodes)) {
     for (const c of report.checks) assert.notEqual(c.status, 'fail', `${node} ${c.id}: ${c.summary}`);
   }
-  assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.stderr}`);
+  assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.stderr}\n${r.stdout}`);
 });
 
 test('doctor over ssh reads the nodes\' own /proc, not the machine it runs on', async () => {
@@ -180,7 +180,7 @@ test('doctor over ssh reads the nodes\' own /proc, not the machine it runs on', 
     ['lab', 'exec', 'client', '--', 'unshare', '--pid', '--fork', '--mount-proc', 'node', cliPath, 'doctor', ...HOSTS, '--json'],
     { timeoutMs: 120_000 },
   );
-  assert.ok(isolated.code === 0 || isolated.code === 1, `exit ${isolated.code}: ${isolated.stderr}`);
+  assert.ok(isolated.code === 0 || isolated.code === 1, `exit ${isolated.code}: ${isolated.stderr}\n${isolated.stdout}`);
   const out = JSON.parse(isolated.stdout) as { nodes: Record<string, { checks: Array<{ id: string; status: string; summary: string; details: string[] }> }> };
   const running = out.nodes[A]!.checks.find((c) => c.id === 'keepalived-running')!;
   assert.equal(running.status, 'ok', `${running.summary} ${running.details.join(' ')}`);

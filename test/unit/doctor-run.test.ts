@@ -8,6 +8,7 @@ import { applyFixes, exitCodeFor, keepalivedSettleMs, runChecks, selectChecks } 
 import { ALL_CHECKS, NODE_CHECKS, WIRE_CHECKS } from '../../checks/index.js';
 import { doctorJson, renderDoctorReport } from '../../src/ui/doctor-report.js';
 import { output } from '../../src/ui/output.js';
+import { LocalHost } from '../../src/host/local.js';
 import { UserError } from '../../src/errors.js';
 import { setLang } from '../../src/i18n/index.js';
 import { fakeContext, FakeServices, fixture } from './doctor-fake-context.js';
@@ -74,6 +75,18 @@ test('a crashing check and a hanging one are errors, not faults of the node; the
   assert.deepEqual(na, { id: 'n/a', status: 'skip', summary: 'not here', details: [], fix: null });
   assert.deepEqual(report.summary, { ok: 1, warn: 1, fail: 0, skip: 1, error: 2 });
   assert.equal(exitCodeFor(report), 3);
+});
+
+test('a node over ssh gets the longer time limit: the same slow check is an answer there and an error here', async () => {
+  // Only the runner's rule is under test: a host that says it is remote.
+  class OverSsh extends LocalHost {
+    override readonly remote = true;
+  }
+  const slow = check('slow', () => new Promise((r) => setTimeout(() => r(res('ok')), 300)));
+  const here = await runChecks(await fakeContext(), [slow], { timeoutMs: 200 });
+  const there = await runChecks(await fakeContext({ host: new OverSsh('/') }), [slow], { timeoutMs: 200 });
+  assert.equal(here.checks[0]!.status, 'error');
+  assert.equal(there.checks[0]!.status, 'ok');
 });
 
 test('an applies() that throws is an error too, and run is never called', async () => {
