@@ -2,12 +2,11 @@ import type { Check, CheckResult } from './types.js';
 import type { DoctorContext } from '../src/doctor/context.js';
 import { t } from '../src/i18n/index.js';
 import type { PlanStep } from '../src/setup/plan.js';
-import { cancelWatchdogArgv } from '../src/failover/record.js';
 import { result } from '../src/doctor/result.js';
 import { commandLine } from '../src/doctor/paths.js';
 import { DEFAULTS } from '../src/defaults.js';
 import { scriptHonoursFlag } from '../src/failover/preflight.js';
-import { hasLeftovers, inspectLeftovers, leftoverCommandLines, leftoverCommands, runInProgress, type NodeLeftovers } from '../src/failover/leftover.js';
+import { hasLeftovers, inspectLeftovers, leftoverCommandLines, leftoverUndo, runInProgress, type NodeLeftovers } from '../src/failover/leftover.js';
 
 /**
  * ha-setup's own state on the node: the maintenance flag (the check script fails while it
@@ -73,11 +72,7 @@ export const maintenance: Check = {
     return maintenanceResult(ctx, await inspectLeftovers(ctx.host));
   },
   async fixSteps(ctx) {
-    const l = await inspectLeftovers(ctx.host);
-    const why = 'undo what an unfinished failover test left on this node';
-    const steps: PlanStep[] = leftoverCommands(ctx.host, l).map((argv) => ({ kind: 'exec', argv, why }));
-    // The record's watchdog would find nothing to do, but it is a process left behind.
-    if (steps.length && l.record?.watchdog != null) steps.push({ kind: 'exec', argv: cancelWatchdogArgv(ctx.host, l.record.watchdog), why: 'the failover test ended: its watchdog is not needed' });
-    return steps;
+    // Exactly what failover-test and setup run to undo the same leftovers.
+    return leftoverUndo(ctx.host, await inspectLeftovers(ctx.host)).map(({ argv, why }): PlanStep => ({ kind: 'exec', argv, why }));
   },
 };

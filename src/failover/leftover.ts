@@ -7,7 +7,7 @@ import type { Host } from '../host/types.js';
 import { DEFAULTS } from '../defaults.js';
 import { commandLine } from '../doctor/paths.js';
 import { FAILOVER_LOCK } from './lock.js';
-import { aliveOnNode, cancelWatchdog, FLAG_CONTENT, readRecord, RUN_RECORD, type RunRecord } from './record.js';
+import { aliveOnNode, cancelWatchdogArgv, FLAG_CONTENT, readRecord, RUN_RECORD, WATCHDOG_WHY, type RunRecord } from './record.js';
 
 export interface NodeLeftovers {
   record: RunRecord | null;
@@ -66,18 +66,35 @@ export function leftoverCommandLines(host: Pick<Host, 'runtimePath'>, l: NodeLef
   return leftoverCommands(host, l).map(commandLine);
 }
 
+/** One command of the undo, and why it runs (the audit log's reason). */
+export interface UndoCommand {
+  argv: string[];
+  why: string;
+}
+
 /**
- * Undo the leftovers through the node's host: each command, then the record's watchdog is
- * cancelled (it would find nothing to do, but it is a process left behind). Returns the
- * commands run, "$ ..."; throws on the first that fails, naming it.
+ * The whole undo, in order: leftoverCommands, then ending the record's watchdog (it would
+ * find nothing to do, but it is a process left behind; its command always exits 0). Doctor's
+ * `--fix` plans exactly these; undoLeftovers runs them.
+ */
+export function leftoverUndo(host: Pick<Host, 'runtimePath'>, l: NodeLeftovers): UndoCommand[] {
+  const why = 'undo what an unfinished failover test left on this node';
+  const out = leftoverCommands(host, l).map((argv) => ({ argv, why }));
+  const watchdog = l.record?.watchdog ?? null;
+  if (out.length > 0 && watchdog !== null) out.push({ argv: cancelWatchdogArgv(host, watchdog), why: WATCHDOG_WHY });
+  return out;
+}
+
+/**
+ * Undo the leftovers through the node's host (leftoverUndo). Returns the commands run of
+ * leftoverCommands, "$ ..."; throws on the first that fails, naming it.
  */
 export async function undoLeftovers(host: Host, l: NodeLeftovers): Promise<string[]> {
   const done: string[] = [];
-  for (const argv of leftoverCommands(host, l)) {
-    const r = await host.exec(argv[0]!, argv.slice(1), { why: 'undo what an unfinished failover test left on this node', timeoutMs: 60_000 });
+  for (const { argv, why } of leftoverUndo(host, l)) {
+    const r = await host.exec(argv[0]!, argv.slice(1), { why, timeoutMs: 60_000 });
     if (r.exitCode !== 0) throw new Error(`${commandLine(argv)}: ${(r.stderr || r.stdout).trim() || `exit ${r.exitCode}`}`);
-    done.push(`$ ${commandLine(argv)}`);
+    if (why !== WATCHDOG_WHY) done.push(`$ ${commandLine(argv)}`);
   }
-  await cancelWatchdog(host, l.record?.watchdog ?? null).catch(() => undefined);
   return done;
 }

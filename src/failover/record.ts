@@ -107,8 +107,11 @@ export async function startWatchdog(host: Host, seconds: number, lock: WatchdogL
 export async function cancelWatchdog(host: Host, pid: number | null): Promise<void> {
   if (pid === null) return;
   const [cmd, ...args] = cancelWatchdogArgv(host, pid);
-  await host.exec(cmd!, args, { why: 'the failover test ended: its watchdog is not needed', timeoutMs: 15_000 });
+  await host.exec(cmd!, args, { why: WATCHDOG_WHY, timeoutMs: 15_000 });
 }
+
+/** Why the watchdog is ended, in the audit log. */
+export const WATCHDOG_WHY = 'the failover test ended: its watchdog is not needed';
 
 /** The command that ends the watchdog PID if it still is that run's watchdog (it always exits 0). */
 export function cancelWatchdogArgv(host: Pick<Host, 'runtimePath'>, pid: number): string[] {
