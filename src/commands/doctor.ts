@@ -34,10 +34,7 @@ export function register(program: Command): void {
       ].join('\n'),
     )
     .action(async (flags: DoctorFlags, cmd: Command) => {
-      const targets = hostTargets(cmd);
-      // --host A [--host B]: the nodes over ssh, and the pair checks; else this node.
-      process.exitCode = targets.length > 0
-        ? await (await import('../doctor/pair-cli.js')).runPairDoctorCommand(targets, flags)
-        : await (await import('../doctor/cli.js')).runDoctorCommand(globalOptions(cmd), flags);
+      // No --host: this node; --host A [--host B]: the nodes over ssh, and the pair checks.
+      process.exitCode = await (await import('../doctor/action.js')).doctorAction(globalOptions(cmd), flags, hostTargets(cmd));
     });
 }

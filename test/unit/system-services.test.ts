@@ -43,7 +43,8 @@ test('findBinary looks in the standard directories under the root, executables o
 test('findProcessesInOurNetns finds a process we started, and forgets it once it is gone', async () => {
   const child = spawn('sleep', ['30'], { stdio: 'ignore' });
   try {
-    await new Promise((r) => setTimeout(r, 200));
+    // 'spawn' comes once the child has exec'd sleep (before it, its name is still node's).
+    await new Promise((r) => child.once('spawn', r));
     const found = await findProcessesInOurNetns(new LocalHost('/'), 'sleep');
     assert.ok(found, 'our own namespace is readable');
     const ours = found.find((p) => p.pid === child.pid);
