@@ -1,8 +1,8 @@
 /**
  * SysV-style init scripts for the lab's daemons, written by `lab up` at
  * NODE_ROOT/etc/init.d/{keepalived,nginx}. They start a daemon exactly the way
- * LabServices does (same argv, pid files, TMPDIR and log file under the node's
- * directory), so a node reached over ssh — where no ha-setup runs on the node, only sh —
+ * LabServices does (same argv, pid files, TMPDIR, log file, ownership marker and
+ * timeouts, all from daemon-argv.ts), so a node reached over ssh — where no ha-setup runs on the node, only sh —
  * is controlled like any server without systemd: `INIT_SCRIPT start|stop|restart|reload|status`
  * (SysvServices runs the script under the host's root when the host is sandboxed).
  *
@@ -12,7 +12,7 @@
 import type { ServiceName } from '../system/service-control.js';
 import { labNodeRoot, type LabNodeName } from './constants.js';
 import { NODE_PATHS } from './paths.js';
-import { labDaemonArgv } from './daemon-argv.js';
+import { LAB_DAEMON_TIMING, labDaemonArgv, labDaemonFiles, labDaemonMarker } from './daemon-argv.js';
 import { LAB_KEEPALIVED, type LabKeepalived } from './keepalived.js';
 import { singleQuote } from '../host/shell-quote.js';
 
@@ -26,8 +26,12 @@ const q = singleQuote;
 
 export function renderInitScript(node: LabNodeName, name: ServiceName, keepalived: LabKeepalived): string {
   const root = labNodeRoot(node);
-  const pidFile = `${root}${name === 'keepalived' ? NODE_PATHS.keepalivedPid : NODE_PATHS.nginxPid}`;
-  const log = `${root}${name === 'keepalived' ? NODE_PATHS.keepalivedLog : NODE_PATHS.nginxErrorLog}`;
+  const files = labDaemonFiles(name);
+  const pidFile = `${root}${files.pidFile}`;
+  const log = `${root}${files.log}`;
+  const POLL_MS = 50;
+  const startPolls = Math.ceil(LAB_DAEMON_TIMING.startTimeoutMs / POLL_MS);
+  const stopPolls = Math.ceil(LAB_DAEMON_TIMING.stopGraceMs / POLL_MS);
   const argv = labDaemonArgv(node, name, keepalived).map(q).join(' ');
   // The daemon's config test with the node's own files (nginx -t would read the machine's /etc/nginx).
   const testArgv = (name === 'nginx' ? [...labDaemonArgv(node, name, keepalived), '-t'] : [LAB_KEEPALIVED, '-t', '-f', `${root}${NODE_PATHS.keepalivedConf}`]).map(q).join(' ');
@@ -37,6 +41,7 @@ export function renderInitScript(node: LabNodeName, name: ServiceName, keepalive
 # usage: $0 start|stop|restart|reload|status|configtest
 NODE=${q(node)}
 ROOT=${q(root)}
+MARKER=${q(labDaemonMarker(node))}
 PIDFILE=${q(pidFile)}
 LOG=${q(log)}
 
@@ -58,20 +63,20 @@ running_pid() {
   stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
   state=\${stat##*) }; state=\${state%% *}
   case "$state" in Z|X) return 1 ;; esac
-  tr '\\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF "$ROOT/" || return 1
+  tr '\\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF "$MARKER" || return 1
   echo "$pid"
 }
 
 start() {
   if pid=$(running_pid); then echo "${name} already running in $NODE (pid $pid)"; return 0; fi
-  mkdir -p "\${LOG%/*}" "$ROOT/tmp" "$ROOT/run"
+  mkdir -p "\${LOG%/*}" "$ROOT${NODE_PATHS.tmpDir}" "$ROOT/run"
   rm -f "$PIDFILE"
   # setsid: a session of its own, so the daemon outlives this script and the ssh session.
   (in_node setsid ${argv}) </dev/null >>"$LOG" 2>&1 &
   i=0
-  while [ $i -lt 100 ]; do
+  while [ $i -lt ${startPolls} ]; do
     if pid=$(running_pid); then echo "${name} started in $NODE (pid $pid)"; return 0; fi
-    sleep 0.05
+    sleep ${POLL_MS / 1000}
     i=$((i + 1))
   done
   echo "${name} did not start in $NODE; last log lines:" >&2
@@ -83,9 +88,9 @@ stop() {
   if ! pid=$(running_pid); then echo "${name} is not running in $NODE"; return 0; fi
   kill -TERM "$pid" 2>/dev/null
   i=0
-  while [ $i -lt 100 ]; do
+  while [ $i -lt ${stopPolls} ]; do
     running_pid >/dev/null || { echo "${name} stopped in $NODE"; return 0; }
-    sleep 0.05
+    sleep ${POLL_MS / 1000}
     i=$((i + 1))
   done
   kill -KILL "$pid" 2>/dev/null

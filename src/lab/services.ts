@@ -4,14 +4,13 @@
  * daemons that outlive the `ha-setup` process that started them, each with its own pid
  * files, log and TMPDIR under the node's directory.
  */
-import { promises as fs } from 'node:fs';
 import type { ExecResult } from '../host/types.js';
 import { NetnsHost } from '../host/netns.js';
 import type { CommandObserver } from '../host/local.js';
 import { auditOf, auditedHostFor, type AuditLog } from '../audit/log.js';
 import type { ServiceControl, ServiceName, ServiceOp } from '../system/service-control.js';
 import { LAB_BIN_DIR, LAB_STATE_DIR, labNodeRoot, type LabMemberName, type LabNodeName } from './constants.js';
-import { labDaemonArgv } from './daemon-argv.js';
+import { LAB_DAEMON_TIMING, labDaemonArgv, labDaemonFiles, labDaemonMarker } from './daemon-argv.js';
 import { labKeepalived, linkLabKeepalived, type LabKeepalived } from './keepalived.js';
 import { NODE_PATHS } from './paths.js';
 import { readManifest, updateManifest, type LabProcess } from './manifest.js';
@@ -32,9 +31,7 @@ export function auditedLabServices(member: LabMemberName): LabServices {
   return labServices(member, undefined, auditOf(auditedHostFor(labNodeHost(member))));
 }
 
-/** How long a daemon may take to write its pid file (keepalived, nginx: a few ms here). */
-const START_TIMEOUT_MS = 5000;
-const STOP_GRACE_MS = 5000;
+const { startTimeoutMs: START_TIMEOUT_MS, stopGraceMs: STOP_GRACE_MS } = LAB_DAEMON_TIMING;
 
 interface Running {
   pid: number;
@@ -60,11 +57,11 @@ export class LabServices implements ServiceControl {
   }
 
   logPath(name: ServiceName): string {
-    return this.host.runtimePath(name === 'keepalived' ? NODE_PATHS.keepalivedLog : NODE_PATHS.nginxErrorLog);
+    return this.host.runtimePath(labDaemonFiles(name).log);
   }
 
   private pidFile(name: ServiceName): string {
-    return this.host.runtimePath(name === 'keepalived' ? NODE_PATHS.keepalivedPid : NODE_PATHS.nginxPid);
+    return this.host.runtimePath(labDaemonFiles(name).pidFile);
   }
 
   /**
@@ -82,7 +79,7 @@ export class LabServices implements ServiceControl {
         return { pid: recorded.pid, startTime: st.startTime };
       }
     }
-    return ownDaemonFromPidFile(this.pidFile(name), labNodeRoot(this.member) + '/', ns);
+    return ownDaemonFromPidFile(this.pidFile(name), labDaemonMarker(this.member), ns);
   }
 
   async pid(name: ServiceName): Promise<number | null> {
@@ -115,11 +112,12 @@ export class LabServices implements ServiceControl {
       return result(argv, 1, '', `network namespace ${this.member} does not exist: run \`ha-setup lab up\` first\n`);
     }
     const log = this.logPath(name);
-    await fs.mkdir(log.slice(0, log.lastIndexOf('/')), { recursive: true, mode: 0o755 });
-    await fs.mkdir(this.host.runtimePath(NODE_PATHS.tmpDir), { recursive: true, mode: 0o755 });
-    await fs.mkdir(this.host.runtimePath('/run'), { recursive: true, mode: 0o755 });
+    const files = labDaemonFiles(name);
+    await this.host.mkdir(files.log.slice(0, files.log.lastIndexOf('/')), 0o755);
+    await this.host.mkdir(NODE_PATHS.tmpDir, 0o755);
+    await this.host.mkdir('/run', 0o755);
     // A stale pid file from a killed daemon would look like readiness below.
-    await fs.rm(this.pidFile(name), { force: true });
+    await this.host.remove(files.pidFile);
     this.observer?.(argv, `start ${name} in ${this.member}`);
 
     let exited: { code: number | undefined } | null = null;
@@ -146,7 +144,7 @@ export class LabServices implements ServiceControl {
         return result(argv, code && code !== 0 ? code : 1, '', `${name} exited during start-up${tail ? `:\n${tail}` : ''}\n`);
       }
       startTime ??= st.startTime;
-      if (Number.parseInt((await readText(this.pidFile(name))) ?? '', 10) === pid) break;
+      if (Number.parseInt((await this.readText(files.pidFile)) ?? '', 10) === pid) break;
       if (Date.now() >= deadline) {
         await terminate(pid, st.startTime, 1000);
         return result(argv, 1, '', `${name} did not write ${this.pidFile(name)} within ${START_TIMEOUT_MS} ms\n`);
@@ -215,9 +213,14 @@ export class LabServices implements ServiceControl {
   }
 
   async recentLogs(name: ServiceName, lines: number): Promise<string[]> {
-    const text = await readText(this.logPath(name));
+    const text = await this.readText(labDaemonFiles(name).log);
     if (!text) return [];
     return text.split('\n').filter(Boolean).slice(-lines);
+  }
+
+  /** A file of the node, or null when it cannot be read (a daemon may be writing it). */
+  private async readText(path: string): Promise<string | null> {
+    return this.host.readFile(path).catch(() => null);
   }
 
   private async forget(name: ServiceName): Promise<void> {
@@ -233,13 +236,6 @@ function result(command: string[], exitCode: number, stdout: string, stderr = ''
   return { command, exitCode, stdout, stderr, notFound: false, timedOut: false };
 }
 
-async function readText(path: string): Promise<string | null> {
-  try {
-    return await fs.readFile(path, 'utf8');
-  } catch {
-    return null;
-  }
-}
 
 /** For `lab down` and tests: does the command line point into the lab's directory? */
 export function referencesStateDir(cmdline: string): boolean {

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:
 import { join } from 'node:path';
 import { parseHelpOptions } from '../../src/keepalived/binary.js';
 import { keepalivedDaemonArgv, optionsNotAccepted, probeLabKeepalived, type LabKeepalived } from '../../src/lab/keepalived.js';
-import { labDaemonArgv } from '../../src/lab/daemon-argv.js';
+import { LAB_DAEMON_TIMING, labDaemonArgv, labDaemonFiles, labDaemonMarker } from '../../src/lab/daemon-argv.js';
 import { renderInitScript } from '../../src/lab/init-scripts.js';
 import { labServices } from '../../src/lab/services.js';
 import { NetnsHost } from '../../src/host/netns.js';
@@ -62,6 +62,19 @@ test('the lab services and the init scripts start the same argv, through the lab
   const script = renderInitScript('ha2', 'keepalived', k);
   assert.ok(script.includes(argv.map((a) => `'${a}'`).join(' ')), 'the init script runs exactly that argv');
   assert.doesNotMatch(script, /no-syslog|'-b'/);
+});
+
+test('the init scripts wait for, recognise and stop a daemon by the same table as the lab services', () => {
+  const k = recorded('2.2.7');
+  for (const name of ['keepalived', 'nginx'] as const) {
+    const script = renderInitScript('ha1', name, k);
+    const files = labDaemonFiles(name);
+    assert.ok(script.includes(`PIDFILE='/run/ha-setup-lab/ha1${files.pidFile}'`), name);
+    assert.ok(script.includes(`LOG='/run/ha-setup-lab/ha1${files.log}'`), name);
+    assert.ok(script.includes(`MARKER='${labDaemonMarker('ha1')}'`) && script.includes('grep -qF "$MARKER"'), name);
+    assert.ok(script.includes(`while [ $i -lt ${LAB_DAEMON_TIMING.startTimeoutMs / 50} ]`), name);
+    assert.ok(script.includes(`while [ $i -lt ${LAB_DAEMON_TIMING.stopGraceMs / 50} ]`), name);
+  }
 });
 
 test('the probe reads a real binary; anything else is a usage error naming --keepalived', async () => {

@@ -21,7 +21,6 @@ const ALLOWED: Record<string, string> = {
   'src/lab/keepalived.ts': 'the lab is the machine-level tool: it builds the namespaces Hosts run in',
   'src/lab/manifest.ts': 'the lab is the machine-level tool: it builds the namespaces Hosts run in',
   'src/lab/procs.ts': 'the lab is the machine-level tool: it builds the namespaces Hosts run in',
-  'src/lab/services.ts': 'the lab is the machine-level tool: it builds the namespaces Hosts run in',
   'src/lab/sshd.ts': 'the lab is the machine-level tool: it builds the namespaces Hosts run in',
   'src/lab/status.ts': 'the lab is the machine-level tool: it builds the namespaces Hosts run in',
   'src/lab/up.ts': 'the lab is the machine-level tool: it builds the namespaces Hosts run in',
