@@ -10,8 +10,7 @@ import { parseConfig } from '../keepalived/parse.js';
 import { validateConfig, type Finding } from '../keepalived/validate.js';
 import { configTest, type ConfigTestResult } from '../keepalived/config-test.js';
 import type { VrrpInstance } from '../keepalived/model.js';
-import { DEFAULT_CONFIG_FILE, findKeepalived, runtimeFsFor, type KeepalivedProcess } from '../keepalived/runtime/process.js';
-import { LocalHost } from '../host/local.js';
+import { DEFAULT_CONFIG_FILE, findKeepalived, type KeepalivedProcess } from '../keepalived/runtime/process.js';
 import { probeKeepalived } from '../keepalived/binary.js';
 import { readAllDumps, type RuntimeDumps } from '../keepalived/runtime/dumps.js';
 import { parseLogLine, readKeepalivedLog, type KeepalivedLog, type LogEvent } from '../keepalived/runtime/logs.js';
@@ -144,7 +143,7 @@ export function createDoctorContext(node: DoctorNode, options: DoctorOptions): B
       const path = daemonPathOf(host, options.logPath);
       const text = (await view.readFile(path)) ?? '';
       const lines = text.split('\n').filter((l) => l.trim() !== '').slice(-LOG_LINES);
-      const modifiedAt = (await runtimeFsFor(host).stat(host.kind === 'local' ? (host as LocalHost).resolvePath(path) : path))?.mtimeMs ?? null;
+      const modifiedAt = await view.modifiedAt(path);
       return { source: 'log-file', where: path, lines, events: lines.map(parseLogLine).filter((e): e is LogEvent => e !== null), modifiedAt };
     }
     return readKeepalivedLog(host, await keepalived(), { lines: LOG_LINES });

@@ -122,6 +122,15 @@ export class LocalHost implements Host {
     }
   }
 
+  async modifiedAt(path: string): Promise<number | null> {
+    try {
+      return (await fs.stat(this.resolvePath(path))).mtimeMs;
+    } catch (e) {
+      if (isMissing(e)) return null;
+      throw e;
+    }
+  }
+
   async readDir(path: string): Promise<string[]> {
     try {
       return (await fs.readdir(this.resolvePath(path))).sort();

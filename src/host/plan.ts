@@ -66,6 +66,10 @@ export class PlanHost implements Host {
     return this.inner.stat(path);
   }
 
+  modifiedAt(path: string): Promise<number | null> {
+    return this.inner.modifiedAt(path);
+  }
+
   readDir(path: string): Promise<string[]> {
     return this.inner.readDir(path);
   }

@@ -125,6 +125,10 @@ export const STAT_SCRIPT = `[ -e "$1" ] || exit ${MISSING}
 if out=$(stat -L -c '%a %u %g %s %F' -- "$1" 2>/dev/null); then printf 'S %s\\n' "$out"
 else printf 'L '; exec ls -ldnL -- "$1"; fi`;
 
+/** modifiedAt: the mtime in seconds; `date -r` where stat has no -c (minimal busybox). */
+export const MTIME_SCRIPT = `[ -e "$1" ] || exit ${MISSING}
+stat -L -c '%Y' -- "$1" 2>/dev/null || exec date -r "$1" +%s`;
+
 /** readDir: every entry (dotfiles too), NUL-terminated so any name survives. */
 export const READ_DIR_SCRIPT = `[ -d "$1" ] || exit ${MISSING}
 cd -- "$1" || exit 4

@@ -19,6 +19,7 @@ import {
   shScript,
   sshMessage,
   STAT_SCRIPT,
+  MTIME_SCRIPT,
   WRITE_PROBE_SCRIPT,
   WRITE_SCRIPT,
   type SshFailureKind,
@@ -412,6 +413,14 @@ export class SshHost implements Host {
     const s = parseStatLine(r.stdout);
     if (!s) throw new OperationError(t('ssh.error.remote', { op: t('ssh.op.stat'), path, target: this.label, reason: r.stdout.trim() }));
     return s;
+  }
+
+  async modifiedAt(path: string): Promise<number | null> {
+    const r = await this.script('ssh.op.stat', path, MTIME_SCRIPT, [path], [0, MISSING]);
+    if (r.exitCode === MISSING) return null;
+    const seconds = /^\d+$/.exec(r.stdout.trim());
+    if (!seconds) throw new OperationError(t('ssh.error.remote', { op: t('ssh.op.stat'), path, target: this.label, reason: r.stdout.trim() }));
+    return Number(seconds[0]) * 1000;
   }
 
   async readDir(path: string): Promise<string[]> {

@@ -94,6 +94,8 @@ export interface Host {
   writeFileAtomic(path: string, data: string, opts: WriteOptions): Promise<WriteResult>;
   exists(path: string): Promise<boolean>;
   stat(path: string): Promise<FileStat | null>;
+  /** When the file was last modified (ms since the epoch), or null when it is not there. */
+  modifiedAt(path: string): Promise<number | null>;
   readDir(path: string): Promise<string[]>;
   remove(path: string): Promise<void>;
   mkdir(path: string, mode: number): Promise<void>;

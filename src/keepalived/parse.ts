@@ -103,6 +103,7 @@ const noFiles: Host = {
   writeFileAtomic: async (path) => ({ path, changed: false, backup: null }),
   exists: async () => false,
   stat: async () => null,
+  modifiedAt: async () => null,
   readDir: async () => [],
   remove: async () => undefined,
   mkdir: async () => undefined,

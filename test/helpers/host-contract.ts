@@ -85,6 +85,17 @@ export const hostContract: HostContractCase[] = [
     },
   },
   {
+    name: 'modifiedAt is the file time in ms (whole seconds may be all a host knows); null when missing',
+    async run(host, base) {
+      const path = `${base}/var/log/m.log`;
+      const before = Date.now();
+      await host.writeFileAtomic(path, 'm\n', { mode: 0o644 });
+      const at = await host.modifiedAt(path);
+      assert.ok(at !== null && at >= Math.floor(before / 1000) * 1000 - 1000 && at <= Date.now() + 1000, `${at} vs ${before}`);
+      assert.equal(await host.modifiedAt(`${base}/var/log/missing.log`), null);
+    },
+  },
+  {
     name: 'a second identical write changes nothing and makes no backup',
     async run(host, base) {
       const path = `${base}/etc/x.conf`;

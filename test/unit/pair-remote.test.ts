@@ -48,7 +48,7 @@ function recordingHost(root: string): Host & { calls: string[][] } {
       return { command: [cmd, ...args], exitCode: 0, stdout: '', stderr: '', notFound: false, timedOut: false };
     },
     readFile: async () => null, writeFileAtomic: async () => ({ path: '', changed: false, backup: null }), exists: async () => false,
-    stat: async () => null, readDir: async () => [], remove: async () => undefined, mkdir: async () => undefined,
+    stat: async () => null, modifiedAt: async () => null, readDir: async () => [], remove: async () => undefined, mkdir: async () => undefined,
   };
   return host;
 }

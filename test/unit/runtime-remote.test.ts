@@ -89,6 +89,9 @@ class RecordedSshHost implements Host {
   async stat(): Promise<null> {
     throw new Error('the remote scan reads nothing through Host.stat');
   }
+  async modifiedAt(): Promise<null> {
+    throw new Error('the remote scan reads nothing through Host.modifiedAt');
+  }
   async readDir(): Promise<string[]> {
     throw new Error('the remote scan reads nothing through Host.readDir');
   }
