@@ -72,8 +72,10 @@ test('the init scripts wait for, recognise and stop a daemon by the same table a
     assert.ok(script.includes(`PIDFILE='/run/ha-setup-lab/ha1${files.pidFile}'`), name);
     assert.ok(script.includes(`LOG='/run/ha-setup-lab/ha1${files.log}'`), name);
     assert.ok(script.includes(`MARKER='${labDaemonMarker('ha1')}'`) && script.includes('grep -qF "$MARKER"'), name);
-    assert.ok(script.includes(`while [ $i -lt ${LAB_DAEMON_TIMING.startTimeoutMs / 50} ]`), name);
-    assert.ok(script.includes(`while [ $i -lt ${LAB_DAEMON_TIMING.stopGraceMs / 50} ]`), name);
+    // Each wait in its own function: start() for the pid file, stop() for the exit (50 ms polls).
+    const polls = (fn: string) => Number(new RegExp(`\\n${fn}\\(\\) \\{[\\s\\S]*?while \\[ \\$i -lt (\\d+) \\]`).exec(script)?.[1]);
+    assert.equal(polls('start') * 50, LAB_DAEMON_TIMING.startTimeoutMs, name);
+    assert.equal(polls('stop') * 50, LAB_DAEMON_TIMING.stopGraceMs, name);
   }
 });
 
