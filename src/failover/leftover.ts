@@ -70,6 +70,8 @@ export function leftoverCommandLines(host: Pick<Host, 'runtimePath'>, l: NodeLef
 export interface UndoCommand {
   argv: string[];
   why: string;
+  /** Ending the watchdog: not among the commands shown to the user (leftoverCommandLines). */
+  watchdog?: true;
 }
 
 /**
@@ -79,9 +81,9 @@ export interface UndoCommand {
  */
 export function leftoverUndo(host: Pick<Host, 'runtimePath'>, l: NodeLeftovers): UndoCommand[] {
   const why = 'undo what an unfinished failover test left on this node';
-  const out = leftoverCommands(host, l).map((argv) => ({ argv, why }));
+  const out: UndoCommand[] = leftoverCommands(host, l).map((argv) => ({ argv, why }));
   const watchdog = l.record?.watchdog ?? null;
-  if (out.length > 0 && watchdog !== null) out.push({ argv: cancelWatchdogArgv(host, watchdog), why: WATCHDOG_WHY });
+  if (out.length > 0 && watchdog !== null) out.push({ argv: cancelWatchdogArgv(host, watchdog), why: WATCHDOG_WHY, watchdog: true });
   return out;
 }
 
@@ -91,10 +93,10 @@ export function leftoverUndo(host: Pick<Host, 'runtimePath'>, l: NodeLeftovers):
  */
 export async function undoLeftovers(host: Host, l: NodeLeftovers): Promise<string[]> {
   const done: string[] = [];
-  for (const { argv, why } of leftoverUndo(host, l)) {
+  for (const { argv, why, watchdog } of leftoverUndo(host, l)) {
     const r = await host.exec(argv[0]!, argv.slice(1), { why, timeoutMs: 60_000 });
     if (r.exitCode !== 0) throw new Error(`${commandLine(argv)}: ${(r.stderr || r.stdout).trim() || `exit ${r.exitCode}`}`);
-    if (why !== WATCHDOG_WHY) done.push(`$ ${commandLine(argv)}`);
+    if (!watchdog) done.push(`$ ${commandLine(argv)}`);
   }
   return done;
 }
