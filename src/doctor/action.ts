@@ -16,14 +16,14 @@ import { closeNodes, connectNodes } from '../nodes/remote.js';
 import { UserError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { output, paint, printInfo, printJson, printLine } from '../ui/output.js';
-import { doctorJson, printDoctorReport, renderDoctorReport, type DoctorJson } from '../ui/doctor-report.js';
+import { pairDoctorJson, printDoctorReport, renderPairDoctorReport } from '../ui/doctor-report.js';
 import { ALL_CHECKS } from '../../checks/index.js';
 import { pairChecks } from '../../checks/pair/index.js';
 import { createDoctorContext } from './build-context.js';
 import { doctorOptions, type DoctorFlags } from './flags.js';
 import { createPairContext } from './pair-context.js';
 import { guard } from '../guard.js';
-import { applyFixes, exitCodeFor, runChecks, runPairChecks, selectChecks, type DoctorCheckReport, type DoctorReport, type ExtraFix, type FixOutcome, type RunHooks } from './run.js';
+import { applyFixes, exitCodeFor, pairExitCode, runChecks, runPairChecks, selectChecks, type DoctorCheckReport, type DoctorReport, type ExtraFix, type FixOutcome, type PairDoctorReport, type RunHooks } from './run.js';
 
 /** One node of the run: how it is reached, and the address its peer knows it by (a pair). */
 interface DoctorNode extends ClusterNode {
@@ -47,46 +47,6 @@ async function doctorNodes(opts: GlobalOptions, targets: readonly string[]): Pro
   // Doctor changes nothing on a remote node: its apply host only records.
   const remote = await connectNodes([...targets], { dryRun: true });
   return { nodes: remote.map((n) => ({ ...n, address: n.ssh.target.host })), local: false, root: '/', close: () => closeNodes(remote) };
-}
-
-/** Both nodes' own checks and the pair checks. */
-export interface PairDoctorReport {
-  /** One report per node, in the order given (--host A first). */
-  nodes: DoctorReport[];
-  pair: DoctorReport;
-  durationMs: number;
-}
-
-/** `doctor --host A --host B --json` (docs/pair.md). */
-export interface PairDoctorJson {
-  durationMs: number;
-  nodes: Record<string, DoctorJson>;
-  pair: Omit<DoctorJson, 'node'> & { node?: undefined; nodes: string[] };
-}
-
-export function pairDoctorJson(r: PairDoctorReport): PairDoctorJson {
-  const pair = doctorJson(r.pair);
-  return {
-    durationMs: r.durationMs,
-    nodes: Object.fromEntries(r.nodes.map((n) => [n.node, doctorJson(n)])),
-    pair: { ...pair, node: undefined, nodes: r.nodes.map((n) => n.node) },
-  };
-}
-
-export function renderPairDoctorReport(r: PairDoctorReport): string[] {
-  const lines: string[] = [];
-  for (const n of r.nodes) lines.push(...renderDoctorReport(n), '');
-  const [a, b] = r.nodes.map((n) => n.node);
-  const pairLines = renderDoctorReport(r.pair);
-  // The pair's block gets its own heading instead of the node title.
-  pairLines[0] = paint('bold', t('pair.doctor.group.pair', { a, b }));
-  lines.push(...pairLines);
-  return lines;
-}
-
-/** The exit code of the whole: as for one node, over both nodes and the pair. */
-export function pairExitCode(r: PairDoctorReport): number {
-  return exitCodeFor(...r.nodes, r.pair);
 }
 
 function printPlanned(fixable: Array<{ check: Check; report: DoctorCheckReport }>, extra: ExtraFix[]): void {

@@ -215,6 +215,19 @@ export function runPairChecks(p: PairContext, checks: readonly PairCheck[], opts
   return runAll(PAIR, p, checks, opts);
 }
 
+/** Both nodes' own checks and the pair checks. */
+export interface PairDoctorReport {
+  /** One report per node, in the order given (--host A first). */
+  nodes: DoctorReport[];
+  pair: DoctorReport;
+  durationMs: number;
+}
+
+/** The exit code of the whole: as for one node, over both nodes and the pair. */
+export function pairExitCode(r: PairDoctorReport): number {
+  return exitCodeFor(...r.nodes, r.pair);
+}
+
 /** A check `--fix` can repair: it did not pass and describes its repair as plan steps. */
 export function fixableChecks(checks: readonly Check[], report: DoctorReport): Check[] {
   return checks.filter((c) => {

@@ -5,7 +5,7 @@
  * NO_COLOR gets plain lines. Knows the report's shape, nothing about individual checks.
  */
 import { REPORT_STATUSES, type Detail, type Fix, type ReportStatus } from '../../checks/types.js';
-import type { DoctorCheckReport, DoctorReport, DoctorSummary, FixOutcome } from '../doctor/run.js';
+import type { DoctorCheckReport, DoctorReport, DoctorSummary, FixOutcome, PairDoctorReport } from '../doctor/run.js';
 import { t } from '../i18n/index.js';
 import { displayWidth, output, paint, padDisplay, printJson, printLine, type Colour } from './output.js';
 export { displayWidth } from './output.js';
@@ -106,4 +106,31 @@ export function doctorJson(report: DoctorReport, fixes: FixOutcome[] | null = nu
 export function printDoctorReport(report: DoctorReport, fixes: FixOutcome[] | null = null): void {
   if (output.json) printJson(doctorJson(report, fixes));
   else for (const line of renderDoctorReport(report, fixes ?? [])) printLine(line);
+}
+
+/** `doctor --host A --host B --json` (docs/pair.md). */
+export interface PairDoctorJson {
+  durationMs: number;
+  nodes: Record<string, DoctorJson>;
+  pair: Omit<DoctorJson, 'node'> & { node?: undefined; nodes: string[] };
+}
+
+export function pairDoctorJson(r: PairDoctorReport): PairDoctorJson {
+  const pair = doctorJson(r.pair);
+  return {
+    durationMs: r.durationMs,
+    nodes: Object.fromEntries(r.nodes.map((n) => [n.node, doctorJson(n)])),
+    pair: { ...pair, node: undefined, nodes: r.nodes.map((n) => n.node) },
+  };
+}
+
+export function renderPairDoctorReport(r: PairDoctorReport): string[] {
+  const lines: string[] = [];
+  for (const n of r.nodes) lines.push(...renderDoctorReport(n), '');
+  const [a, b] = r.nodes.map((n) => n.node);
+  const pairLines = renderDoctorReport(r.pair);
+  // The pair's block gets its own heading instead of the node title.
+  pairLines[0] = paint('bold', t('pair.doctor.group.pair', { a, b }));
+  lines.push(...pairLines);
+  return lines;
 }

@@ -11,7 +11,7 @@ import type { DoctorContext } from '../../src/doctor/context.js';
 import { clockOffset, createPairContext, type PairContext } from '../../src/doctor/pair-context.js';
 import { pairChecks } from '../../checks/pair/index.js';
 import { exitCodeFor, runPairChecks } from '../../src/doctor/run.js';
-import { pairExitCode, type PairDoctorReport } from '../../src/doctor/action.js';
+import { pairExitCode, type PairDoctorReport } from '../../src/doctor/run.js';
 import { factsFor } from '../helpers/facts.js';
 
 interface FakeNode {
