@@ -41,9 +41,7 @@ ${t('cli.help.examples')}
     .action(async (_opts, cmd: Command) => {
       const targets = hostTargets(cmd);
       // --host A --host B: both nodes over ssh, from one set of answers; else this node.
-      process.exitCode = targets.length > 0
-        ? await (await import('./pair-setup-action.js')).runPairSetupCommand(cmd, targets)
-        : await (await import('./setup-action.js')).runSetupCommand(cmd);
+      process.exitCode = await (await import('./setup-action.js')).runSetupCommand(cmd, targets);
     });
   program.addCommand(setup, { isDefault: true });
 }

@@ -38,9 +38,7 @@ export async function configureNode(node: LabNodeName, role: LabRole): Promise<S
   // Configured like any node: every change in the node's own audit log.
   const apply = auditedHostFor(host);
   return runSetup({
-    factsHost: host,
-    applyHost: apply,
-    services: labServices(node, undefined, auditOf(apply)),
+    nodes: [{ label: node, factsHost: host, applyHost: apply, services: labServices(node, undefined, auditOf(apply)) }],
     raw: labAnswers(node, role),
     existing: 'replace',
     dryRun: false,

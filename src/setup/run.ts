@@ -1,28 +1,31 @@
 /**
- * The whole setup flow for one node: facts -> answers -> plan -> apply -> verify. The
- * wizard, flags and answers files differ only in how `collect` fills the answers.
+ * The whole setup flow, for one node or a pair: facts -> answers -> plan -> apply ->
+ * verify. One node is the case N = 1: every step below is written once for N nodes, and
+ * only what really differs is chosen by N (the FLOWS table): how the answers are obtained
+ * (src/setup/node-answers.ts: flags, answers file, wizard; src/setup/pair.ts: one set of
+ * answers from which both nodes' are derived), what verify means, and the peer command.
+ *
+ * Promises, for one node as for two: every node's answers are validated and every plan
+ * built before the first change; while the plans are applied no signal, closed terminal
+ * or exception leaves one half done: each node is put back by its own undo log
+ * (src/setup/apply.ts), whatever ends the run.
  */
-import { hostname } from 'node:os';
-import type { Host } from '../host/types.js';
-import type { ServiceControl } from '../system/service-control.js';
+import type { ClusterNode } from '../nodes/types.js';
+import type { Progress } from '../progress.js';
 import { auditOf } from '../audit/log.js';
 import { gatherFacts, type Facts } from '../system/facts.js';
-import { UserError, OperationError } from '../errors.js';
-import { t } from '../i18n/index.js';
+import { OperationError } from '../errors.js';
+import { t, type MessageKey } from '../i18n/index.js';
 import { DEFAULTS } from '../defaults.js';
-import { ANSWER_FLAGS, validateAnswers, validateRole, vipPrefixNote, withoutManagedAddress, vridFromVip, type Answers, type InterfaceFacts } from './answers.js';
-import { buildPlan, type Plan, type PlanOptions } from './plan.js';
-import { applyPlans, type ApplyResult, type NodeApply } from './apply.js';
-import { verifySetup, type Verification } from './verify.js';
+import type { Answers, InterfaceFacts } from './answers.js';
+import type { Plan } from './plan.js';
+import { applyPlans, type ApplyResult } from './apply.js';
+import { verifyPair, verifySetup, type PairVerification, type Verification } from './verify.js';
 import { probeVip, probeVrids, proposeVrid, type VipProbe } from './probe.js';
-import { parseConfig } from '../keepalived/parse.js';
-import { isPackagedSampleConfig } from '../keepalived/summary.js';
-import { blockingProblems, checkConfigFile } from '../keepalived/check-file.js';
-import { installKeepalived } from '../keepalived/install/index.js';
-import type { Progress } from '../progress.js';
-import { plannedRelease } from './release.js';
-import { randomPassword } from './password.js';
-import { carriedOver, existingAnswers } from './existing.js';
+import { existingAnswers } from './existing.js';
+import { addressFor, hostnameOf, keepForeignConfigs, nodeApplyHooks, peerCommand, planNode, readExisting } from './steps.js';
+import { nodeAnswers } from './node-answers.js';
+import { pairAnswers } from './pair.js';
 
 export type RawAnswers = Partial<Record<keyof Answers, unknown>>;
 export type ExistingChoice = 'keep' | 'replace' | 'stop';
@@ -40,13 +43,13 @@ export interface ExistingConfig {
 
 export interface SetupUi {
   progress: Progress;
-  preflight(facts: Facts, existing: ExistingConfig | null): void;
+  preflight(node: ClusterNode, facts: Facts, existing: ExistingConfig | null): void;
   /** Asked only with a terminal; unattended runs use --existing. */
-  chooseExisting(existing: ExistingConfig): Promise<ExistingChoice>;
-  /** Fill in what flags and the answers file left open (the wizard). null: no terminal. */
+  chooseExisting(node: ClusterNode, existing: ExistingConfig): Promise<ExistingChoice>;
+  /** Fill in what flags and the answers file left open (the wizard, once for a pair). null: no terminal. */
   ask: ((known: RawAnswers, ctx: AskContext) => Promise<{ raw: RawAnswers; generatedPassword: boolean }>) | null;
-  showPlan(plan: Plan): void;
-  confirm(plan: Plan): Promise<boolean>;
+  showPlan(node: ClusterNode, plan: Plan): void;
+  confirm(plans: Plan[]): Promise<boolean>;
   done(result: SetupResult): void;
 }
 
@@ -61,14 +64,13 @@ export interface AskContext {
 }
 
 export interface SetupOptions {
-  factsHost: Host;
-  applyHost: Host;
-  services: ServiceControl;
+  /** One node, or the two nodes of a pair (the first becomes MASTER). */
+  nodes: readonly ClusterNode[];
   raw: RawAnswers;
   existing: ExistingChoice | null;
   dryRun: boolean;
   yes: boolean;
-  /** --root other than "/": write files only. */
+  /** One node under --root other than "/": write files only. */
   filesOnly: boolean;
   installMethod: 'package' | 'source';
   installSource: string | null;
@@ -76,249 +78,164 @@ export interface SetupOptions {
   ui: SetupUi;
 }
 
+/** What the answer step of a flow is given: every node's facts and current configuration. */
+export interface AnswerContext {
+  nodes: readonly ClusterNode[];
+  facts: readonly Facts[];
+  existing: ReadonlyArray<ExistingConfig | null>;
+  /** What each node is configured with (keepalived.conf, the answers file). */
+  configured: readonly Partial<Answers>[];
+  hostnames: readonly string[];
+  raw: RawAnswers;
+  filesOnly: boolean;
+  ui: SetupUi;
+}
+
+/** Every node's validated answers, in the nodes' order. */
+export interface Answered {
+  answers: Answers[];
+  generatedPassword: boolean;
+}
+
+export interface NodeSetup {
+  label: string;
+  answers: Answers;
+  plan: Plan;
+  apply: ApplyResult | null;
+}
+
 export interface SetupResult {
   status: 'applied' | 'planned' | 'kept' | 'aborted' | 'unchanged';
-  plan: Plan | null;
-  answers: Answers | null;
-  apply: ApplyResult | null;
-  verification: Verification | null;
+  /** One per node, in the order given; empty when the run kept a foreign config. */
+  nodes: NodeSetup[];
+  verification: Verification | PairVerification | null;
   generatedPassword: boolean;
+  /** The command to run on the other node (one node set up alone). */
   peerCommand: string[] | null;
   answersPath: string;
   filesOnly: boolean;
   root: string;
 }
 
-const REQUIRED: Array<keyof Answers> = ['role', 'interface', 'vip', 'authPass'];
-
-export async function readExisting(host: Host, path: string): Promise<ExistingConfig | null> {
-  const text = await host.readFile(path);
-  if (text === null || text.trim() === '') return null;
-  const parsed = await parseConfig(host, path);
-  const instances = parsed.config.vrrpInstances;
-  const details = instances
-    .map((i) => `${i.name} ${i.state ?? '?'} ${i.interface ?? '?'} vrid ${i.virtualRouterId ?? '?'} prio ${i.priority ?? '?'} ${i.virtualIpaddress.map((v) => v.address).join(',')}`)
-    .join('; ');
-  return {
-    path,
-    ours: /written by ha-setup/i.test(text),
-    packagedSample: isPackagedSampleConfig(parsed.config),
-    summary: t('setup.preflight.configSummary', { instances: instances.length, details: details || '-' }),
-    vips: instances.flatMap((i) => i.virtualIpaddress.map((v) => v.address.split('/')[0]!)),
-  };
+interface Flow {
+  answers(ctx: AnswerContext): Promise<Answered>;
+  verifyLabel: MessageKey;
+  verify(nodes: readonly ClusterNode[], answers: readonly Answers[]): Promise<Verification | PairVerification>;
+  /**
+   * Verified after every run that reaches the nodes, even when nothing changed or no
+   * service was restarted: a pair's last screen reports both nodes' states.
+   */
+  verifyAlways: boolean;
+  peerCommand(answers: Answers, facts: Facts): string[] | null;
 }
 
-export function defaultInterface(interfaces: InterfaceFacts[]): string | null {
-  const usable = interfaces.filter((i) => i.up && !i.loopback);
-  return (usable.find((i) => i.default) ?? (usable.length === 1 ? usable[0] : undefined))?.name ?? null;
-}
-
-/** The command for the other node: same VIP, VRID and password; opposite role; peers swapped. */
-export function peerCommand(answers: Answers, ownAddress: string | null): string[] {
-  const cmd = ['ha-setup', 'setup', '--role', answers.role === 'MASTER' ? 'backup' : 'master', '--interface', answers.interface, '--vip', answers.vip, '--vrid', String(answers.vrid), '--advert-int', String(answers.advertInt), '--auth-pass', answers.authPass];
-  if (answers.peers.length > 0 && ownAddress) cmd.push('--peer', ownAddress);
-  if (answers.nopreempt) cmd.push('--nopreempt');
-  if (answers.email) cmd.push('--email', answers.email);
-  if (answers.checkUrl !== DEFAULTS.check.url) cmd.push('--check-url', answers.checkUrl);
-  return cmd;
-}
-
-/**
- * Install keepalived, then make sure the release it brought is one the plan's file is right
- * for: when another release came (the package manager changed its mind, nothing could tell
- * beforehand) and its file would differ, stop before writing anything.
- */
-export async function installForPlan(
-  host: Host,
-  distro: Facts['distro'],
-  install: { method: 'package' | 'source'; source: string | null },
-  plan: Plan,
-  replan: (version: string | null) => Promise<Plan>,
-  progress: Progress,
-): Promise<void> {
-  const installed = await installKeepalived(host, distro, { method: install.method, source: install.source ?? undefined }, progress);
-  if (installed.version === plan.release.version) return;
-  const again = await replan(installed.version);
-  if (again.files.config !== plan.files.config) {
-    throw new OperationError(t('setup.release.changed', { planned: plan.release.version ?? t('word.unknown'), installed: installed.version ?? t('word.unknown') }), {
-      hint: t('setup.release.changed.hint'),
-    });
-  }
-}
-
-/** The candidate file, checked the way its release allows; what blocks it, or null. Shared by single-node and pair setup. */
-export async function testCandidate(host: Host, path: string, facts: Facts, progress: Pick<Progress, 'note'>): Promise<string[] | null> {
-  const check = await checkConfigFile(host, path, { interfaces: facts.interfaces });
-  for (const n of check.notes) progress.note(n);
-  return blockingProblems(check);
-}
-
-/**
- * The wizard's VRID proposal for `vip`: the configured one while the VIP stays the same,
- * else the one derived from the VIP; and in any case the VRID of a group already on the
- * wire for this VIP (proposeVrid).
- */
-export async function wizardVridProposal(host: Host, progress: Progress, iface: string, vip: string, proposals: RawAnswers, filesOnly: boolean): Promise<{ proposal: number; seen: string }> {
-  const ms = 3 * DEFAULTS.advertInt * 1000 + 500;
-  const probe = filesOnly ? { seen: [], listened: false } : await progress.step(t('setup.progress.listen', { seconds: (ms / 1000).toFixed(1) }), () => probeVrids(host, iface, ms));
-  const address = vip.split('/')[0]!;
-  const configured = proposals.vrid !== undefined && String(proposals.vip ?? '').split('/')[0] === address ? Number(proposals.vrid) : null;
-  return {
-    proposal: proposeVrid(configured ?? vridFromVip(vip), address, probe.seen).vrid,
-    seen: probe.seen.length ? t('setup.q.vrid.seen', { list: [...new Set(probe.seen.map((s) => s.vrid))].join(', ') }) : t('setup.q.vrid.seenNone'),
-  };
-}
-
-/**
- * What to do about a config ha-setup did not write, node by node (one or two): the
- * --existing flag, else the question in a terminal, else a usage error. true: keep it
- * (or stop), the run ends without a change.
- */
-export async function keepForeignConfigs(
-  existing: ReadonlyArray<ExistingConfig | null>,
-  given: ExistingChoice | null,
-  ask: ((i: number, e: ExistingConfig) => Promise<ExistingChoice>) | null,
-  unattended: (i: number) => string,
-): Promise<boolean> {
-  for (const [i, e] of existing.entries()) {
-    if (!e || e.ours || e.packagedSample) continue;
-    const choice = given ?? (ask ? await ask(i, e) : null);
-    if (choice === null) {
-      throw new UserError({ field: '--existing', value: undefined, accepted: t('setup.existing.unattendedAccepted'), reason: unattended(i) });
-    }
-    if (choice === 'keep' || choice === 'stop') return true;
-  }
-  return false;
-}
-
-/**
- * One node's plan, and how to plan it again for the release an install actually brought.
- * With `progress`, looking up the release keepalived will be is shown as a step.
- */
-export async function planNode(host: Host, facts: Facts, answers: Answers, opts: Omit<PlanOptions, 'release'>, progress: Progress | null): Promise<{ plan: Plan; replan: (version: string | null) => Promise<Plan> }> {
-  const install = { method: opts.installMethod, source: opts.installSource };
-  const lookUp = () => plannedRelease(host, facts, install, opts.filesOnly);
-  const release = progress && !facts.keepalived.installed && !opts.filesOnly ? await progress.step(t('setup.progress.release'), lookUp) : await lookUp();
-  const plan = await buildPlan(host, facts, answers, { ...opts, release });
-  return { plan, replan: (version) => buildPlan(host, facts, answers, { ...opts, release: { version, source: 'installed' } }) };
-}
-
-/** How a node's plan is applied and shown: each line prefixed with `prefix` (the node, in a pair). */
-export function nodeApplyHooks(applyHost: Host, facts: Facts, progress: Progress, plan: Plan, replan: (version: string | null) => Promise<Plan>, prefix = ''): NodeApply['hooks'] {
-  return {
-    step: (label, fn) => progress.step(`${prefix}${label}`, () => fn()),
-    warn: (m) => progress.warn(`${prefix}${m}`),
-    testConfig: (path) => testCandidate(applyHost, path, facts, { note: (m) => progress.note(`${prefix}${m}`) }),
-    install: (method, source) => installForPlan(applyHost, facts.distro, { method, source }, plan, replan, progress),
-  };
-}
+/** What differs between one node and a pair; everything else in runSetup is the same. */
+const FLOWS: Record<'node' | 'pair', Flow> = {
+  node: {
+    answers: nodeAnswers,
+    verifyLabel: 'setup.progress.wait',
+    verify: (nodes, answers) => verifySetup(nodes[0]!.factsHost, nodes[0]!.services, answers[0]!),
+    verifyAlways: false,
+    peerCommand: (answers, facts) => peerCommand(answers, facts.interfaces.find((i) => i.name === answers.interface)?.ipv4[0]?.split('/')[0] ?? null),
+  },
+  pair: {
+    answers: pairAnswers,
+    verifyLabel: 'pair.progress.verify',
+    verify: verifyPair,
+    verifyAlways: true,
+    peerCommand: () => null,
+  },
+};
 
 export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
-  const { ui } = opts;
-  const facts = await ui.progress.step(t('setup.progress.facts'), () => gatherFacts(opts.factsHost));
-  const configPath = facts.distro.keepalived?.configPath ?? DEFAULTS.paths.config;
-  const existing = await readExisting(opts.factsHost, configPath);
-  ui.preflight(facts, existing);
-  const base = {
-    plan: null, answers: null, apply: null, verification: null, generatedPassword: false, peerCommand: null,
-    answersPath: DEFAULTS.paths.answers, filesOnly: opts.filesOnly, root: opts.factsHost.root,
+  const { ui, nodes } = opts;
+  const pair = nodes.length > 1;
+  const flow = FLOWS[pair ? 'pair' : 'node'];
+  /** In a pair every line of a node's apply says which node it is about. */
+  const prefix = (n: ClusterNode) => (pair ? `${n.label}: ` : '');
+  const facts = await Promise.all(nodes.map((n) => ui.progress.step(pair ? t('pair.progress.facts', { node: n.label }) : t('setup.progress.facts'), () => gatherFacts(n.factsHost))));
+  const configPaths = facts.map((f) => f.distro.keepalived?.configPath ?? DEFAULTS.paths.config);
+  const existing: Array<ExistingConfig | null> = [];
+  for (const [i, n] of nodes.entries()) {
+    existing.push(await readExisting(n.factsHost, configPaths[i]!));
+    ui.preflight(n, facts[i]!, existing[i]!);
+  }
+  const result: SetupResult = {
+    status: 'planned', nodes: [], verification: null, generatedPassword: false, peerCommand: null,
+    answersPath: DEFAULTS.paths.answers, filesOnly: opts.filesOnly, root: nodes[0]!.factsHost.root,
   };
 
-  if (await keepForeignConfigs([existing], opts.existing, ui.ask ? (_i, e) => ui.chooseExisting(e) : null, () => t('setup.existing.unattended'))) return { ...base, status: 'kept' };
-
-  if (!facts.keepalived.installed && opts.noInstall && !opts.filesOnly) {
-    throw new OperationError(t('setup.keepalivedMissing'), { hint: t('setup.keepalivedMissing.hint') });
-  }
-
-  // What the node is configured with is the default for everything not given: accepting
-  // every default on a configured node changes nothing. The wizard proposes it; the
-  // unattended path takes it.
-  const was = existing && !existing.packagedSample ? await existingAnswers(opts.factsHost, configPath) : {};
-  const configured = carriedOver(was, opts.raw);
-  const proposals: RawAnswers = { routerId: hostname().split('.')[0], ...configured };
-  let raw: RawAnswers = ui.ask ? { ...opts.raw } : { ...proposals, ...opts.raw };
-  const ifaceDefault = defaultInterface(facts.interfaces);
-  if (raw.interface === undefined && ifaceDefault && !ui.ask) raw.interface = ifaceDefault;
-
-  let generatedPassword = false;
-  const role = raw.role === undefined ? undefined : validateRole(raw.role);
-  if (raw.authPass === undefined && role === 'MASTER' && !ui.ask) {
-    raw.authPass = randomPassword(DEFAULTS.passwordLength);
-    generatedPassword = true;
-  }
-
-  // A VIP the current config already manages is no node address (re-run on a master).
-  const managed = (list: InterfaceFacts[]) => (existing?.vips ?? []).reduce((ifs, v) => withoutManagedAddress(ifs, v), list);
-  if (ui.ask) {
-    const asked = await ui.ask(raw, {
-      facts,
-      proposals,
-      interfaces: managed(facts.interfaces),
-      defaultInterface: ifaceDefault,
-      probeVrids: (iface, vip) => wizardVridProposal(opts.factsHost, ui.progress, iface, vip, proposals, opts.filesOnly),
-      probeVip: (iface, vip) => probeVip(opts.factsHost, iface, vip),
-    });
-    raw = asked.raw;
-    generatedPassword = asked.generatedPassword;
-  } else {
-    const missing = REQUIRED.filter((k) => raw[k] === undefined || raw[k] === '');
-    if (missing.length > 0) {
-      const flags = missing.map((k) => ANSWER_FLAGS[k]).join(', ');
-      if (missing.length === 1 && missing[0] === 'authPass') {
-        throw new UserError({ field: ANSWER_FLAGS.authPass, value: undefined, accepted: t('setup.accepted.authPass'), reason: t('setup.authPassNeededOnBackup') });
-      }
-      throw new UserError({ field: flags, value: undefined, accepted: t('setup.missingFlags.accepted', { flags }), reason: t('setup.missingFlags', { flags }) });
+  // Every node is asked about a foreign config before anything else happens.
+  const unattended = (i: number) => (pair ? t('pair.existing.unattended', { node: nodes[i]!.label }) : t('setup.existing.unattended'));
+  if (await keepForeignConfigs(existing, opts.existing, ui.ask ? (i, e) => ui.chooseExisting(nodes[i]!, e) : null, unattended)) return { ...result, status: 'kept' };
+  nodes.forEach((n, i) => {
+    if (!facts[i]!.keepalived.installed && opts.noInstall && !opts.filesOnly) {
+      throw new OperationError(pair ? t('pair.keepalivedMissing', { node: n.label }) : t('setup.keepalivedMissing'), { hint: t('setup.keepalivedMissing.hint') });
     }
-  }
+  });
 
-  // A VIP the current config already manages is no node address (re-run on a master).
-  const requestedVip = String(raw.vip ?? '').split('/')[0]!;
-  const interfaces = existing?.vips.includes(requestedVip) ? withoutManagedAddress(facts.interfaces, requestedVip) : facts.interfaces;
-  const answers = validateAnswers(raw, interfaces);
-  const prefixNote = vipPrefixNote(raw.vip, interfaces.find((i) => i.name === answers.interface) ?? null);
-  if (prefixNote) ui.progress.note(prefixNote);
+  // What the nodes are configured with is the default for everything not given: accepting
+  // every default on a configured node (or pair) changes nothing.
+  const configured = await Promise.all(nodes.map((n, i) => (existing[i] && !existing[i]!.packagedSample ? existingAnswers(n.factsHost, configPaths[i]!) : Promise.resolve({}))));
+  const hostnames = await Promise.all(nodes.map((n) => hostnameOf(n.factsHost, n.label)));
+  const { answers, generatedPassword } = await flow.answers({ nodes, facts, existing, configured, hostnames, raw: opts.raw, filesOnly: opts.filesOnly, ui });
+  result.generatedPassword = generatedPassword;
 
-  // Unattended: the VRID derived from the VIP, unless another group on the wire uses it.
-  if (!ui.ask && opts.raw.vrid === undefined && !opts.filesOnly) {
-    const probe = await ui.progress.step(t('setup.progress.listen', { seconds: (3 * answers.advertInt + 0.5).toFixed(1) }), () =>
-      probeVrids(opts.factsHost, answers.interface, (3 * answers.advertInt + 0.5) * 1000),
-    );
-    const choice = proposeVrid(answers.vrid, answers.vip.split('/')[0]!, probe.seen);
-    if (choice.conflict) ui.progress.warn(t('setup.vridInUse', { vrid: answers.vrid, vips: choice.conflict.addresses.join(', '), proposal: choice.vrid }));
-    if (choice.ours) ui.progress.note(t('setup.vridOurs', { vrid: choice.vrid, src: choice.ours.src }));
-    answers.vrid = choice.vrid;
-  }
+  const first = answers[0]!;
+  const vipAddress = first.vip.split('/')[0]!;
   if (!ui.ask && !opts.filesOnly) {
-    const vipAddress = answers.vip.split('/')[0]!;
-    const probe = await ui.progress.step(t('setup.progress.dad', { vip: vipAddress }), () => probeVip(opts.factsHost, answers.interface, vipAddress));
-    const ownVip = facts.interfaces.some((i) => [...i.ipv4, ...i.ipv6].some((a) => a.split('/')[0] === vipAddress));
-    if (probe.inUse && !ownVip) {
+    // Unattended, no VRID given: the derived one, unless another group on the wire uses it.
+    // The nodes this run sets up are not another group.
+    if (opts.raw.vrid === undefined) {
+      const ours = answers.map((a, i) => addressFor(facts[i]!.interfaces, a.interface, a.vip));
+      const seconds = 3 * first.advertInt + 0.5;
+      const probe = await ui.progress.step(t('setup.progress.listen', { seconds: seconds.toFixed(1) }), () => probeVrids(nodes[0]!.factsHost, first.interface, seconds * 1000));
+      const choice = proposeVrid(first.vrid, vipAddress, probe.seen.filter((s) => !ours.includes(s.src)));
+      if (choice.conflict) ui.progress.warn(t('setup.vridInUse', { vrid: first.vrid, vips: choice.conflict.addresses.join(', '), proposal: choice.vrid }));
+      if (choice.ours) ui.progress.note(t('setup.vridOurs', { vrid: choice.vrid, src: choice.ours.src }));
+      for (const a of answers) a.vrid = choice.vrid;
+    }
+    // Something else answering for the VIP, while no node of this run holds it.
+    const probe = await ui.progress.step(t('setup.progress.dad', { vip: vipAddress }), () => probeVip(nodes[0]!.factsHost, first.interface, vipAddress));
+    const held = facts.some((f) => f.interfaces.some((i) => [...i.ipv4, ...i.ipv6].some((a) => a.split('/')[0] === vipAddress)));
+    if (probe.inUse && !held) {
       const mac = probe.macs.join(', ');
-      ui.progress.warn(answers.role === 'MASTER' ? t('setup.vipAnswers.master', { vip: vipAddress, mac }) : t('setup.vipAnswers.backup', { vip: vipAddress, mac }));
+      ui.progress.warn(first.role === 'MASTER' ? t('setup.vipAnswers.master', { vip: vipAddress, mac }) : t('setup.vipAnswers.backup', { vip: vipAddress, mac }));
     }
   }
 
-  const { plan, replan } = await planNode(opts.factsHost, facts, answers, { filesOnly: opts.filesOnly, installMethod: opts.installMethod, installSource: opts.installSource, previous: was }, ui.progress);
-  const ownAddress = facts.interfaces.find((i) => i.name === answers.interface)?.ipv4[0]?.split('/')[0] ?? null;
-  const result: SetupResult = { ...base, status: 'planned', plan, answers, generatedPassword, peerCommand: peerCommand(answers, ownAddress) };
-  ui.showPlan(plan);
+  // Every plan before any change: a node that cannot be planned stops the run untouched.
+  const planned: Array<Awaited<ReturnType<typeof planNode>>> = [];
+  for (const [i, n] of nodes.entries()) {
+    const p = await planNode(n.factsHost, facts[i]!, answers[i]!, { filesOnly: opts.filesOnly, installMethod: opts.installMethod, installSource: opts.installSource, previous: configured[i] }, ui.progress);
+    if (pair) p.plan.node = n.label;
+    planned.push(p);
+    ui.showPlan(n, p.plan);
+  }
+  result.nodes = nodes.map((n, i) => ({ label: n.label, answers: answers[i]!, plan: planned[i]!.plan, apply: null }));
+  result.peerCommand = flow.peerCommand(first, facts[0]!);
   if (opts.dryRun) return result;
-  if (plan.steps.length === 0) {
+  const plans = planned.map((p) => p.plan);
+  const verify = async () => (result.verification = await ui.progress.step(t(flow.verifyLabel), () => flow.verify(nodes, answers)));
+  if (plans.every((p) => p.steps.length === 0)) {
     result.status = 'unchanged';
+    if (flow.verifyAlways) await verify();
     ui.done(result);
     return result;
   }
-  if (!opts.yes && !(await ui.confirm(plan))) return { ...result, status: 'aborted' };
+  if (!opts.yes && !(await ui.confirm(plans))) return { ...result, status: 'aborted' };
 
-  // The password (typed, generated or from a file) never reaches the audit log.
-  auditOf(opts.applyHost)?.markSecret(answers.authPass);
-  // While the plan is applied no signal, closed terminal or exception leaves it half done:
-  // it stops before the next step and puts back what it changed (src/guard.ts).
-  [result.apply] = await applyPlans([{ plan, host: opts.applyHost, services: opts.services, hooks: nodeApplyHooks(opts.applyHost, facts, ui.progress, plan, replan) }]);
+  // The password (typed, generated or from a file) never reaches a node's audit log.
+  nodes.forEach((n, i) => auditOf(n.applyHost)?.markSecret(answers[i]!.authPass));
+  const applied = await applyPlans(
+    nodes.map((n, i) => {
+      const { plan, replan } = planned[i]!;
+      return { plan, host: n.applyHost, services: n.services, hooks: nodeApplyHooks(n.applyHost, facts[i]!, ui.progress, plan, replan, prefix(n)) };
+    }),
+  );
+  applied.forEach((a, i) => (result.nodes[i]!.apply = a));
   result.status = 'applied';
-  if (!opts.filesOnly && plan.steps.some((s) => s.kind === 'service')) {
-    result.verification = await ui.progress.step(t('setup.progress.wait'), () => verifySetup(opts.factsHost, opts.services, answers));
-  }
+  if (!opts.filesOnly && (flow.verifyAlways || plans.some((p) => p.steps.some((s) => s.kind === 'service')))) await verify();
   ui.done(result);
   return result;
 }

@@ -2,10 +2,12 @@
  * After apply: is keepalived running, in which VRRP state, and does this node hold the
  * VIP as it should? A MASTER takes about 3 advert intervals plus its skew time to claim
  * the VIP (lab-facts.md: ~3.4 s with advert_int 1), so we wait a little longer than that.
+ * One node is verified alone; a pair is verified as one system: exactly one MASTER.
  */
 import type { Host } from '../host/types.js';
 import type { ServiceControl } from '../system/service-control.js';
 import type { Answers } from './answers.js';
+import type { ClusterNode } from '../nodes/types.js';
 
 export interface Verification {
   running: boolean;
@@ -64,4 +66,53 @@ export async function verifySetup(host: Host, services: ServiceControl, answers:
     if (Date.now() - started > limit) return { ...v, timedOut: true };
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+export interface PairVerification {
+  /** Per node, in the order given: keepalived running, VRRP state from its log, VIP held. */
+  nodes: Array<{ label: string; running: boolean; state: 'MASTER' | 'BACKUP' | 'FAULT' | null; holdsVip: boolean }>;
+  /** Exactly one node holds the VIP and is MASTER, the other is BACKUP. */
+  ok: boolean;
+  vipHolder: string | null;
+  timedOut: boolean;
+  waitedMs: number;
+}
+
+/**
+ * Exactly one node holds the VIP and says MASTER, the other says BACKUP. Waits up to
+ * 3 advert intervals plus a margin: the MASTER needs ~3.5 s to claim the VIP.
+ */
+export async function verifyPair(nodes: readonly ClusterNode[], answers: readonly Answers[], timeoutMs?: number): Promise<PairVerification> {
+  const a = answers[0]!;
+  const limit = timeoutMs ?? (3 * a.advertInt + 6) * 1000;
+  const vip = a.vip.split('/')[0]!;
+  const started = Date.now();
+  for (;;) {
+    const seen = await Promise.all(
+      nodes.map(async (n, i) => {
+        const [running, held, logs] = await Promise.all([
+          n.services.isActive('keepalived'),
+          holdsAddress(n.factsHost, answers[i]!.interface, vip),
+          n.services.recentLogs('keepalived', STATE_LOG_LINES),
+        ]);
+        return { label: n.label, running, state: vrrpState(logs, running, held), holdsVip: held };
+      }),
+    );
+    const holders = seen.filter((s) => s.holdsVip);
+    const ok = holders.length === 1 && holders[0]!.state === 'MASTER' && seen.filter((s) => s !== holders[0]).every((s) => s.running && s.state === 'BACKUP');
+    const waitedMs = Date.now() - started;
+    if (ok || waitedMs > limit) {
+      return { nodes: seen, ok, vipHolder: holders.length === 1 ? holders[0]!.label : null, timedOut: !ok, waitedMs };
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export function isPairVerification(v: Verification | PairVerification): v is PairVerification {
+  return 'nodes' in v;
+}
+
+/** Did the nodes end as they should: a pair with one MASTER, one node running and settled. */
+export function verified(v: Verification | PairVerification): boolean {
+  return isPairVerification(v) ? v.ok : v.running && !v.timedOut;
 }

@@ -1,13 +1,14 @@
 /** Printing for the pair setup: each node's preflight and plan under its name, the pair's final screen. */
-import type { PairSetupResult } from '../setup/pair.js';
+import type { SetupResult } from '../setup/run.js';
+import { isPairVerification } from '../setup/verify.js';
 import { t } from '../i18n/index.js';
 import { paint, printLine } from './output.js';
 import { commandLine } from '../system/node-shell.js';
 
-export function printPairDone(result: PairSetupResult): void {
+export function printPairDone(result: SetupResult): void {
   if (result.nodes.length === 0) return;
   printLine(paint('bold', t('pair.done.title')));
-  const v = result.verification;
+  const v = result.verification && isPairVerification(result.verification) ? result.verification : null;
   for (const [i, n] of result.nodes.entries()) {
     const seen = v?.nodes[i];
     printLine(

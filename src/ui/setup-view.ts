@@ -3,6 +3,7 @@ import type { Facts } from '../system/facts.js';
 import type { Plan } from '../setup/plan.js';
 import type { ExistingConfig, SetupResult } from '../setup/run.js';
 import { describeStep } from '../setup/apply.js';
+import { isPairVerification } from '../setup/verify.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { displayWidth, paint, padDisplay, printLine } from './output.js';
 import { unifiedDiff } from './diff.js';
@@ -70,18 +71,19 @@ export function printPlan(plan: Plan, showContent: boolean): void {
 
 /** The last screen; `shell` spells the commands for this node and its peer (a lab node's are lab exec). */
 export function printDone(result: SetupResult, shell: NodeShell): void {
-  if (!result.answers) return;
+  const answers = result.nodes[0]?.answers;
+  if (!answers) return;
   printLine(paint('bold', t('setup.done.title')));
-  const v = result.verification;
+  const v = result.verification && !isPairVerification(result.verification) ? result.verification : null;
   if (v) {
     printLine(`  keepalived: ${v.running ? t('setup.preflight.running') : paint('red', t('setup.verify.notRunning'))}`);
     if (v.state) printLine(`  ${t('setup.verify.state', { state: v.state })}`);
-    printLine(`  ${v.holdsVip ? t('setup.verify.holdsVip', { vip: result.answers.vip }) : t('setup.verify.noVip', { vip: result.answers.vip })}`);
+    printLine(`  ${v.holdsVip ? t('setup.verify.holdsVip', { vip: answers.vip }) : t('setup.verify.noVip', { vip: answers.vip })}`);
     if (v.timedOut) printLine(paint('yellow', `  ${t('setup.verify.timeout', { seconds: Math.round(v.waitedMs / 1000) })}`));
-    if (result.answers.role === 'BACKUP' && v.holdsVip) printLine(paint('yellow', `  ${t('setup.verify.masterAlone')}`));
+    if (answers.role === 'BACKUP' && v.holdsVip) printLine(paint('yellow', `  ${t('setup.verify.masterAlone')}`));
   }
   if (result.filesOnly) printLine(`  ${t('setup.done.rootOnly', { root: result.root })}`);
-  if (result.generatedPassword) printLine(paint('yellow', `  ${t('setup.q.authPass.generated', { pass: result.answers.authPass })}`));
+  if (result.generatedPassword) printLine(paint('yellow', `  ${t('setup.q.authPass.generated', { pass: answers.authPass })}`));
   if (result.peerCommand) {
     const peer = shell.peer();
     const [, ...args] = result.peerCommand;

@@ -1,7 +1,8 @@
 /** The pair's answers: one set in, two consistent node answers out; every bad input named. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addressFor, derivePairAnswers, pairMismatches, routerIdFrom, type PairNodeView } from '../../src/setup/pair.js';
+import { derivePairAnswers, pairMismatches, type PairNodeView } from '../../src/setup/pair.js';
+import { addressFor, routerIdFrom } from '../../src/setup/steps.js';
 import { UserError } from '../../src/errors.js';
 import type { InterfaceFacts } from '../../src/setup/answers.js';
 

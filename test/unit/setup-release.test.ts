@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs';
 import { LocalHost } from '../../src/host/local.js';
 import { buildPlan } from '../../src/setup/plan.js';
 import { plannedRelease } from '../../src/setup/release.js';
-import { installForPlan } from '../../src/setup/run.js';
+import { installForPlan } from '../../src/setup/steps.js';
 import { validateAnswers } from '../../src/setup/answers.js';
 import { candidateQuery, candidateRelease, parseCandidate, tarballVersion } from '../../src/keepalived/install/candidate.js';
 import { parseConfigText } from '../../src/keepalived/parse.js';
