@@ -35,6 +35,7 @@ ${t('cli.help.examples')}
   $ ha-setup setup --role master --vip 192.0.2.50/24 --yes
   $ ha-setup setup --role backup --vip 192.0.2.50/24 --vrid 50 --auth-pass 'k3pAl1ve' --yes
   $ ha-setup setup --role master --vip 10.0.0.100/24 --peer 10.0.0.12 --yes   # unicast (clouds)
+  $ ha-setup setup --role master --vip 192.0.2.50/24 --vip 192.0.2.51/24 --yes   # two VIPs that move together
   $ ha-setup setup --answers /etc/keepalived/ha-setup.answers.json --dry-run
   $ ha-setup setup --root /tmp/image --role master --interface eth0 --vip 192.0.2.50/24 --yes`,
     )

@@ -15,8 +15,10 @@ export type Role = 'MASTER' | 'BACKUP';
 export interface Answers {
   role: Role;
   interface: string;
-  /** address/prefix, e.g. 192.0.2.50/24 */
+  /** address/prefix, e.g. 192.0.2.50/24: the instance's first VIP (its VRID is derived from it). */
   vip: string;
+  /** Further VIPs of the same instance, same family: they move with the first. */
+  extraVips: string[];
   vrid: number;
   priority: number;
   advertInt: number;
@@ -44,6 +46,7 @@ export const ANSWER_FLAGS: Record<keyof Answers, string> = {
   role: '--role',
   interface: '--interface',
   vip: '--vip',
+  extraVips: '--vip',
   vrid: '--vrid',
   priority: '--priority',
   advertInt: '--advert-int',
@@ -79,16 +82,29 @@ export function validateInterface(value: unknown, interfaces: InterfaceFacts[]):
   return found;
 }
 
+/** The VIPs given: --vip is repeatable, an answers file may hold a list; the extra ones follow. */
+export function vipList(vip: unknown, extra: unknown = undefined): unknown[] {
+  const list = (v: unknown) => (Array.isArray(v) ? v : v === undefined || v === null || v === '' ? [] : [v]);
+  return [...list(vip), ...list(extra)];
+}
+
 /**
- * The VIP flags and answers as a list (--vip is repeatable, a file may hold an array). One
- * VIP per pair for now: a second is refused naming both, never dropped in silence.
+ * Every VIP of the instance, validated (validateVip) and completed with its prefix: at
+ * least one, each address once, all of one family (keepalived sends one family's adverts
+ * per instance). The first is the instance's VIP, the others move with it.
  */
-export function singleVip(value: unknown): unknown {
-  if (!Array.isArray(value)) return value;
-  if (value.length > 1) {
-    throw new UserError({ field: ANSWER_FLAGS.vip, value: value.join(' '), accepted: t('setup.accepted.oneVip'), reason: t('setup.reason.severalVips', { count: value.length }) });
+export function validateVips(vip: unknown, extra: unknown, iface: InterfaceFacts | null): string[] {
+  const given = vipList(vip, extra);
+  const vips = given.length === 0 ? [validateVip(undefined, iface)] : given.map((v) => validateVip(v, iface));
+  const addresses = vips.map((v) => v.split('/')[0]!);
+  const twice = addresses.find((a, i) => addresses.indexOf(a) !== i);
+  if (twice !== undefined) {
+    throw new UserError({ field: ANSWER_FLAGS.vip, value: given.join(' '), accepted: t('setup.accepted.vipsDistinct'), reason: t('setup.reason.vipTwice', { vip: twice }) });
   }
-  return value[0];
+  if (new Set(addresses.map((a) => a.includes(':'))).size > 1) {
+    throw new UserError({ field: ANSWER_FLAGS.vip, value: given.join(' '), accepted: t('setup.accepted.vipsOneFamily'), reason: t('setup.reason.vipsMixedFamily') });
+  }
+  return vips;
 }
 
 /** An address without a prefix, completed with the prefix of the interface subnet that holds it; null when none does. */
@@ -101,7 +117,7 @@ export function prefixFromInterface(address: string, iface: InterfaceFacts | nul
 
 /** What setup says when it completed a VIP given without prefix (null: a prefix was given). */
 export function vipPrefixNote(given: unknown, iface: InterfaceFacts | null): string | null {
-  const raw = String(singleVip(given) ?? '').trim();
+  const raw = String(given ?? '').trim();
   if (raw.includes('/') || !iface) return null;
   const own = [...iface.ipv4, ...iface.ipv6].map(parseCidr).filter((c): c is Cidr => c !== null);
   const net = own.find((c) => cidrContains(c, raw));
@@ -113,7 +129,7 @@ export function vipPrefixNote(given: unknown, iface: InterfaceFacts | null): str
  * Without a prefix it takes the prefix of that subnet (setup says so).
  */
 export function validateVip(value: unknown, iface: InterfaceFacts | null): string {
-  const raw = String(singleVip(value) ?? '').trim();
+  const raw = String(value ?? '').trim();
   const accepted = t('setup.accepted.vip');
   const vip = parseCidr(raw) ?? (raw.includes('/') ? null : prefixFromInterface(raw, iface));
   if (!vip) {
@@ -182,17 +198,17 @@ export function validateAuthPass(value: unknown): string {
   return v;
 }
 
-export function validatePeers(values: unknown, iface: InterfaceFacts | null, vip: string | null): string[] {
+export function validatePeers(values: unknown, iface: InterfaceFacts | null, vips: readonly string[]): string[] {
   const list = (Array.isArray(values) ? values : values === undefined || values === null || values === '' ? [] : [values])
     .flatMap((v) => String(v).split(','))
     .map((v) => v.trim())
     .filter(Boolean);
   const own = iface ? [...iface.ipv4, ...iface.ipv6].map((a) => a.split('/')[0]) : [];
-  const vipAddress = vip?.split('/')[0];
+  const vipAddresses = vips.map((v) => v.split('/')[0]);
   for (const peer of list) {
     if (!isIPv4(peer) && !isIPv6(peer)) throw new UserError({ field: ANSWER_FLAGS.peers, value: peer, accepted: t('setup.accepted.peer') });
     if (own.includes(peer)) throw new UserError({ field: ANSWER_FLAGS.peers, value: peer, accepted: t('setup.accepted.peer'), reason: t('setup.reason.peerIsSelf') });
-    if (peer === vipAddress) throw new UserError({ field: ANSWER_FLAGS.peers, value: peer, accepted: t('setup.accepted.peer'), reason: t('setup.reason.peerIsVip') });
+    if (vipAddresses.includes(peer)) throw new UserError({ field: ANSWER_FLAGS.peers, value: peer, accepted: t('setup.accepted.peer'), reason: t('setup.reason.peerIsVip') });
   }
   return [...new Set(list)];
 }
@@ -259,15 +275,15 @@ export function withoutManagedAddress(interfaces: InterfaceFacts[], address: str
 export function validateAnswers(raw: Partial<Record<keyof Answers, unknown>>, interfaces: InterfaceFacts[]): Answers {
   const role = validateRole(raw.role);
   const iface = validateInterface(raw.interface, interfaces);
-  const vip = validateVip(raw.vip, iface);
+  const [vip, ...extraVips] = validateVips(raw.vip, raw.extraVips, iface) as [string, ...string[]];
   const vrid = validateVrid(raw.vrid ?? vridFromVip(vip));
   const priority = validatePriority(raw.priority ?? defaultPriority(role));
   const advertInt = validateAdvertInt(raw.advertInt ?? DEFAULTS.advertInt);
   const authPass = validateAuthPass(raw.authPass);
-  const peers = validatePeers(raw.peers, iface, vip);
+  const peers = validatePeers(raw.peers, iface, [vip, ...extraVips]);
   const routerId = validateRouterId(raw.routerId);
   const nopreempt = validateNopreempt(raw.nopreempt);
   const email = validateEmail(raw.email);
   const checkUrl = validateCheckUrl(raw.checkUrl ?? DEFAULTS.check.url);
-  return { role, interface: iface.name, vip, vrid, priority, advertInt, authPass, peers, routerId, nopreempt, email, checkUrl };
+  return { role, interface: iface.name, vip, extraVips, vrid, priority, advertInt, authPass, peers, routerId, nopreempt, email, checkUrl };
 }

@@ -10,10 +10,11 @@ import type { Host } from '../host/types.js';
 import { parseConfig } from '../keepalived/parse.js';
 import { isPackagedSampleConfig } from '../keepalived/summary.js';
 import { DEFAULTS } from '../defaults.js';
-import type { Answers, Role } from './answers.js';
+import type { VirtualIp } from '../keepalived/model.js';
+import { vipList, type Answers, type Role } from './answers.js';
 import type { RawAnswers } from './run.js';
 
-const KEYS: ReadonlyArray<keyof Answers> = ['role', 'interface', 'vip', 'vrid', 'priority', 'advertInt', 'authPass', 'peers', 'routerId', 'nopreempt', 'email', 'checkUrl'];
+const KEYS: ReadonlyArray<keyof Answers> = ['role', 'interface', 'vip', 'extraVips', 'vrid', 'priority', 'advertInt', 'authPass', 'peers', 'routerId', 'nopreempt', 'email', 'checkUrl'];
 
 async function savedAnswers(host: Host): Promise<Partial<Answers>> {
   const text = await host.readFile(DEFAULTS.paths.answers).catch(() => null);
@@ -37,10 +38,12 @@ export async function existingAnswers(host: Host, configPath: string): Promise<P
   const set = <K extends keyof Answers>(key: K, value: Answers[K] | null | undefined) => {
     if (value !== null && value !== undefined) out[key] = value;
   };
-  const vip = inst.virtualIpaddress[0]!;
+  const [vip, ...extra] = inst.virtualIpaddress as [VirtualIp, ...VirtualIp[]];
   set('interface', vip.dev ?? inst.interface);
   // keepalived takes an address without a prefix as a host route (/32, /128).
-  set('vip', vip.address.includes('/') ? vip.address : `${vip.address}/${vip.address.includes(':') ? 128 : 32}`);
+  const withPrefix = (a: string) => (a.includes('/') ? a : `${a}/${a.includes(':') ? 128 : 32}`);
+  set('vip', withPrefix(vip.address));
+  out.extraVips = extra.map((v) => withPrefix(v.address));
   set('vrid', inst.virtualRouterId);
   set('priority', inst.priority);
   set('advertInt', inst.advertInt);
@@ -70,7 +73,9 @@ export function carriedOver(existing: Partial<Answers>, given: RawAnswers): RawA
   }
   const sameRole = given.role === undefined || String(given.role).toUpperCase() === existing.role;
   if (!sameRole) delete out.priority;
+  // Given VIPs are the whole list: the configured extra ones are not added to them.
+  if (given.vip !== undefined) delete out.extraVips;
   const address = (v: unknown) => String(v ?? '').split('/')[0];
-  if (given.vip !== undefined && address(given.vip) !== address(existing.vip)) delete out.vrid;
+  if (given.vip !== undefined && address(vipList(given.vip)[0]) !== address(existing.vip)) delete out.vrid;
   return out;
 }

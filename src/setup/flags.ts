@@ -33,7 +33,7 @@ export interface SetupFlags {
   install?: boolean;
 }
 
-const ANSWER_KEYS = ['role', 'interface', 'vip', 'vrid', 'priority', 'advertInt', 'authPass', 'peers', 'routerId', 'nopreempt', 'email', 'checkUrl'];
+const ANSWER_KEYS = ['role', 'interface', 'vip', 'extraVips', 'vrid', 'priority', 'advertInt', 'authPass', 'peers', 'routerId', 'nopreempt', 'email', 'checkUrl'];
 
 /**
  * An answers file is the JSON the wizard saves; unknown keys are an error, not silently

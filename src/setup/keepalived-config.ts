@@ -86,7 +86,7 @@ export function buildKeepalivedConfig(answers: Answers, ctx: ConfigContext): Kee
   vi.advertInt = answers.advertInt;
   vi.nopreempt = answers.nopreempt;
   vi.authentication = { authType: 'PASS', authPass: answers.authPass, extra: [] };
-  vi.virtualIpaddress = [{ address: answers.vip, dev: answers.interface, label: null, scope: null, brd: null, options: [] }];
+  vi.virtualIpaddress = [answers.vip, ...answers.extraVips].map((address) => ({ address, dev: answers.interface, label: null, scope: null, brd: null, options: [] }));
   if (answers.peers.length > 0) {
     vi.unicastSrcIp = ctx.unicastSrcIp;
     vi.unicastPeer = [...answers.peers];

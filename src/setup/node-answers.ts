@@ -6,7 +6,7 @@
 import { UserError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { DEFAULTS } from '../defaults.js';
-import { ANSWER_FLAGS, validateAnswers, validateRole, vipPrefixNote, withoutManagedAddress, type Answers, type InterfaceFacts } from './answers.js';
+import { ANSWER_FLAGS, validateAnswers, validateRole, vipList, vipPrefixNote, withoutManagedAddress, type Answers, type InterfaceFacts } from './answers.js';
 import { probeVip } from './probe.js';
 import { randomPassword } from './password.js';
 import { carriedOver } from './existing.js';
@@ -58,10 +58,13 @@ export async function nodeAnswers(ctx: AnswerContext): Promise<Answered> {
     }
   }
 
-  const requestedVip = String(raw.vip ?? '').split('/')[0]!;
-  const interfaces = existing?.vips.includes(requestedVip) ? withoutManagedAddress(facts.interfaces, requestedVip) : facts.interfaces;
+  const requested = vipList(raw.vip, raw.extraVips).map((v) => String(v).split('/')[0]!);
+  const interfaces = requested.filter((a) => existing?.vips.includes(a)).reduce<InterfaceFacts[]>((ifs, a) => withoutManagedAddress(ifs, a), facts.interfaces);
   const answers = validateAnswers(raw, interfaces);
-  const prefixNote = vipPrefixNote(raw.vip, interfaces.find((i) => i.name === answers.interface) ?? null);
-  if (prefixNote) ui.progress.note(prefixNote);
+  const iface = interfaces.find((i) => i.name === answers.interface) ?? null;
+  for (const v of vipList(raw.vip, raw.extraVips)) {
+    const note = vipPrefixNote(v, iface);
+    if (note) ui.progress.note(note);
+  }
   return { answers: [answers], generatedPassword };
 }

@@ -7,7 +7,7 @@
 import { OperationError, UserError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { DEFAULTS } from '../defaults.js';
-import { ANSWER_FLAGS, singleVip, validateAnswers, vipPrefixNote, validateAuthPass, validateVip, validateInterface, vridFromVip, type Answers, type InterfaceFacts, withoutManagedAddress } from './answers.js';
+import { ANSWER_FLAGS, validateAnswers, vipList, vipPrefixNote, validateAuthPass, validateVips, validateInterface, vridFromVip, type Answers, type InterfaceFacts, withoutManagedAddress } from './answers.js';
 import { carriedOver } from './existing.js';
 import { randomPassword } from './password.js';
 import { probeVip } from './probe.js';
@@ -36,16 +36,16 @@ export function derivePairAnswers(shared: RawAnswers, views: readonly [PairNodeV
       throw new UserError({ field: ANSWER_FLAGS[key], value: shared[key], accepted: t('pair.accepted.derived'), reason: t('pair.reason.derived') });
     }
   }
-  singleVip(shared.vip);
-  if (shared.vip === undefined || shared.vip === '') {
+  const given = vipList(shared.vip, shared.extraVips);
+  if (given.length === 0) {
     throw new UserError({ field: ANSWER_FLAGS.vip, value: undefined, accepted: t('setup.accepted.vip'), reason: t('pair.reason.vipNeeded') });
   }
   if (shared.authPass === undefined) throw new UserError({ field: ANSWER_FLAGS.authPass, value: undefined, accepted: t('setup.accepted.authPass') });
   validateAuthPass(shared.authPass);
-  // A node that already holds the VIP (a re-run on a working pair) lists it among its
-  // addresses; it is the VIP, not the node's own address.
-  const vipAddress = String(shared.vip).split('/')[0];
-  views = views.map((v) => ({ ...v, interfaces: withoutManagedAddress(v.interfaces, vipAddress!) })) as unknown as readonly [PairNodeView, PairNodeView];
+  // A node that already holds the VIPs (a re-run on a working pair) lists them among its
+  // addresses; they are the VIPs, not the node's own addresses.
+  const managed = given.map((v) => String(v).split('/')[0]!);
+  views = views.map((v) => ({ ...v, interfaces: managed.reduce((ifs, a) => withoutManagedAddress(ifs, a), v.interfaces) })) as unknown as readonly [PairNodeView, PairNodeView];
   const ifaces = views.map((v, i) => {
     const name = shared.interface ?? configured[i]?.interface ?? defaultInterface(v.interfaces);
     if (name === null || name === undefined) {
@@ -53,14 +53,15 @@ export function derivePairAnswers(shared: RawAnswers, views: readonly [PairNodeV
     }
     return validateInterface(name, v.interfaces);
   });
-  const vips = views.map((v, i) => {
+  const perNode = views.map((v, i) => {
     try {
-      return validateVip(shared.vip, ifaces[i]!);
+      return validateVips(given, undefined, ifaces[i]!);
     } catch (e) {
-      if (e instanceof UserError) throw new UserError({ field: ANSWER_FLAGS.vip, value: shared.vip, accepted: e.accepted, reason: t('pair.reason.onNode', { node: v.label }) });
+      if (e instanceof UserError) throw new UserError({ field: ANSWER_FLAGS.vip, value: e.value, accepted: e.accepted, reason: t('pair.reason.onNode', { node: v.label }) });
       throw e;
     }
   });
+  const vips = perNode[0]!;
   const vip = vips[0]!;
   const addresses = views.map((v, i) => addressFor(v.interfaces, ifaces[i]!.name, vip));
   addresses.forEach((a, i) => {
@@ -82,7 +83,8 @@ export function derivePairAnswers(shared: RawAnswers, views: readonly [PairNodeV
         ...shared,
         role: roles[i],
         interface: ifaces[i]!.name,
-        vip,
+        vip: vips,
+        extraVips: undefined,
         vrid,
         priority: priorities[i],
         peers: [addresses[1 - i]!],
@@ -96,7 +98,7 @@ export function derivePairAnswers(shared: RawAnswers, views: readonly [PairNodeV
 
 /** The fields both nodes must share, with the values that differ (empty: consistent). */
 export function pairMismatches(a: Answers, b: Answers): string[] {
-  const keys: Array<keyof Answers> = ['vip', 'vrid', 'advertInt', 'authPass', 'nopreempt', 'checkUrl'];
+  const keys: Array<keyof Answers> = ['vip', 'extraVips', 'vrid', 'advertInt', 'authPass', 'nopreempt', 'checkUrl'];
   return keys.filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
 }
 
@@ -148,8 +150,11 @@ export async function pairAnswers(ctx: AnswerContext): Promise<Answered> {
     configured,
   );
   for (const [i, a] of answers.entries()) {
-    const note = vipPrefixNote(shared.vip, facts[i]!.interfaces.find((f) => f.name === a.interface) ?? null);
-    if (note) ui.progress.note(`${nodes[i]!.label}: ${note}`);
+    const iface = facts[i]!.interfaces.find((f) => f.name === a.interface) ?? null;
+    for (const v of vipList(shared.vip, shared.extraVips)) {
+      const note = vipPrefixNote(v, iface);
+      if (note) ui.progress.note(`${nodes[i]!.label}: ${note}`);
+    }
   }
   const mismatch = pairMismatches(answers[0], answers[1]);
   if (mismatch.length > 0) throw new OperationError(t('pair.error.inconsistent', { fields: mismatch.join(', ') }));

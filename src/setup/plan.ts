@@ -83,7 +83,9 @@ function nodeAddressFor(facts: Facts, answers: Answers): string | null {
 }
 
 export function answersFileContent(answers: Answers): string {
-  return JSON.stringify(answers, null, 2) + '\n';
+  // A node with one VIP keeps the file it always had (a re-run writes nothing new).
+  const { extraVips, ...rest } = answers;
+  return JSON.stringify(extraVips.length > 0 ? { ...rest, extraVips } : rest, null, 2) + '\n';
 }
 
 /**
@@ -158,9 +160,10 @@ export async function buildPlan(host: Host, facts: Facts, answers: Answers, opts
     }
   }
 
-  if (await nginxListensOn(host, answers.vip.split('/')[0]!)) {
+  const vips = [answers.vip, ...answers.extraVips];
+  if ((await Promise.all(vips.map((v) => nginxListensOn(host, v.split('/')[0]!)))).some(Boolean)) {
     notes.push('setup.sysctl.needed');
-    const sysctl = fillTemplate(loadTemplate('sysctl-nonlocal-bind.conf'), { vip: answers.vip });
+    const sysctl = fillTemplate(loadTemplate('sysctl-nonlocal-bind.conf'), { vip: vips.join(', ') });
     if (await write(DEFAULTS.paths.sysctl, sysctl, MODES.sysctl, 'let nginx bind the VIP on the node that does not hold it') && run) {
       // The path the node's own sysctl reads (a lab node's file is under its directory).
       steps.push({ kind: 'exec', argv: ['sysctl', '-p', host.runtimePath(DEFAULTS.paths.sysctl)], why: 'apply ip_nonlocal_bind now' });

@@ -195,12 +195,14 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
       if (choice.ours) ui.progress.note(t('setup.vridOurs', { vrid: choice.vrid, src: choice.ours.src }));
       for (const a of answers) a.vrid = choice.vrid;
     }
-    // Something else answering for the VIP, while no node of this run holds it.
-    const probe = await ui.progress.step(t('setup.progress.dad', { vip: vipAddress }), () => probeVip(nodes[0]!.factsHost, first.interface, vipAddress));
-    const held = facts.some((f) => f.interfaces.some((i) => [...i.ipv4, ...i.ipv6].some((a) => a.split('/')[0] === vipAddress)));
-    if (probe.inUse && !held) {
-      const mac = probe.macs.join(', ');
-      ui.progress.warn(first.role === 'MASTER' ? t('setup.vipAnswers.master', { vip: vipAddress, mac }) : t('setup.vipAnswers.backup', { vip: vipAddress, mac }));
+    // Something else answering for a VIP, while no node of this run holds it.
+    for (const vip of [first.vip, ...first.extraVips].map((v) => v.split('/')[0]!)) {
+      const probe = await ui.progress.step(t('setup.progress.dad', { vip }), () => probeVip(nodes[0]!.factsHost, first.interface, vip));
+      const held = facts.some((f) => f.interfaces.some((i) => [...i.ipv4, ...i.ipv6].some((a) => a.split('/')[0] === vip)));
+      if (probe.inUse && !held) {
+        const mac = probe.macs.join(', ');
+        ui.progress.warn(first.role === 'MASTER' ? t('setup.vipAnswers.master', { vip, mac }) : t('setup.vipAnswers.backup', { vip, mac }));
+      }
     }
   }
 

@@ -46,7 +46,8 @@ export function defaultInterface(interfaces: InterfaceFacts[]): string | null {
 
 /** The command for the other node: same VIP, VRID and password; opposite role; peers swapped. */
 export function peerCommand(answers: Answers, ownAddress: string | null): string[] {
-  const cmd = ['ha-setup', 'setup', '--role', answers.role === 'MASTER' ? 'backup' : 'master', '--interface', answers.interface, '--vip', answers.vip, '--vrid', String(answers.vrid), '--advert-int', String(answers.advertInt), '--auth-pass', answers.authPass];
+  const vips = [answers.vip, ...answers.extraVips].flatMap((v) => ['--vip', v]);
+  const cmd = ['ha-setup', 'setup', '--role', answers.role === 'MASTER' ? 'backup' : 'master', '--interface', answers.interface, ...vips, '--vrid', String(answers.vrid), '--advert-int', String(answers.advertInt), '--auth-pass', answers.authPass];
   if (answers.peers.length > 0 && ownAddress) cmd.push('--peer', ownAddress);
   if (answers.nopreempt) cmd.push('--nopreempt');
   if (answers.email) cmd.push('--email', answers.email);

@@ -30,6 +30,12 @@ export async function holdsAddress(host: Host, iface: string, address: string): 
   }
 }
 
+/** Does the node hold every VIP of its instance (they move together)? */
+export async function holdsVips(host: Host, answers: Answers): Promise<boolean> {
+  const held = await Promise.all([answers.vip, ...answers.extraVips].map((v) => holdsAddress(host, answers.interface, v.split('/')[0]!)));
+  return held.every(Boolean);
+}
+
 export function lastState(lines: string[]): Verification['state'] {
   for (let i = lines.length - 1; i >= 0; i--) {
     const m = /Entering (MASTER|BACKUP|FAULT) STATE/.exec(lines[i]!);
@@ -52,13 +58,12 @@ export function vrrpState(lines: string[], running: boolean, holdsVip: boolean):
 }
 
 export async function verifySetup(host: Host, services: ServiceControl, answers: Answers, timeoutMs?: number): Promise<Verification> {
-  const vip = answers.vip.split('/')[0]!;
   const limit = timeoutMs ?? (3 * answers.advertInt + 3) * 1000;
   const started = Date.now();
   let v: Verification = { running: false, holdsVip: false, state: null, timedOut: false, waitedMs: 0 };
   for (;;) {
     const running = await services.isActive('keepalived');
-    const holdsVip = await holdsAddress(host, answers.interface, vip);
+    const holdsVip = await holdsVips(host, answers);
     const state = vrrpState(await services.recentLogs('keepalived', STATE_LOG_LINES), running, holdsVip);
     v = { running, holdsVip, state, timedOut: false, waitedMs: Date.now() - started };
     const settled = !running || state === 'FAULT' || (answers.role === 'MASTER' && !answers.nopreempt ? holdsVip && state === 'MASTER' : state === 'BACKUP' || state === 'MASTER');
@@ -85,14 +90,13 @@ export interface PairVerification {
 export async function verifyPair(nodes: readonly ClusterNode[], answers: readonly Answers[], timeoutMs?: number): Promise<PairVerification> {
   const a = answers[0]!;
   const limit = timeoutMs ?? (3 * a.advertInt + 6) * 1000;
-  const vip = a.vip.split('/')[0]!;
   const started = Date.now();
   for (;;) {
     const seen = await Promise.all(
       nodes.map(async (n, i) => {
         const [running, held, logs] = await Promise.all([
           n.services.isActive('keepalived'),
-          holdsAddress(n.factsHost, answers[i]!.interface, vip),
+          holdsVips(n.factsHost, answers[i]!),
           n.services.recentLogs('keepalived', STATE_LOG_LINES),
         ]);
         return { label: n.label, running, state: vrrpState(logs, running, held), holdsVip: held };

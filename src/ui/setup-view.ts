@@ -78,7 +78,8 @@ export function printDone(result: SetupResult, shell: NodeShell): void {
   if (v) {
     printLine(`  keepalived: ${v.running ? t('setup.preflight.running') : paint('red', t('setup.verify.notRunning'))}`);
     if (v.state) printLine(`  ${t('setup.verify.state', { state: v.state })}`);
-    printLine(`  ${v.holdsVip ? t('setup.verify.holdsVip', { vip: answers.vip }) : t('setup.verify.noVip', { vip: answers.vip })}`);
+    const vips = [answers.vip, ...answers.extraVips].join(', ');
+    printLine(`  ${v.holdsVip ? t('setup.verify.holdsVip', { vip: vips }) : t('setup.verify.noVip', { vip: vips })}`);
     if (v.timedOut) printLine(paint('yellow', `  ${t('setup.verify.timeout', { seconds: Math.round(v.waitedMs / 1000) })}`));
     if (answers.role === 'BACKUP' && v.holdsVip) printLine(paint('yellow', `  ${t('setup.verify.masterAlone')}`));
   }

@@ -14,6 +14,8 @@ import {
   validatePriority,
   validateRouterId,
   validateVip,
+  validateVips,
+  vipList,
   validateVrid,
   defaultPriority,
   type Role,
@@ -75,14 +77,20 @@ export async function askAnswers(known: RawAnswers, ctx: AskContext): Promise<{ 
 
   if (raw.vip === undefined) {
     raw.vip = await input({ message: message('setup.q.vip', 'setup.q.vip.why'), default: text(was.vip), validate: (v) => check(() => validateVip(v, iface)) });
-    const vipAddress = String(raw.vip).split('/')[0]!;
-    const probe = await ctx.probeVip(iface.name, vipAddress);
-    if (probe.inUse) printLine(paint('yellow', role === 'MASTER' ? t('setup.vipAnswers.master', { vip: vipAddress }) : t('setup.vipAnswers.backup', { vip: vipAddress, mac: probe.macs.join(', ') })));
-    else if (probe.inUse === false) printLine(paint('green', t('setup.vipFree', { vip: vipAddress })));
+    await reportVipProbe(ctx, iface.name, String(raw.vip), role);
+    if (raw.extraVips === undefined) {
+      const more = await input({
+        message: message('setup.q.extraVips', 'setup.q.extraVips.why'),
+        default: Array.isArray(was.extraVips) && was.extraVips.length > 0 ? was.extraVips.join(' ') : undefined,
+        validate: (v) => check(() => validateVips(raw.vip, splitList(v), iface)),
+      });
+      raw.extraVips = splitList(more);
+      for (const v of raw.extraVips as string[]) await reportVipProbe(ctx, iface.name, v, role);
+    }
   }
 
   if (raw.vrid === undefined) {
-    const probe = await ctx.probeVrids(iface.name, validateVip(raw.vip, iface));
+    const probe = await ctx.probeVrids(iface.name, validateVip(vipList(raw.vip)[0], iface));
     raw.vrid = await input({
       message: message('setup.q.vrid', 'setup.q.vrid.why', { seen: probe.seen }),
       default: String(probe.proposal),
@@ -119,7 +127,7 @@ export async function askAnswers(known: RawAnswers, ctx: AskContext): Promise<{ 
     const peers = await input({
       message: message('setup.q.peers', 'setup.q.peers.why') + cloudNote,
       default: Array.isArray(was.peers) && was.peers.length ? was.peers.join(',') : undefined,
-      validate: (v) => check(() => validatePeers(v, iface, String(raw.vip))),
+      validate: (v) => check(() => validatePeers(v, iface, vipList(raw.vip, raw.extraVips).map(String))),
     });
     raw.peers = peers ? peers.split(',').map((p) => p.trim()) : [];
   }
@@ -142,4 +150,17 @@ export async function askAnswers(known: RawAnswers, ctx: AskContext): Promise<{ 
 
 export async function confirmPlan(): Promise<boolean> {
   return confirm({ message: t('setup.confirm'), default: true });
+}
+
+/** A list typed on one line: addresses separated by spaces or commas. */
+function splitList(text: string): string[] {
+  return text.split(/[\s,]+/).filter(Boolean);
+}
+
+/** Whether something already answers for the VIP, said right after it is typed. */
+async function reportVipProbe(ctx: AskContext, iface: string, vip: string, role: string): Promise<void> {
+  const address = vip.split('/')[0]!;
+  const probe = await ctx.probeVip(iface, address);
+  if (probe.inUse) printLine(paint('yellow', role === 'MASTER' ? t('setup.vipAnswers.master', { vip: address }) : t('setup.vipAnswers.backup', { vip: address, mac: probe.macs.join(', ') })));
+  else if (probe.inUse === false) printLine(paint('green', t('setup.vipFree', { vip: address })));
 }

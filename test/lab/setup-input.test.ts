@@ -27,7 +27,8 @@ function withFlag(flag: string, value: string | null): string[] {
 const cases: Array<{ name: string; args: string[]; flag: string; shows: RegExp }> = [
   { name: 'a VIP that is not an address', args: withFlag('--vip', '192.0.2.500/24'), flag: '--vip', shows: /192\.0\.2\.500\/24/ },
   { name: 'a VIP without a prefix outside the interface subnet', args: withFlag('--vip', '198.51.100.50'), flag: '--vip', shows: /inside 192\.0\.2\.11\/24/ },
-  { name: 'two VIPs (one per pair for now): both named, none dropped', args: [...good, '--vip', '192.0.2.60/24'], flag: '--vip', shows: /"192\.0\.2\.50\/24 192\.0\.2\.60\/24" is not accepted\. 2 VIPs given\. Accepted: one --vip/ },
+  { name: 'the same VIP twice: both named, none dropped', args: [...good, '--vip', '192.0.2.50'], flag: '--vip', shows: /"192\.0\.2\.50\/24 192\.0\.2\.50" is not accepted\. 192\.0\.2\.50 is given twice/ },
+  { name: 'a second VIP outside the interface subnet', args: [...good, '--vip', '198.51.100.7/24'], flag: '--vip', shows: /"198\.51\.100\.7\/24".*inside 192\.0\.2\.11\/24/ },
   { name: 'a VIP outside the interface subnet', args: withFlag('--vip', '198.51.100.50/24'), flag: '--vip', shows: /inside 192\.0\.2\.11\/24/ },
   { name: 'a VIP equal to the node address', args: withFlag('--vip', '192.0.2.11/24'), flag: '--vip', shows: /already an address of eth0/ },
   { name: 'VRID 0', args: withFlag('--vrid', '0'), flag: '--vrid', shows: /1-255/ },

@@ -82,6 +82,7 @@ for (const [node, role] of [['ha2', 'BACKUP'], ['ha1', 'MASTER']] as const) {
     await term.answer(/Interface for the VIP/, null);
     await term.waitFor(/\? Virtual IP[\s\S]*\(192\.0\.2\.50\/24\)/);
     await term.answer(/Virtual IP/, null);
+    await term.answer(/More VIPs/, null);
     // The VRID the pair uses (51), not the one the VIP would give (50).
     await term.waitFor(/\? virtual_router_id[\s\S]*\(51\)/);
     await term.answer(/virtual_router_id/, null);

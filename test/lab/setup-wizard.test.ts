@@ -29,6 +29,7 @@ test('the interactive wizard completes in a real terminal and writes what was an
   await term.waitFor(/outside every subnet of eth0/);
   for (let i = 0; i < 16; i++) term.type('BSpace');
   await term.answer(/Virtual IP/, '192.0.2.50/24');
+  await term.answer(/More VIPs/, null); // none
   const vrid = await term.waitFor(/\? virtual_router_id[\s\S]*\(50\)/);
   assert.match(vrid, /Both nodes must use the same number/);
   term.type('Enter');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/paths.js';
 import { UserError } from '../../src/errors.js';
-import { validateAuthPass, validateVip, vipPrefixNote, type InterfaceFacts } from '../../src/setup/answers.js';
+import { validateAnswers, validateAuthPass, validatePeers, validateVip, validateVips, vipPrefixNote, type InterfaceFacts } from '../../src/setup/answers.js';
 import { flagsToRaw } from '../../src/setup/flags.js';
 import { LocalHost } from '../../src/host/local.js';
 import { parseConfig } from '../../src/keepalived/parse.js';
@@ -24,13 +24,24 @@ const refused = (fn: () => unknown, check: (e: UserError) => void) =>
     return true;
   });
 
-test('--vip A --vip B: every value is kept, and the second is refused naming both', () => {
+test('--vip A --vip B: every value is kept, the first is the instance\'s VIP and the others move with it', () => {
   assert.deepEqual(flagsToRaw({ vip: ['192.0.2.50/24', '192.0.2.60/24'] }).vip, ['192.0.2.50/24', '192.0.2.60/24']);
-  refused(() => validateVip(['192.0.2.50/24', '192.0.2.60/24'], eth0), (e) => {
+  assert.deepEqual(validateVips(['192.0.2.50/24', '192.0.2.60'], undefined, eth0), ['192.0.2.50/24', '192.0.2.60/24']);
+  assert.deepEqual(validateVips('192.0.2.50/24', ['192.0.2.61/24'], eth0), ['192.0.2.50/24', '192.0.2.61/24']);
+  const answers = validateAnswers({ role: 'master', interface: 'eth0', vip: ['192.0.2.50/24', '192.0.2.60/24'], authPass: 'k3pAl1ve', routerId: 'ha1' }, [eth0]);
+  assert.equal(answers.vip, '192.0.2.50/24');
+  assert.deepEqual(answers.extraVips, ['192.0.2.60/24']);
+  assert.equal(answers.vrid, 50, 'the VRID comes from the first VIP');
+});
+
+test('several VIPs: each once, one family, each inside the interface subnet; the error names --vip and the values', () => {
+  refused(() => validateVips(['192.0.2.50/24', '192.0.2.50'], undefined, eth0), (e) => {
     assert.equal(e.field, '--vip');
-    assert.match(e.message, /"192\.0\.2\.50\/24 192\.0\.2\.60\/24" is not accepted\. 2 VIPs given\. Accepted: one --vip/);
+    assert.match(e.message, /"192\.0\.2\.50\/24 192\.0\.2\.50" is not accepted\. 192\.0\.2\.50 is given twice\. Accepted: each VIP once/);
   });
-  assert.equal(validateVip(['192.0.2.50/24'], eth0), '192.0.2.50/24');
+  refused(() => validateVips(['192.0.2.50/24', '2001:db8::50'], undefined, eth0), (e) => assert.match(e.message, /all IPv4 or all IPv6/));
+  refused(() => validateVips(['192.0.2.50/24', '198.51.100.7/24'], undefined, eth0), (e) => assert.match(e.message, /"198\.51\.100\.7\/24".*inside 192\.0\.2\.11\/24/));
+  refused(() => validatePeers(['192.0.2.60'], eth0, ['192.0.2.50/24', '192.0.2.60/24']), (e) => assert.equal(e.field, '--peer'));
 });
 
 test('a VIP without a prefix takes the prefix of the interface subnet that holds it, and the note says so', () => {

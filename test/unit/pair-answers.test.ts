@@ -82,3 +82,14 @@ test('a node already holding the VIP (re-run on a working pair) is not mistaken 
   assert.equal(x.vip, '192.0.2.50/24');
   assert.deepEqual(x.peers, ['192.0.2.12']);
 });
+
+test('several VIPs: both nodes get all of them, the first gives the VRID; one outside a node\'s subnet names that node', () => {
+  const [x, y] = derivePairAnswers({ vip: ['192.0.2.50/24', '192.0.2.51'], authPass: 'k3pAl1ve' }, [a, b]);
+  assert.equal(x.vip, '192.0.2.50/24');
+  assert.deepEqual(x.extraVips, ['192.0.2.51/24']);
+  assert.deepEqual(y.extraVips, x.extraVips);
+  assert.equal(x.vrid, 50);
+  assert.deepEqual(pairMismatches(x, { ...y, extraVips: [] }), ['extraVips']);
+  const far = node('root@198.51.100.12', '198.51.100.12');
+  assert.throws(() => derivePairAnswers({ vip: ['192.0.2.50/24', '192.0.2.51/24'], authPass: 'k3pAl1ve' }, [a, far]), (e: unknown) => e instanceof UserError && e.field === '--vip' && /root@198\.51\.100\.12/.test(e.message));
+});

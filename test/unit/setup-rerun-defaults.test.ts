@@ -106,3 +106,26 @@ test('a running keepalived: the same answers plan nothing, a new check script al
   const stopped = await buildPlan(host, { ...facts, keepalived: { ...facts.keepalived, running: false } }, a, { ...opts, previous: was });
   assert.deepEqual(stopped.steps.filter((s) => s.kind === 'service').map((s) => (s as { op: string }).op), ['enable', 'restart']);
 });
+
+test('several VIPs: all in the one instance, read back as they were given, a re-plan changes nothing; given VIPs replace them all', async () => {
+  const facts = factsFor('debian13');
+  const a = answers(facts, { vip: ['192.0.2.50/24', '192.0.2.51/24', '192.0.2.52'] });
+  assert.deepEqual(a.extraVips, ['192.0.2.51/24', '192.0.2.52/24']);
+  const host = await configuredNode(facts, a);
+  const conf = (await host.readFile(DEFAULTS.paths.config))!;
+  const block = /virtual_ipaddress \{([^}]*)\}/.exec(conf)?.[1] ?? '';
+  assert.deepEqual(block.trim().split('\n').map((l) => l.trim().split(/\s+/)[0]), ['192.0.2.50/24', '192.0.2.51/24', '192.0.2.52/24']);
+  const was = await existingAnswers(host, DEFAULTS.paths.config);
+  assert.deepEqual(was, a);
+  const again = await buildPlan(host, facts, answers(facts, carriedOver(was, { vip: undefined })), { ...opts, filesOnly: true });
+  assert.deepEqual(again.steps.map((s) => s.kind === 'write' ? s.path : s.kind), []);
+  assert.equal(carriedOver(was, { vip: ['192.0.2.60/24'] }).extraVips, undefined);
+  assert.deepEqual(carriedOver(was, {}).extraVips, ['192.0.2.51/24', '192.0.2.52/24']);
+});
+
+test('one VIP: the answers file is the one setup always wrote (no empty list of extra VIPs)', async () => {
+  const facts = factsFor('debian13');
+  const host = await configuredNode(facts, answers(facts));
+  const saved = JSON.parse((await host.readFile(DEFAULTS.paths.answers))!) as Record<string, unknown>;
+  assert.equal('extraVips' in saved, false);
+});
