@@ -2,6 +2,7 @@
  * One failover test per node at a time: an exclusive lock file holding the owner's PID.
  * A lock whose process is gone (a run killed with SIGKILL) is stale and taken over.
  */
+import { processAlive } from '../host/daemon.js';
 import { LocalHost } from '../host/local.js';
 import type { Host } from '../host/types.js';
 
@@ -10,15 +11,6 @@ export const FAILOVER_LOCK = '/run/ha-setup/failover-test.lock';
 export interface Lock {
   path: string;
   release(): Promise<void>;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Take the lock, or return the PID that holds it. `path` is a path of `on` (default: this machine). */
@@ -36,7 +28,7 @@ export async function acquireLock(path: string, on: Host = new LocalHost('/')): 
       };
     }
     const pid = Number.parseInt(((await on.readFile(path).catch(() => null)) ?? '').trim(), 10);
-    if (Number.isInteger(pid) && pid > 0 && alive(pid)) return { heldBy: pid };
+    if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) return { heldBy: pid };
     await on.remove(path);
   }
   return { heldBy: -1 };

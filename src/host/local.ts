@@ -1,7 +1,8 @@
 import { promises as fs, constants as fsConstants } from 'node:fs';
 import { dirname, join, resolve, isAbsolute, relative } from 'node:path';
-import type { AppendOptions, ExecOptions, ExecResult, FileStat, Host, WriteOptions, WriteResult } from './types.js';
+import type { AppendOptions, ExecOptions, ExecResult, FileStat, Host, RuntimeFs, WriteOptions, WriteResult } from './types.js';
 import { backupPathFor } from './types.js';
+import { realFs } from './runtime-fs.js';
 import { UserError } from '../errors.js';
 
 export type CommandObserver = (argv: string[], why: string | undefined) => void;
@@ -181,6 +182,25 @@ export class LocalHost implements Host {
     return this;
   }
 
+  runtimeFs(): RuntimeFs {
+    return realFs;
+  }
+
+  netns(): Promise<string | null> {
+    return realFs.readLink('/proc/self/ns/net');
+  }
+
+  async ownInterfaces(): Promise<unknown[] | null> {
+    const si = await import('systeminformation');
+    const list = (await si.networkInterfaces()) as unknown;
+    return Array.isArray(list) ? list : [list];
+  }
+
+  /** Under --root the files stand for another system; a lab node's directory is its own "/". */
+  get treeOnly(): boolean {
+    return this.root !== '/';
+  }
+
   /**
    * Write through a temporary file in the same directory, fsync, set the mode, rename.
    * Identical content is left alone (a second run changes nothing); different previous
@@ -195,7 +215,7 @@ export class LocalHost implements Host {
     }
     await fs.mkdir(dirname(full), { recursive: true, mode: 0o755 });
     let backup: string | null = null;
-    if (previous !== null && previous !== data) {
+    if (previous !== null && previous !== data && opts.backup !== false) {
       backup = backupPathFor(path);
       await fs.copyFile(this.resolvePath(path), this.resolvePath(backup));
       await fs.chmod(this.resolvePath(backup), current ? current.mode & 0o600 : 0o600);

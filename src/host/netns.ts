@@ -16,12 +16,30 @@ export class NetnsHost extends LocalHost {
    * of the node (`keepalived -t`, `keepalived -v`) must find that one.
    */
   readonly programDirs: readonly string[];
+  /** Set when this is a lab node's namespace and directory (see Host.labNode). */
+  readonly labNode: string | undefined;
 
-  constructor(ns: string, nodeRoot: string, observer?: CommandObserver, programDirs: readonly string[] = []) {
+  constructor(ns: string, nodeRoot: string, observer?: CommandObserver, programDirs: readonly string[] = [], labNode?: string) {
     super(nodeRoot, observer);
     this.ns = ns;
     this.label = ns;
     this.programDirs = programDirs;
+    this.labNode = labNode;
+  }
+
+  /** The node's daemons and programs are this machine's, in the node's namespace. */
+  override get treeOnly(): boolean {
+    return false;
+  }
+
+  override async ownInterfaces(): Promise<null> {
+    return null;
+  }
+
+  /** `ip netns add` bind-mounts the namespace on /run/netns/NAME: its inode is the namespace id. */
+  override async netns(): Promise<string | null> {
+    const st = await this.runtimeFs().stat(`/run/netns/${this.ns}`);
+    return st ? `net:[${st.ino}]` : null;
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { AppendOptions, ExecOptions, ExecResult, FileStat, Host, WriteOptions, WriteResult } from './types.js';
+import type { AppendOptions, ExecOptions, ExecResult, FileStat, Host, RuntimeFs, WriteOptions, WriteResult } from './types.js';
 
 export type RecordedAction =
   | { kind: 'exec'; command: string[]; why: string | undefined }
@@ -23,6 +23,12 @@ export class PlanHost implements Host {
   }
   get remote(): boolean {
     return this.inner.remote === true;
+  }
+  get labNode(): string | undefined {
+    return this.inner.labNode;
+  }
+  get treeOnly(): boolean {
+    return this.inner.treeOnly;
   }
   private readonly written = new Map<string, string | null>();
 
@@ -96,6 +102,19 @@ export class PlanHost implements Host {
   /** Reads of the machine are real; nothing is changed through it on a dry run either. */
   machine(): Host {
     return this.inner.machine();
+  }
+
+  /** Reads of the machine are real (they record nothing). */
+  runtimeFs(): RuntimeFs {
+    return this.inner.runtimeFs();
+  }
+
+  netns(): Promise<string | null> {
+    return this.inner.netns();
+  }
+
+  ownInterfaces(): Promise<unknown[] | null> {
+    return this.inner.ownInterfaces();
   }
 
   /** A plan reads what it would write: paths stay its own. */

@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, isAbsolute, posix } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
-import type { AppendOptions, ExecOptions, ExecResult, FileStat, Host, WriteOptions, WriteResult } from './types.js';
+import type { AppendOptions, ExecOptions, ExecResult, FileStat, Host, RuntimeFs, WriteOptions, WriteResult } from './types.js';
+import { commandRuntimeFs } from './runtime-fs.js';
 import { backupPathFor } from './types.js';
 import { runArgv, type CommandObserver } from './local.js';
 import { OperationError, UserError } from '../errors.js';
@@ -141,6 +142,8 @@ export class SshHost implements Host {
   readonly kind = 'ssh' as const;
   readonly dryRun = false;
   readonly remote = true;
+  /** A sandboxed node on the remote machine still runs that machine's programs and daemons. */
+  readonly treeOnly = false;
   readonly recordedActions: Host['recordedActions'] = undefined;
   readonly label: string;
   readonly target: SshTarget;
@@ -172,7 +175,7 @@ export class SshHost implements Host {
   }
 
   /** The lab node name the server announced (SetEnv HA_SETUP_LAB_NODE), if any. */
-  get serverNode(): string | undefined {
+  get labNode(): string | undefined {
     return this.conn.serverNode;
   }
 
@@ -187,6 +190,23 @@ export class SshHost implements Host {
 
   commandPath(path: string): string {
     return this.runtimePath(path);
+  }
+
+  private runtime: RuntimeFs | undefined;
+
+  /** The remote machine's /proc and daemon files, one command each over the connection. */
+  runtimeFs(): RuntimeFs {
+    this.runtime ??= commandRuntimeFs(this.machine());
+    return this.runtime;
+  }
+
+  async ownInterfaces(): Promise<null> {
+    return null;
+  }
+
+  async netns(): Promise<string | null> {
+    const r = await this.exec('readlink', ['/proc/self/ns/net'], { why: 'which network namespace this host runs in' });
+    return r.exitCode === 0 ? r.stdout.trim() || null : null;
   }
 
   /** A sandboxed node's daemons name the remote machine's real paths. */
@@ -470,7 +490,7 @@ export class SshHost implements Host {
     if (previous === data && current && current.mode === opts.mode && (!opts.rootOwned || !canChown || current.uid === 0)) {
       return { path, changed: false, backup: null };
     }
-    const backup = previous !== null && previous !== data ? backupPathFor(path) : null;
+    const backup = previous !== null && previous !== data && opts.backup !== false ? backupPathFor(path) : null;
     const backupReal = backup === null ? null : this.resolvePath(backup);
     const backupMode = current ? current.mode & 0o600 : 0o600;
     const tmpName = `.${randomBytes(6).toString('hex')}.ha-setup.tmp`;

@@ -57,6 +57,8 @@ export interface WriteOptions {
   /** chown to root:root (uid 0) where we are allowed to. */
   rootOwned?: boolean;
   why?: string;
+  /** false: no backup of the previous content (a state file the tool alone rewrites). */
+  backup?: boolean;
 }
 
 export interface AppendOptions {
@@ -64,6 +66,30 @@ export interface AppendOptions {
   mode: number;
   /** Mode of the directories this append creates (default 0755). */
   dirMode?: number;
+}
+
+export interface RuntimeStat {
+  ino: number;
+  mtimeMs: number;
+  isDirectory: boolean;
+  isFile: boolean;
+  size: number;
+}
+
+/**
+ * The real file system as the machine's processes see it (read-only): /proc and the paths a
+ * running daemon names (pid files, TMPDIR, its log). Not the host's files: those can live
+ * under --root or a lab node's directory, while the kernel and the daemons see one "/".
+ */
+export interface RuntimeFs {
+  readFile(path: string): Promise<Uint8Array | null>;
+  readLink(path: string): Promise<string | null>;
+  readDir(path: string): Promise<string[]>;
+  stat(path: string): Promise<RuntimeStat | null>;
+  /** At most the last `maxBytes` bytes of a file (logs can be large). */
+  readTail(path: string, maxBytes: number): Promise<Uint8Array | null>;
+  /** Each call is a round trip to another machine (an ssh host): poll less eagerly. */
+  readonly remote?: boolean;
 }
 
 export interface Host {
@@ -117,6 +143,25 @@ export interface Host {
    * read: the host itself where those are its own paths, its machine where they are real ones.
    */
   runtimeView(): Host;
+  /** The machine's processes and daemon files as they see them (see RuntimeFs). */
+  runtimeFs(): RuntimeFs;
+  /** The network namespace this host's commands run in, as the "net:[INODE]" link text. */
+  netns(): Promise<string | null>;
+  /**
+   * The interfaces as this process sees them (systeminformation's list), or null where
+   * this process's network namespace is not the host's (a lab node, a remote machine).
+   */
+  ownInterfaces(): Promise<unknown[] | null>;
+  /**
+   * The lab node this host stands for (its network namespace and directory, or the name
+   * the node's sshd announced), else undefined.
+   */
+  readonly labNode?: string;
+  /**
+   * A directory tree that stands for another system (--root): its programs and processes
+   * are not this machine's, so none of them is run or read to learn about it.
+   */
+  readonly treeOnly: boolean;
   /**
    * Every file and command goes over the network (an ssh host): worth avoiding a round
    * trip per chunk of output, e.g. an install log. Absent means false.

@@ -3,7 +3,6 @@
  * ours are signalled: all namespaces share one PID space with the rest of the machine
  * (and with other people's labs), so a name like "nginx" proves nothing.
  */
-import { promises as fs } from 'node:fs';
 import { LocalHost } from '../host/local.js';
 import type { ServiceName } from '../system/service-control.js';
 import { LAB_NAMESPACES, LAB_STATE_DIR, isLabMember, type LabMemberName } from './constants.js';
@@ -127,13 +126,7 @@ export async function labDown(host = new LocalHost('/')): Promise<LabDownReport>
     const r = await host.exec('userdel', [user], { why: 'the health-check user lab up created' });
     users.push({ user, removed: r.exitCode === 0, error: r.exitCode === 0 ? null : (r.stderr || r.stdout).trim() });
   }
-  let stateDirRemoved = false;
-  try {
-    await fs.access(LAB_STATE_DIR);
-    await fs.rm(LAB_STATE_DIR, { recursive: true, force: true });
-    stateDirRemoved = true;
-  } catch {
-    // nothing there
-  }
+  const stateDirRemoved = await host.exists(LAB_STATE_DIR);
+  if (stateDirRemoved) await host.remove(LAB_STATE_DIR);
   return { hadManifest, processes, namespaces, users, stateDirRemoved };
 }

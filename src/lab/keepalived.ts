@@ -9,14 +9,13 @@
  * no `-b` without BFD (a build's default), no `--no-syslog` on 1.x; the config file is
  * always named (2.2.8 and later would read PREFIX/etc/keepalived/keepalived.conf).
  */
-import { promises as fs } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { LocalHost } from '../host/local.js';
 import { UserError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { acceptsOption, probeKeepalived } from '../keepalived/binary.js';
 import { findBinary } from '../system/services.js';
 import { LAB_BIN_DIR } from './constants.js';
+import { labMachine } from './machine.js';
 import { readManifest } from './manifest.js';
 
 /** What the lab knows of its keepalived (JSON: it lives in the manifest). */
@@ -81,7 +80,7 @@ function accepts(binary: LabKeepalived, name: string): boolean {
  * keepalived is the user's error, named with the flag.
  */
 export async function probeLabKeepalived(path?: string): Promise<LabKeepalived> {
-  const machine = new LocalHost('/');
+  const machine = labMachine;
   const resolved = path === undefined ? await findBinary(machine, 'keepalived') : isAbsolute(path) ? path : resolve(path);
   const field = '--keepalived';
   if (resolved === null) throw new UserError({ field, accepted: t('lab.accept.keepalived'), reason: t('lab.reason.noKeepalived') });
@@ -99,8 +98,8 @@ export async function labKeepalived(): Promise<LabKeepalived> {
 
 /** LAB_KEEPALIVED -> the lab's binary: what the daemons and the nodes' commands run as "keepalived". */
 export async function linkLabKeepalived(binary: LabKeepalived): Promise<void> {
-  if ((await fs.readlink(LAB_KEEPALIVED).catch(() => null)) === binary.path) return;
-  await fs.mkdir(LAB_BIN_DIR, { recursive: true, mode: 0o755 });
-  await fs.rm(LAB_KEEPALIVED, { force: true });
-  await fs.symlink(binary.path, LAB_KEEPALIVED);
+  if ((await labMachine.runtimeFs().readLink(LAB_KEEPALIVED)) === binary.path) return;
+  await labMachine.mkdir(LAB_BIN_DIR, 0o755);
+  const r = await labMachine.exec('ln', ['-sfn', binary.path, LAB_KEEPALIVED], { why: "the lab nodes' keepalived" });
+  if (r.exitCode !== 0) throw new Error(`ln -sfn ${binary.path} ${LAB_KEEPALIVED}: ${(r.stderr || r.stdout).trim()}`);
 }

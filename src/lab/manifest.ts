@@ -4,11 +4,10 @@
  * It is lab state under LAB_STATE_DIR, not a system configuration: it is rewritten
  * atomically (temp file + rename) without backups.
  */
-import { promises as fs } from 'node:fs';
-import { dirname } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { acquireLock } from '../failover/lock.js';
 import type { ServiceName } from '../system/service-control.js';
 import { LAB_MANIFEST, LAB_STATE_DIR, type LabMemberName } from './constants.js';
+import { labMachine } from './machine.js';
 import { sleep } from './procs.js';
 import type { LabKeepalived } from './keepalived.js';
 
@@ -39,12 +38,8 @@ export function emptyManifest(): LabManifest {
 }
 
 export async function readManifest(path = LAB_MANIFEST): Promise<LabManifest | null> {
-  let text: string;
-  try {
-    text = await fs.readFile(path, 'utf8');
-  } catch {
-    return null;
-  }
+  const text = await labMachine.readFile(path).catch(() => null);
+  if (text === null) return null;
   try {
     const m = JSON.parse(text) as Partial<LabManifest>;
     return { ...emptyManifest(), ...m, namespaces: m.namespaces ?? [], processes: m.processes ?? [] };
@@ -55,51 +50,42 @@ export async function readManifest(path = LAB_MANIFEST): Promise<LabManifest | n
 }
 
 async function writeManifest(m: LabManifest, path: string): Promise<void> {
-  await fs.mkdir(dirname(path), { recursive: true, mode: 0o755 });
-  const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-  await fs.writeFile(tmp, JSON.stringify(m, null, 2) + '\n', { mode: 0o644 });
-  await fs.rename(tmp, path);
+  await labMachine.writeFileAtomic(path, JSON.stringify(m, null, 2) + '\n', { mode: 0o644, backup: false });
 }
 
 let queue: Promise<unknown> = Promise.resolve();
 
 /**
  * Read-modify-write under a lock: in-process calls are queued, other processes (a
- * `lab exec ha1 -- ha-setup ...` restarting keepalived) are kept out by a lock directory.
+ * `lab exec ha1 -- ha-setup ...` restarting keepalived) are kept out by a lock file.
  * Creates the manifest when there is none.
  */
 export function updateManifest(change: (m: LabManifest) => void, path = LAB_MANIFEST): Promise<LabManifest> {
   const run = queue.then(async () => {
-    const lock = `${path}.lock`;
-    await acquire(lock);
+    const release = await acquire(`${path}.lock`);
     try {
       const m = (await readManifest(path)) ?? emptyManifest();
       change(m);
       await writeManifest(m, path);
       return m;
     } finally {
-      await fs.rm(lock, { recursive: true, force: true });
+      await release();
     }
   });
   queue = run.catch(() => undefined);
   return run;
 }
 
-async function acquire(lock: string): Promise<void> {
-  await fs.mkdir(dirname(lock), { recursive: true, mode: 0o755 });
+/** The manifest's lock (the one lock file of src/failover/lock.ts); a holder that hangs is overridden after a while. */
+async function acquire(lock: string): Promise<() => Promise<void>> {
   const deadline = Date.now() + 3000;
   for (;;) {
-    try {
-      await fs.mkdir(lock);
-      return;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      // A holder that crashed leaves its lock behind: take it over after a while.
-      if (Date.now() >= deadline) {
-        await fs.rm(lock, { recursive: true, force: true });
-        continue;
-      }
-      await sleep(20);
+    const held = await acquireLock(lock, labMachine);
+    if ('release' in held) return () => held.release();
+    if (Date.now() >= deadline) {
+      await labMachine.remove(lock);
+      continue;
     }
+    await sleep(20);
   }
 }

@@ -3,20 +3,24 @@
  * process ours" is decided by its network namespace, start time and command line, never
  * by its name (`pidof nginx` sees every node's nginx, and other people's too).
  */
-import { closeSync, openSync, promises as fs } from 'node:fs';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { inNetns, isGone, parseProcStat, type ProcStat } from '../host/proc-stat.js';
+import { signal } from '../host/daemon.js';
+import { labMachine } from './machine.js';
 
 export type { ProcStat };
+export { signal, spawnDetached } from '../host/daemon.js';
+
+/** /proc and the daemons' pid files, as the machine's processes see them. */
+const proc = labMachine.runtimeFs();
+
+async function readText(path: string): Promise<string | null> {
+  const bytes = await proc.readFile(path);
+  return bytes === null ? null : Buffer.from(bytes).toString('utf8');
+}
 
 export async function readProcStat(pid: number): Promise<ProcStat | null> {
-  let text: string;
-  try {
-    text = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return null;
-  }
-  return parseProcStat(text);
+  const text = await readText(`/proc/${pid}/stat`);
+  return text === null ? null : parseProcStat(text);
 }
 
 /** Running or sleeping, not a zombie waiting to be reaped: `kill -0` alone would say yes to those. */
@@ -27,46 +31,25 @@ export async function isLive(pid: number): Promise<boolean> {
 
 /** The process's network namespace, as its /proc/PID/ns/net link says ("net:[4026532317]"). */
 export async function netnsOfPid(pid: number): Promise<string | null> {
-  try {
-    const link = await fs.readlink(`/proc/${pid}/ns/net`);
-    return /^net:\[\d+\]$/.test(link) ? link : null;
-  } catch {
-    return null;
-  }
+  const link = await proc.readLink(`/proc/${pid}/ns/net`);
+  return link !== null && /^net:\[\d+\]$/.test(link) ? link : null;
 }
 
 /** The namespace behind `ip netns` name NAME (/run/netns/NAME) in the same form, or null when there is none. */
 export async function netnsInode(name: string): Promise<string | null> {
-  try {
-    return `net:[${(await fs.stat(`/run/netns/${name}`, { bigint: true })).ino}]`;
-  } catch {
-    return null;
-  }
+  const st = await proc.stat(`/run/netns/${name}`);
+  return st === null ? null : `net:[${st.ino}]`;
 }
 
 export async function cmdlineOf(pid: number): Promise<string> {
-  try {
-    return (await fs.readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter(Boolean).join(' ');
-  } catch {
-    return '';
-  }
+  return ((await readText(`/proc/${pid}/cmdline`)) ?? '').split('\0').filter(Boolean).join(' ');
 }
 
 export async function listPids(): Promise<number[]> {
-  const names = await fs.readdir('/proc');
+  const names = await proc.readDir('/proc');
   return names.filter((n) => /^\d+$/.test(n)).map(Number);
 }
 
-/** Send a signal; a process that is already gone is not an error. */
-export function signal(pid: number, sig: NodeJS.Signals): boolean {
-  try {
-    process.kill(pid, sig);
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw e;
-  }
-}
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -104,12 +87,8 @@ export async function terminate(pid: number, startTime: string, graceMs = 5000):
  * and, when `ns` is given, it runs in that network namespace.
  */
 export async function ownDaemonFromPidFile(pidFile: string, marker: string, ns?: string): Promise<{ pid: number; startTime: string } | null> {
-  let text: string;
-  try {
-    text = await fs.readFile(pidFile, 'utf8');
-  } catch {
-    return null;
-  }
+  const text = await readText(pidFile);
+  if (text === null) return null;
   const pid = Number.parseInt(text.trim(), 10);
   if (!Number.isInteger(pid) || pid <= 0) return null;
   const st = await readProcStat(pid);
@@ -117,21 +96,4 @@ export async function ownDaemonFromPidFile(pidFile: string, marker: string, ns?:
   if (ns !== undefined && !inNetns({ net: await netnsOfPid(pid) }, ns)) return null;
   if (!(await cmdlineOf(pid)).includes(marker)) return null;
   return { pid, startTime: st.startTime };
-}
-
-/**
- * Start a lab daemon that outlives us: its own session (what `setsid` does in a shell,
- * so its pgid is its pid), stdout and stderr appended straight to `log` through the
- * file's descriptor, not through us. `ip netns exec` and `env` exec in place, so the
- * child's pid is the daemon's own.
- */
-export function spawnDetached(argv: readonly string[], log: string): ChildProcess {
-  const fd = openSync(log, 'a', 0o640);
-  try {
-    const child = spawn(argv[0]!, argv.slice(1), { detached: true, stdio: ['ignore', fd, fd] });
-    child.unref();
-    return child;
-  } finally {
-    closeSync(fd);
-  }
 }

@@ -19,7 +19,7 @@ import { inNetns, isGone } from '../host/proc-stat.js';
 
 /** The Host for a lab member: commands through `ip netns exec MEMBER`, files under its directory. */
 export function labNodeHost(member: LabMemberName, observer?: CommandObserver): NetnsHost {
-  return new NetnsHost(member, labNodeRoot(member), observer, [LAB_BIN_DIR]);
+  return new NetnsHost(member, labNodeRoot(member), observer, [LAB_BIN_DIR], member);
 }
 
 export function labServices(member: LabMemberName, observer?: CommandObserver, audit?: AuditLog): LabServices {

@@ -10,14 +10,20 @@
  * `lab exec client` points ha-setup at them (HA_SETUP_SSH_IDENTITY, HA_SETUP_SSH_KNOWN_HOSTS).
  */
 import { t } from '../i18n/index.js';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { existsSync, promises as fs } from 'node:fs';
 import { LAB_ADDRESSES, LAB_NODES, labNodeRoot, type LabNodeName } from './constants.js';
+import { labMachine } from './machine.js';
 import { ownDaemonFromPidFile, sleep, spawnDetached, terminate } from './procs.js';
 import { OperationError } from '../errors.js';
 
-const run = promisify(execFile);
+/** A program on the machine that must succeed (its output is the error when it does not). */
+async function run(cmd: string, args: string[], why: string): Promise<void> {
+  const r = await labMachine.exec(cmd, args, { why });
+  if (r.exitCode !== 0) throw new OperationError(`${cmd} ${args.join(' ')}: ${(r.stderr || r.stdout).trim()}`);
+}
+
+/** A lab file only the lab rewrites: no backups. */
+const write = (path: string, text: string, mode: number) => labMachine.writeFileAtomic(path, text, { mode, backup: false });
+const read = async (path: string) => (await labMachine.readFile(path).catch(() => null)) ?? '';
 
 export const SSHD_BINARY = '/usr/sbin/sshd';
 
@@ -62,8 +68,8 @@ export function renderLabSshdConfig(node: LabNodeName): string {
 }
 
 async function keygen(path: string, comment: string): Promise<void> {
-  if (existsSync(path)) return;
-  await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path]);
+  if (await labMachine.exists(path)) return;
+  await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path], 'a lab ssh key');
 }
 
 /** The running sshd of a node, if it is ours (pid file, alive, command line names our config). */
@@ -78,46 +84,46 @@ export async function labSshdPid(node: LabNodeName): Promise<number | null> {
  * sshd it started.
  */
 export async function ensureLabSshd(nodes: readonly LabNodeName[] = LAB_NODES): Promise<LabNodeName[]> {
-  if (!existsSync(SSHD_BINARY)) {
+  if (!(await labMachine.exists(SSHD_BINARY))) {
     throw new OperationError(t('lab.error.noSshd', { binary: SSHD_BINARY }), { hint: 'apt-get install openssh-server' });
   }
   const client = labClientSsh();
-  await fs.mkdir(client.dir, { recursive: true, mode: 0o700 });
+  await labMachine.mkdir(client.dir, 0o700);
   await keygen(client.identity, 'ha-setup-lab-client');
-  const clientPub = await fs.readFile(`${client.identity}.pub`, 'utf8');
+  const clientPub = await read(`${client.identity}.pub`);
   // sshd's privilege separation directory (the openssh-server package creates it at boot).
-  await fs.mkdir('/run/sshd', { recursive: true, mode: 0o755 });
+  await labMachine.mkdir('/run/sshd', 0o755);
   const knownHosts: string[] = [];
   const started: LabNodeName[] = [];
   for (const node of nodes) {
     const p = labSshdPaths(node);
     const root = labNodeRoot(node);
-    await fs.mkdir(`${root}/etc/ssh`, { recursive: true, mode: 0o755 });
-    await fs.mkdir(`${root}/root/.ssh`, { recursive: true, mode: 0o700 });
-    await fs.mkdir(`${root}/var/log`, { recursive: true, mode: 0o755 });
-    await fs.mkdir(`${root}/run`, { recursive: true, mode: 0o755 });
+    await labMachine.mkdir(`${root}/etc/ssh`, 0o755);
+    await labMachine.mkdir(`${root}/root/.ssh`, 0o700);
+    await labMachine.mkdir(`${root}/var/log`, 0o755);
+    await labMachine.mkdir(`${root}/run`, 0o755);
     await keygen(p.hostKey, `ha-setup-lab-${node}`);
-    await fs.writeFile(p.authorizedKeys, clientPub, { mode: 0o600 });
-    await fs.writeFile(p.config, renderLabSshdConfig(node), { mode: 0o600 });
-    const [type, data] = (await fs.readFile(`${p.hostKey}.pub`, 'utf8')).trim().split(/\s+/);
+    await write(p.authorizedKeys, clientPub, 0o600);
+    await write(p.config, renderLabSshdConfig(node), 0o600);
+    const [type, data] = (await read(`${p.hostKey}.pub`)).trim().split(/\s+/);
     knownHosts.push(`${LAB_ADDRESSES[node]} ${type} ${data}`);
     if ((await labSshdPid(node)) !== null) continue;
     await startOne(node);
     started.push(node);
   }
-  await fs.writeFile(client.knownHosts, knownHosts.join('\n') + '\n', { mode: 0o600 });
+  await write(client.knownHosts, knownHosts.join('\n') + '\n', 0o600);
   return started;
 }
 
 async function startOne(node: LabNodeName): Promise<void> {
   const p = labSshdPaths(node);
-  await run(SSHD_BINARY, ['-t', '-f', p.config]);
-  const before = (await fs.readFile(p.log, 'utf8').catch(() => '')).length;
+  await run(SSHD_BINARY, ['-t', '-f', p.config], 'the lab sshd_config');
+  const before = (await read(p.log)).length;
   // Its own session, so it outlives the command that started it; `lab down` stops it.
   spawnDetached(['ip', 'netns', 'exec', node, SSHD_BINARY, '-D', '-e', '-f', p.config], p.log);
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const log = (await fs.readFile(p.log, 'utf8').catch(() => '')).slice(before);
+    const log = (await read(p.log)).slice(before);
     if (/Server listening on/.test(log) && (await labSshdPid(node)) !== null) return;
     if (Date.now() > deadline) throw new OperationError(t('lab.error.sshdStart', { node }), { details: log.split('\n').filter(Boolean).slice(-5) });
     await sleep(25);

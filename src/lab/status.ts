@@ -1,8 +1,8 @@
 /** What the lab looks like right now, read without changing anything. */
-import { promises as fs } from 'node:fs';
 import { LAB_ADDRESSES, LAB_IFACE, LAB_MANIFEST, LAB_MEMBERS, LAB_NAMESPACES, LAB_STATE_DIR, LAB_VIP, isLabNode, type LabMemberName } from './constants.js';
 import { labNodeHost, labServices } from './services.js';
 import { existingLabNamespaces } from './network.js';
+import { labMachine } from './machine.js';
 import { readManifest } from './manifest.js';
 
 export interface DaemonStatus {
@@ -62,19 +62,10 @@ export function lastVrrpState(log: string): string | null {
   return state;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await fs.access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export async function labStatus(): Promise<LabStatus> {
   const namespaces = await existingLabNamespaces();
   const recorded = await readManifest();
-  const manifest = recorded !== null || (await exists(LAB_MANIFEST));
+  const manifest = recorded !== null || (await labMachine.exists(LAB_MANIFEST));
   const members = await Promise.all(
     LAB_MEMBERS.map(async (name): Promise<LabMemberStatus> => {
       const namespace = namespaces.includes(name);
@@ -85,7 +76,7 @@ export async function labStatus(): Promise<LabStatus> {
         services.pid('nginx'),
         services.pid('keepalived'),
         namespace ? holdsVip(name) : Promise.resolve(false),
-        fs.readFile(services.logPath('keepalived'), 'utf8').catch(() => ''),
+        labMachine.readFile(services.logPath('keepalived')).then((text) => text ?? '').catch(() => ''),
       ]);
       return {
         ...base,

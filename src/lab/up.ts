@@ -1,6 +1,5 @@
 /** `lab up`: build the network, start nginx on each node, configure the nodes, wait for the VIP. */
-import { promises as fs } from 'node:fs';
-import { LocalHost } from '../host/local.js';
+import type { LocalHost } from '../host/local.js';
 import { OperationError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import {
@@ -21,6 +20,7 @@ import { scriptUserCommands, userExists } from '../setup/plan.js';
 import { createLabNetwork } from './network.js';
 import { prepareMemberRoot, writeNginxFiles } from './node-files.js';
 import { ensureLabPackages } from './packages.js';
+import { labMachine } from './machine.js';
 import { sleep } from './procs.js';
 import { auditedLabServices, labNodeHost, labServices } from './services.js';
 import { holdsVip, labStatus, type LabStatus } from './status.js';
@@ -69,7 +69,7 @@ export async function waitForVipHolder(timeoutMs: number): Promise<LabMemberName
 export async function labUp(opts: LabUpOptions = {}): Promise<LabUpReport> {
   const progress = opts.progress ?? (() => undefined);
   const started = Date.now();
-  const machine = new LocalHost('/');
+  const machine = labMachine;
   // A binary given by path needs no keepalived package.
   const installed = await ensureLabPackages(machine, { install: opts.install ?? true, progress, provided: opts.keepalived ? ['keepalived'] : [] });
   // Checked before anything changes: a path that is not a keepalived is a usage error.
@@ -99,7 +99,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpReport> {
   let createdUser: string | null = null;
   let sshStarted: LabNodeName[] = [];
   try {
-    await fs.mkdir(LAB_STATE_DIR, { recursive: true, mode: 0o755 });
+    await machine.mkdir(LAB_STATE_DIR, 0o755);
     await updateManifest((m) => Object.assign(m, emptyManifest(), { keepalived }));
     await linkLabKeepalived(keepalived);
     const skipped = optionsNotAccepted(keepalived);

@@ -23,7 +23,7 @@ export function commandObserver(): CommandObserver | undefined {
 export function factsHost(opts: GlobalOptions): LocalHost {
   // Inside `ha-setup lab exec NODE`, the node's directory is "/" and its daemons name real paths.
   const labNode = process.env.HA_SETUP_LAB_NODE;
-  if (labNode && opts.root === process.env.HA_SETUP_ROOT) return new NetnsHost(labNode, opts.root, commandObserver(), [LAB_BIN_DIR]);
+  if (labNode && opts.root === process.env.HA_SETUP_ROOT) return new NetnsHost(labNode, opts.root, commandObserver(), [LAB_BIN_DIR], labNode);
   return new LocalHost(opts.root, commandObserver());
 }
 

@@ -164,7 +164,7 @@ export function routerIdFrom(hostname: string): string {
 
 /** The node's host name: a sandboxed node announces its own (lab nodes share the machine's). */
 export async function hostnameOf(host: Host, fallback: string): Promise<string> {
-  const announced = (host as { serverNode?: string }).serverNode;
+  const announced = host.labNode;
   if (announced) return announced;
   const r = await host.exec('hostname', [], { why: 'a router_id for the node', timeoutMs: 10_000 }).catch(() => null);
   const name = r && r.exitCode === 0 ? r.stdout.trim() : '';

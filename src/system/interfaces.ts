@@ -114,8 +114,8 @@ export function interfacesFromSystemInformation(list: SiInterface[]): InterfaceF
 /**
  * The host's interfaces. `ip -j` runs through the host, so on a lab node it runs inside the
  * node's network namespace and is the truth. systeminformation reads the namespace of THIS
- * process (the root namespace, whatever the host), so it is only used for a local host and
- * only when `ip` cannot answer; it then fills what `ip` would have said.
+ * process (the root namespace, whatever the host), so it is only used where that is the
+ * host's (Host.ownInterfaces) and only when `ip` cannot answer; it then fills what `ip` would have said.
  */
 export async function readInterfaces(host: Host, gaps?: Gaps): Promise<InterfacesResult> {
   const [addr, route4, route6] = await Promise.all([
@@ -137,14 +137,13 @@ export async function readInterfaces(host: Host, gaps?: Gaps): Promise<Interface
   } else {
     gaps?.add('interfaces.ip', addr.notFound ? 'missing' : 'unparsed');
   }
-  if (host.kind !== 'local') {
-    gaps?.add('interfaces', 'not-applicable');
-    return { interfaces: [], source: null };
-  }
   try {
-    const si = await import('systeminformation');
-    const list = (await si.networkInterfaces()) as unknown;
-    return { interfaces: interfacesFromSystemInformation(Array.isArray(list) ? (list as SiInterface[]) : [list as SiInterface]), source: 'systeminformation' };
+    const list = await host.ownInterfaces();
+    if (list === null) {
+      gaps?.add('interfaces', 'not-applicable');
+      return { interfaces: [], source: null };
+    }
+    return { interfaces: interfacesFromSystemInformation(list as SiInterface[]), source: 'systeminformation' };
   } catch {
     gaps?.add('interfaces', 'missing');
     return { interfaces: [], source: null };

@@ -13,7 +13,7 @@
  * Pure: it decides spelling only, from the Host's kind and root; nothing is run.
  */
 import type { Host } from '../host/types.js';
-import { LAB_NODES, isLabMember, isLabNode, labNodeRoot } from '../lab/constants.js';
+import { LAB_NODES, isLabNode, labNodeRoot } from '../lab/constants.js';
 import { shellCommandLine, shellQuote, singleQuote } from '../host/shell-quote.js';
 
 export { shellQuote };
@@ -65,14 +65,24 @@ function saveLine(producer: string, file: string, opts: SaveOptions = {}): strin
   return opts.mkdir ? `mkdir -p ${shellQuote(dir)} && ${body}` : body;
 }
 
-/** The lab node a host stands for (a NetnsHost on a lab member's directory), else null. */
-export function labNodeOf(host: Pick<Host, 'kind' | 'label' | 'root'>): string | null {
-  if (host.kind !== 'netns' && host.kind !== 'plan') return null;
-  return isLabMember(host.label) && host.root === labNodeRoot(host.label) ? host.label : null;
-}
-
-export function nodeShell(host: Pick<Host, 'kind' | 'label' | 'root' | 'runtimePath'>): NodeShell {
-  const lab = labNodeOf(host);
+export function nodeShell(host: Pick<Host, 'labNode' | 'remote' | 'label' | 'root' | 'runtimePath'>): NodeShell {
+  // A node over ssh is reached through its own shell, even a lab node's sshd.
+  if (host.remote) {
+    // A sandboxed node (a lab node over ssh) keeps its files under its root on that machine.
+    const path = (p: string) => host.runtimePath(p);
+    return {
+      kind: 'ssh',
+      node: host.label,
+      boots: host.root === '/',
+      run: commandLine,
+      shared: commandLine,
+      save: (argv, file, opts) => saveLine(commandLine(argv), path(file), opts),
+      path,
+      haSetup: (args) => commandLine(['ha-setup', ...args]),
+      peer: () => null,
+    };
+  }
+  const lab = host.labNode;
   if (lab) {
     const inNode = (argv: readonly string[]) => `ha-setup lab exec ${lab} -- ${commandLine(argv)}`;
     const path = (p: string) => host.runtimePath(p);
@@ -89,23 +99,8 @@ export function nodeShell(host: Pick<Host, 'kind' | 'label' | 'root' | 'runtimeP
         const other = isLabNode(lab) ? LAB_NODES.find((n) => n !== lab) : undefined;
         if (!other) return null;
         const root = labNodeRoot(other);
-        return nodeShell({ kind: 'netns', label: other, root, runtimePath: (p) => (p.startsWith(`${root}/`) ? p : `${root}${p}`) });
+        return nodeShell({ labNode: other, label: other, root, runtimePath: (p) => (p.startsWith(`${root}/`) ? p : `${root}${p}`) });
       },
-    };
-  }
-  if (host.kind === 'ssh') {
-    // A sandboxed node (a lab node over ssh) keeps its files under its root on that machine.
-    const path = (p: string) => host.runtimePath(p);
-    return {
-      kind: 'ssh',
-      node: host.label,
-      boots: host.root === '/',
-      run: commandLine,
-      shared: commandLine,
-      save: (argv, file, opts) => saveLine(commandLine(argv), path(file), opts),
-      path,
-      haSetup: (args) => commandLine(['ha-setup', ...args]),
-      peer: () => null,
     };
   }
   if (host.root !== '/') {

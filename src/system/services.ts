@@ -80,10 +80,6 @@ export function mainProcess(list: ProcessInfo[]): ProcessInfo | null {
   return list.find((p) => !pids.has(p.ppid)) ?? list[0] ?? null;
 }
 
-/** A program can be run to ask its version only where its path means something here. */
-function canRunPrograms(host: Host): boolean {
-  return host.root === '/' || host.kind === 'netns' || host.kind === 'ssh';
-}
 
 
 /** "nginx version: nginx/1.22.1" -> "1.22.1". */
@@ -93,7 +89,7 @@ export function parseNginxVersion(text: string): string | null {
 
 async function programVersion(host: Host, path: string | null, args: string[], parse: (t: string) => string | null, fact: string, gaps?: Gaps) {
   if (!path) return null;
-  if (!canRunPrograms(host)) {
+  if (host.treeOnly) {
     gaps?.add(fact, 'not-applicable');
     return null;
   }
@@ -112,7 +108,7 @@ export async function readKeepalived(host: Host, gaps?: Gaps): Promise<Keepalive
   const main = procs ? mainProcess(procs) : null;
   // The running daemon's own binary says which release runs (a lab node or a source build in
   // another prefix may run another keepalived than the one on PATH).
-  const running = main && canRunPrograms(host) ? await programVersion(host, `/proc/${main.pid}/exe`, ['-v'], parseKeepalivedVersion, 'keepalived.version') : null;
+  const running = main && !host.treeOnly ? await programVersion(host, `/proc/${main.pid}/exe`, ['-v'], parseKeepalivedVersion, 'keepalived.version') : null;
   return {
     installed: path !== null,
     path,

@@ -100,6 +100,7 @@ export async function replay(scenario: string, node: string, opts: ReplayOptions
   const onNode = new Set<string>(['/', '/etc', ...NODE_DIRS, ...(opts.noAnswers ? [] : [DEFAULTS.paths.answers])]);
   const host = {
     kind: 'netns',
+    labNode: node,
     label: node,
     root,
     runtimePath: (p: string) => (p.startsWith(`${root}/`) ? p : `${root}${p}`),

@@ -164,7 +164,8 @@ test('dry run of a staged source install under --root lists every phase and chan
     ['./configure', '--prefix=/opt/ka', '--sysconfdir=/opt/ka/etc', '--with-systemdsystemunitdir=/opt/ka/lib/systemd/system', 'CPPFLAGS=-D_GNU_SOURCE -include netinet/in.h -include net/if.h'],
     ['make', '-j4'],
     ['make', 'install', `DESTDIR=${root}`],
-    ['/opt/ka/sbin/keepalived', '--version'],
+    // the dry run names the binary the real run would check: the one under the root
+    [join(root, 'opt/ka/sbin/keepalived'), '--version'],
     ['rm', '-rf', '/var/tmp/ha-setup-build.XXXXXX'],
   ]);
   assert.equal(result.live, false);

@@ -38,8 +38,9 @@ test('ssh settings for the lab come from the environment lab exec sets', () => {
 function recordingHost(root: string): Host & { calls: string[][] } {
   const calls: string[][] = [];
   const host: Host & { calls: string[][] } = {
-    kind: 'ssh', label: 'x', root, calls, dryRun: false,
+    kind: 'ssh', label: 'x', root, calls, dryRun: false, remote: true, treeOnly: false,
     machine: () => host, runtimeView: () => host,
+    runtimeFs: () => { throw new Error('not read'); }, netns: async () => null, ownInterfaces: async () => null,
     appendFile: async () => undefined, createExclusive: async () => false,
     runtimePath: (p: string) => (root === '/' ? p : `${root}${p}`),
     commandPath: (p: string) => host.runtimePath(p),

@@ -7,26 +7,24 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalHost } from '../../src/host/local.js';
-import type { ExecOptions, ExecResult, Host } from '../../src/host/types.js';
+import type { ExecOptions, ExecResult, Host, RuntimeFs } from '../../src/host/types.js';
 import {
   findAllKeepalived,
   findKeepalived,
   findKeepalivedZombies,
   keepalivedSourceFor,
   remoteKeepalivedSource,
-  runtimeFsFor,
   selectKeepalived,
-  realFs,
 } from '../../src/keepalived/runtime/process.js';
+import { commandRuntimeFs, parseRemoteStat, realFs } from '../../src/host/runtime-fs.js';
+import { SshHost } from '../../src/host/ssh.js';
 import {
   decodeField,
   parsePidFileLines,
   parseRemoteKeepalivedScan,
-  parseRemoteStat,
   REMOTE_KEEPALIVED_SCRIPT,
   REMOTE_PID_FILES_SCRIPT,
   scanRemoteKeepalived,
-  sshRuntimeFs,
 } from '../../src/keepalived/runtime/remote.js';
 import { readKeepalivedLog } from '../../src/keepalived/runtime/logs.js';
 import { fixturesDir, tempDir } from '../helpers/paths.js';
@@ -51,6 +49,8 @@ class RecordedSshHost implements Host {
   readonly label = 'root@192.0.2.11';
   readonly root = '/';
   readonly dryRun = false;
+  readonly remote = true;
+  readonly treeOnly = false;
   readonly commands: string[][] = [];
   constructor(private readonly scan: string, private readonly pidFiles: string) {}
   runtimePath(path: string): string {
@@ -64,6 +64,15 @@ class RecordedSshHost implements Host {
   }
   commandPath(path: string): string {
     return path;
+  }
+  runtimeFs(): RuntimeFs {
+    return commandRuntimeFs(this);
+  }
+  async netns(): Promise<never> {
+    throw new Error('the remote scan learns the namespace from its own script');
+  }
+  async ownInterfaces(): Promise<null> {
+    return null;
   }
   async appendFile(): Promise<never> {
     throw new Error('read-only');
@@ -169,9 +178,11 @@ test('an ssh host is scanned on its machine, never through this machine\'s /proc
   assert.equal(host.commands[0]![0], 'sh');
   assert.equal(host.commands[0]![2], REMOTE_KEEPALIVED_SCRIPT);
   assert.equal(host.commands[0]![4], 'keepalived', 'the name arrives as a positional parameter');
-  assert.equal(runtimeFsFor(new LocalHost()), realFs);
-  assert.notEqual(runtimeFsFor(host), realFs);
-  assert.equal(runtimeFsFor(host).remote, true);
+  // The daemon's files: this machine's for a local host, commands over the connection for ssh.
+  assert.equal(new LocalHost().runtimeFs(), realFs);
+  const ssh = new SshHost('root@192.0.2.11', { controlDir: '/tmp' });
+  assert.notEqual(ssh.runtimeFs(), realFs);
+  assert.equal(ssh.runtimeFs().remote, true);
   // A scan that cannot run (no /proc, exit status) finds nothing rather than guessing.
   const broken = new RecordedSshHost('', '');
   assert.equal(await findKeepalived(broken), null);
@@ -210,13 +221,13 @@ test('the scan script runs under sh against this machine\'s /proc (its own names
   assert.equal(scan.selfNet, readlinkSync('/proc/self/ns/net'));
 });
 
-test('sshRuntimeFs: files, tails, links, stats and listings through the host\'s commands', async () => {
+test('commandRuntimeFs: files, tails, links, stats and listings through the host\'s commands', async () => {
   const dir = tempDir('rs-fs-');
   const file = join(dir, 'keepalived.stats');
   writeFileSync(file, 'line 1\nline 2\n\u00e9\n');
   symlinkSync(file, join(dir, 'link'));
   mkdirSync(join(dir, 'sub dir'));
-  const rfs = sshRuntimeFs(new LocalHost());
+  const rfs = commandRuntimeFs(new LocalHost());
   assert.equal(rfs.remote, true);
   assert.deepEqual(await rfs.readFile(file), new Uint8Array(readFileSync(file)));
   assert.equal(new TextDecoder().decode((await rfs.readTail(file, 10))!), 'line 2\n\u00e9\n', 'bytes, not characters');
@@ -240,7 +251,7 @@ test('the log of an ssh host is read on its machine', async () => {
   const path = join(dir, 'keepalived.log');
   writeFileSync(path, readFileSync(join(fixturesDir, 'runtime', 'log-2.2.7-master.log')));
   const tails: string[] = [];
-  const rfs = { ...sshRuntimeFs(new LocalHost()) };
+  const rfs = { ...commandRuntimeFs(new LocalHost()) };
   const readTail = rfs.readTail;
   rfs.readTail = (p, n) => (tails.push(p), readTail(p, n));
   const kp = { pid: 1, otherMountNamespace: false, logTarget: { console: true, file: path, syslog: false, syslogFacility: null, stdout: null, stdoutFile: null, journal: false } };

@@ -1,5 +1,4 @@
 import type { Host } from '../../host/types.js';
-import { execPath } from './paths.js';
 import { APT_ENV, packageInstallArgv } from '../../system/package-install.js';
 import type { InstallDistro, InstallFamily, InstallPackageManager, PlannedCommand } from './types.js';
 
@@ -127,7 +126,7 @@ export async function aptListsNeedRefresh(host: Host, now = Date.now()): Promise
 
 /** The Host interface has no mtime; `stat -c %Y` works on GNU and busybox alike. */
 async function mtimeOf(host: Host, path: string): Promise<number | null> {
-  const r = await host.exec('stat', ['-c', '%Y', execPath(host, path)]);
+  const r = await host.exec('stat', ['-c', '%Y', host.commandPath(path)]);
   const seconds = Number(r.stdout.trim());
   return r.exitCode === 0 && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : null;
 }

@@ -10,7 +10,6 @@ import { detectLibnl, emptyLibnlReport, libnlDecision } from './libnl.js';
 import { InstallLog, LOG_DIR } from './log.js';
 import { isLiveInstall, isUrl } from './options.js';
 import { aptListsNeedRefresh, planBuildDependencies } from './packages.js';
-import { execPath } from './paths.js';
 import { libnl3Command, phaseFailure, runLogged } from './runner.js';
 import { quirkConfigureArgs, quirkCppflags, quirksFor, releaseFromConfigure, releaseFromTarballName } from './quirks.js';
 import { DEFAULT_PREFIX, type InstallDistro, type InstallOptions, type InstallResult, type LibnlReport, type PlannedCommand, type Progress } from './types.js';
@@ -357,7 +356,7 @@ async function buildFromSource(
   const verifyPhase = t('install.phase.verify');
   await progress.step(verifyPhase, async () => {
     log.beginPhase(verifyPhase);
-    const check: PlannedCommand = { cmd: execPath(host, layout.binary), args: ['--version'], why: 'check the new keepalived runs' };
+    const check: PlannedCommand = { cmd: host.commandPath(layout.binary), args: ['--version'], why: 'check the new keepalived runs' };
     const r = await runLogged(host, log, check);
     if (r.exitCode !== 0 && !dryRun) throw failed({ phase: verifyPhase, step: check, result: r, log, distro });
     version = parseKeepalivedVersion(r.stdout + r.stderr);

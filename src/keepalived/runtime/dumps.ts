@@ -10,7 +10,7 @@
  * The parsers are pure and accept every version's layout we know of (1.3.5 .. 2.4.x).
  */
 import type { Host } from '../../host/types.js';
-import { runtimeFsFor, type KeepalivedProcess, type RuntimeFs } from './process.js';
+import type { KeepalivedProcess, RuntimeFs } from './process.js';
 import { releaseHas } from '../releases.js';
 
 // ---------------------------------------------------------------------------------------
@@ -465,7 +465,7 @@ export interface DumpResult {
 }
 
 export interface DumpOptions {
-  /** Where the dump is read (default: the host's machine, runtimeFsFor). */
+  /** Where the dump is read (default: the host's machine, host.runtimeFs()). */
   fs?: RuntimeFs;
   /** How long to wait for the file to be rewritten (default 1000 ms; 3000 ms over ssh). */
   timeoutMs?: number;
@@ -486,7 +486,7 @@ export function dumpDirOnHost(kp: DumpProcess, release: string | null | undefine
 
 /** Ask the running keepalived for one dump and read it once it has been rewritten. */
 export async function requestDump(host: Host, kp: DumpProcess, kind: DumpKind, opts: DumpOptions = {}): Promise<DumpResult> {
-  const rfs = opts.fs ?? runtimeFsFor(host);
+  const rfs = opts.fs ?? host.runtimeFs();
   const path = `${dumpDirOnHost(kp, opts.release)}/${DUMP_FILE[kind]}`;
   const signal = opts.signal ?? (await keepalivedSignal(host, DUMP_SIGNAL[kind]));
   const base = { kind, path, signal };

@@ -5,7 +5,7 @@
  * recognises all of them and turns them into structured events.
  */
 import type { Host } from '../../host/types.js';
-import { runtimeFsFor, type KeepalivedProcess, type RuntimeFs } from './process.js';
+import type { KeepalivedProcess, RuntimeFs } from './process.js';
 
 export type LogEventKind =
   | 'state'
@@ -268,7 +268,7 @@ export interface KeepalivedLog {
 export interface ReadLogOptions {
   /** How many of the most recent lines to keep (default 500). */
   lines?: number;
-  /** Where the daemon's files are read (default: the host's machine, runtimeFsFor). */
+  /** Where the daemon's files are read (default: the host's machine, host.runtimeFs()). */
   fs?: RuntimeFs;
   procRoot?: string;
 }
@@ -286,7 +286,7 @@ export async function readKeepalivedLog(
   kp: Pick<KeepalivedProcess, 'pid' | 'logTarget' | 'otherMountNamespace'> | null,
   opts: ReadLogOptions = {},
 ): Promise<KeepalivedLog> {
-  const rfs = opts.fs ?? runtimeFsFor(host);
+  const rfs = opts.fs ?? host.runtimeFs();
   const proc = opts.procRoot ?? '/proc';
   const n = opts.lines ?? 500;
   const tailOf = async (path: string, filter?: (l: string) => boolean): Promise<string[] | null> => {

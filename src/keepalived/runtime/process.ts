@@ -1,7 +1,7 @@
 /**
  * Which keepalived is running for a host, and what it was told on its command line.
  *
- * Why /proc is read with node:fs (through `RuntimeFs`) and not through Host.readFile:
+ * Why /proc is read through the host's `runtimeFs()` and not through Host.readFile:
  * a Host maps paths to where the *files of that host* live (under --root, under a lab
  * node's directory). /proc and the paths a running daemon names (its pid files, TMPDIR,
  * log file) are not such files: they are the kernel's view and the daemon's view of the
@@ -11,82 +11,15 @@
  * its files are reached through /proc/PID/root, which is always its own view.
  *
  * A remote (ssh) host is another machine with its own /proc: its processes are found by
- * one script run there (remote.ts) and its daemon's files are read through an ssh
- * RuntimeFs (`runtimeFsFor`). Which process is ours, and what its command line and
+ * one script run there (remote.ts) and its daemon's files are read through its runtimeFs,
+ * commands over the connection. Which process is ours, and what its command line and
  * environment say, is decided by the same code for both sources (`selectKeepalived`).
  */
-import { promises as fs } from 'node:fs';
-import type { Host } from '../../host/types.js';
-import { readRemotePidFiles, scanRemoteKeepalived, sshRuntimeFs } from './remote.js';
+import type { Host, RuntimeFs } from '../../host/types.js';
+import { readRemotePidFiles, scanRemoteKeepalived } from './remote.js';
 import { inNetns, isGone, parseProcStat, type ProcStat } from '../../host/proc-stat.js';
 export { inNetns };
-
-export interface RuntimeStat {
-  ino: number;
-  mtimeMs: number;
-  isDirectory: boolean;
-  isFile: boolean;
-  size: number;
-}
-
-/** The real file system as the machine's processes see it (read-only). */
-export interface RuntimeFs {
-  readFile(path: string): Promise<Uint8Array | null>;
-  readLink(path: string): Promise<string | null>;
-  readDir(path: string): Promise<string[]>;
-  stat(path: string): Promise<RuntimeStat | null>;
-  /** At most the last `maxBytes` bytes of a file (logs can be large). */
-  readTail(path: string, maxBytes: number): Promise<Uint8Array | null>;
-  /** Each call is a round trip to another machine (an ssh host): poll less eagerly. */
-  readonly remote?: boolean;
-}
-
-export const realFs: RuntimeFs = {
-  async readFile(path) {
-    try {
-      return await fs.readFile(path);
-    } catch {
-      return null;
-    }
-  },
-  async readLink(path) {
-    try {
-      return await fs.readlink(path);
-    } catch {
-      return null;
-    }
-  },
-  async readDir(path) {
-    try {
-      return await fs.readdir(path);
-    } catch {
-      return [];
-    }
-  },
-  async stat(path) {
-    try {
-      const s = await fs.stat(path);
-      return { ino: s.ino, mtimeMs: s.mtimeMs, isDirectory: s.isDirectory(), isFile: s.isFile(), size: s.size };
-    } catch {
-      return null;
-    }
-  },
-  async readTail(path, maxBytes) {
-    let handle: fs.FileHandle | undefined;
-    try {
-      handle = await fs.open(path, 'r');
-      const size = (await handle.stat()).size;
-      const start = Math.max(0, size - maxBytes);
-      const buf = new Uint8Array(size - start);
-      const { bytesRead } = await handle.read(buf, 0, buf.length, start);
-      return buf.subarray(0, bytesRead);
-    } catch {
-      return null;
-    } finally {
-      await handle?.close();
-    }
-  },
-};
+export type { RuntimeFs, RuntimeStat } from '../../host/types.js';
 
 export interface RuntimeOptions {
   /** Read /proc through this file system instead (tests); implies the local source. */
@@ -255,13 +188,6 @@ export function parseKeepalivedArgs(argv: string[]): KeepalivedOptions {
   return o;
 }
 
-/** Every live (non-zombie) process whose comm is keepalived. */
-export async function listKeepalivedProcs(opts: RuntimeOptions = {}): Promise<ProcStat[]> {
-  const rfs = opts.fs ?? realFs;
-  const proc = opts.procRoot ?? '/proc';
-  return (await scanProcStats(rfs, proc, opts.comm)).filter((s) => !isGone(s));
-}
-
 /** Every process whose comm is `wanted`, zombies included. */
 async function scanProcStats(rfs: RuntimeFs, proc: string, wanted = 'keepalived'): Promise<ProcStat[]> {
   const out: ProcStat[] = [];
@@ -277,18 +203,9 @@ async function scanProcStats(rfs: RuntimeFs, proc: string, wanted = 'keepalived'
 
 /** The network namespace a host's commands run in, as the "net:[INODE]" link text. */
 export async function hostNetns(host: Host, opts: RuntimeOptions = {}): Promise<string | null> {
-  const rfs = opts.fs ?? realFs;
-  const proc = opts.procRoot ?? '/proc';
-  const ns = (host as { ns?: unknown }).ns;
-  if (host.kind === 'netns' && typeof ns === 'string') {
-    // `ip netns add` bind-mounts the namespace on /run/netns/NAME: its inode is the namespace id.
-    const st = await rfs.stat(`/run/netns/${ns}`);
-    return st ? `net:[${st.ino}]` : null;
-  }
-  // A dry run's plan host reads this machine: asking it to run readlink would put a step in the plan.
-  if (host.kind === 'local' || host.kind === 'plan') return rfs.readLink(`${proc}/self/ns/net`);
-  const r = await host.exec('readlink', ['/proc/self/ns/net'], { why: 'which network namespace this host runs in' });
-  return r.exitCode === 0 ? r.stdout.trim() || null : null;
+  // A fake /proc (tests) names its own "self".
+  if (opts.fs || opts.procRoot) return (opts.fs ?? host.runtimeFs()).readLink(`${opts.procRoot ?? '/proc'}/self/ns/net`);
+  return host.netns();
 }
 
 // ---------------------------------------------------------------------------------------
@@ -336,7 +253,7 @@ export interface KeepalivedSource {
 
 /** /proc of this machine through a RuntimeFs (a local host, a lab node, tests' fake /proc). */
 export function localKeepalivedSource(host: Host, opts: RuntimeOptions = {}): KeepalivedSource {
-  const rfs = opts.fs ?? realFs;
+  const rfs = opts.fs ?? host.runtimeFs();
   const proc = opts.procRoot ?? '/proc';
   return {
     procRoot: proc,
@@ -419,13 +336,8 @@ export function remoteKeepalivedSource(host: Host, comm = 'keepalived'): Keepali
 /** Where this host's keepalived is looked for: the remote machine for an ssh host, else here. */
 export function keepalivedSourceFor(host: Host, opts: RuntimeOptions = {}): KeepalivedSource {
   if (opts.source) return opts.source;
-  if (host.kind === 'ssh' && opts.fs === undefined && opts.procRoot === undefined) return remoteKeepalivedSource(host, opts.comm);
+  if (host.remote && opts.fs === undefined && opts.procRoot === undefined) return remoteKeepalivedSource(host.machine(), opts.comm);
   return localKeepalivedSource(host, opts);
-}
-
-/** The file system the daemon's files (dumps, log) are read from for this host. */
-export function runtimeFsFor(host: Host): RuntimeFs {
-  return host.kind === 'ssh' ? sshRuntimeFs(host) : realFs;
 }
 
 /**

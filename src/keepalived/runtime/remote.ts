@@ -8,10 +8,9 @@
  * (only sh and coreutils assumed; values arrive as positional parameters) that prints what
  * findKeepalived needs for every keepalived process; the selection and description logic
  * in process.ts is the same for both sources. The daemon's files (dumps, log) are read
- * through `sshRuntimeFs`, one command per file operation.
+ * through the host's runtimeFs (src/host/runtime-fs.ts), one command per file operation.
  */
 import type { Host } from '../../host/types.js';
-import type { RuntimeFs, RuntimeStat } from './process.js';
 
 /**
  * Prints one header line and one line per process whose /proc/PID/comm is $1:
@@ -180,54 +179,4 @@ export async function readRemotePidFiles(host: Host, paths: string[]): Promise<(
   const r = await host.exec('sh', ['-c', REMOTE_PID_FILES_SCRIPT, 'sh', ...paths], { why: "keepalived's pid files", timeoutMs: 20_000 });
   if (r.exitCode !== 0) return paths.map(() => null);
   return parsePidFileLines(r.stdout, paths.length);
-}
-
-/**
- * stat for change detection: inode, mtime (nanoseconds where GNU stat knows %.9Y, else
- * seconds), size, type. Follows symlinks (/proc/PID/fd/1, like fs.stat).
- */
-export const REMOTE_STAT_SCRIPT = `[ -e "$1" ] || exit 3
-o=$(stat -L -c '%i %.9Y %s %F' -- "$1" 2>/dev/null) || o=$(stat -L -c '%i %Y %s %F' -- "$1") || exit 4
-printf '%s\\n' "$o"`;
-
-/** Parse "INODE MTIME SIZE TYPE WORDS" of REMOTE_STAT_SCRIPT. */
-export function parseRemoteStat(text: string): RuntimeStat | null {
-  const m = /^(\d+) (\d+(?:\.\d+)?) (\d+) (.+)$/.exec(text.trim());
-  if (!m) return null;
-  const type = m[4]!;
-  return {
-    ino: Number(m[1]),
-    mtimeMs: Math.round(Number(m[2]) * 1e6) / 1e3,
-    size: Number(m[3]),
-    isFile: /^regular/.test(type),
-    isDirectory: type === 'directory',
-  };
-}
-
-/**
- * The daemon's side of the remote machine as a RuntimeFs: paths are the machine's real
- * ones (`host.machine()` for a sandboxed node). Each operation is one command over the
- * shared connection.
- */
-export function sshRuntimeFs(host: Host): RuntimeFs {
-  const machine = (host as Host & { machine?: () => Host }).machine?.() ?? host;
-  const bytes = async (cmd: string, args: string[], why: string): Promise<Uint8Array | null> => {
-    const r = await machine.exec(cmd, args, { why, encoding: 'buffer', timeoutMs: 20_000 });
-    if (r.exitCode !== 0) return null;
-    return r.stdoutBuffer ?? new TextEncoder().encode(r.stdout);
-  };
-  return {
-    remote: true,
-    readFile: (path) => bytes('cat', ['--', path], "read a file keepalived wrote"),
-    readTail: (path, maxBytes) => bytes('tail', ['-c', String(maxBytes), '--', path], "the end of keepalived's log"),
-    async readLink(path) {
-      const r = await machine.exec('readlink', ['--', path], { why: 'where a link of keepalived points', timeoutMs: 20_000 });
-      return r.exitCode === 0 ? r.stdout.replace(/\n$/, '') : null;
-    },
-    readDir: (path) => machine.readDir(path).catch(() => []),
-    async stat(path) {
-      const r = await machine.exec('sh', ['-c', REMOTE_STAT_SCRIPT, 'sh', path], { why: 'has keepalived rewritten its dump', timeoutMs: 20_000 });
-      return r.exitCode === 0 ? parseRemoteStat(r.stdout) : null;
-    },
-  };
 }
