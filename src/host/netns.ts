@@ -1,5 +1,16 @@
 import { LocalHost, type CommandObserver } from './local.js';
 import type { ExecOptions, ExecResult, Host } from './types.js';
+import { realFs } from './runtime-fs.js';
+
+/**
+ * The namespace behind `ip netns` name NAME, as a process's /proc/PID/ns/net link names it
+ * ("net:[INODE]"): `ip netns add` bind-mounts it on /run/netns/NAME, whose inode is its id.
+ * null when there is none.
+ */
+export async function namedNetnsId(name: string): Promise<string | null> {
+  const st = await realFs.stat(`/run/netns/${name}`);
+  return st ? `net:[${st.ino}]` : null;
+}
 
 /**
  * A lab node: commands run inside network namespace `ns` through `ip netns exec`, files
@@ -36,10 +47,8 @@ export class NetnsHost extends LocalHost {
     return null;
   }
 
-  /** `ip netns add` bind-mounts the namespace on /run/netns/NAME: its inode is the namespace id. */
-  override async netns(): Promise<string | null> {
-    const st = await this.runtimeFs().stat(`/run/netns/${this.ns}`);
-    return st ? `net:[${st.ino}]` : null;
+  override netns(): Promise<string | null> {
+    return namedNetnsId(this.ns);
   }
 
   /**

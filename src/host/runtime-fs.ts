@@ -52,6 +52,12 @@ export const realFs: RuntimeFs = {
   },
 };
 
+/** A file of the machine's real file system as text, or null when it cannot be read. */
+export async function readRuntimeText(rfs: RuntimeFs, path: string): Promise<string | null> {
+  const b = await rfs.readFile(path);
+  return b ? new TextDecoder().decode(b) : null;
+}
+
 /**
  * stat for change detection: inode, mtime (nanoseconds where GNU stat knows %.9Y, else
  * seconds), size, type. Follows symlinks (/proc/PID/fd/1, like fs.stat).

@@ -5,6 +5,8 @@
  */
 import { inNetns, isGone, parseProcStat, type ProcStat } from '../host/proc-stat.js';
 import { signal } from '../host/daemon.js';
+import { namedNetnsId } from '../host/netns.js';
+import { readRuntimeText } from '../host/runtime-fs.js';
 import { labMachine } from './machine.js';
 
 export type { ProcStat };
@@ -13,10 +15,7 @@ export { signal, spawnDetached } from '../host/daemon.js';
 /** /proc and the daemons' pid files, as the machine's processes see them. */
 const proc = labMachine.runtimeFs();
 
-async function readText(path: string): Promise<string | null> {
-  const bytes = await proc.readFile(path);
-  return bytes === null ? null : Buffer.from(bytes).toString('utf8');
-}
+const readText = (path: string) => readRuntimeText(proc, path);
 
 export async function readProcStat(pid: number): Promise<ProcStat | null> {
   const text = await readText(`/proc/${pid}/stat`);
@@ -35,11 +34,8 @@ export async function netnsOfPid(pid: number): Promise<string | null> {
   return link !== null && /^net:\[\d+\]$/.test(link) ? link : null;
 }
 
-/** The namespace behind `ip netns` name NAME (/run/netns/NAME) in the same form, or null when there is none. */
-export async function netnsInode(name: string): Promise<string | null> {
-  const st = await proc.stat(`/run/netns/${name}`);
-  return st === null ? null : `net:[${st.ino}]`;
-}
+/** The namespace behind `ip netns` name NAME in the same form, or null when there is none. */
+export const netnsInode = namedNetnsId;
 
 export async function cmdlineOf(pid: number): Promise<string> {
   return ((await readText(`/proc/${pid}/cmdline`)) ?? '').split('\0').filter(Boolean).join(' ');
@@ -49,7 +45,6 @@ export async function listPids(): Promise<number[]> {
   const names = await proc.readDir('/proc');
   return names.filter((n) => /^\d+$/.test(n)).map(Number);
 }
-
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

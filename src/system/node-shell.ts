@@ -10,7 +10,8 @@
  *   it never boots (nothing needs to survive a reboot);
  * - a node over ssh: the command as that node's shell takes it (the report groups it under
  *   the node), its files under its sandbox directory when the server names one.
- * Pure: it decides spelling only, from the Host's kind and root; nothing is run.
+ * Pure: it decides spelling only, from what the Host says it is (remote, labNode) and its
+ * root; nothing is run.
  */
 import type { Host } from '../host/types.js';
 import { LAB_NODES, isLabNode, labNodeRoot } from '../lab/constants.js';

@@ -80,8 +80,6 @@ export function mainProcess(list: ProcessInfo[]): ProcessInfo | null {
   return list.find((p) => !pids.has(p.ppid)) ?? list[0] ?? null;
 }
 
-
-
 /** "nginx version: nginx/1.22.1" -> "1.22.1". */
 export function parseNginxVersion(text: string): string | null {
   return /nginx version: \S*?\/(\d+(?:\.\d+)*)/.exec(text)?.[1] ?? null;

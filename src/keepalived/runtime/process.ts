@@ -16,6 +16,7 @@
  * environment say, is decided by the same code for both sources (`selectKeepalived`).
  */
 import type { Host, RuntimeFs } from '../../host/types.js';
+import { readRuntimeText as readText } from '../../host/runtime-fs.js';
 import { readRemotePidFiles, scanRemoteKeepalived } from './remote.js';
 import { inNetns, isGone, parseProcStat, type ProcStat } from '../../host/proc-stat.js';
 export { inNetns };
@@ -463,11 +464,6 @@ async function holdsVrrpSocket(pid: number, rfs: RuntimeFs, proc: string): Promi
 /** Resolve a path the daemon names to where we can read it. */
 export function pathOnHost(kp: Pick<KeepalivedProcess, 'pid' | 'otherMountNamespace'>, path: string, procRoot = '/proc'): string {
   return kp.otherMountNamespace ? `${procRoot}/${kp.pid}/root${path}` : path;
-}
-
-async function readText(rfs: RuntimeFs, path: string): Promise<string | null> {
-  const b = await rfs.readFile(path);
-  return b ? new TextDecoder().decode(b) : null;
 }
 
 function splitNul(b: Uint8Array): string[] {
