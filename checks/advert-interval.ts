@@ -16,6 +16,7 @@ import { reloadCommand } from '../src/doctor/wire/fixes.js';
 export const check: Check = {
   id: 'advert-interval',
   title: () => t('wire.advertInterval.title'),
+  perInstance: true,
   needsCapture: true,
   applies: (ctx) => appliesWithVrid(ctx),
   async run(ctx): Promise<CheckResult> {

@@ -125,6 +125,7 @@ async function runScript(ctx: DoctorContext, argv: string[], timeoutMs: number, 
 export const checkScript: Check = {
   id: 'check-script',
   critical: true,
+  perInstance: true,
   title: () => t('doctor.checkScript.title'),
   applies: async (ctx) => (await ctx.instance()) !== null || t('doctor.common.noInstance'),
   async run(ctx) {

@@ -6,6 +6,7 @@ import { pairConfig } from '../src/doctor/wire/pair.js';
 
 export const cloudMulticast: Check = {
   id: 'cloud-multicast',
+  perInstance: true,
   title: () => t('doctor.cloudMulticast.title'),
   applies: async (ctx) => (await ctx.instance()) !== null || t('doctor.common.noInstance'),
   async run(ctx) {

@@ -41,6 +41,7 @@ function fixFor(p: ElectionProblem, gap: number): string {
 
 export const election: Check = {
   id: 'election',
+  perInstance: true,
   title: () => t('doctor.election.title'),
   applies: async (ctx) => (await ctx.instance()) !== null || t('doctor.common.noInstance'),
   async run(ctx) {

@@ -5,10 +5,13 @@ import type { FirewallStep } from '../src/firewall/vrrp.js';
 import { firewallPlanSteps } from '../src/setup/plan.js';
 import { firewallCommands, firewallSteps } from '../src/doctor/wire/fixes.js';
 import type { DoctorContext } from '../src/doctor/context.js';
+import { configuredInstances } from '../src/doctor/instances.js';
 
+/** The firewall is the node's: one rule for the peers of every instance (and IPv6 when any instance has an IPv6 VIP). */
 async function stepsFor(ctx: DoctorContext): Promise<FirewallStep[]> {
-  const inst = await ctx.instance();
-  return firewallSteps(ctx, [...new Set([...(inst?.unicastPeer ?? []), ...ctx.options.peers])], Boolean(inst?.virtualIpaddress.some((v) => v.address.includes(':'))));
+  const all = await configuredInstances(ctx);
+  const peers = [...new Set([...all.flatMap((i) => i.unicastPeer), ...ctx.options.peers])];
+  return firewallSteps(ctx, peers, all.some((i) => i.virtualIpaddress.some((v) => v.address.includes(':'))));
 }
 
 export const firewallVrrp: Check = {

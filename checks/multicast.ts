@@ -17,6 +17,7 @@ import { REJECTIONS, acceptedBySender, otherHolders } from '../src/doctor/wire/d
 export const check: Check = {
   id: 'multicast',
   title: () => t('wire.multicast.title'),
+  perInstance: true,
   needsCapture: true,
   applies: (ctx) => appliesWithVrid(ctx, (pair) => pair.iface !== null),
   async run(ctx): Promise<CheckResult> {

@@ -13,11 +13,11 @@ export function urlInScript(text: string): string | null {
   return /\bhttps?:\/\/[^\s'"`;)]+/.exec(code)?.[0] ?? null;
 }
 
-/** The URL the node's own check script asks, or http://127.0.0.1/. */
+/** The URL the node's own check script asks (the first script any instance tracks that names one), or http://127.0.0.1/. */
 export async function checkUrl(ctx: DoctorContext): Promise<{ url: string; from: string | null }> {
   const loaded = await ctx.config();
-  const inst = await ctx.instance();
-  const tracked = new Set(inst?.trackScript.map((e) => e.name) ?? []);
+  // nginx is the node's, whichever instance tracks it.
+  const tracked = new Set((loaded?.parsed.config.vrrpInstances ?? []).flatMap((i) => i.trackScript.map((e) => e.name)));
   for (const s of loaded?.parsed.config.vrrpScripts ?? []) {
     if (!s.script || !tracked.has(s.name)) continue;
     const program = scriptProgram(s.script).replace(/^["']|["']$/g, '');

@@ -17,6 +17,7 @@ const AUTH_EVENTS = ['invalid-password', 'auth-type-mismatch', 'ah-mismatch', 'i
 export const check: Check = {
   id: 'peer-auth',
   title: () => t('wire.peerAuth.title'),
+  perInstance: true,
   needsCapture: true,
   async applies(ctx) {
     const pair = await pairConfig(ctx);

@@ -8,6 +8,7 @@ import { DEFAULTS } from '../src/defaults.js';
 
 export const priority: Check = {
   id: 'priority',
+  perInstance: true,
   title: () => t('doctor.priority.title'),
   applies: async (ctx) => (await ctx.instance()) !== null || t('doctor.common.noInstance'),
   async run(ctx) {

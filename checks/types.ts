@@ -54,6 +54,13 @@ export interface Check<C = DoctorContext> {
    * host, a failing step rolling back the ones before it. A check repairs in no other way.
    */
   fixSteps?(ctx: C): Promise<PlanStep[]>;
+  /**
+   * The check is about one vrrp_instance (`ctx.instance()`): on a config with several the
+   * runner runs it once per instance, each time with that instance as `ctx.instance()`,
+   * and names the instance in its report. Without it the check is about the whole node
+   * (or, in a pair, both nodes) and runs once.
+   */
+  perInstance?: boolean;
   /** Checks that need the shared VRRP capture; the runner starts it once, early. */
   needsCapture?: boolean;
   /** A failure (or an error) here makes a failover test meaningless or unsafe: failover-test refuses to start. */

@@ -18,6 +18,7 @@ import { reloadCommand, setupCommand } from '../src/doctor/wire/fixes.js';
 export const check: Check = {
   id: 'unicast',
   title: () => t('wire.unicast.title'),
+  perInstance: true,
   needsCapture: true,
   async applies(ctx) {
     return (await pairConfig(ctx)) !== null || t('wire.skip.noInstance');

@@ -20,6 +20,7 @@ import { otherHolders, splitBrainCauses } from '../src/doctor/wire/diagnose.js';
 export const check: Check = {
   id: 'vip-placement',
   title: () => t('wire.vipPlacement.title'),
+  perInstance: true,
   needsCapture: true,
   async applies(ctx) {
     const pair = await pairConfig(ctx);

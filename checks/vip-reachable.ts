@@ -60,6 +60,7 @@ async function nonlocalBind(ctx: DoctorContext, ipv6: boolean): Promise<string |
 
 export const vipReachable: Check = {
   id: 'vip-reachable',
+  perInstance: true,
   title: () => t('doctor.vipReachable.title'),
   applies: async (ctx) => ((await ctx.instance())?.virtualIpaddress.length ?? 0) > 0 || t('doctor.vipReachable.noVip'),
   async run(ctx) {

@@ -17,6 +17,7 @@ const VRID_EVENTS = ['vip-set-mismatch', 'address-count-mismatch'] as const;
 export const check: Check = {
   id: 'vrid-conflict',
   title: () => t('wire.vridConflict.title'),
+  perInstance: true,
   needsCapture: true,
   applies: (ctx) => appliesWithVrid(ctx),
   async run(ctx): Promise<CheckResult> {

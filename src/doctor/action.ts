@@ -16,7 +16,7 @@ import { closeNodes, connectNodes } from '../nodes/remote.js';
 import { UserError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { output, paint, printInfo, printJson, printLine } from '../ui/output.js';
-import { pairDoctorJson, printDoctorReport, renderPairDoctorReport } from '../ui/doctor-report.js';
+import { checkName, pairDoctorJson, printDoctorReport, renderPairDoctorReport } from '../ui/doctor-report.js';
 import { ALL_CHECKS } from '../../checks/index.js';
 import { pairChecks } from '../../checks/pair/index.js';
 import { createDoctorContext } from './build-context.js';
@@ -52,7 +52,7 @@ async function doctorNodes(opts: GlobalOptions, targets: readonly string[]): Pro
 function printPlanned(fixable: Array<{ check: Check; report: DoctorCheckReport }>, extra: ExtraFix[]): void {
   printLine(paint('bold', t('doctor.fix.planned')));
   for (const { report } of fixable) {
-    printLine(`  - ${report.id}: ${report.fix?.explain ?? report.summary}`);
+    printLine(`  - ${checkName(report)}: ${report.fix?.explain ?? report.summary}`);
     for (const c of report.fix?.commands ?? []) printLine(`      $ ${c}`);
   }
   for (const x of extra) printLine(`  - ${x.explain}\n      $ ${x.argv.join(' ')}`);
@@ -112,8 +112,8 @@ export async function doctorAction(opts: GlobalOptions, flags: DoctorFlags, targ
     const interactive = set.local && Boolean(process.stdout.isTTY) && !output.json && !output.quiet;
     const live = interactive ? (await import('../ui/doctor-live.js')).startDoctorLive(t('doctor.ui.title', { node: nodes[0]!.factsHost.label }), checks.node.map((c) => ({ id: c.id, title: c.title() }))) : null;
     const hooks: RunHooks = {
-      onStart: (c) => live?.start(c.id),
-      onResult: (c, r) => live?.done(c.id, r.status, r.summary),
+      onStart: (c, instance) => live?.start(c.id, checkName({ id: c.id, ...(instance === null ? {} : { instance }) })),
+      onResult: (c, r) => live?.done(c.id, r.status, r.summary, checkName(r)),
     };
     const started = Date.now();
     const pairCtx = contexts.length === 2 ? createPairContext(contexts[0]!, contexts[1]!, { a: nodes[0]!.label, b: nodes[1]!.label }) : null;

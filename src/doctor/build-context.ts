@@ -23,6 +23,7 @@ import { daemonPathOf, daemonView } from './paths.js';
 import type { PackageManager } from '../system/distro.js';
 import { packageInstallArgv } from '../system/package-install.js';
 import { nodeShell } from '../system/node-shell.js';
+import { largestAdvertInt } from './instances.js';
 
 export interface DoctorNode {
   host: Host;
@@ -38,6 +39,11 @@ const LOG_LINES = 500;
 export function captureDurationMs(advertInt: number | null, override: number | null = null): number {
   if (override !== null) return override;
   return Math.round(3 * (advertInt ?? DEFAULTS.advertInt) * 1000 + CAPTURE_MARGIN_MS);
+}
+
+/** Where the one capture listens: the instances' interface, or every interface (`any`) when they use several. */
+export function captureInterface(ifaces: readonly string[]): string {
+  return ifaces.length === 1 ? ifaces[0]! : 'any';
 }
 
 /** The command that installs a distribution package with this package manager. */
@@ -154,21 +160,23 @@ export function createDoctorContext(node: DoctorNode, options: DoctorOptions): B
   let skip: CaptureSkip | null = null;
   const capture = (): Promise<CaptureResult | null> =>
     (captureRun ??= (async () => {
-      const inst = await instance();
-      if (!inst) {
+      // One capture for every instance: on their interface (all of them: `any`), as long as the slowest one needs.
+      const all = (await config())?.parsed.config.vrrpInstances ?? [];
+      if (all.length === 0) {
         skip = { reason: 'no-instance', message: 'no vrrp_instance in the configuration', install: null };
         return null;
       }
-      if (!inst.interface) {
-        skip = { reason: 'no-interface', message: `vrrp_instance ${inst.name} names no interface`, install: null };
+      const ifaces = [...new Set(all.map((i) => i.interface).filter((i): i is string => i !== null))];
+      if (ifaces.length === 0) {
+        skip = { reason: 'no-interface', message: `vrrp_instance ${all[0]!.name} names no interface`, install: null };
         return null;
       }
       // Checks that read the capture often also ask who answers ARP for the VIP: ask now, in its shadow.
-      for (const vip of inst.virtualIpaddress) void ctx.probeAddress(vip.address).catch(() => null);
+      for (const vip of all.flatMap((i) => i.virtualIpaddress)) void ctx.probeAddress(vip.address).catch(() => null);
       const result = await captureVrrp(host, {
-        iface: inst.interface,
-        durationMs: captureDurationMs(inst.advertInt, options.captureMs),
-        peers: [...new Set([...inst.unicastPeer, ...options.peers])],
+        iface: captureInterface(ifaces),
+        durationMs: captureDurationMs(largestAdvertInt(all), options.captureMs),
+        peers: [...new Set([...all.flatMap((i) => i.unicastPeer), ...options.peers])],
       });
       if (result.tcpdumpMissing) {
         skip = { reason: 'tcpdump-missing', message: result.error ?? 'tcpdump not found', install: tcpdumpInstallCommand((await facts()).distro.packageManager) };
@@ -205,7 +213,9 @@ export function createDoctorContext(node: DoctorNode, options: DoctorOptions): B
       let p = probes.get(bare);
       if (!p) {
         p = (async () => {
-          const inst = await instance();
+          // The interface of the instance that has this VIP (dual-master: each its own).
+          const all = (await config())?.parsed.config.vrrpInstances ?? [];
+          const inst = all.find((i) => i.virtualIpaddress.some((v) => v.address.split('/')[0] === bare)) ?? (await instance());
           const iface = inst?.interface ?? (await facts()).interfaces.find((i) => i.default)?.name ?? 'eth0';
           return probeVip(host, iface, bare);
         })();

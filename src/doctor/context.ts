@@ -50,7 +50,11 @@ export interface DoctorContext {
   keepalived(): Promise<KeepalivedProcess | null>;
   /** null when there is no config file to read. */
   config(): Promise<LoadedConfig | null>;
-  /** The first vrrp_instance of the config (the one ha-setup writes); null without one. */
+  /**
+   * The vrrp_instance a check is about: the config's first (the one ha-setup writes for one
+   * VIP group); for a check marked `perInstance` on a config with several, the one the
+   * runner runs it for (src/doctor/instances.ts). null without one.
+   */
   instance(): Promise<VrrpInstance | null>;
   /** Our validator's findings on the config, with this node's interfaces. */
   findings(): Promise<Finding[]>;

@@ -4,6 +4,7 @@
  */
 import type { DoctorContext } from './context.js';
 import type { VrrpInstance, KeepalivedConfig } from '../keepalived/model.js';
+import { configuredInstances, instanceContext, matchInstances, matchedName, type CheckUnit } from './instances.js';
 
 export interface PairLabels {
   a: string;
@@ -21,6 +22,8 @@ export interface PairContext {
   readonly a: DoctorContext;
   readonly b: DoctorContext;
   readonly labels: PairLabels;
+  /** The instance this view of the pair is about, when the nodes have several (see pairUnits). */
+  readonly instance?: string;
   /** null when a node's clock could not be read. */
   clock(): Promise<ClockReading | null>;
 }
@@ -41,6 +44,24 @@ export async function nodeInstance(ctx: DoctorContext, label: string): Promise<N
 export async function bothInstances(p: PairContext): Promise<[NodeInstance, NodeInstance] | null> {
   const [a, b] = await Promise.all([nodeInstance(p.a, p.labels.a), nodeInstance(p.b, p.labels.b)]);
   return a && b ? [a, b] : null;
+}
+
+/**
+ * Where a pair check runs: once, or for a per-instance check when either node has several
+ * instances, once per pair of matching instances (by name, else by VRID), each node seen
+ * through its own instance. An instance without a counterpart gets a unit too, the other
+ * node's side without an instance: the checks say so for that instance.
+ */
+export async function pairUnits(p: PairContext, perInstance: boolean): Promise<CheckUnit<PairContext>[]> {
+  if (!perInstance) return [{ ctx: p, instance: null }];
+  const [ia, ib] = await Promise.all([configuredInstances(p.a), configuredInstances(p.b)]);
+  if (ia.length <= 1 && ib.length <= 1) return [{ ctx: p, instance: null }];
+  return matchInstances(ia, ib).map(([x, y]) => {
+    const name = matchedName(x, y);
+    // A node without the instance: a context whose instance() is null, kept apart from its real ones.
+    const side = (ctx: DoctorContext, i: VrrpInstance | null) => instanceContext(ctx, i, i ? i.name : `\0${name}`);
+    return { ctx: { ...p, a: side(p.a, x), b: side(p.b, y), instance: name }, instance: name };
+  });
 }
 
 /** The time on a node, in ms since the epoch, and how long asking took. */

@@ -10,7 +10,8 @@
 import type { Applies, Check, CheckResult, Detail, Fix, ReportStatus } from '../../checks/types.js';
 import type { PairCheck } from '../../checks/pair/types.js';
 import type { DoctorContext } from './context.js';
-import type { PairContext } from './pair-context.js';
+import { pairUnits, type PairContext } from './pair-context.js';
+import { configuredInstances, largestAdvertInt, nodeUnits, type CheckUnit } from './instances.js';
 import { UserError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { t } from '../i18n/index.js';
@@ -21,6 +22,8 @@ import { commandLine } from '../system/node-shell.js';
 
 export interface DoctorCheckReport {
   id: string;
+  /** The vrrp_instance the finding is about, when the config has several and the check runs per instance. */
+  instance?: string;
   status: ReportStatus;
   summary: string;
   details: Detail[];
@@ -38,6 +41,8 @@ export interface DoctorReport {
 
 export interface FixOutcome {
   id: string;
+  /** As in the check's report. */
+  instance?: string;
   applied: boolean;
   /** What the fix did, one line per action. */
   actions: string[];
@@ -45,8 +50,8 @@ export interface FixOutcome {
 }
 
 export interface RunHooks<C = DoctorContext> {
-  /** A check started running (after `applies` said yes). */
-  onStart?(check: Check<C>): void;
+  /** A check started running (after `applies` said yes), on `instance` (null: the node, or the only instance). */
+  onStart?(check: Check<C>, instance: string | null): void;
   /** A check has its result. */
   onResult?(check: Check<C>, result: DoctorCheckReport): void;
 }
@@ -102,18 +107,28 @@ export function exitCodeFor(...reports: Array<Pick<DoctorReport, 'summary'>>): n
   return EXIT.ok;
 }
 
-function normalise(id: string, r: CheckResult): DoctorCheckReport {
+/** The report's id and, when there is one, its instance (absent otherwise: one instance reads as always). */
+function named(id: string, instance: string | null): Pick<DoctorCheckReport, 'id' | 'instance'> {
+  return instance === null ? { id } : { id, instance };
+}
+
+function normalise(id: string, instance: string | null, r: CheckResult): DoctorCheckReport {
   const fix = r.fix && (r.fix.explain || r.fix.commands.length) ? { explain: String(r.fix.explain ?? ''), commands: (r.fix.commands ?? []).map(String) } : null;
-  return { id, status: r.status, summary: String(r.summary), details: (r.details ?? []).map(String), fix };
+  return { ...named(id, instance), status: r.status, summary: String(r.summary), details: (r.details ?? []).map(String), fix };
 }
 
-function crashed(id: string, e: unknown): DoctorCheckReport {
+function crashed(id: string, instance: string | null, e: unknown): DoctorCheckReport {
   const message = e instanceof Error ? e.message : String(e);
-  return { id, status: 'error', summary: t('doctor.run.crashed', { message }), details: e instanceof Error && e.stack ? e.stack.split('\n').slice(0, 4) : [], fix: null };
+  return { ...named(id, instance), status: 'error', summary: t('doctor.run.crashed', { message }), details: e instanceof Error && e.stack ? e.stack.split('\n').slice(0, 4) : [], fix: null };
 }
 
-function timedOut(id: string, limitMs: number): DoctorCheckReport {
-  return { id, status: 'error', summary: t('doctor.run.timedOut', { seconds: Math.round(limitMs / 1000) }), details: [], fix: null };
+function timedOut(id: string, instance: string | null, limitMs: number): DoctorCheckReport {
+  return { ...named(id, instance), status: 'error', summary: t('doctor.run.timedOut', { seconds: Math.round(limitMs / 1000) }), details: [], fix: null };
+}
+
+/** Does this report belong to this check on this instance? */
+export function reportOf(r: Pick<DoctorCheckReport, 'id' | 'instance'>, id: string, instance: string | null): boolean {
+  return r.id === id && (r.instance ?? null) === instance;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => T): Promise<T> {
@@ -132,6 +147,8 @@ interface Subject<C> {
   warmUp?(ctx: C, checks: readonly Check<C>[]): void;
   /** The time limit of a check on this context, from the base one. */
   timeLimit?(ctx: C, check: Check<C>, base: number): Promise<number>;
+  /** Where the check runs: once, or once per vrrp_instance (checks marked `perInstance`). */
+  units(ctx: C, check: Check<C>): Promise<CheckUnit<C>[]>;
 }
 
 const NODE: Subject<DoctorContext> = {
@@ -143,14 +160,16 @@ const NODE: Subject<DoctorContext> = {
   async timeLimit(ctx, check, base) {
     const limit = nodeLimit(ctx.host, base);
     if (!check.needsCapture) return limit;
-    const inst = await ctx.instance().catch(() => null);
-    return limit + captureDurationMs(inst?.advertInt ?? null, ctx.options.captureMs);
+    // The one capture lasts for the slowest instance, whichever instance this check is about.
+    return limit + captureDurationMs(largestAdvertInt(await configuredInstances(ctx)), ctx.options.captureMs);
   },
+  units: (ctx, check) => nodeUnits(ctx, check.perInstance === true),
 };
 
 const PAIR: Subject<PairContext> = {
   label: (p) => `${p.labels.a} + ${p.labels.b}`,
   timeLimit: async (p, _check, base) => Math.max(nodeLimit(p.a.host, base), nodeLimit(p.b.host, base)),
+  units: (p, check) => pairUnits(p, check.perInstance === true),
 };
 
 /** Whether the check applies: `true`, or the reason it is skipped. */
@@ -174,34 +193,45 @@ export async function checkAnswer<C>(ctx: C, check: Check<C>): Promise<CheckResu
   return a === true ? check.run(ctx) : skipped(a);
 }
 
-/** One check, never throwing: applies, run, time limit; a crash or the time limit is `error`. */
-async function runOne<C>(subject: Subject<C>, ctx: C, check: Check<C>, opts: RunChecksOptions<C>): Promise<DoctorCheckReport> {
+/** One check on one unit, never throwing: applies, run, time limit; a crash or the time limit is `error`. */
+async function runOne<C>(subject: Subject<C>, unit: CheckUnit<C>, check: Check<C>, opts: RunChecksOptions<C>): Promise<DoctorCheckReport> {
   const base = opts.timeoutMs ?? CHECK_TIMEOUT_MS;
+  const { ctx, instance } = unit;
   try {
     const a = await checkApplies(ctx, check);
-    if (a !== true) return normalise(check.id, skipped(a));
-    opts.onStart?.(check);
+    if (a !== true) return normalise(check.id, instance, skipped(a));
+    opts.onStart?.(check, instance);
     const limit = subject.timeLimit ? await subject.timeLimit(ctx, check, base) : base;
     return await withTimeout(
-      check.run(ctx).then((r) => normalise(check.id, r)),
+      check.run(ctx).then((r) => normalise(check.id, instance, r)),
       limit,
-      () => timedOut(check.id, limit),
+      () => timedOut(check.id, instance, limit),
     );
   } catch (e) {
-    return crashed(check.id, e);
+    return crashed(check.id, instance, e);
   }
+}
+
+/** The check's units; a failure to tell them is the check's error on the whole context. */
+async function unitsOf<C>(subject: Subject<C>, ctx: C, check: Check<C>): Promise<CheckUnit<C>[]> {
+  return subject.units(ctx, check).catch(() => [{ ctx, instance: null }]);
 }
 
 async function runAll<C>(subject: Subject<C>, ctx: C, checks: readonly Check<C>[], opts: RunChecksOptions<C>): Promise<DoctorReport> {
   const started = Date.now();
   subject.warmUp?.(ctx, checks);
-  const results = await Promise.all(
-    checks.map(async (check) => {
-      const r = await runOne(subject, ctx, check, opts);
-      opts.onResult?.(check, r);
-      return r;
-    }),
+  const perCheck = await Promise.all(
+    checks.map(async (check) =>
+      Promise.all(
+        (await unitsOf(subject, ctx, check)).map(async (unit) => {
+          const r = await runOne(subject, unit, check, opts);
+          opts.onResult?.(check, r);
+          return r;
+        }),
+      ),
+    ),
   );
+  const results = perCheck.flat();
   return { node: subject.label(ctx), durationMs: Date.now() - started, checks: results, summary: summarize(results) };
 }
 
@@ -228,17 +258,28 @@ export function pairExitCode(r: PairDoctorReport): number {
   return exitCodeFor(...r.nodes, r.pair);
 }
 
-/** A check `--fix` can repair: it did not pass and describes its repair as plan steps. */
-export function fixableChecks(checks: readonly Check[], report: DoctorReport): Check[] {
-  return checks.filter((c) => {
-    const r = report.checks.find((x) => x.id === c.id);
-    return c.fixSteps && r && (r.status === 'fail' || r.status === 'warn');
-  });
+/** A check on one unit that `--fix` can repair: it did not pass there and describes its repair as plan steps. */
+export interface FixableCheck {
+  check: Check;
+  report: DoctorCheckReport;
+  /** The context it ran on (one instance's, for a per-instance check on several). */
+  ctx: DoctorContext;
+}
+
+export async function fixableChecks(ctx: DoctorContext, checks: readonly Check[], report: DoctorReport): Promise<FixableCheck[]> {
+  const out: FixableCheck[] = [];
+  for (const check of checks.filter((c) => c.fixSteps)) {
+    for (const unit of await unitsOf(NODE, ctx, check)) {
+      const r = report.checks.find((x) => reportOf(x, check.id, unit.instance));
+      if (r && (r.status === 'fail' || r.status === 'warn')) out.push({ check, report: r, ctx: unit.ctx });
+    }
+  }
+  return out;
 }
 
 export interface FixOptions extends RunChecksOptions {
   /** Asked once with everything that would be fixed; false: nothing is changed. */
-  confirm(fixable: Array<{ check: Check; report: DoctorCheckReport }>, extra: ExtraFix[]): Promise<boolean>;
+  confirm(fixable: FixableCheck[], extra: ExtraFix[]): Promise<boolean>;
   /** A fresh context for the re-run (the first one memoized the broken state). */
   freshContext(): DoctorContext;
   /** Aborted (a signal): the fix under way completes, the next ones are not started. */
@@ -323,7 +364,7 @@ export interface ExtraFix {
 export async function extraFixes(ctx: DoctorContext, checks: readonly Check[], report: DoctorReport): Promise<ExtraFix[]> {
   const skip = ctx.captureSkip ? await ctx.captureSkip() : null;
   if (skip?.reason !== 'tcpdump-missing' || !skip.install) return [];
-  const rerun = checks.filter((c) => c.needsCapture && report.checks.find((r) => r.id === c.id)?.status === 'skip').map((c) => c.id);
+  const rerun = checks.filter((c) => c.needsCapture && report.checks.some((r) => r.id === c.id && r.status === 'skip')).map((c) => c.id);
   return rerun.length ? [{ id: 'tcpdump', explain: t('doctor.fix.installTcpdump'), argv: skip.install, rerun }] : [];
 }
 
@@ -337,12 +378,12 @@ export async function applyFixes(
   report: DoctorReport,
   opts: FixOptions,
 ): Promise<{ report: DoctorReport; fixes: FixOutcome[]; confirmed: boolean }> {
-  const fixable = fixableChecks(checks, report);
+  const fixable = await fixableChecks(ctx, checks, report);
   const extra = await extraFixes(ctx, checks, report);
   if (fixable.length === 0 && extra.length === 0) return { report, fixes: [], confirmed: false };
-  const listed = fixable.map((check) => ({ check, report: report.checks.find((r) => r.id === check.id)! }));
-  if (!(await opts.confirm(listed, extra))) {
-    return { report, fixes: [...fixable.map((c) => ({ id: c.id, applied: false, actions: [], error: null })), ...extra.map((x) => ({ id: x.id, applied: false, actions: [], error: null }))], confirmed: false };
+  const outcome = (f: FixableCheck, o: Omit<FixOutcome, 'id' | 'instance'>): FixOutcome => ({ ...named(f.check.id, f.report.instance ?? null), ...o });
+  if (!(await opts.confirm(fixable, extra))) {
+    return { report, fixes: [...fixable.map((f) => outcome(f, { applied: false, actions: [], error: null })), ...extra.map((x) => ({ id: x.id, applied: false, actions: [], error: null }))], confirmed: false };
   }
   const fixes: FixOutcome[] = [];
   const rerun = new Set<string>();
@@ -356,26 +397,31 @@ export async function applyFixes(
     fixes.push({ id: x.id, applied: ok, actions: [`$ ${x.argv.join(' ')}`], error: ok ? null : (r.stderr.trim().split('\n').pop() ?? `exit ${r.exitCode}`) });
     if (ok) x.rerun.forEach((id) => rerun.add(id));
   }
-  for (const check of fixable) {
+  // Two instances may need the same repair (one check script, one sysctl file): it is applied once.
+  const applied = new Set<string>();
+  for (const f of fixable) {
     if (opts.signal?.aborted) {
-      fixes.push({ id: check.id, applied: false, actions: [], error: String(opts.signal.reason) });
+      fixes.push(outcome(f, { applied: false, actions: [], error: String(opts.signal.reason) }));
       continue;
     }
     try {
-      const actions = await applyFixSteps(await check.fixSteps!(ctx), fixCtx);
-      fixes.push({ id: check.id, applied: true, actions, error: null });
+      const steps = await f.check.fixSteps!(f.ctx);
+      const key = `${f.check.id} ${JSON.stringify(steps)}`;
+      const actions = applied.has(key) ? [] : await applyFixSteps(steps, fixCtx);
+      applied.add(key);
+      fixes.push(outcome(f, { applied: true, actions, error: null }));
     } catch (e) {
-      fixes.push({ id: check.id, applied: false, actions: [], error: e instanceof Error ? e.message : String(e) });
+      fixes.push(outcome(f, { applied: false, actions: [], error: e instanceof Error ? e.message : String(e) }));
     }
-    rerun.add(check.id);
+    rerun.add(f.check.id);
   }
   if (rerun.size === 0) return { report, fixes, confirmed: true };
   // A fix that (re)started keepalived is judged once keepalived re-read its config and
   // scripts and its election is over; and every check runs again, not only the fixed ones:
   // a repair changes what others see (the script keepalived -t complained about, the VIP).
   if (touched.keepalived) {
-    const inst = await ctx.instance().catch(() => null);
-    await (opts.settle ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))))(keepalivedSettleMs(inst?.advertInt ?? null));
+    const slowest = largestAdvertInt(await configuredInstances(ctx));
+    await (opts.settle ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms))))(keepalivedSettleMs(slowest));
   }
   const second = await runChecks(opts.freshContext(), checks, opts);
   return { report: { ...second, durationMs: report.durationMs + second.durationMs }, fixes, confirmed: true };

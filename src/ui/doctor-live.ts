@@ -37,8 +37,9 @@ export function doctorLiveLines(title: string, rows: readonly LiveRow[], frame =
 }
 
 export interface DoctorLiveView {
-  start(id: string): void;
-  done(id: string, status: ReportStatus, summary: string): void;
+  /** `name` is the check's id, or `id [instance]` when it runs once per instance. */
+  start(id: string, name?: string): void;
+  done(id: string, status: ReportStatus, summary: string, name?: string): void;
   /** Clear the view (the plain report follows). */
   stop(): void;
 }
@@ -54,14 +55,25 @@ export function startDoctorLive(title: string, checks: Array<{ id: string; title
     draw();
   }, 80);
   spinner.unref();
-  const row = (id: string) => rows.find((r) => r.id === id);
+  // A check run per instance: its waiting row becomes the first instance's, the others get rows below it.
+  const row = (id: string, name = id) => {
+    const found = rows.find((r) => r.id === name);
+    if (found || name === id) return found;
+    const waiting = rows.find((r) => r.id === id && r.state === 'waiting');
+    if (waiting) return Object.assign(waiting, { id: name });
+    const last = rows.map((r) => r.id === id || r.id.startsWith(`${id} [`)).lastIndexOf(true);
+    if (last < 0) return undefined;
+    const added: LiveRow = { id: name, title: rows[last]!.title, state: 'waiting', summary: '' };
+    rows.splice(last + 1, 0, added);
+    return added;
+  };
   return {
-    start(id) {
-      const r = row(id);
+    start(id, name) {
+      const r = row(id, name);
       if (r) r.state = 'running';
     },
-    done(id, status, summary) {
-      const r = row(id);
+    done(id, status, summary, name) {
+      const r = row(id, name);
       if (r) Object.assign(r, { state: status, summary });
       if (rows.every(finished)) {
         clearInterval(spinner);

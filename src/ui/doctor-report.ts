@@ -23,8 +23,13 @@ function statusWidth(): number {
 }
 
 
+/** The check as the text names it: its id, and the instance it is about when there are several (`vip-placement [VI_2]`). */
+export function checkName(c: Pick<DoctorCheckReport, 'id' | 'instance'>): string {
+  return c.instance === undefined ? c.id : `${c.id} [${c.instance}]`;
+}
+
 export function checkLine(c: DoctorCheckReport, idWidth: number): string {
-  return `${statusLabel(c.status)}  ${c.id.padEnd(idWidth)}  ${c.summary}`;
+  return `${statusLabel(c.status)}  ${checkName(c).padEnd(idWidth)}  ${c.summary}`;
 }
 
 export function summaryLine(report: Pick<DoctorReport, 'summary' | 'durationMs'>): string {
@@ -35,7 +40,7 @@ export function summaryLine(report: Pick<DoctorReport, 'summary' | 'durationMs'>
 
 /** The whole human report, line by line. */
 export function renderDoctorReport(report: DoctorReport, fixes: FixOutcome[] = []): string[] {
-  const idWidth = Math.max(...report.checks.map((c) => c.id.length), 0);
+  const idWidth = Math.max(...report.checks.map((c) => checkName(c).length), 0);
   const lines = [paint('bold', t('doctor.ui.title', { node: report.node })), ''];
   for (const c of report.checks) lines.push(checkLine(c, idWidth));
   lines.push('', summaryLine(report));
@@ -43,7 +48,7 @@ export function renderDoctorReport(report: DoctorReport, fixes: FixOutcome[] = [
   if (problems.length) {
     lines.push('', paint('bold', t('doctor.ui.problems')));
     for (const c of problems) {
-      lines.push('', `${statusLabel(c.status).trimEnd()} ${paint('bold', c.id)}: ${c.summary}`);
+      lines.push('', `${statusLabel(c.status).trimEnd()} ${paint('bold', checkName(c))}: ${c.summary}`);
       for (const d of c.details) lines.push(`    ${d}`);
       if (c.fix) {
         if (c.fix.explain) lines.push(`  ${paint('bold', t('doctor.ui.fix'))}: ${c.fix.explain}`);
@@ -56,7 +61,7 @@ export function renderDoctorReport(report: DoctorReport, fixes: FixOutcome[] = [
   if (errors.length) {
     lines.push('', paint('bold', t('doctor.ui.errors')));
     for (const c of errors) {
-      lines.push('', `${statusLabel(c.status).trimEnd()} ${paint('bold', c.id)}: ${c.summary}`);
+      lines.push('', `${statusLabel(c.status).trimEnd()} ${paint('bold', checkName(c))}: ${c.summary}`);
       for (const d of c.details) lines.push(`    ${d}`);
     }
     lines.push('', t('doctor.ui.errors.report', { command: `ha-setup doctor --check ${errors[0]!.id} --json` }));
@@ -64,9 +69,10 @@ export function renderDoctorReport(report: DoctorReport, fixes: FixOutcome[] = [
   if (fixes.length) {
     lines.push('', paint('bold', t('doctor.fix.title')));
     for (const f of fixes) {
-      if (f.error) lines.push(`  ${paint('red', t('doctor.fix.failed', { id: f.id, error: f.error }))}`);
-      else if (!f.applied) lines.push(`  ${t('doctor.fix.skipped', { id: f.id })}`);
-      else lines.push(`  ${paint('green', t('doctor.fix.applied', { id: f.id }))}`);
+      const id = checkName(f);
+      if (f.error) lines.push(`  ${paint('red', t('doctor.fix.failed', { id, error: f.error }))}`);
+      else if (!f.applied) lines.push(`  ${t('doctor.fix.skipped', { id })}`);
+      else lines.push(`  ${paint('green', t('doctor.fix.applied', { id }))}`);
       for (const a of f.actions) lines.push(`    ${a}`);
     }
   }
@@ -76,6 +82,8 @@ export function renderDoctorReport(report: DoctorReport, fixes: FixOutcome[] = [
 /** One check in `doctor --json` (docs/doctor.md has its schema). */
 export interface DoctorJsonCheck {
   id: string;
+  /** Only when the config has several vrrp_instances and the check is about one of them. */
+  instance?: string;
   status: ReportStatus;
   summary: string;
   details: Detail[];
@@ -96,7 +104,7 @@ export function doctorJson(report: DoctorReport, fixes: FixOutcome[] | null = nu
   return {
     node: report.node,
     durationMs: report.durationMs,
-    checks: report.checks.map((c) => ({ id: c.id, status: c.status, summary: c.summary, details: [...c.details], fix: c.fix ? { explain: c.fix.explain, commands: [...c.fix.commands] } : null })),
+    checks: report.checks.map((c) => ({ id: c.id, ...(c.instance === undefined ? {} : { instance: c.instance }), status: c.status, summary: c.summary, details: [...c.details], fix: c.fix ? { explain: c.fix.explain, commands: [...c.fix.commands] } : null })),
     summary: Object.fromEntries(REPORT_STATUSES.map((s) => [s, report.summary[s]])) as DoctorSummary,
     ...(fixes ? { fixes } : {}),
   };

@@ -23,6 +23,7 @@ import { requestDump, parseStats } from '../../keepalived/runtime/dumps.js';
 import type { LogEvent, LogEventKind } from '../../keepalived/runtime/logs.js';
 import { parseLogLine, splitLogPrefix } from '../../keepalived/runtime/logs.js';
 import { releaseHas } from '../../keepalived/releases.js';
+import { baseContext } from '../instances.js';
 
 /** keepalived's default advert_int (seconds) when the config names none. */
 export const DEFAULT_ADVERT_INT_S = 1;
@@ -252,7 +253,8 @@ export function runtimeFacts(ctx: DoctorContext): Promise<RuntimeFacts | null> {
   return memo(runtimeStore, ctx, async () => {
     const pair = await pairConfig(ctx);
     if (!pair) return null;
-    const o = overrides.get(ctx);
+    // A recording is of the node; each instance's context replays the same one.
+    const o = overrides.get(ctx) ?? overrides.get(baseContext(ctx));
     const [kp, dumps, log] = await Promise.all([ctx.keepalived(), ctx.dumps(), ctx.logs()]);
     const name = pair.instance.name;
     const data = dumps?.data?.instances.find((i) => i.name === name) ?? dumps?.data?.instances[0] ?? null;
