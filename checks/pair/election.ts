@@ -11,6 +11,7 @@ import { bothInstancesOrReason, pairSetupCommand } from './same.js';
 export const election: PairCheck = {
   id: 'pair-election',
   title: () => t('pair.doctor.election.title'),
+  perInstance: true,
   applies: bothInstancesOrReason,
   async run(p) {
     const both = (await bothInstances(p))!;

@@ -12,6 +12,7 @@ import { bothInstancesOrReason, pairSetupCommand } from './same.js';
 export const nopreempt: PairCheck = {
   id: 'pair-nopreempt',
   title: () => t('pair.doctor.nopreempt.title'),
+  perInstance: true,
   applies: bothInstancesOrReason,
   async run(p) {
     const both = (await bothInstances(p))!;

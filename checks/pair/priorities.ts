@@ -12,6 +12,7 @@ import { bothInstancesOrReason, pairSetupCommand } from './same.js';
 export const priorities: PairCheck = {
   id: 'pair-priorities',
   title: () => t('pair.doctor.priorities.title'),
+  perInstance: true,
   applies: bothInstancesOrReason,
   async run(p) {
     const both = (await bothInstances(p))!;

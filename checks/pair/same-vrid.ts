@@ -6,4 +6,5 @@ export const sameVrid = sameValueCheck({
   title: 'pair.doctor.vrid.title',
   value: (n) => String(n.instance.virtualRouterId ?? '-'),
   consequence: 'pair.doctor.vrid.consequence',
+  reportsLoneInstance: true,
 });

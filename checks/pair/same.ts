@@ -4,7 +4,7 @@
  * one value to both nodes.
  */
 import { t, type MessageKey } from '../../src/i18n/index.js';
-import { bothInstances, type NodeInstance, type PairContext } from '../../src/doctor/pair-context.js';
+import { bothInstances, nodeInstance, type NodeInstance, type PairContext } from '../../src/doctor/pair-context.js';
 import { commandLine } from '../../src/doctor/paths.js';
 import type { Applies } from '../types.js';
 import { fail, ok, type PairCheck } from './types.js';
@@ -20,9 +20,21 @@ export function pairSetupCommand(p: PairContext, first: NodeInstance | null): st
   return commandLine(argv);
 }
 
-/** Both nodes have a vrrp_instance to compare, or the reason the comparison is skipped. */
+/**
+ * Both nodes have a vrrp_instance to compare, or the reason the comparison is skipped:
+ * neither has one, or (several instances) this one is on one node only.
+ */
 export async function bothInstancesOrReason(p: PairContext): Promise<Applies> {
-  return (await bothInstances(p)) !== null || t('pair.doctor.noInstance');
+  if ((await bothInstances(p)) !== null) return true;
+  const lone = await loneInstance(p);
+  return lone ? t('pair.doctor.onlyOn', { instance: lone.instance.name, node: lone.label }) : t('pair.doctor.noInstance');
+}
+
+/** The pair is seen through one instance (several on a node) that only one node has: that node's. */
+export async function loneInstance(p: PairContext): Promise<NodeInstance | null> {
+  if (p.instance === undefined) return null;
+  const [a, b] = await Promise.all([nodeInstance(p.a, p.labels.a), nodeInstance(p.b, p.labels.b)]);
+  return a && !b ? a : b && !a ? b : null;
 }
 
 export interface SameSpec {
@@ -34,14 +46,26 @@ export interface SameSpec {
   show?(value: string, p: PairContext): string;
   /** Why a difference matters (one line). */
   consequence: MessageKey;
+  /** This check is where an instance configured on one node only fails (one check says it, the others skip). */
+  reportsLoneInstance?: boolean;
 }
 
 export function sameValueCheck(spec: SameSpec): PairCheck {
   return {
     id: spec.id,
     title: () => t(spec.title),
-    applies: bothInstancesOrReason,
+    perInstance: true,
+    applies: async (p) => (spec.reportsLoneInstance === true && (await loneInstance(p)) !== null) || bothInstancesOrReason(p),
     async run(p) {
+      const lone = spec.reportsLoneInstance ? await loneInstance(p) : null;
+      if (lone) {
+        const other = lone.label === p.labels.a ? p.labels.b : p.labels.a;
+        const vips = lone.instance.virtualIpaddress.map((v) => v.address).join(', ') || '-';
+        return fail(t('pair.doctor.missingOn', { instance: lone.instance.name, node: lone.label, other, vips }), [`${lone.label}: ${spec.value(lone)}`, `${other}: -`], {
+          explain: t('pair.doctor.fix.rerun'),
+          commands: [pairSetupCommand(p, lone)],
+        });
+      }
       const both = (await bothInstances(p))!;
       const [va, vb] = both.map((n) => spec.value(n));
       const show = (v: string) => (spec.show ? spec.show(v, p) : v);

@@ -18,6 +18,7 @@ async function ownAddresses(p: PairContext, which: 'a' | 'b', n: NodeInstance): 
 export const unicastPeers: PairCheck = {
   id: 'pair-unicast-peers',
   title: () => t('pair.doctor.unicast.title'),
+  perInstance: true,
   applies: bothInstancesOrReason,
   async run(p) {
     const [a, b] = (await bothInstances(p))!;

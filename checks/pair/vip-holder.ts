@@ -7,6 +7,7 @@ import { bothInstancesOrReason } from './same.js';
 export const vipHolder: PairCheck = {
   id: 'pair-vip-holder',
   title: () => t('pair.doctor.holder.title'),
+  perInstance: true,
   applies: bothInstancesOrReason,
   async run(p) {
     const [a] = (await bothInstances(p))!;
