@@ -13,6 +13,7 @@ export function register(program: Command): void {
     .description(t('inspect.description'))
     .option('--config <file>', t('inspect.opt.config'))
     .option('--config-id <id>', t('inspect.opt.configId'))
+    .option('--peer-config <file>', t('inspect.opt.peerConfig'))
     .addHelpText(
       'after',
       [
@@ -21,12 +22,13 @@ export function register(program: Command): void {
         `  ha-setup inspect                                  # ${t('inspect.example.default')}`,
         `  ha-setup inspect --config ./keepalived.conf       # ${t('inspect.example.file')}`,
         `  ha-setup inspect --root /mnt/image --json         # ${t('inspect.example.json')}`,
+        `  ha-setup inspect --peer-config ./ha2.conf         # ${t('inspect.example.peer')}`,
         '',
         t('inspect.exitCodes'),
       ].join('\n'),
     )
-    .action(async (options: { config?: string; configId?: string }, cmd: Command) => {
-      process.exitCode = await runInspect(cmd, options.config ?? DEFAULT_CONFIG, options.configId);
+    .action(async (options: { config?: string; configId?: string; peerConfig?: string }, cmd: Command) => {
+      process.exitCode = await runInspect(cmd, options.config ?? DEFAULT_CONFIG, options.configId, options.peerConfig);
     });
 }
 
@@ -39,12 +41,13 @@ function configPath(root: string, file: string): string {
   return resolve(root === '/' ? process.cwd() : '/', file);
 }
 
-async function runInspect(cmd: Command, file: string, configId: string | undefined): Promise<number> {
-  const [{ parseConfig }, { validateConfig }, { summarize }, { formatPos }] = await Promise.all([
+async function runInspect(cmd: Command, file: string, configId: string | undefined, peerFile: string | undefined): Promise<number> {
+  const [{ parseConfig }, { validateConfig }, { summarize }, { formatPos }, { placementLines, placementReport }] = await Promise.all([
     import('../keepalived/parse.js'),
     import('../keepalived/validate.js'),
     import('../keepalived/summary.js'),
     import('../keepalived/diagnostics.js'),
+    import('../doctor/placement-report.js'),
   ]);
   const opts = globalOptions(cmd);
   const host = factsHost(opts);
@@ -65,7 +68,12 @@ async function runInspect(cmd: Command, file: string, configId: string | undefin
       return { ...f, location: pos ? formatPos(pos) : null };
     }),
   ];
-  const report = summarize(path, parsed.config, findings);
+  // Where each VIP goes is read from the peer's own file when given (its findings are its own inspect's).
+  const peerPath = peerFile === undefined ? null : configPath(opts.root, peerFile);
+  const peer = peerPath === null ? null : { file: peerPath, config: (await parseConfig(host, peerPath, { configId })).config };
+  // Said for several instances (dual-master) or a given peer; one instance's report stays as it was.
+  const placement = peer || parsed.config.vrrpInstances.length > 1 ? { vip_placement: placementReport(parsed.config, peer) } : {};
+  const report = { ...summarize(path, parsed.config, findings), ...placement };
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.length - errors;
   const code = errors ? EXIT.failure : warnings ? EXIT.warnings : EXIT.ok;
@@ -92,6 +100,9 @@ async function runInspect(cmd: Command, file: string, configId: string | undefin
     printLine(t('inspect.script', { name: s.name, script: show(s.script), interval: show(s.interval), weight: show(s.weight), fall: show(s.fall), rise: show(s.rise) }));
   }
   if (report.virtual_servers) printLine(t('inspect.virtualServers', { count: report.virtual_servers }));
+  const placementText = report.vip_placement ? placementLines(report.vip_placement) : [];
+  if (placementText.length) printLine();
+  for (const line of placementText) printLine(line);
   printLine();
   if (!findings.length) {
     printLine(paint('green', t('inspect.noFindings')));

@@ -224,3 +224,80 @@ export function electionNodeFromConfig(name: string, config: KeepalivedConfig, i
   }
   return { name, priority, wantsMaster: state === 'MASTER', nopreempt: instance.nopreempt, scripts, scriptsKnown: true, address };
 }
+
+/** Who holds the VIP after the scripts in `failed` (per node) fail, starting from the healthy holder. */
+export function holderAfter(nodes: ElectionNode[], failed: Record<string, string[]>): string | null {
+  const steady = freshElection(nodes, effectiveAll(nodes, {}));
+  return nextHolder(nodes, effectiveAll(nodes, failed), steady);
+}
+
+/** One node as the VIP-placement question sees it: its name, its config, its address (for ties). */
+export interface PlacementNode {
+  name: string;
+  config: KeepalivedConfig;
+  address?: string | null;
+}
+
+/** Where one VIP is, with every check passing and when nginx dies on each node. */
+export interface VipPlacement {
+  vip: string;
+  /** The instance that carries it ("VI_2"; "VI_2/VI_B" when the nodes name it differently). */
+  instance: string;
+  /** Who holds it with every check passing; null: nobody (a tie, or nobody can). */
+  holder: string | null;
+  /**
+   * Who holds it when nginx dies on a node: every script that node's instance tracks fails
+   * (ha-setup's chk_nginx, weight 0, shared by both instances of a dual-master node, puts
+   * both in FAULT at once). A node without the instance leaves it where it was.
+   */
+  whenNginxDies: Record<string, string | null>;
+}
+
+/**
+ * Every VIP of every instance of the nodes, and where it goes: instances are matched
+ * across the nodes by name, else by VRID; a node lacking an instance never holds its VIPs.
+ */
+export function vipPlacements(nodes: readonly PlacementNode[]): VipPlacement[] {
+  const groups: Array<{ name: string; members: Array<{ node: PlacementNode; instance: VrrpInstance }> }> = [];
+  for (const node of nodes) {
+    for (const instance of node.config.vrrpInstances) {
+      const free = groups.filter((g) => !g.members.some((m) => m.node === node));
+      const group =
+        free.find((g) => g.members.some((m) => m.instance.name === instance.name)) ??
+        (instance.virtualRouterId === null ? undefined : free.find((g) => g.members.some((m) => m.instance.virtualRouterId === instance.virtualRouterId)));
+      if (group) {
+        group.members.push({ node, instance });
+        if (!group.name.split('/').includes(instance.name)) group.name = `${group.name}/${instance.name}`;
+      } else groups.push({ name: instance.name, members: [{ node, instance }] });
+    }
+  }
+  const out: VipPlacement[] = [];
+  for (const g of groups) {
+    const election = g.members.map((m) => electionNodeFromConfig(m.node.name, m.node.config, m.instance, m.node.address ?? null));
+    const holder = simulateElection(election).steadyHolder;
+    const whenNginxDies = Object.fromEntries(
+      nodes.map((n) => {
+        const e = election.find((x) => x.name === n.name);
+        return [n.name, e ? holderAfter(election, { [n.name]: e.scripts.map((s) => s.name) }) : holder];
+      }),
+    );
+    const vips = [...new Set(g.members.flatMap((m) => m.instance.virtualIpaddress.map((v) => v.address)))];
+    for (const vip of vips) out.push({ vip, instance: g.name, holder, whenNginxDies });
+  }
+  return out;
+}
+
+/**
+ * The other node of a pair as this config implies it, when its own config is not at hand:
+ * every instance with the other role and ha-setup's priority for it, tracking the same
+ * scripts (what setup writes on the peer, a dual-master's mirror included).
+ */
+export function mirroredConfig(config: KeepalivedConfig, priorities: { master: number; backup: number }): KeepalivedConfig {
+  return {
+    ...config,
+    vrrpInstances: config.vrrpInstances.map((i) => {
+      const master = effectiveState(i) === 'MASTER';
+      return { ...i, state: master ? 'BACKUP' : 'MASTER', priority: master ? priorities.backup : priorities.master };
+    }),
+  };
+}

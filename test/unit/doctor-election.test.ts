@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfigText } from '../../src/keepalived/parse.js';
-import { effectivePriority, electionNodeFromConfig, formatArithmetic, nopreemptEffective, simulateElection, type ElectionNode } from '../../src/doctor/election.js';
+import { effectivePriority, electionNodeFromConfig, formatArithmetic, mirroredConfig, nopreemptEffective, simulateElection, vipPlacements, type ElectionNode } from '../../src/doctor/election.js';
 import { sample } from './doctor-fake-context.js';
+import { DUAL_VIPS, dualMasterA, dualMasterB } from '../helpers/dual-master.js';
 
 const node = (name: string, priority: number, scripts: ElectionNode['scripts'] = [], over: Partial<ElectionNode> = {}): ElectionNode => ({
   name,
@@ -103,4 +104,42 @@ test('priority implied by state MASTER is 255; track_script weight overrides the
   const n = electionNodeFromConfig('x', parsed.config, parsed.config.vrrpInstances[0]!);
   assert.equal(n.priority, 255);
   assert.deepEqual(n.scripts, [{ name: 'chk', weight: -30, reverse: false }]);
+});
+
+// ---- several instances: where each VIP goes --------------------------------------------
+
+test('dual-master, chk_nginx weight 0 on both instances: nginx dead on a node moves both its VIPs to the other', async () => {
+  const [a, b] = await Promise.all([parseConfigText(dualMasterA()), parseConfigText(dualMasterB())]);
+  const placed = vipPlacements([
+    { name: 'ha1', config: a.config },
+    { name: 'ha2', config: b.config },
+  ]);
+  assert.deepEqual(placed, [
+    { vip: DUAL_VIPS.VI_1, instance: 'VI_1', holder: 'ha1', whenNginxDies: { ha1: 'ha2', ha2: 'ha1' } },
+    { vip: DUAL_VIPS.VI_2, instance: 'VI_2', holder: 'ha2', whenNginxDies: { ha1: 'ha2', ha2: 'ha1' } },
+  ]);
+  // The mirror of ha1's file is ha2's as far as the election goes.
+  const mirrored = vipPlacements([
+    { name: 'ha1', config: a.config },
+    { name: 'ha2', config: mirroredConfig(a.config, { master: 150, backup: 100 }) },
+  ]);
+  assert.deepEqual(mirrored, placed);
+});
+
+test('dual-master with weight -20: nginx dead on the master of an instance keeps its VIP there (130 > 100); an instance on one node only stays there', async () => {
+  const a = (await parseConfigText(dualMasterA(-20))).config;
+  const b = (await parseConfigText(dualMasterB(dualMasterA(-20)))).config;
+  const placed = vipPlacements([
+    { name: 'ha1', config: a },
+    { name: 'ha2', config: b },
+  ]);
+  assert.deepEqual(placed.map((p) => [p.instance, p.holder, p.whenNginxDies]), [
+    ['VI_1', 'ha1', { ha1: 'ha1', ha2: 'ha1' }],
+    ['VI_2', 'ha2', { ha1: 'ha2', ha2: 'ha2' }],
+  ]);
+  const lone = vipPlacements([
+    { name: 'ha1', config: (await parseConfigText(dualMasterA())).config },
+    { name: 'ha2', config: { ...b, vrrpInstances: b.vrrpInstances.slice(0, 1) } },
+  ]);
+  assert.deepEqual(lone[1], { vip: DUAL_VIPS.VI_2, instance: 'VI_2', holder: 'ha1', whenNginxDies: { ha1: null, ha2: 'ha1' } });
 });

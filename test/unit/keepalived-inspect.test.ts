@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { runCli } from '../helpers/cli.js';
 import { repoRoot, samplesDir, tempDir } from '../helpers/paths.js';
+import { dualMasterA, dualMasterB } from '../helpers/dual-master.js';
 
 const clean = `global_defs {
     router_id ha1
@@ -137,4 +138,31 @@ test('inspect --help has examples', async () => {
   const r = await runCli(['inspect', '--help']);
   assert.equal(r.code, 0);
   assert.match(r.stdout, /Examples:\n {2}ha-setup inspect/);
+});
+
+test('inspect of a dual-master file says per VIP where it goes when nginx dies on either node (text and --json)', async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'ha1.conf'), dualMasterA());
+  writeFileSync(join(dir, 'ha2.conf'), dualMasterB());
+  const text = await runCli(['inspect', '--config', join(dir, 'ha1.conf')]);
+  assert.match(text.stdout, /Where each VIP goes \(the peer: assumed to mirror this file; --peer-config FILE reads its own\):/);
+  assert.match(text.stdout, /10\.20\.0\.249\/24 \(VI_1\): this node; nginx down on this node: the peer; nginx down on the peer: this node/);
+  assert.match(text.stdout, /10\.20\.0\.248\/24 \(VI_2\): the peer; nginx down on this node: the peer; nginx down on the peer: this node/);
+  const json = JSON.parse((await runCli(['inspect', '--json', '--config', join(dir, 'ha1.conf'), '--peer-config', join(dir, 'ha2.conf')])).stdout);
+  assert.deepEqual(json.vip_placement, {
+    peer: { source: 'file', file: join(dir, 'ha2.conf') },
+    vips: [
+      { vip: '10.20.0.249/24', instance: 'VI_1', holder: 'this', nginx_down: { this: 'peer', peer: 'this' } },
+      { vip: '10.20.0.248/24', instance: 'VI_2', holder: 'peer', nginx_down: { this: 'peer', peer: 'this' } },
+    ],
+  });
+  // tutorial-001-4 as published tracks nothing: neither VIP moves when nginx dies.
+  const plain = JSON.parse((await runCli(['inspect', '--json', '--config', join(samplesDir, 'tutorial-001-4.conf')])).stdout);
+  assert.deepEqual(plain.vip_placement.vips.map((v: { holder: string; nginx_down: object }) => [v.holder, v.nginx_down]), [
+    ['this', { this: 'this', peer: 'this' }],
+    ['peer', { this: 'peer', peer: 'peer' }],
+  ]);
+  assert.equal(plain.vip_placement.peer.source, 'mirror');
+  const zh = await runCli(['inspect', '--lang', 'zh', '--config', join(dir, 'ha1.conf')]);
+  assert.match(zh.stdout, /每个 VIP 的去向/);
 });

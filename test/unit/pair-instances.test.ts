@@ -11,24 +11,13 @@ import { createPairContext } from '../../src/doctor/pair-context.js';
 import { runPairChecks, type DoctorReport } from '../../src/doctor/run.js';
 import { renderPairDoctorReport } from '../../src/ui/doctor-report.js';
 import { setLang } from '../../src/i18n/index.js';
-import { fakeContext, sample } from './doctor-fake-context.js';
+import { fakeContext } from './doctor-fake-context.js';
+import { dualMasterA, dualMasterB } from '../helpers/dual-master.js';
 
 setLang('en');
 
-const CHECK = 'vrrp_script chk_nginx {\n    script "/etc/keepalived/check_nginx.sh"\n    interval 2\n    weight 0\n}\n';
-const TRACK = '    track_script {\n        chk_nginx\n    }\n    virtual_ipaddress {';
-
-/** tutorial-001-4 with one weight-0 nginx check tracked by both instances. */
-function dualA(): string {
-  return sample('tutorial-001-4.conf').replace('vrrp_instance VI_1', `${CHECK}\nvrrp_instance VI_1`).replaceAll('    virtual_ipaddress {', TRACK);
-}
-
-/** The other node: the same instances with the roles the other way round. */
-function dualB(a = dualA()): string {
-  return a
-    .replace(/state MASTER(\s+interface eth0\s+virtual_router_id 55\s+)priority 150/, 'state BACKUP$1priority 100')
-    .replace(/state BACKUP(\s+interface eth0\s+virtual_router_id 56\s+)priority 100/, 'state MASTER$1priority 150');
-}
+const dualA = () => dualMasterA();
+const dualB = (a?: string) => dualMasterB(a);
 
 async function pairOf(o: { a?: string; b?: string; holdsA?: string[]; holdsB?: string[] } = {}) {
   const a = await fakeContext({ config: o.a ?? dualA(), holds: o.holdsA ?? ['10.20.0.249'] });
@@ -54,6 +43,9 @@ test('a healthy dual-master pair: every pair check ok, the per-instance ones onc
   // Each instance has its own steady holder: ha1 for VI_1, ha2 for VI_2.
   assert.match(find(report, 'pair-election', 'VI_1')!.summary, /ha1/);
   assert.match(find(report, 'pair-election', 'VI_2')!.summary, /ha2/);
+  // Per VIP, where it goes when nginx dies on either node.
+  assert.ok(find(report, 'pair-election', 'VI_2')!.details.includes('10.20.0.248/24: ha2; nginx down on ha1: ha2; nginx down on ha2: ha1'), find(report, 'pair-election', 'VI_2')!.details.join('\n'));
+  assert.ok(find(report, 'pair-election', 'VI_1')!.details.includes('10.20.0.249/24: ha1; nginx down on ha1: ha2; nginx down on ha2: ha1'));
 });
 
 test('a password changed on VI_2 of ha2 only fails pair-same-auth [VI_2]', async () => {

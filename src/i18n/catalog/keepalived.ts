@@ -110,6 +110,11 @@ export const en = {
   'inspect.error': 'error',
   'inspect.warning': 'warning',
   'inspect.fix': 'fix',
+  'inspect.opt.peerConfig': 'the other node\'s keepalived.conf, to say where each VIP goes when nginx dies on either node (default: the peer mirrors this file)',
+  'inspect.example.peer': 'where each VIP of a pair goes, from both nodes\' files',
+  'inspect.placement.title': 'Where each VIP goes (the peer: {peer}):',
+  'inspect.placement.mirror': 'assumed to mirror this file; --peer-config FILE reads its own',
+  'inspect.placement.vip': '{vip} ({instance}): {holder}; nginx down on this node: {thisDown}; nginx down on the peer: {peerDown}',
 } as const;
 
 export const zh: Record<keyof typeof en, string> = {
@@ -223,4 +228,9 @@ export const zh: Record<keyof typeof en, string> = {
   'inspect.error': '错误',
   'inspect.warning': '警告',
   'inspect.fix': '修复',
+  'inspect.opt.peerConfig': '另一节点的 keepalived.conf，用于说明任一节点 nginx 故障时每个 VIP 的去向（默认：对端与本文件对称）',
+  'inspect.example.peer': '根据两个节点的文件，说明主备对中每个 VIP 的去向',
+  'inspect.placement.title': '每个 VIP 的去向（对端：{peer}）：',
+  'inspect.placement.mirror': '假定与本文件对称；用 --peer-config FILE 读取其自己的配置',
+  'inspect.placement.vip': '{vip}（{instance}）：{holder}；本节点 nginx 故障时：{thisDown}；对端 nginx 故障时：{peerDown}',
 };
