@@ -22,6 +22,10 @@ export function register(program: Command): void {
     .option('--nopreempt', t('setup.opt.nopreempt'))
     .option('--email <address>', t('setup.opt.email'))
     .option('--check-url <url>', t('setup.opt.checkUrl'))
+    .option('--mode <mode>', t('setup.opt.mode'))
+    .option('--second-vip <address/prefix>', t('setup.opt.secondVip'), collect)
+    .option('--second-vrid <1-255>', t('setup.opt.secondVrid'))
+    .option('--second-priority <1-254>', t('setup.opt.secondPriority'))
     .option('--answers <file>', t('setup.opt.answers'))
     .option('--existing <choice>', t('setup.opt.existing'))
     .option('--method <method>', t('setup.opt.method'), 'package')
@@ -36,6 +40,7 @@ ${t('cli.help.examples')}
   $ ha-setup setup --role backup --vip 192.0.2.50/24 --vrid 50 --auth-pass 'k3pAl1ve' --yes
   $ ha-setup setup --role master --vip 10.0.0.100/24 --peer 10.0.0.12 --yes   # unicast (clouds)
   $ ha-setup setup --role master --vip 192.0.2.50/24 --vip 192.0.2.51/24 --yes   # two VIPs that move together
+  $ ha-setup setup --mode active-active --role master --vip 192.0.2.50/24 --second-vip 192.0.2.51/24 --yes   # 双主: each node master of one VIP
   $ ha-setup setup --answers /etc/keepalived/ha-setup.answers.json --dry-run
   $ ha-setup setup --root /tmp/image --role master --interface eth0 --vip 192.0.2.50/24 --yes`,
     )

@@ -26,6 +26,10 @@ export interface SetupFlags {
   nopreempt?: boolean;
   email?: string;
   checkUrl?: string;
+  mode?: string;
+  secondVip?: string[];
+  secondVrid?: string;
+  secondPriority?: string;
   answers?: string;
   existing?: string;
   method?: string;
@@ -33,7 +37,7 @@ export interface SetupFlags {
   install?: boolean;
 }
 
-const ANSWER_KEYS = ['role', 'interface', 'vip', 'extraVips', 'vrid', 'priority', 'advertInt', 'authPass', 'peers', 'routerId', 'nopreempt', 'email', 'checkUrl'];
+const ANSWER_KEYS = ['role', 'interface', 'vip', 'extraVips', 'vrid', 'priority', 'advertInt', 'authPass', 'peers', 'routerId', 'nopreempt', 'email', 'checkUrl', 'mode', 'secondVips', 'secondVrid', 'secondPriority'];
 
 /**
  * An answers file is the JSON the wizard saves; unknown keys are an error, not silently
@@ -76,6 +80,10 @@ export function flagsToRaw(f: SetupFlags): RawAnswers {
   set('nopreempt', f.nopreempt ? true : undefined);
   set('email', f.email);
   set('checkUrl', f.checkUrl);
+  set('mode', f.mode);
+  set('secondVips', f.secondVip);
+  set('secondVrid', f.secondVrid);
+  set('secondPriority', f.secondPriority);
   return raw;
 }
 

@@ -58,11 +58,11 @@ export async function nodeAnswers(ctx: AnswerContext): Promise<Answered> {
     }
   }
 
-  const requested = vipList(raw.vip, raw.extraVips).map((v) => String(v).split('/')[0]!);
+  const requested = [...vipList(raw.vip, raw.extraVips), ...vipList(raw.secondVips)].map((v) => String(v).split('/')[0]!);
   const interfaces = requested.filter((a) => existing?.vips.includes(a)).reduce<InterfaceFacts[]>((ifs, a) => withoutManagedAddress(ifs, a), facts.interfaces);
   const answers = validateAnswers(raw, interfaces);
   const iface = interfaces.find((i) => i.name === answers.interface) ?? null;
-  for (const v of vipList(raw.vip, raw.extraVips)) {
+  for (const v of [...vipList(raw.vip, raw.extraVips), ...vipList(raw.secondVips)]) {
     const note = vipPrefixNote(v, iface);
     if (note) ui.progress.note(note);
   }
