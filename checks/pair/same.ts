@@ -9,13 +9,21 @@ import { commandLine } from '../../src/doctor/paths.js';
 import type { Applies } from '../types.js';
 import { fail, ok, type PairCheck } from './types.js';
 
-/** The command that writes one consistent configuration to both nodes (the first node's VIP). */
+/**
+ * The command that writes one consistent configuration to both nodes (the first node's
+ * VIP and VRID; a dual-master node's two instances as --vip and --second-vip).
+ */
 export function pairSetupCommand(p: PairContext, first: NodeInstance | null): string {
-  const vip = first?.instance.virtualIpaddress[0]?.address;
-  const vrid = first?.instance.virtualRouterId;
+  const all = first?.config.vrrpInstances ?? [];
+  const [one, two] = all.length === 2 ? all : [first?.instance, undefined];
   const argv = ['ha-setup', 'setup', '--host', p.labels.a, '--host', p.labels.b];
+  if (two) argv.push('--mode', 'active-active');
+  const vip = one?.virtualIpaddress[0]?.address;
   if (vip) argv.push('--vip', vip.includes('/') ? vip : `${vip}/32`);
-  if (vrid) argv.push('--vrid', String(vrid));
+  if (one?.virtualRouterId) argv.push('--vrid', String(one.virtualRouterId));
+  const second = two?.virtualIpaddress[0]?.address;
+  if (second) argv.push('--second-vip', second.includes('/') ? second : `${second}/32`);
+  if (two?.virtualRouterId) argv.push('--second-vrid', String(two.virtualRouterId));
   argv.push('--yes');
   return commandLine(argv);
 }

@@ -17,6 +17,15 @@ import { doctorJson, renderDoctorReport } from '../../src/ui/doctor-report.js';
 import { instanceContext, matchInstances, nodeUnits } from '../../src/doctor/instances.js';
 import { setLang } from '../../src/i18n/index.js';
 import { fakeContext, keepalivedProcess, sample } from './doctor-fake-context.js';
+import { dualMasterA } from '../helpers/dual-master.js';
+import { pairConfig } from '../../src/doctor/wire/pair.js';
+import { setupCommand } from '../../src/doctor/wire/fixes.js';
+import { pairSetupCommand } from '../../checks/pair/same.js';
+import { createPairContext } from '../../src/doctor/pair-context.js';
+import type { CheckUnit } from '../../src/doctor/instances.js';
+import type { DoctorContext } from '../../src/doctor/context.js';
+
+const nodeUnitsFor = (units: CheckUnit<DoctorContext>[], name: string) => units.find((u) => u.instance === name)!.ctx;
 
 setLang('en');
 
@@ -142,4 +151,21 @@ test('instances of two nodes pair up by name, else by VRID; the rest has no coun
   assert.deepEqual(names(matchInstances([vi1, vi2], [vi2, vi1])), [['VI_1', 'VI_1'], ['VI_2', 'VI_2']]);
   assert.deepEqual(names(matchInstances([vi1, vi2], [renamed, vi1])), [['VI_1', 'VI_1'], ['VI_2', 'VI_B']]);
   assert.deepEqual(names(matchInstances([vi1, vi2], [vi1, other])), [['VI_1', 'VI_1'], ['VI_2', null], [null, 'VI_X']]);
+});
+
+test('fixes on a dual-master node rewrite both instances: a VRID change for VI_2 is --second-vrid; the pair fix keeps --mode active-active', async () => {
+  const ctx = await dualNode({ config: dualMasterA() });
+  const vi2 = nodeUnitsFor(await nodeUnits(ctx, true), 'VI_2');
+  const pair = (await pairConfig(vi2))!;
+  assert.equal(pair.instance.name, 'VI_2');
+  assert.equal(
+    await setupCommand(vi2, pair, { vrid: 57 }),
+    'ha-setup setup --mode active-active --role master --interface eth0 --vip 10.20.0.249/24 --vrid 55 --priority 150 --second-vip 10.20.0.248/24 --second-vrid 57 --second-priority 100 --advert-int 1 --router-id lb01 --email 422298140@qq.com --auth-pass "$AUTH_PASS" --existing replace --yes',
+  );
+  const parsed = (await ctx.config())!.parsed.config;
+  const p = createPairContext(ctx, ctx, { a: 'root@web1', b: 'root@web2' });
+  assert.equal(
+    pairSetupCommand(p, { label: 'root@web1', config: parsed, instance: parsed.vrrpInstances[1]! }),
+    'ha-setup setup --host root@web1 --host root@web2 --mode active-active --vip 10.20.0.249/24 --vrid 55 --second-vip 10.20.0.248/24 --second-vrid 56 --yes',
+  );
 });

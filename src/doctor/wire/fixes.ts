@@ -11,6 +11,7 @@ import type { NodeShell } from '../../system/node-shell.js';
 import { DEFAULTS } from '../../defaults.js';
 import { t } from '../../i18n/index.js';
 import type { PairConfig } from './pair.js';
+import type { VrrpInstance } from '../../keepalived/model.js';
 
 /** One firewall step as the node's shell takes it: `argv`, or `argv > file` for a step that saves a ruleset. */
 export function formatStep(step: FirewallStep, shell: NodeShell, missingDirs: readonly string[] = []): string {
@@ -51,20 +52,33 @@ export async function firewallFix(ctx: DoctorContext, pair: PairConfig): Promise
 export async function setupCommand(ctx: DoctorContext, pair: PairConfig, change: { authPass?: string; vrid?: number; advertInt?: number; peers?: string[] }): Promise<string> {
   const args = ['setup'];
   let pass = change.authPass;
+  // A dual-master config (two instances, as `--mode active-active` writes them): the first
+  // instance is setup's --vip/--vrid, the second its --second-*; a change is for the instance at hand.
+  const all = (await ctx.config())?.parsed.config.vrrpInstances ?? [];
+  const dual = all.length === 2 ? (all as [VrrpInstance, VrrpInstance]) : null;
+  const onSecond = dual !== null && dual[1].name === pair.instance.name;
   if (await ctx.host.exists(DEFAULTS.paths.answers)) {
     args.push('--answers', ctx.shell.path(DEFAULTS.paths.answers));
-    if (change.vrid !== undefined) args.push('--vrid', String(change.vrid));
+    if (change.vrid !== undefined) args.push(onSecond ? '--second-vrid' : '--vrid', String(change.vrid));
     if (change.advertInt !== undefined) args.push('--advert-int', String(change.advertInt));
     for (const p of change.peers ?? []) args.push('--peer', p);
   } else {
-    const i = pair.instance;
+    const i = dual ? dual[0] : pair.instance;
+    const vridOf = (x: VrrpInstance) => (change.vrid !== undefined && x.name === pair.instance.name ? change.vrid : x.virtualRouterId);
     const globals = (await ctx.config())?.parsed.config.globalDefs;
-    args.push('--role', (pair.configuredState ?? 'BACKUP').toLowerCase());
-    if (pair.iface) args.push('--interface', pair.iface);
-    for (const v of pair.vipCidrs) args.push('--vip', v);
-    const vrid = change.vrid ?? pair.vrid;
+    if (dual) args.push('--mode', 'active-active');
+    args.push('--role', i.state === 'MASTER' ? 'master' : 'backup');
+    if (i.interface) args.push('--interface', i.interface);
+    for (const v of i.virtualIpaddress) args.push('--vip', v.address);
+    const vrid = vridOf(i);
     if (vrid !== null) args.push('--vrid', String(vrid));
     if (i.priority !== null) args.push('--priority', String(i.priority));
+    if (dual) {
+      for (const v of dual[1].virtualIpaddress) args.push('--second-vip', v.address);
+      const second = vridOf(dual[1]);
+      if (second !== null) args.push('--second-vrid', String(second));
+      if (dual[1].priority !== null) args.push('--second-priority', String(dual[1].priority));
+    }
     args.push('--advert-int', String(change.advertInt ?? pair.advertIntMs / 1000));
     if (globals?.routerId) args.push('--router-id', globals.routerId);
     if (i.nopreempt) args.push('--nopreempt');
