@@ -57,6 +57,11 @@ export async function nodeUnits(ctx: DoctorContext, perInstance: boolean): Promi
   return list.map((i) => ({ ctx: instanceContext(ctx, i), instance: i.name }));
 }
 
+/** A check's report as text names it: its id, and the instance it is about when there are several (`vip-placement [VI_2]`). */
+export function checkName(c: { id: string; instance?: string }): string {
+  return c.instance === undefined ? c.id : `${c.id} [${c.instance}]`;
+}
+
 /** The largest advert_int of the instances (seconds; null: none names one): the shared capture lasts for it. */
 export function largestAdvertInt(instances: readonly VrrpInstance[]): number | null {
   const set = instances.map((i) => i.advertInt).filter((a): a is number => a !== null);

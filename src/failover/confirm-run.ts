@@ -11,6 +11,7 @@ import type { GlobalOptions } from '../cli-flags/global.js';
 import { output, paint, printInfo, printJson, printLine, reportError } from '../ui/output.js';
 import { guard, type Guard } from '../guard.js';
 import { commandLine } from '../doctor/paths.js';
+import { checkName } from '../doctor/instances.js';
 import { WATCHDOG_MARGIN_MS, type WatchdogLock } from './record.js';
 import type { WatchedNode } from './fault.js';
 import type { ParsedFlags } from './flags.js';
@@ -145,9 +146,9 @@ export async function criticalDoctorFailures(ctx: Pick<RunTarget, 'factsHost' | 
   return blockingFailures(await runChecks(dctx, criticalChecks(ALL_CHECKS)));
 }
 
-/** The lines a failover preflight refuses on: each critical check that failed or could not finish. */
+/** The lines a failover preflight refuses on: each critical check that failed or could not finish (named for its instance when there are several). */
 export function blockingFailures(report: Pick<import('../doctor/run.js').DoctorReport, 'checks'>): string[] {
-  return report.checks.filter((c) => c.status === 'fail' || c.status === 'error').map((c) => `${c.id}: ${c.summary}`);
+  return report.checks.filter((c) => c.status === 'fail' || c.status === 'error').map((c) => `${checkName(c)}: ${c.summary}`);
 }
 
 async function runGuarded(flags: ParsedFlags, pf: Preflight, ctx: RunTarget, node: string, extras: RunExtras, g: Guard, onFaults: RunDeps['onFaults']): Promise<number> {

@@ -6,6 +6,7 @@
  */
 import { REPORT_STATUSES, type Detail, type Fix, type ReportStatus } from '../../checks/types.js';
 import type { DoctorCheckReport, DoctorReport, DoctorSummary, FixOutcome, PairDoctorReport } from '../doctor/run.js';
+import { checkName } from '../doctor/instances.js';
 import { t } from '../i18n/index.js';
 import { displayWidth, output, paint, padDisplay, printJson, printLine, type Colour } from './output.js';
 export { displayWidth } from './output.js';
@@ -22,11 +23,6 @@ function statusWidth(): number {
   return Math.max(...REPORT_STATUSES.map((s) => displayWidth(t(`doctor.ui.status.${s}`))));
 }
 
-
-/** The check as the text names it: its id, and the instance it is about when there are several (`vip-placement [VI_2]`). */
-export function checkName(c: Pick<DoctorCheckReport, 'id' | 'instance'>): string {
-  return c.instance === undefined ? c.id : `${c.id} [${c.instance}]`;
-}
 
 export function checkLine(c: DoctorCheckReport, idWidth: number): string {
   return `${statusLabel(c.status)}  ${checkName(c).padEnd(idWidth)}  ${c.summary}`;

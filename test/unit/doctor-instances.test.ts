@@ -12,9 +12,10 @@ import { ALL_CHECKS, WIRE_CHECKS } from '../../checks/index.js';
 import { priority } from '../../checks/priority.js';
 import { election } from '../../checks/election.js';
 import { firewallVrrp } from '../../checks/firewall-vrrp.js';
-import { runChecks, type DoctorReport } from '../../src/doctor/run.js';
+import { runChecks, selectChecks, type DoctorReport } from '../../src/doctor/run.js';
+import { blockingFailures } from '../../src/failover/confirm-run.js';
 import { doctorJson, renderDoctorReport } from '../../src/ui/doctor-report.js';
-import { instanceContext, matchInstances, nodeUnits } from '../../src/doctor/instances.js';
+import { checkName, instanceContext, matchInstances, nodeUnits } from '../../src/doctor/instances.js';
 import { setLang } from '../../src/i18n/index.js';
 import { fakeContext, keepalivedProcess, sample } from './doctor-fake-context.js';
 import { dualMasterA } from '../helpers/dual-master.js';
@@ -168,4 +169,11 @@ test('fixes on a dual-master node rewrite both instances: a VRID change for VI_2
     pairSetupCommand(p, { label: 'root@web1', config: parsed, instance: parsed.vrrpInstances[1]! }),
     'ha-setup setup --host root@web1 --host root@web2 --mode active-active --vip 10.20.0.249/24 --vrid 55 --second-vip 10.20.0.248/24 --second-vrid 56 --yes',
   );
+});
+
+test('--check ID selects the check on every instance; failover-test\'s preflight names the instance that blocks it', async () => {
+  const ctx = await dualNode({ config: DUAL.replace(/(virtual_router_id 56\s+priority )100/, '$1255') });
+  const report = await runChecks(ctx, selectChecks(ALL_CHECKS, 'priority'));
+  assert.deepEqual(report.checks.map((c) => checkName(c)), ['priority [VI_1]', 'priority [VI_2]']);
+  assert.deepEqual(blockingFailures(report), [`priority [VI_2]: ${report.checks[1]!.summary}`]);
 });

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fitWidth, liveLines } from '../../src/ui/live-lines.js';
-import { doctorLiveLines } from '../../src/ui/doctor-live.js';
+import { doctorLiveLines, startDoctorLive } from '../../src/ui/doctor-live.js';
 import { timelineLines } from '../../src/ui/failover-view.js';
 import { displayWidth, output } from '../../src/ui/output.js';
 
@@ -79,6 +79,25 @@ test('failover view: events in order with their time, the request counters last'
     assert.match(lines[1]!, /^\+ {5}0 ms {2}\S.* {2}stop keepalived$/);
     assert.equal(lines.length, 3);
     assert.match(lines[2]!, /3/);
+  } finally {
+    output.color = color;
+  }
+});
+
+test('doctor view, several instances: a per-instance check\'s row becomes its first instance\'s, the others get rows below it', () => {
+  const color = output.color;
+  output.color = false;
+  const term = terminal(80, 20);
+  try {
+    const view = startDoctorLive('doctor @ ha1', [{ id: 'peer-auth', title: 'Password' }, { id: 'firewall-vrrp', title: 'Firewall' }], term as unknown as NodeJS.WriteStream);
+    view.start('peer-auth', 'peer-auth [VI_1]');
+    view.start('peer-auth', 'peer-auth [VI_2]');
+    view.done('peer-auth', 'fail', 'wrong password', 'peer-auth [VI_2]');
+    view.done('firewall-vrrp', 'ok', 'VRRP allowed', 'firewall-vrrp');
+    view.done('peer-auth', 'ok', 'same password', 'peer-auth [VI_1]');
+    const last = term.written.at(-1)!.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
+    assert.deepEqual(last.split('\n').filter(Boolean), ['doctor @ ha1', 'ok    peer-auth [VI_1]  same password', 'FAIL  peer-auth [VI_2]  wrong password', 'ok    firewall-vrrp     VRRP allowed']);
+    view.stop();
   } finally {
     output.color = color;
   }
