@@ -25,7 +25,8 @@ export interface RecordedParts {
   log: { source: KeepalivedLog['source']; where: string; lines: string[]; modifiedAt?: number | null };
   capture: CaptureResult | null;
   holds: (address: string) => boolean;
-  probe: VipProbe;
+  /** Who answered ARP for the VIP; per address when several VIPs were recorded. */
+  probe: VipProbe | ((address: string) => VipProbe);
   firewall: VrrpRuleStatus;
   captureSkip: CaptureSkip | null;
   options?: Partial<DoctorOptions>;
@@ -55,7 +56,7 @@ export function recordedContext(p: RecordedParts): DoctorContext {
     logs: async () => ({ ...p.log, events: p.log.lines.map(parseLogLine).filter((e): e is LogEvent => e !== null) }),
     capture: async () => p.capture,
     holdsAddress: async (a: string) => p.holds(a.split('/')[0]!),
-    probeAddress: async () => p.probe,
+    probeAddress: async (a: string) => (typeof p.probe === 'function' ? p.probe(a.split('/')[0]!) : p.probe),
     firewall: async () => p.firewall,
     captureSkip: async () => p.captureSkip,
   };

@@ -35,6 +35,8 @@ export interface RecordedMeta {
   keepalivedPid: number | null;
   holds: Record<string, boolean>;
   probe: VipProbe;
+  /** Per VIP, when the lab had several (dual-master); `probe` is the first VIP's. */
+  probes?: Record<string, VipProbe>;
   firewall: VrrpRuleStatus;
   captureDurationMs: number;
   captureError: string | null;
@@ -118,7 +120,7 @@ export async function replay(scenario: string, node: string, opts: ReplayOptions
     log: { source: 'log-file', where: '/var/log/keepalived.log', lines: logLines },
     capture,
     holds: (a) => meta.holds[a] ?? false,
-    probe: meta.probe,
+    probe: meta.probes ? (a: string) => meta.probes![a] ?? meta.probe : meta.probe,
     firewall: meta.firewall,
     captureSkip: opts.tcpdumpMissing ? { reason: 'tcpdump-missing', message: 'tcpdump not found', install: ['apt-get', 'install', '-y', 'tcpdump'] } : null,
     options: { showSecrets: opts.showSecrets ?? false, peers: opts.peers ?? [] },
