@@ -7,13 +7,11 @@
 // Takes the shared lab lock.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { execa } from 'execa';
 import { runCli } from '../helpers/cli.js';
 import { cliPath } from '../helpers/paths.js';
 import { takeLabLock } from '../helpers/lab-lock.js';
-import { LAB_ADDRESSES, LAB_IFACE, LAB_VIP, LAB_VIP2, LAB_VIP2_CIDR, labNodeRoot, type LabNodeName } from '../../src/lab/constants.js';
-import { labServices } from '../../src/lab/services.js';
+import { LAB_ADDRESSES, LAB_IFACE, LAB_VIP2, LAB_VIP2_CIDR, type LabNodeName } from '../../src/lab/constants.js';
+import { passwordVi2OnHa2, sleep, until, vip2ByHandOnHa1, waitHealthyActiveActive, WRONG_PASS, type Fault } from '../fixtures/doctor-wire/lab-faults.js';
 import { ALL_CHECKS } from '../../checks/index.js';
 import { pairChecks } from '../../checks/pair/index.js';
 import type { DoctorReport } from '../../src/doctor/run.js';
@@ -21,7 +19,6 @@ import type { DoctorReport } from '../../src/doctor/run.js';
 const A = `root@${LAB_ADDRESSES.ha1}`;
 const B = `root@${LAB_ADDRESSES.ha2}`;
 const HOSTS = ['--host', A, '--host', B];
-const conf = (node: LabNodeName) => `${labNodeRoot(node)}/etc/keepalived/keepalived.conf`;
 const PER_INSTANCE = ALL_CHECKS.filter((c) => c.perInstance).map((c) => c.id);
 const WIRE = ['multicast', 'unicast', 'peer-auth', 'vrid-conflict', 'advert-interval', 'vip-placement'];
 
@@ -32,29 +29,22 @@ interface PairJson {
 }
 
 let release: (() => Promise<void>) | undefined;
-/** What a fault changed, to put back even when its test fails. */
-const undo: Array<() => Promise<void>> = [];
+/** The fault in force, put back even when its test fails. */
+let induced: Fault | null = null;
 
-async function inNs(ns: string, argv: string[]) {
-  const r = await execa('ip', ['netns', 'exec', ns, ...argv], { reject: false, timeout: 20_000 });
-  return { code: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
-}
-
-async function holds(node: LabNodeName, vip: string): Promise<boolean> {
-  return (await inNs(node, ['ip', '-o', 'addr', 'show', 'dev', LAB_IFACE])).stdout.includes(` ${vip}/`);
-}
-
-async function until(what: string, ok: () => Promise<boolean>, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > end) assert.fail(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 200));
+/** `fault` induced and settled, `check` run, the fault undone and the pair healthy again. */
+async function withFault(fault: Fault, check: () => Promise<void>): Promise<void> {
+  await waitHealthyActiveActive(20_000);
+  induced = fault;
+  await fault.induce();
+  try {
+    await until(`${fault.id} to take effect`, fault.settled, 20_000);
+    await check();
+  } finally {
+    induced = null;
+    await fault.undo();
   }
-}
-
-/** Each node holds its own VIP and only that one. */
-async function healthy(): Promise<boolean> {
-  return (await holds('ha1', LAB_VIP)) && !(await holds('ha1', LAB_VIP2)) && (await holds('ha2', LAB_VIP2)) && !(await holds('ha2', LAB_VIP));
+  await waitHealthyActiveActive(20_000);
 }
 
 async function doctorOn(node: LabNodeName): Promise<{ code: number; report: Report; text: string }> {
@@ -93,18 +83,18 @@ before(async () => {
   release = await takeLabLock('doctor-active-active');
   const up = await runCli(['lab', 'up', '--recreate', '--ssh', '--active-active'], { timeoutMs: 240_000 });
   assert.equal(up.code, 0, up.stdout + up.stderr);
-  await until('each node holds its own VIP', healthy);
+  await waitHealthyActiveActive();
 });
 
 after(async () => {
-  for (const u of undo.reverse()) await u().catch(() => undefined);
+  await induced?.undo().catch(() => undefined);
   await runCli(['lab', 'down'], { timeoutMs: 120_000 });
   await release?.();
 });
 
 test('a healthy dual-master lab: all ok on both nodes, every instance-level check once per instance', async () => {
   // Let the start-up elections end (each node preempts the other for its own instance).
-  await new Promise((r) => setTimeout(r, 3000));
+  await sleep(3000);
   for (const node of ['ha1', 'ha2'] as const) {
     const { code, report, text } = await doctorOn(node);
     const bad = report.checks.filter((c) => c.status === 'fail' || c.status === 'warn' || c.status === 'error').map(why);
@@ -129,25 +119,8 @@ test('a healthy dual-master pair: every pair check ok, compared instance by inst
   assert.ok(vi2.details.includes(`${LAB_VIP2_CIDR}: ${B}; nginx down on ${A}: ${B}; nginx down on ${B}: ${A}`), vi2.details.join('\n'));
 });
 
-test('a wrong auth_pass on VI_2 of ha2 only: peer-auth [VI_2] fails on ha2 and on ha1, pair-same-auth [VI_2] fails; VI_1 stays ok', async () => {
-  const path = conf('ha2');
-  const saved = readFileSync(path, 'utf8');
-  const restore = async () => {
-    writeFileSync(path, saved, { mode: 0o600 });
-    await labServices('ha2').restart('keepalived');
-  };
-  undo.push(restore);
-  // The password of the second instance block only.
-  const vi2 = saved.indexOf('vrrp_instance VI_2');
-  assert.ok(vi2 > 0, saved);
-  const changed = saved.slice(0, vi2) + saved.slice(vi2).replace(/auth_pass \S+/, 'auth_pass wrong222');
-  assert.notEqual(changed, saved);
-  writeFileSync(path, changed, { mode: 0o600 });
-  const r = await labServices('ha2').restart('keepalived');
-  assert.equal(r.exitCode, 0, r.stderr);
-  // ha1 no longer accepts ha2's VI_2 adverts: it takes VI_2's VIP too.
-  await until('ha1 takes VI_2\'s VIP', () => holds('ha1', LAB_VIP2));
-  try {
+test('a wrong auth_pass on VI_2 of ha2 only: peer-auth [VI_2] fails on ha2 and on ha1, pair-same-auth [VI_2] fails; VI_1 stays ok', () =>
+  withFault(passwordVi2OnHa2, async () => {
     for (const node of ['ha2', 'ha1'] as const) {
       const { code, report, text } = await doctorOn(node);
       assert.equal(entry(report, 'peer-auth', 'VI_2').status, 'fail', `${node} ${why(entry(report, 'peer-auth', 'VI_2'))}`);
@@ -159,22 +132,12 @@ test('a wrong auth_pass on VI_2 of ha2 only: peer-auth [VI_2] fails on ha2 and o
     assert.equal(code, 2);
     assert.equal(entry(out.pair, 'pair-same-auth', 'VI_2').status, 'fail', why(entry(out.pair, 'pair-same-auth', 'VI_2')));
     assert.equal(entry(out.pair, 'pair-same-auth', 'VI_1').status, 'ok');
-    assert.ok(!JSON.stringify(out).includes('wrong222'), 'the password is not printed without --show-secrets');
+    assert.ok(!JSON.stringify(out).includes(WRONG_PASS), 'the password is not printed without --show-secrets');
     assert.match(text, /FAIL pair-same-auth \[VI_2\]: /);
-  } finally {
-    undo.splice(undo.indexOf(restore), 1);
-    await restore();
-  }
-  await until('the pair is healthy again', healthy, 20_000);
-});
+  }));
 
-test('VI_2\'s VIP added by hand on ha1 (held by both): vip-placement [VI_2] fails on ha1, pair-vip-holder [VI_2] fails; VI_1 stays ok', async () => {
-  await until('the healthy pair', healthy, 20_000);
-  const add = await inNs('ha1', ['ip', 'addr', 'add', LAB_VIP2_CIDR, 'dev', LAB_IFACE]);
-  assert.equal(add.code, 0, add.stderr);
-  const remove = async () => void (await inNs('ha1', ['ip', 'addr', 'del', LAB_VIP2_CIDR, 'dev', LAB_IFACE]));
-  undo.push(remove);
-  try {
+test('VI_2\'s VIP added by hand on ha1 (held by both): vip-placement [VI_2] fails on ha1, pair-vip-holder [VI_2] fails; VI_1 stays ok', () =>
+  withFault(vip2ByHandOnHa1, async () => {
     const { report } = await doctorOn('ha1');
     const placed = entry(report, 'vip-placement', 'VI_2');
     assert.equal(placed.status, 'fail', why(placed));
@@ -185,8 +148,4 @@ test('VI_2\'s VIP added by hand on ha1 (held by both): vip-placement [VI_2] fail
     assert.equal(holder.status, 'fail', why(holder));
     assert.match(holder.summary, new RegExp(LAB_VIP2.replaceAll('.', '\\.')));
     assert.equal(entry(out.pair, 'pair-vip-holder', 'VI_1').status, 'ok');
-  } finally {
-    undo.splice(undo.indexOf(remove), 1);
-    await remove();
-  }
-});
+  }));
