@@ -46,6 +46,8 @@ export interface Preflight {
   instance: VrrpInstance | null;
   iface: string | null;
   vip: string | null;
+  /** Further VIPs this node is MASTER for (of this instance and others), watched beside `vip`; none with --vip. */
+  alsoVips: string[];
   prefix: number;
   holdsVip: boolean;
   self: string | null;
@@ -127,7 +129,7 @@ export async function runPreflight(input: PreflightInput): Promise<Preflight> {
   const problems: PreflightProblem[] = [];
   const flagPath = DEFAULTS.paths.maintenanceFlag;
   const pf: Preflight = {
-    ok: false, problems, config: null, instance: null, iface: null, vip: null, prefix: 32, holdsVip: false, self: null,
+    ok: false, problems, config: null, instance: null, iface: null, vip: null, alsoVips: [], prefix: 32, holdsVip: false, self: null,
     peer: null, peerSource: null, peerPriority: DEFAULTS.priority.backup, peerPriorityKnown: false, peerMac: null,
     selfBody: null, peerBody: null, checkScript: null, honoursFlag: false, preempt: true, bound: null, flagPath,
   };
@@ -176,6 +178,15 @@ export async function runPreflight(input: PreflightInput): Promise<Preflight> {
   pf.holdsVip = await holdsAddress(host, pf.iface, vip);
   if (!pf.holdsVip) {
     problems.push({ id: 'not-master', message: t('failover.pre.notMaster', { vip, iface: pf.iface, node: input.labNode ?? host.label }) });
+  }
+
+  // Every other VIP this node holds goes with the fault (the check fails for every instance).
+  if (pf.holdsVip && !input.vip) {
+    const others = parsed.config.vrrpInstances.flatMap((i) => i.virtualIpaddress.map((v) => ({ vip: splitVip(v.address).vip, dev: v.dev ?? i.interface })));
+    for (const o of others) {
+      if (o.vip === vip || !o.dev || pf.alsoVips.includes(o.vip)) continue;
+      if (await holdsAddress(host, o.dev, o.vip)) pf.alsoVips.push(o.vip);
+    }
   }
 
   // check-script: the fault must be something keepalived notices
