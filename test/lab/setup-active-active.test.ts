@@ -8,6 +8,9 @@ import { LAB_VIP, LAB_VIP2, LAB_VIP_CIDR, LAB_VIP2_CIDR, LAB_VRRP, labNodeRoot }
 import { labServices } from '../../src/lab/services.js';
 import { EXIT } from '../../src/exit-codes.js';
 import { nodeTreeHash } from '../helpers/tree-hash.js';
+import { clientOutages, startClientProber } from '../helpers/prober.js';
+import { cliPath } from '../helpers/paths.js';
+import { HANDOVER_ALLOWANCE_MS } from '../../src/failover/bound.js';
 
 // Dual-master (双主) the way an operator builds it: `lab up --active-active` runs the real
 // setup on each node; each node is MASTER of one VIP, a client reaches both, a dead nginx
@@ -85,6 +88,39 @@ test('nginx stopping on ha1 moves its VIP to ha2 (both instances leave ha1), and
   assert.equal(started.exitCode, 0, started.stderr);
   await until('ha1 takes its VIP back', async () => (await holds('ha1')).join() === LAB_VIP && (await holds('ha2')).join() === LAB_VIP2);
   assert.equal(await clientGets(LAB_VIP), 'ha1');
+});
+
+for (const [node, vip, peer] of [['ha1', LAB_VIP, 'ha2'], ['ha2', LAB_VIP2, 'ha1']] as const) {
+  test(`failover-test on ${node} takes down the master of its own VIP ${vip}: the client sees ${peer} answer, then ${node} again; the other VIP is untouched`, async () => {
+    const own = await startClientProber(`http://${vip}/`, 50, 200);
+    const other = await startClientProber(`http://${vip === LAB_VIP ? LAB_VIP2 : LAB_VIP}/`, 50, 200);
+    const r = await runCli(['lab', 'exec', node, '--', 'node', cliPath, 'failover-test', '--yes', '--json'], { timeoutMs: 90_000 });
+    const [mine, theirs] = [await own.stop(), await other.stop()];
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.vip, vip);
+    assert.equal(report.restored, true);
+    const client = clientOutages(mine, node, peer);
+    assert.ok(client.failover.outageMs > 0 && client.failover.outageMs <= report.expected_bound_ms + 50 + HANDOVER_ALLOWANCE_MS, JSON.stringify(client.failover));
+    process.stderr.write(`# ${node} ${vip}: tool ${report.failover.outage_ms} ms, client ${client.failover.outageMs} ms (${client.failover.failed} failed), bound ${report.expected_bound_ms} ms\n`);
+    // The other VIP's master was not touched: every request to it was answered by it.
+    assert.ok(theirs.length > 20 && theirs.every((s) => s.body === peer), `the other VIP: ${JSON.stringify(theirs.filter((s) => s.body !== peer).slice(0, 3))}`);
+    assert.deepEqual(await holds(node), [vip]);
+  });
+}
+
+test('failover-test --vip names the VIP to test: another node\'s VIP, or one not in the config, is refused before any change', async () => {
+  const before = nodeTreeHash(labNodeRoot('ha1'));
+  const notMine = await runCli(['lab', 'exec', 'ha1', '--', 'node', cliPath, 'failover-test', '--yes', '--vip', LAB_VIP2], { timeoutMs: 60_000 });
+  assert.notEqual(notMine.code, 0);
+  assert.match(notMine.stderr, /not-master.*ha1.*192\.0\.2\.51/s);
+  const unknown = await runCli(['lab', 'exec', 'ha1', '--', 'node', cliPath, 'failover-test', '--yes', '--vip', '192.0.2.99'], { timeoutMs: 60_000 });
+  assert.notEqual(unknown.code, 0);
+  assert.match(unknown.stdout + unknown.stderr, /192\.0\.2\.99.*192\.0\.2\.50 \(VI_1\), 192\.0\.2\.51 \(VI_2\)/s);
+  const bad = await runCli(['lab', 'exec', 'ha1', '--', 'node', cliPath, 'failover-test', '--yes', '--vip', 'ten'], { timeoutMs: 60_000 });
+  assert.equal(bad.code, EXIT.usage, bad.stderr);
+  assert.match(bad.stderr, /--vip.*"ten"/s);
+  assert.deepEqual(nodeTreeHash(labNodeRoot('ha1')), before);
 });
 
 test('bad active-active input is refused naming the field, and nothing changes on the node', async () => {
