@@ -25,7 +25,7 @@ export interface DoctorOptions {
   logPath: string | null;
   /** --show-secrets: print the first 8 characters of passwords each side uses. */
   showSecrets: boolean;
-  /** How long to listen for adverts; default 3 x advert_int of the configured instance. */
+  /** How long to listen for adverts; default 3 x the largest advert_int of the instances. */
   captureMs: number | null;
   /** Addresses of the other node(s), when known beyond the config (pair mode). */
   peers: string[];
@@ -64,7 +64,7 @@ export interface DoctorContext {
   dumps(): Promise<RuntimeDumps | null>;
   /** Recent keepalived log lines and the events parsed from them. */
   logs(): Promise<KeepalivedLog>;
-  /** ONE capture of VRRP traffic on the instance's interface, shared by every check. */
+  /** ONE capture of VRRP traffic on the instances' interface (`any` for several), shared by every check and instance. */
   capture(): Promise<CaptureResult | null>;
   /** Does this node hold `address` on the instance's interface? */
   holdsAddress(address: string): Promise<boolean>;
