@@ -212,7 +212,7 @@ async function runOne<C>(subject: Subject<C>, unit: CheckUnit<C>, check: Check<C
   }
 }
 
-/** The check's units; a failure to tell them is the check's error on the whole context. */
+/** The check's units; when they cannot be told (the config does not read), it runs once on the whole context, as it always did. */
 async function unitsOf<C>(subject: Subject<C>, ctx: C, check: Check<C>): Promise<CheckUnit<C>[]> {
   return subject.units(ctx, check).catch(() => [{ ctx, instance: null }]);
 }
