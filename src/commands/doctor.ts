@@ -28,6 +28,7 @@ export function register(program: Command): void {
         `  ha-setup doctor --check check-script              # ${t('doctor.example.check')}`,
         `  ha-setup doctor --fix --yes                       # ${t('doctor.example.fix')}`,
         `  ha-setup doctor --json | jq '.checks[] | select(.status != "ok")'   # ${t('doctor.example.json')}`,
+        `  ha-setup doctor --json | jq '.checks[] | select(.instance == "VI_2")'   # ${t('doctor.example.instance')}`,
         `  ha-setup lab exec ha1 -- ha-setup doctor          # ${t('doctor.example.lab')}`,
         '',
         t('doctor.exitCodes'),
