@@ -12,12 +12,12 @@ import { ALL_CHECKS, WIRE_CHECKS } from '../../checks/index.js';
 import { priority } from '../../checks/priority.js';
 import { election } from '../../checks/election.js';
 import { firewallVrrp } from '../../checks/firewall-vrrp.js';
-import { runChecks, selectChecks, type DoctorReport } from '../../src/doctor/run.js';
+import { applyFixes, runChecks, selectChecks, type DoctorReport } from '../../src/doctor/run.js';
 import { blockingFailures } from '../../src/failover/confirm-run.js';
 import { doctorJson, renderDoctorReport } from '../../src/ui/doctor-report.js';
 import { checkName, instanceContext, matchInstances, nodeUnits } from '../../src/doctor/instances.js';
 import { setLang } from '../../src/i18n/index.js';
-import { fakeContext, keepalivedProcess, sample } from './doctor-fake-context.js';
+import { FakeServices, fakeContext, keepalivedProcess, sample } from './doctor-fake-context.js';
 import { dualMasterA } from '../helpers/dual-master.js';
 import { pairConfig } from '../../src/doctor/wire/pair.js';
 import { setupCommand } from '../../src/doctor/wire/fixes.js';
@@ -176,4 +176,38 @@ test('--check ID selects the check on every instance; failover-test\'s preflight
   const report = await runChecks(ctx, selectChecks(ALL_CHECKS, 'priority'));
   assert.deepEqual(report.checks.map((c) => checkName(c)), ['priority [VI_1]', 'priority [VI_2]']);
   assert.deepEqual(blockingFailures(report), [`priority [VI_2]: ${report.checks[1]!.summary}`]);
+});
+
+test('--fix on two instances: each failing instance is repaired with its own context; one repair two instances share is applied once', async () => {
+  const ctx = await dualNode();
+  const services = new FakeServices('sysv');
+  let fixed = false;
+  // VI_2 fails until repaired; its repair and VI_1's (a warning) are the same step: enable nginx once.
+  const shared: Check = {
+    id: 'shared',
+    perInstance: true,
+    title: () => 'shared',
+    run: async (c) => ({ status: fixed ? 'ok' : (await c.instance())!.name === 'VI_2' ? 'fail' : 'warn', summary: 's', details: [], fix: { explain: 'e', commands: [] } }),
+    fixSteps: async () => ((fixed = true), [{ kind: 'service', op: 'enable', name: 'nginx', why: 'test' }]),
+  };
+  // Each instance's own repair (a restart for VI_1, a reload for VI_2): both applied.
+  const own: Check = {
+    id: 'own',
+    perInstance: true,
+    title: () => 'own',
+    run: async () => ({ status: 'fail', summary: 'o', details: [], fix: { explain: 'e', commands: [] } }),
+    fixSteps: async (c) => [{ kind: 'service', op: (await c.instance())!.name === 'VI_1' ? 'restart' : 'reload', name: 'keepalived', why: 'test' }],
+  };
+  const first = await runChecks(ctx, [shared, own]);
+  let asked: string[] = [];
+  const done = await applyFixes(ctx, [shared, own], first, {
+    confirm: async (list) => ((asked = list.map((x) => checkName(x.report))), true),
+    freshContext: () => ctx,
+    applyWith: { host: ctx.host, services },
+    settle: async () => undefined,
+  });
+  assert.deepEqual(asked, ['shared [VI_1]', 'shared [VI_2]', 'own [VI_1]', 'own [VI_2]']);
+  assert.deepEqual(services.calls, ['enable nginx', 'restart keepalived', 'reload keepalived']);
+  assert.deepEqual(done.fixes.map((f) => [checkName(f), f.applied, f.actions.length]), [['shared [VI_1]', true, 1], ['shared [VI_2]', true, 0], ['own [VI_1]', true, 1], ['own [VI_2]', true, 1]]);
+  assert.deepEqual(done.report.checks.map((c) => `${checkName(c)} ${c.status}`), ['shared [VI_1] ok', 'shared [VI_2] ok', 'own [VI_1] fail', 'own [VI_2] fail']);
 });
