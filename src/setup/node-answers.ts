@@ -43,7 +43,8 @@ export async function nodeAnswers(ctx: AnswerContext): Promise<Answered> {
       interfaces: managed(facts.interfaces),
       defaultInterface: ifaceDefault,
       probeVrids: (iface, vip) => wizardVridProposal(node.factsHost, ui.progress, iface, vip, proposals, ctx.filesOnly),
-      probeVip: (iface, vip) => probeVip(node.factsHost, iface, vip),
+      // Files for another machine (--root): this machine's network says nothing about that VIP.
+      probeVip: (iface, vip) => (ctx.filesOnly ? Promise.resolve({ inUse: null, macs: [], command: null }) : probeVip(node.factsHost, iface, vip)),
     });
     raw = asked.raw;
     generatedPassword = asked.generatedPassword;

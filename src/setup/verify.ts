@@ -132,7 +132,13 @@ export async function verifyPair(nodes: readonly ClusterNode[], answers: readonl
     );
     const perInstance = instances.map((inst, k) => {
       const holders = seen.filter((s) => s.held[k]);
-      const ok = holders.length === 1 && holders[0]!.states[k] === 'MASTER' && seen.filter((s) => s !== holders[0]).every((s) => s.running && s.states[k] === 'BACKUP');
+      // With preemption the instance settles on its highest priority: a reload can leave the
+      // VIP on the other node for a few adverts (in dual-master, the node reloaded first
+      // holds the second instance until the other node has it too), which is not the end.
+      const priorities = answers.map((x) => (k === 0 ? x.priority : (x.secondPriority ?? 0)));
+      const preferred = seen[priorities.indexOf(Math.max(...priorities))]!;
+      const settledWhere = a.nopreempt || holders[0] === preferred;
+      const ok = holders.length === 1 && settledWhere && holders[0]!.states[k] === 'MASTER' && seen.filter((s) => s !== holders[0]).every((s) => s.running && s.states[k] === 'BACKUP');
       return { name: inst.name, vips: inst.vips, vipHolder: holders.length === 1 ? holders[0]!.label : null, ok };
     });
     const ok = perInstance.every((p) => p.ok);

@@ -12,7 +12,10 @@ import { parseConfigText } from '../../src/keepalived/parse.js';
 import { validateConfig } from '../../src/keepalived/validate.js';
 import { existingAnswersFromConfig } from '../../src/setup/existing.js';
 import { peerCommand } from '../../src/setup/steps.js';
-import { lastState } from '../../src/setup/verify.js';
+import { lastState, verifyPair } from '../../src/setup/verify.js';
+import type { ClusterNode } from '../../src/nodes/types.js';
+import type { Host } from '../../src/host/types.js';
+import type { ServiceControl } from '../../src/system/service-control.js';
 import { UserError } from '../../src/errors.js';
 
 const eth0 = (address: string): InterfaceFacts[] => [
@@ -120,4 +123,33 @@ test('the state of one instance is read from its own log lines, on 1.x and 2.x',
   assert.equal(lastState(lines, 'VI_2'), 'BACKUP');
   assert.equal(lastState(lines), 'BACKUP');
   assert.equal(lastState(['(VI_10) Entering FAULT STATE'], 'VI_1'), null);
+});
+
+/** A node as verifyPair sees it: the VIPs on eth0 and keepalived's log. */
+function fakeNode(label: string, vips: string[], log: string[]): ClusterNode {
+  const host = {
+    label,
+    exec: async () => ({ exitCode: 0, stdout: JSON.stringify([{ addr_info: vips.map((local) => ({ local })) }]), stderr: '' }),
+  } as unknown as Host;
+  const services = { isActive: async () => true, recentLogs: async () => log } as unknown as ServiceControl;
+  return { label, factsHost: host, applyHost: host, services };
+}
+
+test('pair verify: an instance is settled only on its preferred node (after a reload the other may hold it a while)', async () => {
+  const [x, y] = derivePairAnswers({ vip: '192.0.2.50/24', mode: 'active-active', secondVips: ['192.0.2.51/24'], authPass: 'pw' }, [node('web1', '192.0.2.11'), node('web2', '192.0.2.12')]);
+  // web1 was reloaded first and took VI_2 while web2 still ran the old file.
+  const early = [
+    fakeNode('web1', ['192.0.2.50', '192.0.2.51'], ['(VI_1) Entering MASTER STATE', '(VI_2) Entering MASTER STATE']),
+    fakeNode('web2', [], ['(VI_1) Entering BACKUP STATE', '(VI_2) Entering BACKUP STATE']),
+  ];
+  const waiting = await verifyPair(early, [x, y], 300);
+  assert.equal(waiting.ok, false);
+  assert.deepEqual(waiting.instances.map((i) => i.ok), [true, false]);
+  const settled = [
+    fakeNode('web1', ['192.0.2.50'], ['(VI_1) Entering MASTER STATE', '(VI_2) Entering BACKUP STATE']),
+    fakeNode('web2', ['192.0.2.51'], ['(VI_1) Entering BACKUP STATE', '(VI_2) Entering MASTER STATE']),
+  ];
+  const done = await verifyPair(settled, [x, y], 300);
+  assert.equal(done.ok, true);
+  assert.deepEqual(done.instances.map((i) => i.vipHolder), ['web1', 'web2']);
 });
