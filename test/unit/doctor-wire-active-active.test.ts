@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { replay, WIRE_FIXTURES } from './doctor-wire-replay.js';
 import { WIRE_CHECKS } from '../../checks/index.js';
 import { runChecks } from '../../src/doctor/run.js';
-import { checkName } from '../../src/doctor/instances.js';
+import { checkName, nodeUnits } from '../../src/doctor/instances.js';
+import { pairConfig } from '../../src/doctor/wire/pair.js';
+import { setupCommand } from '../../src/doctor/wire/fixes.js';
 import type { CheckStatus } from '../../checks/types.js';
 import { setLang } from '../../src/i18n/index.js';
 
@@ -41,3 +43,13 @@ for (const [where, row] of Object.entries(EXPECTED)) {
     }
   });
 }
+
+test('recorded dual-master: the setup fix for VI_2 changes VI_2 (--second-vrid), from the answers file or from the running config', async () => {
+  for (const noAnswers of [false, true]) {
+    const { ctx } = await replay('aa-healthy', 'ha2', { noAnswers });
+    const vi2 = (await nodeUnits(ctx, true)).find((u) => u.instance === 'VI_2')!.ctx;
+    const cmd = await setupCommand(vi2, (await pairConfig(vi2))!, { vrid: 53 });
+    if (!noAnswers) assert.match(cmd, /^ha-setup lab exec ha2 -- ha-setup setup --answers \S+ --second-vrid 53 --existing replace --yes$/);
+    else assert.match(cmd, /setup --mode active-active --role backup --interface eth0 --vip 192\.0\.2\.50\/24 --vrid 51 --priority 100 --second-vip 192\.0\.2\.51\/24 --second-vrid 53 --second-priority 150 /);
+  }
+});
