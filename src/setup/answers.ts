@@ -9,6 +9,7 @@ import { t } from '../i18n/index.js';
 import { DEFAULTS } from '../defaults.js';
 import { parseCidr, cidrContains, type Cidr } from './net.js';
 import { VRID_RANGE, PRIORITY_RANGE } from '../keepalived/ranges.js';
+import { validateNotify, type NotifyAnswers } from '../notify/channels.js';
 
 export type Role = 'MASTER' | 'BACKUP';
 
@@ -30,6 +31,8 @@ export interface Answers {
   email: string | null;
   /** What the check script asks nginx. */
   checkUrl: string;
+  /** Notification channels (src/notify/channels.ts); null: none. Mail goes to `email`. */
+  notify: NotifyAnswers | null;
 }
 
 /** The interface facts validation needs (a subset of the detected facts). */
@@ -56,6 +59,7 @@ export const ANSWER_FLAGS: Record<keyof Answers, string> = {
   nopreempt: '--nopreempt',
   email: '--email',
   checkUrl: '--check-url',
+  notify: '--notify-*',
 };
 
 // Characters that would break keepalived.conf or the shell: quotes, comment starters,
@@ -285,5 +289,6 @@ export function validateAnswers(raw: Partial<Record<keyof Answers, unknown>>, in
   const nopreempt = validateNopreempt(raw.nopreempt);
   const email = validateEmail(raw.email);
   const checkUrl = validateCheckUrl(raw.checkUrl ?? DEFAULTS.check.url);
-  return { role, interface: iface.name, vip, extraVips, vrid, priority, advertInt, authPass, peers, routerId, nopreempt, email, checkUrl };
+  const notify = validateNotify(raw.notify, email);
+  return { role, interface: iface.name, vip, extraVips, vrid, priority, advertInt, authPass, peers, routerId, nopreempt, email, checkUrl, notify };
 }

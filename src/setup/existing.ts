@@ -14,7 +14,7 @@ import type { VirtualIp } from '../keepalived/model.js';
 import { vipList, type Answers, type Role } from './answers.js';
 import type { RawAnswers } from './run.js';
 
-const KEYS: ReadonlyArray<keyof Answers> = ['role', 'interface', 'vip', 'extraVips', 'vrid', 'priority', 'advertInt', 'authPass', 'peers', 'routerId', 'nopreempt', 'email', 'checkUrl'];
+const KEYS: ReadonlyArray<keyof Answers> = ['role', 'interface', 'vip', 'extraVips', 'vrid', 'priority', 'advertInt', 'authPass', 'peers', 'routerId', 'nopreempt', 'email', 'checkUrl', 'notify'];
 
 async function savedAnswers(host: Host): Promise<Partial<Answers>> {
   const text = await host.readFile(DEFAULTS.paths.answers).catch(() => null);
@@ -56,7 +56,8 @@ export async function existingAnswers(host: Host, configPath: string): Promise<P
   set('role', role ?? ((inst.priority ?? 0) >= DEFAULTS.priority.master ? 'MASTER' : 'BACKUP'));
   const globals = parsed.config.globalDefs;
   set('routerId', globals?.routerId);
-  out.email = globals?.notificationEmail?.[0] ?? null;
+  // Mail through --smtp-server is the notify script's: the config names no address then.
+  out.email = globals?.notificationEmail?.[0] ?? (saved.notify?.smtp ? (saved.email ?? null) : null);
   return out;
 }
 
