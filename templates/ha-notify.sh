@@ -68,10 +68,9 @@ urlencode_b64() {
 }
 
 # A robot's answer: HTTP 200 with an error code in the body is still a failure.
+# DingTalk and WeCom answer errcode, Feishu code (older hooks StatusCode); 0 is success.
 robot_ok() {
-    case "$1" in
-        *'"errcode":0'*|*'"code":0'*|*'"StatusCode":0'*) return 0 ;;
-    esac
+    printf '%s' "$1" | grep -Eq '"(errcode|code|StatusCode)"[[:space:]]*:[[:space:]]*0[[:space:]]*[,}]' && return 0
     printf '%s\n' "$1" | head -c 300
     return 1
 }
