@@ -15,7 +15,8 @@ STATE_DIR='{{stateDir}}'
 NODE='{{node}}'
 TIMEOUT={{timeout}}
 PER_MINUTE={{perMinute}}
-PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+# keepalived may start scripts with a bare environment: the usual directories after its own.
+PATH=${PATH:+$PATH:}/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
 umask 077
 

@@ -58,10 +58,13 @@ export const NOTIFY_FLAGS = {
 // What would break the secrets file (one key=value per line) or curl's config quoting.
 const UNSAFE_VALUE = /[\s"\\\u0000-\u001f\u007f]/;
 
-/** A URL as an error may show it: without its query, where the tokens are. */
+/**
+ * A URL as an error or --json may show it: scheme, host and port only. The tokens are in
+ * the query (DingTalk, WeCom) or the path (Feishu's hook/TOKEN).
+ */
 export function shownUrl(url: string): string {
-  const q = url.search(/[?#]/);
-  return q < 0 ? url : `${url.slice(0, q)}?…`;
+  const m = /^([a-z][a-z0-9+.-]*:\/\/[^/?#]*)(.*)$/i.exec(url);
+  return m ? `${m[1]}${m[2] ? '/…' : ''}` : '…';
 }
 
 export function validateChannelUrl(flag: string, value: unknown, allowHttp: boolean): string {
