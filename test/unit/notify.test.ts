@@ -131,6 +131,8 @@ test('the plan writes the secrets file 0600 and the script 0755 before keepalive
   assert.equal(writes[at(DEFAULTS.paths.notifyScript)]!.mode, 0o755);
   assert.ok(at(DEFAULTS.paths.notifySecrets) < at(DEFAULTS.paths.notifyScript) && at(DEFAULTS.paths.notifyScript) < at(DEFAULTS.paths.config));
   assert.equal(JSON.parse(plan.files.answers).notify.dingtalkSecret, 'SECdingsecret');
+  // The node's release (2.2.8 in these facts) has the fifo: keepalived.conf names the script once.
+  assert.match(plan.files.config, /vrrp_notify_fifo_script \/etc\/keepalived\/ha-notify\.sh root/);
   assert.doesNotMatch(writes[at(DEFAULTS.paths.notifyScript)]!.content, new RegExp(`${TOKEN}|SECding`), 'a secret in the script');
   const shown = JSON.stringify(nodeJson(answersWith(full), plan, null, false));
   assert.doesNotMatch(shown, new RegExp(`${TOKEN}|SECding|feishusecret`));
