@@ -207,3 +207,23 @@ export function notifyFlags(n: NotifyAnswers | null): string[] {
   if (n.allowHttp) out.push(NOTIFY_FLAGS.allowHttp);
   return out;
 }
+
+/** Which robot a URL belongs to, by its host; any other host is a generic JSON webhook. */
+export function channelOfUrl(url: string): UrlChannelId {
+  let host = '';
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return 'webhook';
+  }
+  if (host === 'oapi.dingtalk.com') return 'dingtalk';
+  if (host === 'qyapi.weixin.qq.com') return 'wecom';
+  if (host === 'open.feishu.cn' || host === 'open.larksuite.com') return 'feishu';
+  return 'webhook';
+}
+
+/** The raw notify answer for one URL (the wizard's question); empty: none. */
+export function notifyFromUrl(url: string): Record<string, unknown> | undefined {
+  const v = url.trim();
+  return v === '' ? undefined : { [channelOfUrl(v)]: v };
+}

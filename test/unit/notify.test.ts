@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from '
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { UserError } from '../../src/errors.js';
-import { validateNotify, validateSmtpServer, maskedNotify, notifyFlags, type NotifyAnswers } from '../../src/notify/channels.js';
+import { validateNotify, validateSmtpServer, maskedNotify, notifyFlags, notifyFromUrl } from '../../src/notify/channels.js';
 import { addNotifyHook, renderNotifyScript, renderNotifySecrets, type NotifyPaths } from '../../src/notify/script.js';
 import { mailToProbe } from '../../src/notify/probe.js';
 import { parseTestLines } from '../../src/notify/test.js';
@@ -316,4 +316,12 @@ test('notify test: a failing channel is named with curl\'s complaint and the scr
   const r = await bench.run(['--test'], { FAKE_CURL_FAIL: '1' });
   assert.equal(r.exitCode, 1);
   assert.match(r.stdout, /^webhook fail curl: \(7\) Failed to connect/m);
+});
+
+test('the wizard\'s one URL goes to the robot its host names; any other host is a JSON webhook', () => {
+  assert.deepEqual(notifyFromUrl('https://oapi.dingtalk.com/robot/send?access_token=x'), { dingtalk: 'https://oapi.dingtalk.com/robot/send?access_token=x' });
+  assert.deepEqual(notifyFromUrl('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x'), { wecom: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x' });
+  assert.deepEqual(notifyFromUrl('https://open.larksuite.com/open-apis/bot/v2/hook/x'), { feishu: 'https://open.larksuite.com/open-apis/bot/v2/hook/x' });
+  assert.deepEqual(notifyFromUrl(' https://alerts.example.com/in '), { webhook: 'https://alerts.example.com/in' });
+  assert.equal(notifyFromUrl(''), undefined);
 });
