@@ -143,6 +143,10 @@ test('setup writes the notify script and a 0600 secrets file on both nodes; keep
     assert.equal(statSync(secrets).mode & 0o777, 0o600);
     assert.match(readFileSync(secrets, 'utf8'), /^dingtalk_secret=SECding-lab-0123456789$/m);
   }
+  // The same command again changes nothing (and asks the SMTP server nothing new).
+  const again = await onNode('ha1', setup('master', 'ha1'));
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(JSON.parse(again.stdout).status, 'unchanged');
 });
 
 test('notify test sends one message through each channel, signed and logged in, and reports each', async () => {
