@@ -1,14 +1,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import { existsSync, rmSync, statSync, writeFileSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { runCli } from '../helpers/cli.js';
 import { takeLabLock } from '../helpers/lab-lock.js';
-import { repoRoot, tempDir } from '../helpers/paths.js';
+import { tempDir } from '../helpers/paths.js';
+import { CHANNELS, RECEIVER_ADDRESS, RECEIVER_HTTP, RECEIVER_SECRETS, channelFlags, startReceivers, type Received, type Receivers } from '../helpers/notify-receivers.js';
 import { labExecEnv } from '../../src/lab/exec.js';
-import { LAB_ADDRESSES, LAB_VIP, LAB_VIP_CIDR, LAB_VRRP, labNodeRoot } from '../../src/lab/constants.js';
+import { LAB_VIP, LAB_VIP_CIDR, LAB_VRRP, labNodeRoot } from '../../src/lab/constants.js';
 import { DEFAULTS } from '../../src/defaults.js';
 import { EXIT } from '../../src/exit-codes.js';
 import { nodeTreeHash } from '../helpers/tree-hash.js';
@@ -17,21 +17,12 @@ import { nodeTreeHash } from '../helpers/tree-hash.js';
 // client namespace (an HTTP server playing webhook, DingTalk, WeCom and Feishu, checking the
 // robots' signatures, and aiosmtpd checking the SMTP login), then the master put in FAULT and
 // back: each channel must bring each transition within 2 s of the VIP moving.
-const CLIENT = LAB_ADDRESSES.client;
-const HTTP = `http://${CLIENT}:8080`;
-const SECRETS = { ding: 'SECding-lab-0123456789', feishu: 'feishu-lab-secret', user: 'ha-lab', password: 'p@ss "w0rd"' };
-const CHANNELS = ['webhook', 'dingtalk', 'wecom', 'feishu', 'email'] as const;
-
-interface Received {
-  channel: string;
-  text: string;
-  good: boolean;
-  at: number;
-}
+const CLIENT = RECEIVER_ADDRESS;
+const HTTP = RECEIVER_HTTP;
 
 let release: () => Promise<void>;
-let receivers: ResultPromise | null = null;
-const received: Received[] = [];
+let receivers: Receivers | null = null;
+let received: Received[] = [];
 let dir: string;
 let passwordFile: string;
 
@@ -41,24 +32,13 @@ before(async () => {
   assert.equal(up.code, 0, up.stderr);
   dir = tempDir();
   passwordFile = join(dir, 'smtp.pass');
-  writeFileSync(passwordFile, `${SECRETS.password}\n`, { mode: 0o600 });
-  const script = join(repoRoot, 'test/fixtures/notify/receivers.py');
-  // Debian's python3, the one python3-aiosmtpd belongs to.
-  receivers = execa('ip', ['netns', 'exec', 'client', '/usr/bin/python3', script, CLIENT, '8080', '2525', SECRETS.ding, SECRETS.feishu, SECRETS.user, SECRETS.password], { reject: false, buffer: false });
-  const lines = createInterface({ input: receivers.stdout! });
-  const ready = new Promise<void>((resolve) =>
-    lines.on('line', (line) => {
-      const m = JSON.parse(line) as Partial<Received> & { ready?: boolean };
-      if (m.ready) return resolve();
-      received.push({ channel: m.channel!, text: m.text!, good: m.good!, at: Date.now() });
-    }),
-  );
-  await Promise.race([ready, new Promise((_, reject) => setTimeout(() => reject(new Error('receivers did not start')), 10_000))]);
+  writeFileSync(passwordFile, `${RECEIVER_SECRETS.password}\n`, { mode: 0o600 });
+  receivers = await startReceivers();
+  received = receivers.received;
 });
 
 after(async () => {
-  if (receivers?.pid) process.kill(receivers.pid, 'SIGTERM');
-  await receivers?.catch(() => undefined);
+  await receivers?.stop();
   await runCli(['lab', 'down']);
   if (dir) rmSync(dir, { recursive: true, force: true });
   await release();
@@ -68,21 +48,8 @@ function onNode(node: 'ha1' | 'ha2', args: string[]) {
   return runCli(args, { netns: node, env: labExecEnv(node) });
 }
 
-const channelFlags = (dingSecret = SECRETS.ding) => [
-  '--notify-webhook', `${HTTP}/webhook`,
-  '--notify-dingtalk', `${HTTP}/dingtalk?access_token=lab-token-123`,
-  '--notify-dingtalk-secret', dingSecret,
-  '--notify-wecom', `${HTTP}/wecom?key=lab-key-456`,
-  '--notify-feishu', `${HTTP}/feishu`,
-  '--notify-feishu-secret', SECRETS.feishu,
-  '--allow-http',
-  '--email', 'ops@example.com',
-  '--smtp-server', `${CLIENT}:2525`,
-  '--smtp-user', SECRETS.user,
-  '--smtp-password-file', passwordFile,
-];
 
-const setup = (role: string, node: string, extra: string[] = channelFlags()) => ['setup', '--role', role, '--interface', 'eth0', '--vip', LAB_VIP_CIDR, '--vrid', String(LAB_VRRP.vrid), '--auth-pass', LAB_VRRP.authPass, '--router-id', node, ...extra, '--yes', '--json'];
+const setup = (role: string, node: string, extra: string[] = channelFlags(passwordFile)) => ['setup', '--role', role, '--interface', 'eth0', '--vip', LAB_VIP_CIDR, '--vrid', String(LAB_VRRP.vrid), '--auth-pass', LAB_VRRP.authPass, '--router-id', node, ...extra, '--yes', '--json'];
 
 async function holdsVip(node: 'ha1' | 'ha2'): Promise<boolean> {
   const r = await execa('ip', ['netns', 'exec', node, 'ip', '-o', 'addr', 'show', 'dev', 'eth0']);
@@ -198,7 +165,7 @@ test('master, backup and fault transitions arrive on every channel within 2 s of
 });
 
 test('a wrong robot secret: notify test names the failing channel, the others still deliver, exit 2', async () => {
-  const again = await onNode('ha1', setup('master', 'ha1', channelFlags('SECwrong-secret')));
+  const again = await onNode('ha1', setup('master', 'ha1', channelFlags(passwordFile, 'SECwrong-secret')));
   assert.equal(again.code, 0, again.stderr);
   const r = await onNode('ha1', ['notify', 'test', '--json']);
   assert.equal(r.code, EXIT.failure, r.stdout);

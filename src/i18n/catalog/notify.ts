@@ -36,7 +36,8 @@ export const en = {
   'notify.test.description': 'send one test message through each channel setup configured, and tell how each went',
   'notify.test.examples': `  $ ha-setup notify test                 # every channel of this node; exit 2 when one fails
   $ ha-setup notify test --json          # one object per channel
-  $ ha-setup lab exec ha1 -- ha-setup notify test`,
+  $ ha-setup lab exec ha1 -- ha-setup notify test
+  $ ha-setup notify test --host root@10.0.0.11 --host root@10.0.0.12   # both nodes of a pair, over ssh`,
   'notify.test.none': 'No notification channel is configured on this node (see `ha-setup setup --help`: --notify-webhook, --notify-dingtalk, --notify-wecom, --notify-feishu, --smtp-server).',
   'notify.test.noScript': 'The notify script {path} is not there: run `ha-setup setup` with a notification channel first.',
   'notify.test.ok': '{channel}: delivered',
@@ -81,7 +82,8 @@ export const zh: Record<keyof typeof en, string> = {
   'notify.test.description': '通过 setup 配置的每个通道发送一条测试消息，并报告各通道结果',
   'notify.test.examples': `  $ ha-setup notify test                 # 本节点的所有通道；任一失败则退出码为 2
   $ ha-setup notify test --json          # 每个通道一个对象
-  $ ha-setup lab exec ha1 -- ha-setup notify test`,
+  $ ha-setup lab exec ha1 -- ha-setup notify test
+  $ ha-setup notify test --host root@10.0.0.11 --host root@10.0.0.12   # 通过 ssh 测试一对节点`,
   'notify.test.none': '本节点未配置任何通知通道（见 `ha-setup setup --help`：--notify-webhook、--notify-dingtalk、--notify-wecom、--notify-feishu、--smtp-server）。',
   'notify.test.noScript': '通知脚本 {path} 不存在：请先带通知通道运行 `ha-setup setup`。',
   'notify.test.ok': '{channel}：已送达',
