@@ -227,3 +227,15 @@ export function notifyFromUrl(url: string): Record<string, unknown> | undefined 
   const v = url.trim();
   return v === '' ? undefined : { [channelOfUrl(v)]: v };
 }
+
+/**
+ * The raw answers with the notify part given (flags, answers file) laid over the channels
+ * the node is configured with, key by key: `--notify-wecom URL` on a node that has DingTalk
+ * keeps DingTalk; an empty value (`--notify-dingtalk ''`, `--smtp-server ''`) removes one.
+ * Without a given notify part the configured one is carried over as every other answer is.
+ */
+export function withConfiguredChannels<R extends { notify?: unknown }>(raw: R, configured: NotifyAnswers | null | undefined): R {
+  const given = raw.notify;
+  if (!configured || given === undefined || given === null || typeof given !== 'object' || Array.isArray(given)) return raw;
+  return { ...raw, notify: { ...configured, ...(given as Record<string, unknown>) } };
+}

@@ -100,7 +100,8 @@ export function flagsToRaw(f: SetupFlags): RawAnswers {
  * given: validation splits it.
  */
 function notifyFlagsToRaw(f: SetupFlags): Record<string, unknown> | undefined {
-  const smtp = f.smtpServer === undefined ? undefined : { host: f.smtpServer, starttls: f.smtpStarttls ?? false, user: f.smtpUser, password: f.smtpPassword };
+  // --smtp-server '' removes the mail of a configured node.
+  const smtp = f.smtpServer === undefined ? undefined : f.smtpServer === '' ? null : { host: f.smtpServer, starttls: f.smtpStarttls ?? false, user: f.smtpUser, password: f.smtpPassword };
   const raw: Record<string, unknown> = {
     webhook: f.notifyWebhook,
     dingtalk: f.notifyDingtalk,

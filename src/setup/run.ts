@@ -27,7 +27,7 @@ import { addressFor, hostnameOf, keepForeignConfigs, nodeApplyHooks, peerCommand
 import { nodeAnswers } from './node-answers.js';
 import { pairAnswers } from './pair.js';
 import { mailToProbe, probeSmtp } from '../notify/probe.js';
-import { NOTIFY_FLAGS, notifySecrets } from '../notify/channels.js';
+import { NOTIFY_FLAGS, notifySecrets, withConfiguredChannels } from '../notify/channels.js';
 import { smtpUrl } from '../notify/script.js';
 
 export type RawAnswers = Partial<Record<keyof Answers, unknown>>;
@@ -181,7 +181,9 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
   // every default on a configured node (or pair) changes nothing.
   const configured = await Promise.all(nodes.map((n, i) => (existing[i] && !existing[i]!.packagedSample ? existingAnswers(n.factsHost, configPaths[i]!) : Promise.resolve({}))));
   const hostnames = await Promise.all(nodes.map((n) => hostnameOf(n.factsHost, n.label)));
-  const { answers, generatedPassword } = await flow.answers({ nodes, facts, existing, configured, hostnames, raw: opts.raw, filesOnly: opts.filesOnly, ui });
+  // A channel given on a configured node joins the channels it has (an empty value removes one).
+  const raw = withConfiguredChannels(opts.raw, (configured as Array<Partial<Answers>>).find((c) => c.notify)?.notify);
+  const { answers, generatedPassword } = await flow.answers({ nodes, facts, existing, configured, hostnames, raw, filesOnly: opts.filesOnly, ui });
   result.generatedPassword = generatedPassword;
 
   const first = answers[0]!;

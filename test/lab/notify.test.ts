@@ -82,8 +82,11 @@ async function arrival(channel: string, node: string, state: string, since: numb
   }
 }
 
-test('--email alone (keepalived mails through 127.0.0.1:25) is refused on a node where nothing answers there, before any change', async () => {
+test('on a node without channels, before any change: --email alone is refused where nothing answers on 127.0.0.1:25, a plain http URL without --allow-http', async () => {
   const before = nodeTreeHash(labNodeRoot('ha1'));
+  const http = await onNode('ha1', setup('master', 'ha1', ['--notify-webhook', `${HTTP}/webhook`]));
+  assert.equal(http.code, EXIT.usage, http.stderr);
+  assert.match(http.stderr, /--notify-webhook.*http:\/\/192\.0\.2\.100:8080\/….*--allow-http/s);
   const alone = await onNode('ha1', setup('master', 'ha1', ['--email', 'ops@example.com']));
   assert.equal(alone.code, EXIT.usage, alone.stderr);
   assert.match(alone.stderr, /--email.*127\.0\.0\.1:25.*--smtp-server/s);
@@ -176,15 +179,24 @@ test('a wrong robot secret: notify test names the failing channel, the others st
   for (const c of CHANNELS.filter((c) => c !== 'dingtalk')) assert.equal(byChannel[c].ok, true, c);
 });
 
-test('refused before any change: a plain http URL without --allow-http, an SMTP server nobody answers on, a wrong SMTP login', async () => {
+test('refused before any change: an SMTP server nobody answers on, a wrong SMTP login', async () => {
   const before = nodeTreeHash(labNodeRoot('ha1'));
-  const http = await onNode('ha1', setup('master', 'ha1', ['--notify-webhook', `${HTTP}/webhook`]));
-  assert.equal(http.code, EXIT.usage, http.stderr);
-  assert.match(http.stderr, /--notify-webhook.*http:\/\/192\.0\.2\.100:8080\/….*--allow-http/s);
   const silent = await onNode('ha1', setup('master', 'ha1', ['--email', 'ops@example.com', '--smtp-server', `${CLIENT}:2526`]));
   assert.equal(silent.code, EXIT.usage, silent.stderr);
   assert.match(silent.stderr, /--smtp-server.*192\.0\.2\.100:2526.*cannot talk SMTP/s);
   const badLogin = await onNode('ha1', setup('master', 'ha1', ['--email', 'ops@example.com', '--smtp-server', `${CLIENT}:2525`, '--smtp-user', 'nobody']));
   assert.equal(badLogin.code, EXIT.usage, badLogin.stderr);
   assert.deepEqual(nodeTreeHash(labNodeRoot('ha1')), before);
+});
+
+test('a channel given on the configured node joins the others; an empty value removes one', async () => {
+  const conf = () => readFileSync(join(labNodeRoot('ha1'), DEFAULTS.paths.notifySecrets), 'utf8');
+  const dropped = await onNode('ha1', setup('master', 'ha1', ['--notify-wecom', '']));
+  assert.equal(dropped.code, 0, dropped.stderr);
+  assert.doesNotMatch(conf(), /^wecom=/m);
+  assert.match(conf(), /^dingtalk=.*\n(.|\n)*^smtp_url=smtp:\/\/192\.0\.2\.100:2525$/m);
+  const since = Date.now();
+  const r = await onNode('ha1', ['notify', 'test', '--json']);
+  assert.deepEqual(JSON.parse(r.stdout).channels.map((c: { channel: string }) => c.channel), CHANNELS.filter((c) => c !== 'wecom'));
+  assert.ok(!received.some((m) => m.at >= since && m.channel === 'wecom'));
 });

@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from '
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { UserError } from '../../src/errors.js';
-import { validateNotify, validateSmtpServer, maskedNotify, notifyFlags, notifyFromUrl } from '../../src/notify/channels.js';
+import { validateNotify, validateSmtpServer, maskedNotify, notifyFlags, notifyFromUrl, withConfiguredChannels } from '../../src/notify/channels.js';
 import { addNotifyHook, renderNotifyScript, renderNotifySecrets, type NotifyPaths } from '../../src/notify/script.js';
 import { mailToProbe } from '../../src/notify/probe.js';
 import { parseTestLines } from '../../src/notify/test.js';
@@ -324,4 +324,16 @@ test('the wizard\'s one URL goes to the robot its host names; any other host is 
   assert.deepEqual(notifyFromUrl('https://open.larksuite.com/open-apis/bot/v2/hook/x'), { feishu: 'https://open.larksuite.com/open-apis/bot/v2/hook/x' });
   assert.deepEqual(notifyFromUrl(' https://alerts.example.com/in '), { webhook: 'https://alerts.example.com/in' });
   assert.equal(notifyFromUrl(''), undefined);
+});
+
+test('a channel given on a configured node joins its channels; an empty value removes one', () => {
+  const configured = validateNotify({ dingtalk: full.dingtalk, dingtalkSecret: 'SEC1', smtp: { host: 'smtp.example.com' } }, 'ops@example.com')!;
+  const added = validateNotify(withConfiguredChannels({ notify: { wecom: full.wecom } }, configured).notify, 'ops@example.com')!;
+  assert.equal(added.dingtalk, full.dingtalk);
+  assert.equal(added.dingtalkSecret, 'SEC1');
+  assert.equal(added.wecom, full.wecom);
+  const removed = validateNotify(withConfiguredChannels({ notify: { dingtalk: '', dingtalkSecret: '', smtp: null } }, configured).notify, null);
+  assert.equal(removed, null);
+  const other: { vip: string; notify?: unknown } = { vip: "x" };
+  assert.deepEqual(withConfiguredChannels(other, configured), { vip: "x" });
 });
