@@ -66,11 +66,12 @@ export function renderNotifyScript(config: KeepalivedConfig, node: string, paths
 }
 
 /** The secrets file: key=value lines the script reads without running them (validated: no newline, quote or space). */
-export function renderNotifySecrets(notify: NotifyAnswers, email: string | null, routerId: string): string {
+export function renderNotifySecrets(notify: NotifyAnswers | null, email: string | null, routerId: string): string {
   const lines = ['# Written by ha-setup: the notification channels of this node, read by ha-notify.sh.', '# Root only (0600): the URLs carry their tokens. Never in keepalived.conf.'];
   const set = (key: string, value: string | null | undefined) => {
     if (value !== null && value !== undefined && value !== '') lines.push(`${key}=${value}`);
   };
+  if (!notify) return lines.join('\n') + '\n';
   set('webhook', notify.webhook);
   set('dingtalk', notify.dingtalk);
   set('dingtalk_secret', notify.dingtalkSecret);

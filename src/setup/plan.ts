@@ -164,6 +164,10 @@ export async function buildPlan(host: Host, facts: Facts, answers: Answers, opts
     notifyScript = renderNotifyScript(model, answers.routerId, notifyPaths, release.version);
     await write(DEFAULTS.paths.notifySecrets, renderNotifySecrets(answers.notify, answers.email, answers.routerId), MODES.notifySecrets, 'the notification channels: URLs with their tokens, robot secrets, SMTP login (root only: 0600)');
     await write(DEFAULTS.paths.notifyScript, notifyScript, MODES.script, 'the notify script keepalived runs on every state change: sends to each channel in the background');
+  } else if (await host.exists(DEFAULTS.paths.notifySecrets)) {
+    // Every channel removed: keepalived.conf no longer names the script, and the tokens go too
+    // (a write, so a failed run puts them back).
+    await write(DEFAULTS.paths.notifySecrets, renderNotifySecrets(null, null, answers.routerId), MODES.notifySecrets, 'no notification channel any more: the tokens and secrets are removed');
   }
   const configChanged = await write(DEFAULTS.paths.config, config, MODES.config, 'the VRRP instance, its VIP and the nginx check (holds the VRRP password: 0600)', { configTest: true });
 

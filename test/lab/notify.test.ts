@@ -200,3 +200,15 @@ test('a channel given on the configured node joins the others; an empty value re
   assert.deepEqual(JSON.parse(r.stdout).channels.map((c: { channel: string }) => c.channel), CHANNELS.filter((c) => c !== 'wecom'));
   assert.ok(!received.some((m) => m.at >= since && m.channel === 'wecom'));
 });
+
+test('every channel removed (and the mail with --email \'\'): keepalived.conf no longer names the script and the secrets file keeps no token', async () => {
+  const r = await onNode('ha1', setup('master', 'ha1', ['--notify-webhook', '', '--notify-dingtalk', '', '--notify-dingtalk-secret', '', '--notify-feishu', '', '--notify-feishu-secret', '', '--smtp-server', '', '--email', '']));
+  assert.equal(r.code, 0, r.stderr);
+  const root = labNodeRoot('ha1');
+  assert.doesNotMatch(readFileSync(join(root, DEFAULTS.paths.config), 'utf8'), /ha-notify/);
+  const secrets = readFileSync(join(root, DEFAULTS.paths.notifySecrets), 'utf8');
+  assert.doesNotMatch(secrets, /=/, secrets);
+  const t = await onNode('ha1', ['notify', 'test', '--json']);
+  assert.equal(t.code, EXIT.failure);
+  assert.equal(JSON.parse(t.stdout).status, 'none');
+});
