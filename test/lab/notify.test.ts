@@ -117,6 +117,11 @@ test('setup writes the notify script and a 0600 secrets file on both nodes; keep
   const again = await onNode('ha1', setup('master', 'ha1'));
   assert.equal(again.code, 0, again.stderr);
   assert.equal(JSON.parse(again.stdout).status, 'unchanged');
+  // doctor finds nothing to say about a node with notifications.
+  for (const node of ['ha1', 'ha2'] as const) {
+    const d = await onNode(node, ['doctor', '--json']);
+    assert.equal(d.code, 0, `${node}: ${d.stdout}`);
+  }
 });
 
 test('notify test sends one message through each channel, signed and logged in, and reports each', async () => {
