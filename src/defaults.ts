@@ -8,6 +8,8 @@ export const DEFAULTS = {
   /** Seconds between adverts; VRRPv2 needs whole seconds. */
   advertInt: 1,
   instanceName: 'VI_1',
+  /** active-active: the instance the other node is MASTER of. */
+  secondInstanceName: 'VI_2',
   scriptName: 'chk_nginx',
   /**
    * The nginx check, every second on every release: fractions of a second only from 2.3.2

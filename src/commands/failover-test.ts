@@ -12,6 +12,7 @@ export function register(program: Command): void {
     .option('--timeout <seconds>', t('failover.opt.timeout'), '60')
     .option('--peer <addr>', t('failover.opt.peer'))
     .option('--instance <name>', t('failover.opt.instance'))
+    .option('--vip <address>', t('failover.opt.vip'))
     .addHelpText('after', `\n${t('cli.help.examples')}\n${t('failover.help.examples')}`)
     .action(async (raw: Record<string, string | undefined>, cmd: Command) => {
       const { parseFlags } = await import('../failover/flags.js');

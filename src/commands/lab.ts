@@ -20,14 +20,15 @@ export function register(program: Command): void {
     .option('--no-install', t('lab.up.opt.noInstall'))
     .option('--ssh', t('pair.lab.opt.ssh'))
     .option('--keepalived <path>', t('lab.up.opt.keepalived'))
+    .option('--active-active', t('lab.up.opt.activeActive'))
     .addHelpText('after', examples(t('lab.up.examples')))
-    .action(async (opts: { recreate?: boolean; install: boolean; ssh?: boolean; keepalived?: string }) => {
+    .action(async (opts: { recreate?: boolean; install: boolean; ssh?: boolean; keepalived?: string; activeActive?: boolean }) => {
       const { requireLabRoot } = await import('../lab/root.js');
       requireLabRoot();
       const { labUp } = await import('../lab/up.js');
       const { withLabLock } = await import('../lab/lock.js');
       const progress = (m: string) => printInfo(m);
-      const report = await withLabLock(() => labUp({ recreate: opts.recreate, install: opts.install, ssh: opts.ssh, keepalived: opts.keepalived, progress }), { progress });
+      const report = await withLabLock(() => labUp({ recreate: opts.recreate, install: opts.install, ssh: opts.ssh, keepalived: opts.keepalived, mode: opts.activeActive ? 'active-active' : undefined, progress }), { progress });
       if (output.json) {
         printJson(report);
         return;
@@ -53,8 +54,9 @@ export function register(program: Command): void {
           seconds: ((report.vipAfterMs ?? 0) / 1000).toFixed(1),
         }),
       );
+      for (const v of report.status.vips.slice(1)) printLine(t('lab.up.doneVip', { vip: v.vip, holder: v.holder ?? '?', instance: v.instance }));
       printLine(t('lab.up.try'));
-      printLine(`  sudo ip netns exec client curl -s http://${LAB_VIP}/`);
+      for (const v of report.status.vips) printLine(`  sudo ip netns exec client curl -s http://${v.vip}/`);
       printLine(`  sudo ha-setup lab exec client -- curl -s http://${LAB_VIP}/`);
       printLine('  sudo ha-setup lab status');
       printLine('  sudo ha-setup lab exec ha1 -- ha-setup doctor');
@@ -111,7 +113,6 @@ export function register(program: Command): void {
     .addHelpText('after', examples(t('lab.restart.examples')))
     .action(async (node: string | undefined, service: string | undefined) => {
       const { labRestart, labTargets } = await import('../lab/control.js');
-      const { LAB_VIP } = await import('../lab/constants.js');
       const targets = labTargets(node, service);
       const { requireLabRoot } = await import('../lab/root.js');
       requireLabRoot();
@@ -126,7 +127,9 @@ export function register(program: Command): void {
         const params = { service: r.service, node: r.node, pid: r.pid ?? '?' };
         printLine(r.ok ? t('lab.restart.done', params) : paint('red', `${t('lab.restart.failed', params)}\n${r.message}`));
       }
-      if (report.waitedForVip) printLine(report.vipHolder ? t('lab.restart.vip', { holder: report.vipHolder, vip: LAB_VIP }) : paint('red', t('lab.restart.noVip', { vip: LAB_VIP })));
+      if (report.waitedForVip) {
+        for (const v of report.vipHolders) printLine(v.holder ? t('lab.restart.vip', { holder: v.holder, vip: v.vip }) : paint('red', t('lab.restart.noVip', { vip: v.vip })));
+      }
     });
 
   lab
@@ -177,16 +180,21 @@ function printStatus(s: LabStatus): void {
     return;
   }
   printLine(s.up ? t('lab.status.up', { dir: s.stateDir }) : paint('yellow', t('lab.status.partial', { namespaces: s.namespaces.join(', ') || t('word.none') })));
-  const holder =
-    s.vipHolders.length === 0
-      ? paint('red', t('lab.status.vipNone'))
-      : s.vipHolders.length > 1
-        ? paint('red', t('lab.status.vipSplit', { nodes: s.vipHolders.join(', ') }))
-        : paint('green', s.vipHolders[0]!);
-  printLine(t('lab.status.vip', { vip: s.vip, holder }));
+  for (const v of s.vips) {
+    const holder =
+      v.holders.length === 0
+        ? paint('red', t('lab.status.vipNone'))
+        : v.holders.length > 1
+          ? paint('red', t('lab.status.vipSplit', { nodes: v.holders.join(', ') }))
+          : paint(s.vips.length > 1 && v.holder !== v.master ? 'yellow' : 'green', v.holders[0]!);
+    printLine(s.vips.length > 1 ? t('lab.status.vipOf', { vip: v.vip, instance: v.instance, holder }) : t('lab.status.vip', { vip: v.vip, holder }));
+  }
   if (s.keepalived) printLine(t('lab.status.keepalived', { version: s.keepalived.version ?? t('word.unknown'), path: s.keepalived.path }));
-  if (s.masters.length > 1) printLine(paint('red', t('lab.status.mastersSplit', { nodes: s.masters.join(', ') })));
-  else if (s.up && s.masters.length === 0) printLine(paint('red', t('lab.status.noMaster')));
+  for (const v of s.vips) {
+    const where = s.vips.length > 1 ? `${v.instance}: ` : '';
+    if (v.masters.length > 1) printLine(paint('red', where + t('lab.status.mastersSplit', { nodes: v.masters.join(', ') })));
+    else if (s.up && v.masters.length === 0) printLine(paint('red', where + t('lab.status.noMaster')));
+  }
   const daemon = (name: string, d: { running: boolean; pid: number | null } | null) =>
     d === null ? '' : `${name} ${d.running ? t('lab.status.running', { pid: d.pid }) : paint('red', t('lab.status.stopped'))}`;
   const rows = s.members.map((m) => [
@@ -195,8 +203,8 @@ function printStatus(s: LabStatus): void {
     m.namespace ? '' : paint('red', t('lab.status.noNamespace')),
     daemon('nginx', m.nginx),
     daemon('keepalived', m.keepalived),
-    m.vrrpState ?? '',
-    m.holdsVip ? paint('green', t('lab.status.holdsVip')) : '',
+    s.vips.length > 1 && m.keepalived ? s.vips.map((v) => `${v.instance} ${m.states[v.instance] ?? '-'}`).join(', ') : (m.vrrpState ?? ''),
+    s.vips.length > 1 ? (m.holds.length ? paint('green', t('lab.status.holdsVips', { vips: m.holds.join(', ') })) : '') : m.holdsVip ? paint('green', t('lab.status.holdsVip')) : '',
   ]);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => displayWidth(r[i]!))));
   const used = widths.map((w) => w > 0);

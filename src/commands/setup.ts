@@ -33,6 +33,10 @@ export function register(program: Command): void {
     .option('--smtp-user <name>', t('notify.opt.smtpUser'))
     .option('--smtp-password-file <file>', t('notify.opt.smtpPasswordFile'))
     .option('--allow-http', t('notify.opt.allowHttp'))
+    .option('--mode <mode>', t('setup.opt.mode'))
+    .option('--second-vip <address/prefix>', t('setup.opt.secondVip'), collect)
+    .option('--second-vrid <1-255>', t('setup.opt.secondVrid'))
+    .option('--second-priority <1-254>', t('setup.opt.secondPriority'))
     .option('--answers <file>', t('setup.opt.answers'))
     .option('--existing <choice>', t('setup.opt.existing'))
     .option('--method <method>', t('setup.opt.method'), 'package')
@@ -50,6 +54,7 @@ ${t('cli.help.examples')}
   $ ha-setup setup --role master --vip 192.0.2.50/24 --notify-dingtalk 'https://oapi.dingtalk.com/robot/send?access_token=TOKEN' --notify-dingtalk-secret SEC123 --yes
   $ ha-setup setup --role master --vip 192.0.2.50/24 --email ops@example.com --smtp-server smtp.example.com:587 --smtp-starttls --smtp-user ha --smtp-password-file /root/smtp.pass --yes
   $ ha-setup notify test                           # one test message through every channel
+  $ ha-setup setup --mode active-active --role master --vip 192.0.2.50/24 --second-vip 192.0.2.51/24 --yes   # 双主: each node master of one VIP
   $ ha-setup setup --answers /etc/keepalived/ha-setup.answers.json --dry-run
   $ ha-setup setup --root /tmp/image --role master --interface eth0 --vip 192.0.2.50/24 --yes`,
     )

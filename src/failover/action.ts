@@ -93,6 +93,7 @@ export async function failoverTestAction(flags: ParsedFlags, opts: GlobalOptions
       services: master.services,
       mode: flags.mode,
       instanceName: flags.instance,
+      vip: flags.vip,
       peer: roles.peer,
       labNode: roles.labNode,
       labPeer: roles.labPeer,
@@ -183,7 +184,7 @@ async function pairNodes(flags: ParsedFlags, opts: GlobalOptions, targets: reado
   return {
     nodes,
     async roles() {
-      const views = await Promise.all(nodes.map((n) => inspectNode(n.factsHost, n.label, flags.instance)));
+      const views = await Promise.all(nodes.map((n) => inspectNode(n.factsHost, n.label, { name: flags.instance, vip: flags.vip })));
       const choice = chooseMaster(views);
       if ('problem' in choice) {
         throw new OperationError(t('failover.pre.failed'), { details: [choice.problem], hint: t('failover.pair.hint') });

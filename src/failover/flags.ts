@@ -1,4 +1,5 @@
 /** failover-test's own flags and their checks (the same for one node and for a pair). */
+import { isIP } from 'node:net';
 import { UserError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { FAILOVER_MODES, type FailoverMode } from './types.js';
@@ -9,6 +10,7 @@ export interface FailoverFlags {
   timeout?: string;
   peer?: string;
   instance?: string;
+  vip?: string;
 }
 
 export interface ParsedFlags {
@@ -17,6 +19,8 @@ export interface ParsedFlags {
   timeoutMs: number;
   peer: string | null;
   instance: string | null;
+  /** The VIP whose master is taken down (its instance); null: the instance this node is MASTER of. */
+  vip: string | null;
 }
 
 export function parseFlags(flags: FailoverFlags): ParsedFlags {
@@ -30,5 +34,7 @@ export function parseFlags(flags: FailoverFlags): ParsedFlags {
   if (!Number.isInteger(timeout) || timeout < 5 || timeout > 600) {
     throw new UserError({ field: '--timeout', value: flags.timeout, accepted: t('failover.accepted.timeout') });
   }
-  return { mode, intervalMs: interval, timeoutMs: timeout * 1000, peer: flags.peer ?? null, instance: flags.instance ?? null };
+  const vip = flags.vip === undefined ? null : flags.vip.trim().split('/')[0]!;
+  if (vip !== null && !isIP(vip)) throw new UserError({ field: '--vip', value: flags.vip, accepted: t('failover.accepted.vip') });
+  return { mode, intervalMs: interval, timeoutMs: timeout * 1000, peer: flags.peer ?? null, instance: flags.instance ?? null, vip };
 }

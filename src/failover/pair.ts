@@ -11,7 +11,7 @@ import { DEFAULTS } from '../defaults.js';
 import { holdsAddress } from '../setup/verify.js';
 import { t } from '../i18n/index.js';
 import { ownAddresses } from './peer.js';
-import { splitVip } from './preflight.js';
+import { configVips, pickInstance, splitVip, type InstanceChoice } from './preflight.js';
 import type { Responder } from './types.js';
 
 /** What one node says about itself before anything is decided. */
@@ -46,16 +46,17 @@ export function chooseMaster(views: readonly PairNodeView[]): MasterChoice {
 }
 
 /** Read one node's config and whether it holds the VIP; errors become the view's `error`. */
-export async function inspectNode(host: Host, label: string, instanceName: string | null): Promise<PairNodeView> {
+export async function inspectNode(host: Host, label: string, choice: InstanceChoice): Promise<PairNodeView> {
   const view: PairNodeView = { label, vip: null, iface: null, holdsVip: false, address: null, error: null };
   try {
     const { config } = await parseConfig(host, DEFAULTS.paths.config);
-    const instance = instanceName
-      ? config.vrrpInstances.find((i) => i.name === instanceName)
-      : config.vrrpInstances.find((i) => i.virtualIpaddress.length > 0);
-    const line = instance?.virtualIpaddress[0];
+    // Both nodes must choose the same instance: never by what one of them holds.
+    const instance = await pickInstance(config, choice);
+    const line = instance?.virtualIpaddress.find((v) => splitVip(v.address).vip === choice.vip) ?? instance?.virtualIpaddress[0];
     if (!instance || !line) {
-      view.error = t('failover.pre.noInstance', { path: DEFAULTS.paths.config, name: instanceName ?? '-' });
+      view.error = choice.vip && !choice.name
+        ? t('failover.pre.noVip', { path: DEFAULTS.paths.config, vip: choice.vip, vips: configVips(config).join(', ') || t('word.none') })
+        : t('failover.pre.noInstance', { path: DEFAULTS.paths.config, name: choice.name ?? '-' });
       return view;
     }
     view.vip = splitVip(line.address).vip;

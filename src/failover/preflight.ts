@@ -23,6 +23,8 @@ export interface PreflightInput {
   mode: FailoverMode;
   configPath?: string;
   instanceName?: string | null;
+  /** --vip: the instance holding this VIP. */
+  vip?: string | null;
   peer?: string | null;
   labNode?: string | null;
   /** The lab's address for the other node, and a way to read its config. */
@@ -44,6 +46,8 @@ export interface Preflight {
   instance: VrrpInstance | null;
   iface: string | null;
   vip: string | null;
+  /** Further VIPs this node is MASTER for (of this instance and others), watched beside `vip`; none with --vip. */
+  alsoVips: string[];
   prefix: number;
   holdsVip: boolean;
   self: string | null;
@@ -91,9 +95,28 @@ async function readScript(host: Host, path: string): Promise<{ text: string | nu
   return readScript(machine, path).catch(() => ({ text: null, executable: false }));
 }
 
-function pickInstance(config: KeepalivedConfig, name: string | null | undefined): VrrpInstance | null {
-  if (name) return config.vrrpInstances.find((i) => i.name === name) ?? null;
-  return config.vrrpInstances.find((i) => i.virtualIpaddress.length > 0) ?? null;
+/** Which instance a failover test takes down: named (--instance), holding --vip, else the default. */
+export interface InstanceChoice {
+  name?: string | null;
+  vip?: string | null;
+}
+
+/**
+ * The instance to test: the one named, else the one whose VIPs include `vip`, else the first
+ * whose VIP `holds` says this node has (a dual-master node is MASTER of one instance only),
+ * else the first with VIPs.
+ */
+export async function pickInstance(config: KeepalivedConfig, choice: InstanceChoice, holds?: (instance: VrrpInstance) => Promise<boolean>): Promise<VrrpInstance | null> {
+  if (choice.name) return config.vrrpInstances.find((i) => i.name === choice.name) ?? null;
+  const withVips = config.vrrpInstances.filter((i) => i.virtualIpaddress.length > 0);
+  if (choice.vip) return withVips.find((i) => i.virtualIpaddress.some((v) => splitVip(v.address).vip === choice.vip)) ?? null;
+  if (holds) for (const i of withVips) if (await holds(i)) return i;
+  return withVips[0] ?? null;
+}
+
+/** The VIPs a config names, for the message when none is the one asked for. */
+export function configVips(config: KeepalivedConfig): string[] {
+  return config.vrrpInstances.flatMap((i) => i.virtualIpaddress.map((v) => `${splitVip(v.address).vip} (${i.name})`));
 }
 
 export function splitVip(address: string): { vip: string; prefix: number } {
@@ -106,7 +129,7 @@ export async function runPreflight(input: PreflightInput): Promise<Preflight> {
   const problems: PreflightProblem[] = [];
   const flagPath = DEFAULTS.paths.maintenanceFlag;
   const pf: Preflight = {
-    ok: false, problems, config: null, instance: null, iface: null, vip: null, prefix: 32, holdsVip: false, self: null,
+    ok: false, problems, config: null, instance: null, iface: null, vip: null, alsoVips: [], prefix: 32, holdsVip: false, self: null,
     peer: null, peerSource: null, peerPriority: DEFAULTS.priority.backup, peerPriorityKnown: false, peerMac: null,
     selfBody: null, peerBody: null, checkScript: null, honoursFlag: false, preempt: true, bound: null, flagPath,
   };
@@ -127,13 +150,21 @@ export async function runPreflight(input: PreflightInput): Promise<Preflight> {
   const errors = parsed.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) problems.push({ id: 'config-valid', message: t('failover.pre.configErrors', { path: configPath, first: errors[0]!.message }) });
   pf.config = parsed.config;
-  const instance = pickInstance(parsed.config, input.instanceName);
+  const instance = await pickInstance(parsed.config, { name: input.instanceName, vip: input.vip }, (i) => {
+    const line = i.virtualIpaddress[0]!;
+    const dev = line.dev ?? i.interface;
+    return dev ? holdsAddress(host, dev, splitVip(line.address).vip) : Promise.resolve(false);
+  });
   if (!instance || instance.virtualIpaddress.length === 0) {
-    problems.push({ id: 'instance', message: t('failover.pre.noInstance', { path: configPath, name: input.instanceName ?? '-' }) });
+    const message = input.vip && !input.instanceName
+      ? t('failover.pre.noVip', { path: configPath, vip: input.vip, vips: configVips(parsed.config).join(', ') || t('word.none') })
+      : t('failover.pre.noInstance', { path: configPath, name: input.instanceName ?? '-' });
+    problems.push({ id: 'instance', message });
     return pf;
   }
   pf.instance = instance;
-  const vipLine = instance.virtualIpaddress[0]!;
+  // --vip names which of the instance's VIPs the client watches; else its first.
+  const vipLine = instance.virtualIpaddress.find((v) => splitVip(v.address).vip === input.vip) ?? instance.virtualIpaddress[0]!;
   const { vip, prefix } = splitVip(vipLine.address);
   pf.vip = vip;
   pf.prefix = prefix;
@@ -147,6 +178,15 @@ export async function runPreflight(input: PreflightInput): Promise<Preflight> {
   pf.holdsVip = await holdsAddress(host, pf.iface, vip);
   if (!pf.holdsVip) {
     problems.push({ id: 'not-master', message: t('failover.pre.notMaster', { vip, iface: pf.iface, node: input.labNode ?? host.label }) });
+  }
+
+  // Every other VIP this node holds goes with the fault (the check fails for every instance).
+  if (pf.holdsVip && !input.vip) {
+    const others = parsed.config.vrrpInstances.flatMap((i) => i.virtualIpaddress.map((v) => ({ vip: splitVip(v.address).vip, dev: v.dev ?? i.interface })));
+    for (const o of others) {
+      if (o.vip === vip || !o.dev || pf.alsoVips.includes(o.vip)) continue;
+      if (await holdsAddress(host, o.dev, o.vip)) pf.alsoVips.push(o.vip);
+    }
   }
 
   // check-script: the fault must be something keepalived notices

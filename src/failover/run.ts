@@ -81,19 +81,22 @@ export async function runFailoverTest(opts: RunOptions, deps: RunDeps): Promise<
   deps.onFaults?.(faults);
   const deadline = timeline.now() + opts.timeoutMs;
 
+  /** A client of `address`: who answered is told by the page, or where the VIP is and which MAC answers for it. */
+  const proberOf = (address: string, local: () => boolean, mac: () => string | null, onSample?: (s: ProbeSample) => void) =>
+    new Prober({
+      url: `http://${address}/`,
+      intervalMs: opts.intervalMs,
+      timeoutMs: opts.probeTimeoutMs ?? Math.max(200, 4 * opts.intervalMs),
+      now: () => timeline.now(),
+      identify: (a) =>
+        deps.identify
+          ? deps.identify(a.body, { vipLocal: local() })
+          : identifyResponder(a.body, { selfBody: pf.selfBody, peerBody: pf.peerBody, vipLocal: local, vipMac: mac, peerMac: () => pf.peerMac }),
+      onSample,
+    });
   let vipLocal = pf.holdsVip;
   let vipMac: string | null = null;
-  const prober = new Prober({
-    url: `http://${vip}/`,
-    intervalMs: opts.intervalMs,
-    timeoutMs: opts.probeTimeoutMs ?? Math.max(200, 4 * opts.intervalMs),
-    now: () => timeline.now(),
-    identify: (a) =>
-      deps.identify
-        ? deps.identify(a.body, { vipLocal })
-        : identifyResponder(a.body, { selfBody: pf.selfBody, peerBody: pf.peerBody, vipLocal: () => vipLocal, vipMac: () => vipMac, peerMac: () => pf.peerMac }),
-    onSample: deps.onSample,
-  });
+  const prober = proberOf(vip, () => vipLocal, () => vipMac, deps.onSample);
 
   let faultAt: number | null = null;
   let removedAt: number | null = null;
@@ -124,6 +127,15 @@ export async function runFailoverTest(opts: RunOptions, deps: RunDeps): Promise<
   };
   const settledOn = (who: Responder, fromMs: number) => steadyRun(prober.samples, fromMs, who, steady);
 
+  // Every further VIP this node is MASTER for moves with the fault: each is watched by a
+  // prober of its own and gets its own outage in the report.
+  const extras = pf.alsoVips.map((address) => {
+    const w = { vip: address, local: true, mac: null as string | null, prober: null as unknown as Prober };
+    w.prober = proberOf(address, () => w.local, () => w.mac);
+    return w;
+  });
+  const extrasOn = (who: Responder, fromMs: number, local: boolean) => extras.every((w) => w.local === local && steadyRun(w.prober.samples, fromMs, who, steady) !== null);
+
   try {
     await faults.recordFoundState();
     pollers.push(
@@ -142,8 +154,13 @@ export async function runFailoverTest(opts: RunOptions, deps: RunDeps): Promise<
         }),
       );
     }
+    for (const w of extras) {
+      pollers.push(watchVip(deps.host, iface, w.vip, deps.vipWatchMs ?? watchMs, w.local, (holds) => (w.local = holds)));
+      if (!deps.identify) pollers.push(poll(watchMs * 2, async () => void (w.mac = w.local ? null : await neighbourMac(deps.host, w.vip))));
+    }
     pollers.push(await watchKeepalivedLog(deps.services, deps.logWatchMs ?? watchMs * 2, onLog));
     prober.start();
+    for (const w of extras) w.prober.start();
     timeline.add('probe-started', `GET http://${vip}/ every ${opts.intervalMs} ms`);
     await sleepChecked(opts.baselineMs ?? 500, check, deps.signal);
 
@@ -155,14 +172,14 @@ export async function runFailoverTest(opts: RunOptions, deps: RunDeps): Promise<
       failure = step.error;
     } else {
       // Failover: the peer answers steadily and the VIP has left this node.
-      await waitUntil(() => settledOn('peer', faultAt!) !== null && !vipLocal);
+      await waitUntil(() => settledOn('peer', faultAt!) !== null && !vipLocal && extrasOn('peer', faultAt!, false));
       removedAt = timeline.now();
       timeline.add('fault-removed', faults.describeRemove(), removedAt);
       const r = await faults.restore();
       for (const s of r.steps.filter((x) => !x.ok)) timeline.add('restore-failed', `${s.action}: ${s.error}`);
       // Failback: with preempt the VIP returns here; without it, it stays with the peer.
       if (pf.preempt) {
-        await waitUntil(() => vipLocal && settledOn('self', removedAt!) !== null);
+        await waitUntil(() => vipLocal && settledOn('self', removedAt!) !== null && extrasOn('self', removedAt!, true));
       } else {
         await sleepChecked(2000, check, deps.signal);
       }
@@ -177,6 +194,7 @@ export async function runFailoverTest(opts: RunOptions, deps: RunDeps): Promise<
   } finally {
     const r = await faults.restore();
     await prober.stop();
+    for (const w of extras) await w.prober.stop();
     for (const p of pollers) await p.stop();
     const errors = r.steps.filter((s) => !s.ok);
     if (!r.restored) timeline.add('restore-failed', errors.map((s) => `${s.action}: ${s.error}`).join('; ') || 'services differ from before');
@@ -189,11 +207,19 @@ export async function runFailoverTest(opts: RunOptions, deps: RunDeps): Promise<
   unsubscribe();
   const samples = prober.samples;
   addRequestEvents(timeline, samples, faultAt, removedAt, peer);
-  const failoverPhase = faultAt === null ? { outage_ms: 0, failed_requests: 0 } : phaseOutage(samples, faultAt, removedAt ?? Number.POSITIVE_INFINITY);
-  const failbackPhase = removedAt === null ? { outage_ms: 0, failed_requests: 0 } : phaseOutage(samples, removedAt);
-  const peerAnswered = faultAt !== null && firstSample(samples, faultAt, (s) => s.ok && s.responder === 'peer') !== null;
   const bound = pf.bound!;
-  const within = peerAnswered && withinBound(failoverPhase.outage_ms, bound.ms, opts.intervalMs);
+  const phases = (series: readonly ProbeSample[]) => {
+    const failover = faultAt === null ? { outage_ms: 0, failed_requests: 0 } : phaseOutage(series, faultAt, removedAt ?? Number.POSITIVE_INFINITY);
+    const failback = removedAt === null ? { outage_ms: 0, failed_requests: 0 } : phaseOutage(series, removedAt);
+    const answered = faultAt !== null && firstSample(series, faultAt, (s) => s.ok && s.responder === 'peer') !== null;
+    return { failover, failback, answered, within: answered && withinBound(failover.outage_ms, bound.ms, opts.intervalMs) };
+  };
+  const main = phases(samples);
+  const more = extras.map((w) => ({ vip: w.vip, ...phases(w.prober.samples), requests: w.prober.samples.length }));
+  const failoverPhase = main.failover;
+  const failbackPhase = main.failback;
+  const peerAnswered = main.answered && more.every((m) => m.answered);
+  const within = peerAnswered && main.within && more.every((m) => m.within);
   const name = (r: Responder | null) => (r === 'self' ? pf.self ?? 'self' : r === 'peer' ? peer : r === 'unknown' ? 'unknown' : null);
 
   if (outcome === 'ok') {
@@ -226,6 +252,10 @@ export async function runFailoverTest(opts: RunOptions, deps: RunDeps): Promise<
     probe_interval_ms: opts.intervalMs,
     requests: samples.length,
     failure,
+    vips: [
+      { vip, failover: { ...failoverPhase, new_owner: main.answered ? peer : null }, failback: failbackPhase, within_bound: main.within, requests: samples.length },
+      ...more.map((m) => ({ vip: m.vip, failover: { ...m.failover, new_owner: m.answered ? peer : null }, failback: m.failback, within_bound: m.within, requests: m.requests })),
+    ],
     pending: faults.pending ? { undo: commandLine(faults.pending.undo), watchdog_deadline: faults.pending.watchdog === null ? null : faults.pending.deadline } : null,
   };
   return { report, outcome, restoreErrors: restoreState.errors };

@@ -56,6 +56,15 @@ export interface PhaseResult {
   failed_requests: number;
 }
 
+/** What a client of one VIP saw. */
+export interface VipOutage {
+  vip: string;
+  failover: PhaseResult & { new_owner: string | null };
+  failback: PhaseResult;
+  within_bound: boolean;
+  requests: number;
+}
+
 export interface FailoverReport {
   mode: FailoverMode;
   vip: string;
@@ -75,6 +84,8 @@ export interface FailoverReport {
   requests: number;
   /** Why the run failed (timeout, interrupted, failover never seen), null when it did not. */
   failure: string | null;
+  /** One entry per VIP the client watched (the first is `vip`): its own outage in each phase. */
+  vips: VipOutage[];
   /** Not restored: what the node still holds, the command that undoes it there, when its watchdog does. */
   pending?: { undo: string; watchdog_deadline: string | null } | null;
 }

@@ -27,6 +27,10 @@ export const LAB_SUBNET = '192.0.2.0/24';
 export const LAB_VIP = '192.0.2.50';
 export const LAB_VIP_CIDR = `${LAB_VIP}/${LAB_PREFIX_LEN}`;
 
+/** active-active (`lab up --active-active`): the second instance's VIP, whose master is ha2. */
+export const LAB_VIP2 = '192.0.2.51';
+export const LAB_VIP2_CIDR = `${LAB_VIP2}/${LAB_PREFIX_LEN}`;
+
 export const LAB_NODES: readonly LabNodeName[] = ['ha1', 'ha2'];
 export const LAB_MEMBERS: readonly LabMemberName[] = ['ha1', 'ha2', 'client'];
 /** Every namespace the lab may create; `lab down` removes exactly these names. */
@@ -52,7 +56,27 @@ export const LAB_VRRP = {
   advertInt: DEFAULTS.advertInt,
   authPass: 'lab51pw',
   checkScript: DEFAULTS.scriptName,
+  /** active-active: the second instance's VRID. */
+  secondVrid: 52,
 } as const;
+
+export type LabMode = 'active-standby' | 'active-active';
+
+/** One VRRP instance of the lab: its VIP and the node that is its MASTER. */
+export interface LabInstance {
+  instance: string;
+  vip: string;
+  master: LabNodeName;
+}
+
+/** The instances a lab of each mode runs. */
+export const LAB_INSTANCES: Readonly<Record<LabMode, readonly LabInstance[]>> = {
+  'active-standby': [{ instance: DEFAULTS.instanceName, vip: LAB_VIP, master: 'ha1' }],
+  'active-active': [
+    { instance: DEFAULTS.instanceName, vip: LAB_VIP, master: 'ha1' },
+    { instance: DEFAULTS.secondInstanceName, vip: LAB_VIP2, master: 'ha2' },
+  ],
+};
 
 /** How long `lab up` waits for a MASTER to hold the VIP (keepalived needs ~3.4 s). */
 export const LAB_VIP_TIMEOUT_MS = 10_000;

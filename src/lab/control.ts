@@ -6,10 +6,12 @@
 import { OperationError, UserError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import type { ServiceName } from '../system/service-control.js';
-import { LAB_NODES, LAB_VIP_TIMEOUT_MS, isLabNode, type LabNodeName } from './constants.js';
+import { LAB_INSTANCES, LAB_NODES, LAB_VIP_TIMEOUT_MS, isLabNode, type LabNodeName } from './constants.js';
 import { netnsInode } from './procs.js';
 import { auditedLabServices, labServices } from './services.js';
-import { waitForVipHolder } from './up.js';
+import { waitForVipHolders } from './up.js';
+import { readManifest } from './manifest.js';
+import { labMode } from './status.js';
 
 export const LAB_SERVICES: readonly ServiceName[] = ['nginx', 'keepalived'];
 
@@ -44,6 +46,8 @@ export interface LabRestartReport {
   restarted: LabRestartOutcome[];
   /** After a keepalived restart: the one node that holds the VIP once the election settled (null: none or several). */
   vipHolder: LabNodeName | null;
+  /** The same for every VIP of the lab's mode (two in active-active), in its order. */
+  vipHolders: Array<{ vip: string; holder: LabNodeName | null }>;
   /** false when no keepalived was restarted (nothing to wait for). */
   waitedForVip: boolean;
 }
@@ -60,8 +64,11 @@ export async function labRestart(nodes: readonly LabNodeName[], services: readon
     }
   }
   const waitedForVip = services.includes('keepalived') && restarted.every((r) => r.ok);
-  const vipHolder = waitedForVip ? ((await waitForVipHolder(LAB_VIP_TIMEOUT_MS)) as LabNodeName | null) : null;
-  return { restarted, vipHolder, waitedForVip };
+  const mode = labMode(await readManifest());
+  const holders = waitedForVip ? ((await waitForVipHolders(mode, LAB_VIP_TIMEOUT_MS)) as Array<LabNodeName | null>) : [];
+  const vipHolders = holders.map((holder, i) => ({ vip: LAB_INSTANCES[mode][i]!.vip, holder }));
+  const vipHolder = holders.length > 0 && holders.every((h) => h !== null) ? holders[0]! : null;
+  return { restarted, vipHolder, vipHolders, waitedForVip };
 }
 
 export interface LabLogs {

@@ -6,7 +6,7 @@
  */
 import { acquireLock } from '../failover/lock.js';
 import type { ServiceName } from '../system/service-control.js';
-import { LAB_MANIFEST, LAB_STATE_DIR, type LabMemberName } from './constants.js';
+import { LAB_MANIFEST, LAB_STATE_DIR, type LabMemberName, type LabMode } from './constants.js';
 import { labMachine } from './machine.js';
 import { sleep } from './procs.js';
 import type { LabKeepalived } from './keepalived.js';
@@ -29,6 +29,8 @@ export interface LabManifest {
   processes: LabProcess[];
   /** The keepalived the lab runs (`lab up --keepalived PATH`, else the machine's). */
   keepalived?: LabKeepalived;
+  /** How the pair is configured (`lab up --active-active`); absent: active-standby. */
+  mode?: LabMode;
   /** Users `lab up` created on the machine (the check's script user); `lab down` removes exactly these. */
   createdUsers?: string[];
 }

@@ -3,12 +3,14 @@ import type { LocalHost } from '../host/local.js';
 import { OperationError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import {
+  LAB_INSTANCES,
   LAB_MEMBERS,
   LAB_NODES,
   LAB_ROLES,
   LAB_STATE_DIR,
   LAB_VIP_TIMEOUT_MS,
   type LabMemberName,
+  type LabMode,
   type LabNodeName,
 } from './constants.js';
 import { configureNode } from './configure.js';
@@ -23,7 +25,7 @@ import { ensureLabPackages } from './packages.js';
 import { labMachine } from './machine.js';
 import { sleep } from './procs.js';
 import { auditedLabServices, labNodeHost, labServices } from './services.js';
-import { holdsVip, labStatus, type LabStatus } from './status.js';
+import { heldVips, labStatus, type LabStatus } from './status.js';
 import { writeInitScripts } from './init-scripts.js';
 import { ensureLabSshd } from './sshd.js';
 
@@ -37,6 +39,8 @@ export interface LabUpOptions {
   ssh?: boolean;
   /** The keepalived binary both nodes run (default: the one on PATH). */
   keepalived?: string;
+  /** Two instances, each node MASTER of one VIP (双主). */
+  mode?: LabMode;
 }
 
 export interface LabUpReport {
@@ -55,15 +59,28 @@ export interface LabUpReport {
   sshStarted: LabNodeName[];
 }
 
-export async function waitForVipHolder(timeoutMs: number): Promise<LabMemberName | null> {
+/**
+ * Wait until each VIP of the lab's mode is held by exactly one node; the holder of each
+ * (in the mode's order), null for a VIP on no node or on several when the time ran out.
+ */
+export async function waitForVipHolders(mode: LabMode, timeoutMs: number): Promise<Array<LabMemberName | null>> {
+  const vips = LAB_INSTANCES[mode].map((i) => i.vip);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const holders: LabMemberName[] = [];
-    for (const node of LAB_NODES) if (await holdsVip(node)) holders.push(node);
-    if (holders.length === 1) return holders[0]!;
-    if (Date.now() >= deadline) return null;
+    const held = await Promise.all(LAB_NODES.map((node) => heldVips(node, vips)));
+    const holders = vips.map((v) => {
+      const on = LAB_NODES.filter((_, k) => held[k]!.includes(v));
+      return on.length === 1 ? on[0]! : null;
+    });
+    if (holders.every((h) => h !== null) || Date.now() >= deadline) return holders;
     await sleep(100);
   }
+}
+
+/** The node holding the first VIP once the election settled (null: none or several). */
+export async function waitForVipHolder(timeoutMs: number, mode: LabMode = 'active-standby'): Promise<LabMemberName | null> {
+  const holders = await waitForVipHolders(mode, timeoutMs);
+  return holders.every((h) => h !== null) ? holders[0]! : null;
 }
 
 export async function labUp(opts: LabUpOptions = {}): Promise<LabUpReport> {
@@ -75,9 +92,14 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpReport> {
   // Checked before anything changes: a path that is not a keepalived is a usage error.
   const keepalived = await probeLabKeepalived(opts.keepalived);
 
+  const mode: LabMode = opts.mode ?? 'active-standby';
   const before = await labStatus();
   if (before.present) {
     if (!opts.recreate) {
+      // A lab of the other mode is not "up already": say how to get the one asked for.
+      if (opts.mode !== undefined && before.manifest && before.mode !== opts.mode) {
+        throw new OperationError(t('lab.error.otherMode', { running: before.mode, wanted: opts.mode }), { hint: `sudo ha-setup lab up --recreate${opts.mode === 'active-active' ? ' --active-active' : ''}` });
+      }
       const running = (await readManifest())?.keepalived;
       if (opts.keepalived && running && running.path !== keepalived.path) {
         throw new OperationError(t('lab.error.otherKeepalived', { version: running.version, path: running.path }), { hint: t('lab.hint.otherKeepalived', { wanted: opts.keepalived }) });
@@ -100,7 +122,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpReport> {
   let sshStarted: LabNodeName[] = [];
   try {
     await machine.mkdir(LAB_STATE_DIR, 0o755);
-    await updateManifest((m) => Object.assign(m, emptyManifest(), { keepalived }));
+    await updateManifest((m) => Object.assign(m, emptyManifest(), { keepalived, ...(mode === 'active-active' ? { mode } : {}) }));
     await linkLabKeepalived(keepalived);
     const skipped = optionsNotAccepted(keepalived);
     progress(t('lab.progress.keepalived', { version: keepalived.version, path: keepalived.path, options: skipped.length ? t('lab.progress.keepalivedOptions', { options: skipped.join(' ') }) : '' }));
@@ -130,7 +152,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpReport> {
     progress(t('lab.progress.configure'));
     keepalivedStart = Date.now();
     // The nodes need nothing from each other to be configured: do both at once.
-    await Promise.all(LAB_NODES.map((node) => configureNode(node, LAB_ROLES[node])));
+    await Promise.all(LAB_NODES.map((node) => configureNode(node, LAB_ROLES[node], mode)));
     if (opts.ssh) sshStarted = await ensureLabSshd();
   } catch (e) {
     // Half a lab is worse than none: undo what was made, then report the failure.
@@ -139,7 +161,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabUpReport> {
   }
 
   progress(t('lab.progress.waitVip'));
-  const holder = await waitForVipHolder(LAB_VIP_TIMEOUT_MS);
+  const holder = await waitForVipHolder(LAB_VIP_TIMEOUT_MS, mode);
   const vipAfterMs = Date.now() - keepalivedStart;
   if (holder === null) {
     // The lab stays up for inspection: its logs say why no node (or more than one) became MASTER.

@@ -12,6 +12,9 @@ import { VRID_RANGE, PRIORITY_RANGE } from '../keepalived/ranges.js';
 import { validateNotify, type NotifyAnswers } from '../notify/channels.js';
 
 export type Role = 'MASTER' | 'BACKUP';
+/** One VIP (or set) with a master and a backup, or two (双主): each node master of one. */
+export type Mode = 'active-standby' | 'active-active';
+export const MODES: readonly Mode[] = ['active-standby', 'active-active'];
 
 export interface Answers {
   role: Role;
@@ -31,6 +34,15 @@ export interface Answers {
   email: string | null;
   /** What the check script asks nginx. */
   checkUrl: string;
+  mode: Mode;
+  /**
+   * active-active: the second instance's VIPs, VRID and this node's priority in it; this
+   * node has the other role there (MASTER of the first instance is BACKUP of the second).
+   * Empty and null in active-standby.
+   */
+  secondVips: string[];
+  secondVrid: number | null;
+  secondPriority: number | null;
   /** Notification channels (src/notify/channels.ts); null: none. Mail goes to `email`. */
   notify: NotifyAnswers | null;
 }
@@ -59,6 +71,10 @@ export const ANSWER_FLAGS: Record<keyof Answers, string> = {
   nopreempt: '--nopreempt',
   email: '--email',
   checkUrl: '--check-url',
+  mode: '--mode',
+  secondVips: '--second-vip',
+  secondVrid: '--second-vrid',
+  secondPriority: '--second-priority',
   notify: '--notify-*',
 };
 
@@ -97,16 +113,16 @@ export function vipList(vip: unknown, extra: unknown = undefined): unknown[] {
  * least one, each address once, all of one family (keepalived sends one family's adverts
  * per instance). The first is the instance's VIP, the others move with it.
  */
-export function validateVips(vip: unknown, extra: unknown, iface: InterfaceFacts | null): string[] {
+export function validateVips(vip: unknown, extra: unknown, iface: InterfaceFacts | null, field: string = ANSWER_FLAGS.vip): string[] {
   const given = vipList(vip, extra);
-  const vips = given.length === 0 ? [validateVip(undefined, iface)] : given.map((v) => validateVip(v, iface));
+  const vips = given.length === 0 ? [validateVip(undefined, iface, field)] : given.map((v) => validateVip(v, iface, field));
   const addresses = vips.map((v) => v.split('/')[0]!);
   const twice = addresses.find((a, i) => addresses.indexOf(a) !== i);
   if (twice !== undefined) {
-    throw new UserError({ field: ANSWER_FLAGS.vip, value: given.join(' '), accepted: t('setup.accepted.vipsDistinct'), reason: t('setup.reason.vipTwice', { vip: twice }) });
+    throw new UserError({ field, value: given.join(' '), accepted: t('setup.accepted.vipsDistinct'), reason: t('setup.reason.vipTwice', { vip: twice }) });
   }
   if (new Set(addresses.map((a) => a.includes(':'))).size > 1) {
-    throw new UserError({ field: ANSWER_FLAGS.vip, value: given.join(' '), accepted: t('setup.accepted.vipsOneFamily'), reason: t('setup.reason.vipsMixedFamily') });
+    throw new UserError({ field, value: given.join(' '), accepted: t('setup.accepted.vipsOneFamily'), reason: t('setup.reason.vipsMixedFamily') });
   }
   return vips;
 }
@@ -132,7 +148,7 @@ export function vipPrefixNote(given: unknown, iface: InterfaceFacts | null): str
  * The VIP must be an address inside a subnet of the interface, and not one of its addresses.
  * Without a prefix it takes the prefix of that subnet (setup says so).
  */
-export function validateVip(value: unknown, iface: InterfaceFacts | null): string {
+export function validateVip(value: unknown, iface: InterfaceFacts | null, field: string = ANSWER_FLAGS.vip): string {
   const raw = String(value ?? '').trim();
   const accepted = t('setup.accepted.vip');
   const vip = parseCidr(raw) ?? (raw.includes('/') ? null : prefixFromInterface(raw, iface));
@@ -141,23 +157,23 @@ export function validateVip(value: unknown, iface: InterfaceFacts | null): strin
     if (bare && iface) {
       const own = [...iface.ipv4, ...iface.ipv6].map(parseCidr).filter((c): c is Cidr => c !== null && c.family === bare.family);
       throw new UserError({
-        field: ANSWER_FLAGS.vip,
+        field,
         value: raw,
         accepted: t('setup.accepted.vipInSubnet', { subnets: own.map((s) => s.text).join(', ') || t('word.none') }),
         reason: t('setup.reason.vipOutsideSubnet', { iface: iface.name }),
       });
     }
-    throw new UserError({ field: ANSWER_FLAGS.vip, value: raw, accepted });
+    throw new UserError({ field, value: raw, accepted });
   }
   if (iface) {
     const own = [...iface.ipv4, ...iface.ipv6].map(parseCidr).filter((c): c is Cidr => c !== null);
     if (own.some((c) => c.address === vip.address)) {
-      throw new UserError({ field: ANSWER_FLAGS.vip, value: raw, accepted, reason: t('setup.reason.vipIsNodeAddress', { iface: iface.name }) });
+      throw new UserError({ field, value: raw, accepted, reason: t('setup.reason.vipIsNodeAddress', { iface: iface.name }) });
     }
     const subnets = own.filter((c) => c.family === vip.family);
     if (!subnets.some((c) => cidrContains(c, vip.address))) {
       throw new UserError({
-        field: ANSWER_FLAGS.vip,
+        field,
         value: raw,
         accepted: t('setup.accepted.vipInSubnet', { subnets: subnets.map((s) => s.text).join(', ') || t('word.none') }),
         reason: t('setup.reason.vipOutsideSubnet', { iface: iface.name }),
@@ -176,17 +192,80 @@ function integerIn(field: string, value: unknown, min: number, max: number, reas
   return n;
 }
 
-export function validateVrid(value: unknown): number {
-  return integerIn(ANSWER_FLAGS.vrid, value, VRID_RANGE.min, VRID_RANGE.max);
+export function validateVrid(value: unknown, field: string = ANSWER_FLAGS.vrid): number {
+  return integerIn(field, value, VRID_RANGE.min, VRID_RANGE.max);
 }
 
 /** 255 means "address owner": keepalived then ignores weighted checks, so we never write it. */
-export function validatePriority(value: unknown): number {
+export function validatePriority(value: unknown, field: string = ANSWER_FLAGS.priority): number {
   const text = String(value ?? '').trim();
   if (text === '255') {
-    throw new UserError({ field: ANSWER_FLAGS.priority, value: text, accepted: `${PRIORITY_RANGE.min}-${PRIORITY_RANGE.max}`, reason: t('setup.reason.priorityOwner') });
+    throw new UserError({ field, value: text, accepted: `${PRIORITY_RANGE.min}-${PRIORITY_RANGE.max}`, reason: t('setup.reason.priorityOwner') });
   }
-  return integerIn(ANSWER_FLAGS.priority, value, PRIORITY_RANGE.min, PRIORITY_RANGE.max);
+  return integerIn(field, value, PRIORITY_RANGE.min, PRIORITY_RANGE.max);
+}
+
+/** The mode; without one, active-active when a second instance's VIP is given. */
+export function validateMode(value: unknown, secondVips: unknown): Mode {
+  const given = vipList(secondVips).length > 0;
+  const v = value === undefined || value === null || value === '' ? (given ? 'active-active' : 'active-standby') : String(value).trim().toLowerCase();
+  if (!(MODES as readonly string[]).includes(v)) throw new UserError({ field: ANSWER_FLAGS.mode, value, accepted: MODES.join(', ') });
+  if (v === 'active-standby' && given) {
+    throw new UserError({ field: ANSWER_FLAGS.secondVips, value: vipList(secondVips).join(' '), accepted: t('setup.accepted.secondVipMode'), reason: t('setup.reason.secondVipStandby') });
+  }
+  return v as Mode;
+}
+
+/** The other role: the one this node has in the second instance. */
+export function otherRole(role: Role): Role {
+  return role === 'MASTER' ? 'BACKUP' : 'MASTER';
+}
+
+/** The first VRID after `vrid` (wrapping inside 1-255) that is not in `taken`. */
+export function nextFreeVrid(vrid: number, taken: ReadonlySet<number>): number {
+  for (let i = 0; i < VRID_RANGE.max; i++) {
+    const candidate = ((vrid - 1 + i) % VRID_RANGE.max) + 1;
+    if (!taken.has(candidate)) return candidate;
+  }
+  return vrid;
+}
+
+/** The second instance's VIPs: validated like the first's, none of them in the first instance's list. */
+export function validateSecondVips(value: unknown, firstVips: readonly string[], iface: InterfaceFacts): string[] {
+  if (vipList(value).length === 0) {
+    throw new UserError({ field: ANSWER_FLAGS.secondVips, value: undefined, accepted: t('setup.accepted.vip'), reason: t('setup.reason.secondVipNeeded') });
+  }
+  const secondVips = validateVips(value, undefined, iface, ANSWER_FLAGS.secondVips);
+  const firstAddresses = firstVips.map((v) => v.split('/')[0]!);
+  const shared = secondVips.find((v) => firstAddresses.includes(v.split('/')[0]!));
+  if (shared !== undefined) {
+    throw new UserError({ field: ANSWER_FLAGS.secondVips, value: shared, accepted: t('setup.accepted.secondVipDistinct'), reason: t('setup.reason.secondVipInFirst', { vip: shared.split('/')[0]! }) });
+  }
+  return secondVips;
+}
+
+/** The second instance's VRID: given, or derived from its VIP (moved on when that is the first's); never the first's. */
+export function validateSecondVrid(value: unknown, secondVips: readonly string[], firstVrid: number): number {
+  const vrid = value === undefined || value === null ? nextFreeVrid(vridFromVip(secondVips[0]!), new Set([firstVrid])) : validateVrid(value, ANSWER_FLAGS.secondVrid);
+  if (vrid === firstVrid) {
+    throw new UserError({ field: ANSWER_FLAGS.secondVrid, value: vrid, accepted: t('setup.accepted.secondVrid', { vrid: firstVrid }), reason: t('setup.reason.secondVridSame') });
+  }
+  return vrid;
+}
+
+/**
+ * The second instance of active-active: its VIPs, its VRID, and this node's priority in it
+ * (by default the other role's: priorities mirrored, so each node wins one instance).
+ */
+export function validateSecondInstance(
+  raw: Partial<Record<keyof Answers, unknown>>,
+  first: { vips: readonly string[]; vrid: number; role: Role },
+  iface: InterfaceFacts,
+): Pick<Answers, 'secondVips' | 'secondVrid' | 'secondPriority'> {
+  const secondVips = validateSecondVips(raw.secondVips, first.vips, iface);
+  const secondVrid = validateSecondVrid(raw.secondVrid, secondVips, first.vrid);
+  const secondPriority = validatePriority(raw.secondPriority ?? defaultPriority(otherRole(first.role)), ANSWER_FLAGS.secondPriority);
+  return { secondVips, secondVrid, secondPriority };
 }
 
 /** VRRPv2 sends the interval in whole seconds (1-255). */
@@ -284,11 +363,16 @@ export function validateAnswers(raw: Partial<Record<keyof Answers, unknown>>, in
   const priority = validatePriority(raw.priority ?? defaultPriority(role));
   const advertInt = validateAdvertInt(raw.advertInt ?? DEFAULTS.advertInt);
   const authPass = validateAuthPass(raw.authPass);
-  const peers = validatePeers(raw.peers, iface, [vip, ...extraVips]);
+  const mode = validateMode(raw.mode, raw.secondVips);
+  const second =
+    mode === 'active-active'
+      ? validateSecondInstance(raw, { vips: [vip, ...extraVips], vrid, role }, iface)
+      : { secondVips: [], secondVrid: null, secondPriority: null };
+  const peers = validatePeers(raw.peers, iface, [vip, ...extraVips, ...second.secondVips]);
   const routerId = validateRouterId(raw.routerId);
   const nopreempt = validateNopreempt(raw.nopreempt);
   const email = validateEmail(raw.email);
   const checkUrl = validateCheckUrl(raw.checkUrl ?? DEFAULTS.check.url);
   const notify = validateNotify(raw.notify, email);
-  return { role, interface: iface.name, vip, extraVips, vrid, priority, advertInt, authPass, peers, routerId, nopreempt, email, checkUrl, notify };
+  return { role, interface: iface.name, vip, extraVips, vrid, priority, advertInt, authPass, peers, routerId, nopreempt, email, checkUrl, mode, ...second, notify };
 }

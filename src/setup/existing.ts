@@ -10,11 +10,11 @@ import type { Host } from '../host/types.js';
 import { parseConfig } from '../keepalived/parse.js';
 import { isPackagedSampleConfig } from '../keepalived/summary.js';
 import { DEFAULTS } from '../defaults.js';
-import type { VirtualIp } from '../keepalived/model.js';
+import type { KeepalivedConfig, VirtualIp } from '../keepalived/model.js';
 import { vipList, type Answers, type Role } from './answers.js';
 import type { RawAnswers } from './run.js';
 
-const KEYS: ReadonlyArray<keyof Answers> = ['role', 'interface', 'vip', 'extraVips', 'vrid', 'priority', 'advertInt', 'authPass', 'peers', 'routerId', 'nopreempt', 'email', 'checkUrl', 'notify'];
+const KEYS: ReadonlyArray<keyof Answers> = ['role', 'interface', 'vip', 'extraVips', 'vrid', 'priority', 'advertInt', 'authPass', 'peers', 'routerId', 'nopreempt', 'email', 'checkUrl', 'mode', 'secondVips', 'secondVrid', 'secondPriority', 'notify'];
 
 async function savedAnswers(host: Host): Promise<Partial<Answers>> {
   const text = await host.readFile(DEFAULTS.paths.answers).catch(() => null);
@@ -32,8 +32,15 @@ export async function existingAnswers(host: Host, configPath: string): Promise<P
   const saved = await savedAnswers(host);
   const parsed = await parseConfig(host, configPath).catch(() => null);
   if (!parsed || isPackagedSampleConfig(parsed.config)) return saved;
-  const inst = parsed.config.vrrpInstances.find((i) => i.virtualIpaddress.length > 0);
+  return existingAnswersFromConfig(parsed.config, saved);
+}
+
+/** What a config says its answers are, over those the answers file saved beside it. */
+export function existingAnswersFromConfig(config: KeepalivedConfig, saved: Partial<Answers>): Partial<Answers> {
+  const withVips = config.vrrpInstances.filter((i) => i.virtualIpaddress.length > 0);
+  const inst = withVips.find((i) => i.name === DEFAULTS.instanceName) ?? withVips[0];
   if (!inst) return saved;
+  const second = withVips.find((i) => i !== inst && i.name === DEFAULTS.secondInstanceName);
   const out: Partial<Answers> = { ...saved };
   const set = <K extends keyof Answers>(key: K, value: Answers[K] | null | undefined) => {
     if (value !== null && value !== undefined) out[key] = value;
@@ -54,10 +61,15 @@ export async function existingAnswers(host: Host, configPath: string): Promise<P
   const state = inst.state?.toUpperCase();
   const role: Role | undefined = inst.nopreempt ? saved.role : state === 'MASTER' || state === 'BACKUP' ? state : undefined;
   set('role', role ?? ((inst.priority ?? 0) >= DEFAULTS.priority.master ? 'MASTER' : 'BACKUP'));
-  const globals = parsed.config.globalDefs;
+  const globals = config.globalDefs;
   set('routerId', globals?.routerId);
   // Mail through --smtp-server is the notify script's: the config names no address then.
   out.email = globals?.notificationEmail?.[0] ?? (saved.notify?.smtp ? (saved.email ?? null) : null);
+  // active-active: the second instance setup wrote beside the first.
+  out.mode = second ? 'active-active' : 'active-standby';
+  out.secondVips = second ? second.virtualIpaddress.map((v) => withPrefix(v.address)) : [];
+  out.secondVrid = second?.virtualRouterId ?? null;
+  out.secondPriority = second?.priority ?? null;
   return out;
 }
 
@@ -78,5 +90,13 @@ export function carriedOver(existing: Partial<Answers>, given: RawAnswers): RawA
   if (given.vip !== undefined) delete out.extraVips;
   const address = (v: unknown) => String(v ?? '').split('/')[0];
   if (given.vip !== undefined && address(vipList(given.vip)[0]) !== address(existing.vip)) delete out.vrid;
+  if (given.secondVips !== undefined && address(vipList(given.secondVips)[0]) !== address(existing.secondVips?.[0])) delete out.secondVrid;
+  if (!sameRole) delete out.secondPriority;
+  // Another mode asked for: the configured second instance is not carried into it.
+  if (given.mode !== undefined && String(given.mode).toLowerCase() !== existing.mode) {
+    delete out.secondVips;
+    delete out.secondVrid;
+    delete out.secondPriority;
+  }
   return out;
 }

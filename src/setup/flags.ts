@@ -40,6 +40,10 @@ export interface SetupFlags {
   smtpPasswordFile?: string;
   smtpPassword?: string;
   allowHttp?: boolean;
+  mode?: string;
+  secondVip?: string[];
+  secondVrid?: string;
+  secondPriority?: string;
   answers?: string;
   existing?: string;
   method?: string;
@@ -47,7 +51,7 @@ export interface SetupFlags {
   install?: boolean;
 }
 
-const ANSWER_KEYS = ['role', 'interface', 'vip', 'extraVips', 'vrid', 'priority', 'advertInt', 'authPass', 'peers', 'routerId', 'nopreempt', 'email', 'checkUrl', 'notify'];
+const ANSWER_KEYS = ['role', 'interface', 'vip', 'extraVips', 'vrid', 'priority', 'advertInt', 'authPass', 'peers', 'routerId', 'nopreempt', 'email', 'checkUrl', 'mode', 'secondVips', 'secondVrid', 'secondPriority', 'notify'];
 
 /**
  * An answers file is the JSON the wizard saves; unknown keys are an error, not silently
@@ -91,6 +95,10 @@ export function flagsToRaw(f: SetupFlags): RawAnswers {
   set('email', f.email);
   set('checkUrl', f.checkUrl);
   set('notify', notifyFlagsToRaw(f));
+  set('mode', f.mode);
+  set('secondVips', f.secondVip);
+  set('secondVrid', f.secondVrid);
+  set('secondPriority', f.secondPriority);
   return raw;
 }
 

@@ -16,7 +16,7 @@
  * lower advert and adds the VIP one advert later, after the master's priority timer and
  * next advert (4 x advert_int), against 1.3.5's FAULT path of 2 x advert_int + skew.
  */
-import type { Answers } from './answers.js';
+import { otherRole, type Answers } from './answers.js';
 import { DEFAULTS } from '../defaults.js';
 import {
   emptyConfig,
@@ -77,26 +77,35 @@ export function buildKeepalivedConfig(answers: Answers, ctx: ConfigContext): Kee
   check.rise = DEFAULTS.check.rise;
   config.vrrpScripts.push(check);
 
-  const vi = emptyVrrpInstance(DEFAULTS.instanceName);
-  // nopreempt is ignored on an instance that starts as MASTER: with nopreempt both
-  // nodes start as BACKUP and the priorities alone pick the first master.
-  vi.state = answers.nopreempt ? 'BACKUP' : answers.role;
-  vi.interface = answers.interface;
-  vi.virtualRouterId = answers.vrid;
-  vi.priority = answers.priority;
-  vi.advertInt = answers.advertInt;
-  vi.nopreempt = answers.nopreempt;
-  vi.authentication = { authType: 'PASS', authPass: answers.authPass, extra: [] };
-  vi.virtualIpaddress = [answers.vip, ...answers.extraVips].map((address) => ({ address, dev: answers.interface, label: null, scope: null, brd: null, options: [] }));
-  if (answers.peers.length > 0) {
-    vi.unicastSrcIp = ctx.unicastSrcIp;
-    vi.unicastPeer = [...answers.peers];
-    // Without this, an empty peer list silently means multicast (before 2.2.5 there is no choice).
-    if (releaseHas(ctx.keepalivedVersion, 'unicastFaultNoPeer')) vi.extra.push(flag('unicast_fault_no_peer'));
+  const vip = (address: string) => ({ address, dev: answers.interface, label: null, scope: null, brd: null, options: [] });
+  const instance = (name: string, role: Answers['role'], vrid: number, priority: number, vips: readonly string[]) => {
+    const vi = emptyVrrpInstance(name);
+    // nopreempt is ignored on an instance that starts as MASTER: with nopreempt both
+    // nodes start as BACKUP and the priorities alone pick the first master.
+    vi.state = answers.nopreempt ? 'BACKUP' : role;
+    vi.interface = answers.interface;
+    vi.virtualRouterId = vrid;
+    vi.priority = priority;
+    vi.advertInt = answers.advertInt;
+    vi.nopreempt = answers.nopreempt;
+    vi.authentication = { authType: 'PASS', authPass: answers.authPass, extra: [] };
+    vi.virtualIpaddress = vips.map(vip);
+    if (answers.peers.length > 0) {
+      vi.unicastSrcIp = ctx.unicastSrcIp;
+      vi.unicastPeer = [...answers.peers];
+      // Without this, an empty peer list silently means multicast (before 2.2.5 there is no choice).
+      if (releaseHas(ctx.keepalivedVersion, 'unicastFaultNoPeer')) vi.extra.push(flag('unicast_fault_no_peer'));
+    }
+    // Every instance tracks the one check: a node whose nginx stops gives up all its VIPs.
+    vi.trackScript = [{ name: DEFAULTS.scriptName, weight: null, reverse: false }];
+    vi.garp = [flag('garp_master_refresh', String(DEFAULTS.garpMasterRefresh))];
+    vi.smtpAlert = Boolean(answers.email && !answers.notify?.smtp);
+    return vi;
+  };
+  config.vrrpInstances.push(instance(DEFAULTS.instanceName, answers.role, answers.vrid, answers.priority, [answers.vip, ...answers.extraVips]));
+  // active-active (双主): the second instance, where this node has the other role.
+  if (answers.mode === 'active-active' && answers.secondVrid !== null && answers.secondPriority !== null) {
+    config.vrrpInstances.push(instance(DEFAULTS.secondInstanceName, otherRole(answers.role), answers.secondVrid, answers.secondPriority, answers.secondVips));
   }
-  vi.trackScript = [{ name: DEFAULTS.scriptName, weight: null, reverse: false }];
-  vi.garp = [flag('garp_master_refresh', String(DEFAULTS.garpMasterRefresh))];
-  vi.smtpAlert = Boolean(answers.email && !answers.notify?.smtp);
-  config.vrrpInstances.push(vi);
   return config;
 }

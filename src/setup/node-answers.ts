@@ -43,7 +43,8 @@ export async function nodeAnswers(ctx: AnswerContext): Promise<Answered> {
       interfaces: managed(facts.interfaces),
       defaultInterface: ifaceDefault,
       probeVrids: (iface, vip) => wizardVridProposal(node.factsHost, ui.progress, iface, vip, proposals, ctx.filesOnly),
-      probeVip: (iface, vip) => probeVip(node.factsHost, iface, vip),
+      // Files for another machine (--root): this machine's network says nothing about that VIP.
+      probeVip: (iface, vip) => (ctx.filesOnly ? Promise.resolve({ inUse: null, macs: [], command: null }) : probeVip(node.factsHost, iface, vip)),
     });
     raw = asked.raw;
     generatedPassword = asked.generatedPassword;
@@ -58,11 +59,11 @@ export async function nodeAnswers(ctx: AnswerContext): Promise<Answered> {
     }
   }
 
-  const requested = vipList(raw.vip, raw.extraVips).map((v) => String(v).split('/')[0]!);
+  const requested = [...vipList(raw.vip, raw.extraVips), ...vipList(raw.secondVips)].map((v) => String(v).split('/')[0]!);
   const interfaces = requested.filter((a) => existing?.vips.includes(a)).reduce<InterfaceFacts[]>((ifs, a) => withoutManagedAddress(ifs, a), facts.interfaces);
   const answers = validateAnswers(raw, interfaces);
   const iface = interfaces.find((i) => i.name === answers.interface) ?? null;
-  for (const v of vipList(raw.vip, raw.extraVips)) {
+  for (const v of [...vipList(raw.vip, raw.extraVips), ...vipList(raw.secondVips)]) {
     const note = vipPrefixNote(v, iface);
     if (note) ui.progress.note(note);
   }

@@ -15,7 +15,7 @@ import { addressFor, defaultInterface, routerIdFrom, wizardVridProposal } from '
 import type { AnswerContext, Answered, RawAnswers } from './run.js';
 
 /** What the pair derives itself; giving one of these in pair mode is a usage error. */
-export const PAIR_DERIVED: ReadonlyArray<keyof Answers> = ['role', 'priority', 'peers', 'routerId'];
+export const PAIR_DERIVED: ReadonlyArray<keyof Answers> = ['role', 'priority', 'secondPriority', 'peers', 'routerId'];
 
 export interface PairNodeView {
   label: string;
@@ -44,7 +44,7 @@ export function derivePairAnswers(shared: RawAnswers, views: readonly [PairNodeV
   validateAuthPass(shared.authPass);
   // A node that already holds the VIPs (a re-run on a working pair) lists them among its
   // addresses; they are the VIPs, not the node's own addresses.
-  const managed = given.map((v) => String(v).split('/')[0]!);
+  const managed = [...given, ...vipList(shared.secondVips)].map((v) => String(v).split('/')[0]!);
   views = views.map((v) => ({ ...v, interfaces: managed.reduce((ifs, a) => withoutManagedAddress(ifs, a), v.interfaces) })) as unknown as readonly [PairNodeView, PairNodeView];
   const ifaces = views.map((v, i) => {
     const name = shared.interface ?? configured[i]?.interface ?? defaultInterface(v.interfaces);
@@ -76,7 +76,10 @@ export function derivePairAnswers(shared: RawAnswers, views: readonly [PairNodeV
   const routerIds = derivedIds.map((id, i) => configured[i]?.routerId ?? id);
   const vrid = shared.vrid ?? vridFromVip(vip);
   const roles = ['MASTER', 'BACKUP'] as const;
-  const priorities = [DEFAULTS.priority.master, DEFAULTS.priority.backup].map((p, i) => (configured[i]?.role === roles[i] ? (configured[i]?.priority ?? p) : p));
+  const keeps = (i: number) => configured[i]?.role === roles[i];
+  const priorities = [DEFAULTS.priority.master, DEFAULTS.priority.backup].map((p, i) => (keeps(i) ? (configured[i]?.priority ?? p) : p));
+  // active-active: mirrored, so that each node wins one instance.
+  const secondPriorities = [DEFAULTS.priority.backup, DEFAULTS.priority.master].map((p, i) => (keeps(i) ? (configured[i]?.secondPriority ?? p) : p));
   const result = views.map((v, i) =>
     validateAnswers(
       {
@@ -87,6 +90,7 @@ export function derivePairAnswers(shared: RawAnswers, views: readonly [PairNodeV
         extraVips: undefined,
         vrid,
         priority: priorities[i],
+        secondPriority: secondPriorities[i],
         peers: [addresses[1 - i]!],
         routerId: routerIds[i],
       },
@@ -98,7 +102,7 @@ export function derivePairAnswers(shared: RawAnswers, views: readonly [PairNodeV
 
 /** The fields both nodes must share, with the values that differ (empty: consistent). */
 export function pairMismatches(a: Answers, b: Answers): string[] {
-  const keys: Array<keyof Answers> = ['vip', 'extraVips', 'vrid', 'advertInt', 'authPass', 'nopreempt', 'checkUrl', 'notify'];
+  const keys: Array<keyof Answers> = ['vip', 'extraVips', 'vrid', 'advertInt', 'authPass', 'nopreempt', 'checkUrl', 'mode', 'secondVips', 'secondVrid', 'notify'];
   return keys.filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
 }
 
@@ -112,7 +116,7 @@ export async function pairAnswers(ctx: AnswerContext): Promise<Answered> {
   const { ui, nodes, facts, hostnames, configured, existing } = ctx;
   // The shared answers default to the first configured node's (the password, VRID,
   // interval, e-mail...); the derived ones stay per node.
-  const { role: _cr, priority: _cp, peers: _cpe, routerId: _cid, interface: firstIface, ...sharedDefaults } = carriedOver(configured.find((c) => c.vip !== undefined) ?? {}, ctx.raw);
+  const { role: _cr, priority: _cp, secondPriority: _csp, peers: _cpe, routerId: _cid, interface: firstIface, ...sharedDefaults } = carriedOver(configured.find((c) => c.vip !== undefined) ?? {}, ctx.raw);
   let shared: RawAnswers = ui.ask ? { ...ctx.raw } : { ...sharedDefaults, ...ctx.raw };
   let generatedPassword = false;
   if (ui.ask) {
@@ -131,7 +135,7 @@ export async function pairAnswers(ctx: AnswerContext): Promise<Answered> {
       },
     );
     generatedPassword = asked.generatedPassword;
-    const { role: _r, priority: _p, peers: _pe, routerId: _id, ...rest } = asked.raw;
+    const { role: _r, priority: _p, secondPriority: _sp, peers: _pe, routerId: _id, ...rest } = asked.raw;
     // The wizard asked the interface of the first node: the second uses its own default
     // unless the user named one on the command line.
     if (ctx.raw.interface === undefined) delete rest.interface;
@@ -151,7 +155,7 @@ export async function pairAnswers(ctx: AnswerContext): Promise<Answered> {
   );
   for (const [i, a] of answers.entries()) {
     const iface = facts[i]!.interfaces.find((f) => f.name === a.interface) ?? null;
-    for (const v of vipList(shared.vip, shared.extraVips)) {
+    for (const v of [...vipList(shared.vip, shared.extraVips), ...vipList(shared.secondVips)]) {
       const note = vipPrefixNote(v, iface);
       if (note) ui.progress.note(`${nodes[i]!.label}: ${note}`);
     }

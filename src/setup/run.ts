@@ -17,7 +17,7 @@ import { gatherFacts, type Facts } from '../system/facts.js';
 import { OperationError, UserError } from '../errors.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { DEFAULTS } from '../defaults.js';
-import type { Answers, InterfaceFacts } from './answers.js';
+import { nextFreeVrid, otherRole, type Answers, type InterfaceFacts } from './answers.js';
 import type { Plan } from './plan.js';
 import { applyPlans, type ApplyResult } from './apply.js';
 import { verifyPair, verifySetup, type PairVerification, type Verification } from './verify.js';
@@ -195,18 +195,28 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
       const ours = answers.map((a, i) => addressFor(facts[i]!.interfaces, a.interface, a.vip));
       const seconds = 3 * first.advertInt + 0.5;
       const probe = await ui.progress.step(t('setup.progress.listen', { seconds: seconds.toFixed(1) }), () => probeVrids(nodes[0]!.factsHost, first.interface, seconds * 1000));
-      const choice = proposeVrid(first.vrid, vipAddress, probe.seen.filter((s) => !ours.includes(s.src)));
+      const others = probe.seen.filter((s) => !ours.includes(s.src));
+      const choice = proposeVrid(first.vrid, vipAddress, others);
       if (choice.conflict) ui.progress.warn(t('setup.vridInUse', { vrid: first.vrid, vips: choice.conflict.addresses.join(', '), proposal: choice.vrid }));
       if (choice.ours) ui.progress.note(t('setup.vridOurs', { vrid: choice.vrid, src: choice.ours.src }));
       for (const a of answers) a.vrid = choice.vrid;
+      // active-active: the second instance's VRID, from the wire too, never the first's.
+      if (first.mode === 'active-active' && opts.raw.secondVrid === undefined && first.secondVrid !== null) {
+        const secondAddress = first.secondVips[0]!.split('/')[0]!;
+        const taken = { vrid: choice.vrid, addresses: [vipAddress], src: '' };
+        const second = proposeVrid(first.secondVrid === choice.vrid ? nextFreeVrid(choice.vrid, new Set([choice.vrid])) : first.secondVrid, secondAddress, [...others, taken]);
+        if (second.conflict && second.conflict !== taken) ui.progress.warn(t('setup.vridSecondInUse', { vrid: first.secondVrid, vips: second.conflict.addresses.join(', '), proposal: second.vrid }));
+        for (const a of answers) a.secondVrid = second.vrid;
+      }
     }
     // Something else answering for a VIP, while no node of this run holds it.
-    for (const vip of [first.vip, ...first.extraVips].map((v) => v.split('/')[0]!)) {
+    const roleFor = (v: string) => (first.secondVips.includes(v) ? otherRole(first.role) : first.role);
+    for (const [vip, role] of [first.vip, ...first.extraVips, ...first.secondVips].map((v) => [v.split('/')[0]!, roleFor(v)] as const)) {
       const probe = await ui.progress.step(t('setup.progress.dad', { vip }), () => probeVip(nodes[0]!.factsHost, first.interface, vip));
       const held = facts.some((f) => f.interfaces.some((i) => [...i.ipv4, ...i.ipv6].some((a) => a.split('/')[0] === vip)));
       if (probe.inUse && !held) {
         const mac = probe.macs.join(', ');
-        ui.progress.warn(first.role === 'MASTER' ? t('setup.vipAnswers.master', { vip, mac }) : t('setup.vipAnswers.backup', { vip, mac }));
+        ui.progress.warn(role === 'MASTER' ? t('setup.vipAnswers.master', { vip, mac }) : t('setup.vipAnswers.backup', { vip, mac }));
       }
     }
   }

@@ -54,6 +54,9 @@ export function peerCommand(answers: Answers, ownAddress: string | null): string
   if (answers.email) cmd.push('--email', answers.email);
   if (answers.checkUrl !== DEFAULTS.check.url) cmd.push('--check-url', answers.checkUrl);
   cmd.push(...notifyFlags(answers.notify));
+  if (answers.mode === 'active-active') {
+    cmd.push('--mode', answers.mode, ...answers.secondVips.flatMap((v) => ['--second-vip', v]), '--second-vrid', String(answers.secondVrid));
+  }
   return cmd;
 }
 

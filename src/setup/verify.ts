@@ -6,7 +6,8 @@
  */
 import type { Host } from '../host/types.js';
 import type { ServiceControl } from '../system/service-control.js';
-import type { Answers } from './answers.js';
+import { otherRole, type Answers } from './answers.js';
+import { DEFAULTS } from '../defaults.js';
 import type { ClusterNode } from '../nodes/types.js';
 
 export interface Verification {
@@ -30,15 +31,35 @@ export async function holdsAddress(host: Host, iface: string, address: string): 
   }
 }
 
-/** Does the node hold every VIP of its instance (they move together)? */
-export async function holdsVips(host: Host, answers: Answers): Promise<boolean> {
-  const held = await Promise.all([answers.vip, ...answers.extraVips].map((v) => holdsAddress(host, answers.interface, v.split('/')[0]!)));
+/** One VRRP instance the answers make, with this node's role in it and its VIPs (addresses). */
+export interface InstanceView {
+  name: string;
+  role: Answers['role'];
+  vips: string[];
+}
+
+/** The instances the answers make: one, or two in active-active (the second with the other role). */
+export function answerInstances(answers: Answers): InstanceView[] {
+  const bare = (list: readonly string[]) => list.map((v) => v.split('/')[0]!);
+  const first = { name: DEFAULTS.instanceName, role: answers.role, vips: bare([answers.vip, ...answers.extraVips]) };
+  if (answers.mode !== 'active-active') return [first];
+  return [first, { name: DEFAULTS.secondInstanceName, role: otherRole(answers.role), vips: bare(answers.secondVips) }];
+}
+
+/** Does the node hold every VIP of the instance (they move together)? By default the first instance. */
+export async function holdsVips(host: Host, answers: Answers, instance: InstanceView = answerInstances(answers)[0]!): Promise<boolean> {
+  const held = await Promise.all(instance.vips.map((v) => holdsAddress(host, answers.interface, v)));
   return held.every(Boolean);
 }
 
-export function lastState(lines: string[]): Verification['state'] {
+/**
+ * The last state keepalived logged; with `instance`, of that instance only (1.x writes
+ * "VRRP_Instance(VI_1) Entering ...", 2.x "(VI_1) Entering ...").
+ */
+export function lastState(lines: string[], instance: string | null = null): Verification['state'] {
+  const pattern = instance === null ? /Entering (MASTER|BACKUP|FAULT) STATE/ : new RegExp(`\\(${instance.replace(/\W/g, '\\$&')}\\) Entering (MASTER|BACKUP|FAULT) STATE`);
   for (let i = lines.length - 1; i >= 0; i--) {
-    const m = /Entering (MASTER|BACKUP|FAULT) STATE/.exec(lines[i]!);
+    const m = pattern.exec(lines[i]!);
     if (m) return m[1] as Verification['state'];
   }
   return null;
@@ -53,8 +74,8 @@ export const STATE_LOG_LINES = 500;
  * refreshes), what the node does: a running keepalived holding the VIP is the MASTER, one
  * without it a BACKUP.
  */
-export function vrrpState(lines: string[], running: boolean, holdsVip: boolean): Verification['state'] {
-  return lastState(lines) ?? (running ? (holdsVip ? 'MASTER' : 'BACKUP') : null);
+export function vrrpState(lines: string[], running: boolean, holdsVip: boolean, instance: string | null = null): Verification['state'] {
+  return lastState(lines, instance) ?? (running ? (holdsVip ? 'MASTER' : 'BACKUP') : null);
 }
 
 export async function verifySetup(host: Host, services: ServiceControl, answers: Answers, timeoutMs?: number): Promise<Verification> {
@@ -74,39 +95,57 @@ export async function verifySetup(host: Host, services: ServiceControl, answers:
 }
 
 export interface PairVerification {
-  /** Per node, in the order given: keepalived running, VRRP state from its log, VIP held. */
+  /** Per node, in the order given: keepalived running, VRRP state from its log, VIP held (of the first instance). */
   nodes: Array<{ label: string; running: boolean; state: 'MASTER' | 'BACKUP' | 'FAULT' | null; holdsVip: boolean }>;
-  /** Exactly one node holds the VIP and is MASTER, the other is BACKUP. */
+  /** Every instance holds its VIPs on exactly one node, which is its MASTER, the other its BACKUP. */
   ok: boolean;
+  /** The first instance's holder. */
   vipHolder: string | null;
+  /** Per instance (one, or two in active-active): who holds its VIPs. */
+  instances: Array<{ name: string; vips: string[]; vipHolder: string | null; ok: boolean }>;
   timedOut: boolean;
   waitedMs: number;
 }
 
 /**
- * Exactly one node holds the VIP and says MASTER, the other says BACKUP. Waits up to
- * 3 advert intervals plus a margin: the MASTER needs ~3.5 s to claim the VIP.
+ * For each instance, exactly one node holds its VIPs and says MASTER for it, the other says
+ * BACKUP. Waits up to 3 advert intervals plus a margin: the MASTER needs ~3.5 s to claim the VIP.
  */
 export async function verifyPair(nodes: readonly ClusterNode[], answers: readonly Answers[], timeoutMs?: number): Promise<PairVerification> {
   const a = answers[0]!;
   const limit = timeoutMs ?? (3 * a.advertInt + 6) * 1000;
   const started = Date.now();
+  const instances = answerInstances(a);
+  const named = instances.length > 1;
   for (;;) {
     const seen = await Promise.all(
       nodes.map(async (n, i) => {
+        const mine = answerInstances(answers[i]!);
         const [running, held, logs] = await Promise.all([
           n.services.isActive('keepalived'),
-          holdsVips(n.factsHost, answers[i]!),
+          Promise.all(mine.map((inst) => holdsVips(n.factsHost, answers[i]!, inst))),
           n.services.recentLogs('keepalived', STATE_LOG_LINES),
         ]);
-        return { label: n.label, running, state: vrrpState(logs, running, held), holdsVip: held };
+        const states = mine.map((inst, k) => vrrpState(logs, running, held[k]!, named ? inst.name : null));
+        return { label: n.label, running, held, states };
       }),
     );
-    const holders = seen.filter((s) => s.holdsVip);
-    const ok = holders.length === 1 && holders[0]!.state === 'MASTER' && seen.filter((s) => s !== holders[0]).every((s) => s.running && s.state === 'BACKUP');
+    const perInstance = instances.map((inst, k) => {
+      const holders = seen.filter((s) => s.held[k]);
+      // With preemption the instance settles on its highest priority: a reload can leave the
+      // VIP on the other node for a few adverts (in dual-master, the node reloaded first
+      // holds the second instance until the other node has it too), which is not the end.
+      const priorities = answers.map((x) => (k === 0 ? x.priority : (x.secondPriority ?? 0)));
+      const preferred = seen[priorities.indexOf(Math.max(...priorities))]!;
+      const settledWhere = a.nopreempt || holders[0] === preferred;
+      const ok = holders.length === 1 && settledWhere && holders[0]!.states[k] === 'MASTER' && seen.filter((s) => s !== holders[0]).every((s) => s.running && s.states[k] === 'BACKUP');
+      return { name: inst.name, vips: inst.vips, vipHolder: holders.length === 1 ? holders[0]!.label : null, ok };
+    });
+    const ok = perInstance.every((p) => p.ok);
     const waitedMs = Date.now() - started;
     if (ok || waitedMs > limit) {
-      return { nodes: seen, ok, vipHolder: holders.length === 1 ? holders[0]!.label : null, timedOut: !ok, waitedMs };
+      const view = seen.map((s) => ({ label: s.label, running: s.running, state: s.states[0]!, holdsVip: s.held[0]! }));
+      return { nodes: view, ok, vipHolder: perInstance[0]!.vipHolder, instances: perInstance, timedOut: !ok, waitedMs };
     }
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -45,6 +45,9 @@ export function renderReport(report: FailoverReport, outcome: RunOutcome, withEv
   lines.push(
     t('failover.report.failover', { outage: report.failover.outage_ms, failed: report.failover.failed_requests, owner: report.failover.new_owner ?? none }),
     t('failover.report.failback', { outage: report.failback.outage_ms, failed: report.failback.failed_requests }),
+    ...(report.vips.length > 1
+      ? report.vips.map((v) => t('failover.report.perVip', { vip: v.vip, failover: v.failover.outage_ms, failed: v.failover.failed_requests, failback: v.failback.outage_ms, owner: v.failover.new_owner ?? none }))
+      : []),
     t('failover.report.owners', { before: report.owner_before ?? none, after: report.owner_after ?? none }),
     t('failover.report.bound', { bound: report.expected_bound_ms, basis: report.bound_basis }),
     t('failover.report.requests', { requests: report.requests, interval: report.probe_interval_ms }),
@@ -77,5 +80,6 @@ export function reportJson(report: FailoverReport, outcome: RunOutcome): Record<
     requests: report.requests,
     outcome,
     failure: report.failure,
+    vips: report.vips,
   };
 }

@@ -26,7 +26,10 @@ export function printPairDone(result: SetupResult): void {
   }
   const a = result.nodes[0]!.answers;
   if (v) {
-    if (v.ok) printLine(paint('green', `  ${t('pair.done.ok', { holder: v.vipHolder ?? '?', vip: [a.vip, ...a.extraVips].join(', '), vrid: a.vrid })}`));
+    if (v.ok && v.instances.length > 1) {
+      const vrids = [a.vrid, a.secondVrid];
+      v.instances.forEach((inst, k) => printLine(paint('green', `  ${t('pair.done.okInstance', { instance: inst.name, holder: inst.vipHolder ?? '?', vip: inst.vips.join(', '), vrid: vrids[k] ?? '?' })}`)));
+    } else if (v.ok) printLine(paint('green', `  ${t('pair.done.ok', { holder: v.vipHolder ?? '?', vip: [a.vip, ...a.extraVips].join(', '), vrid: a.vrid })}`));
     else printLine(paint('red', `  ${t('pair.done.notOk', { seconds: Math.round(v.waitedMs / 1000) })}`));
   }
   if (result.generatedPassword) printLine(paint('yellow', `  ${t('pair.done.password', { password: a.authPass })}`));

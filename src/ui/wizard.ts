@@ -18,6 +18,11 @@ import {
   vipList,
   validateVrid,
   defaultPriority,
+  nextFreeVrid,
+  otherRole,
+  validateSecondVips,
+  validateSecondVrid,
+  type Mode,
   type Role,
 } from '../setup/answers.js';
 import { DEFAULTS } from '../defaults.js';
@@ -59,6 +64,16 @@ export async function askAnswers(known: RawAnswers, ctx: AskContext): Promise<{ 
   const was = ctx.proposals;
   const text = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
 
+  raw.mode ??= await select<Mode>({
+    message: message('setup.q.mode', 'setup.q.mode.why'),
+    choices: [
+      { value: 'active-standby', name: t('setup.q.mode.standby') },
+      { value: 'active-active', name: t('setup.q.mode.active') },
+    ],
+    default: text(was.mode) ?? (vipList(raw.secondVips).length > 0 ? 'active-active' : 'active-standby'),
+  });
+  const activeActive = raw.mode === 'active-active';
+
   raw.role ??= await select<Role>({
     message: message('setup.q.role', 'setup.q.role.why'),
     choices: [
@@ -90,12 +105,33 @@ export async function askAnswers(known: RawAnswers, ctx: AskContext): Promise<{ 
     }
   }
 
+  if (activeActive && raw.secondVips === undefined) {
+    const firstList = vipList(raw.vip, raw.extraVips).map((v) => validateVip(v, iface));
+    const given = await input({
+      message: message('setup.q.secondVip', 'setup.q.secondVip.why'),
+      default: Array.isArray(was.secondVips) && was.secondVips.length > 0 ? was.secondVips.join(' ') : undefined,
+      validate: (v) => check(() => validateSecondVips(splitList(v), firstList, iface)),
+    });
+    raw.secondVips = splitList(given);
+    for (const v of raw.secondVips as string[]) await reportVipProbe(ctx, iface.name, v, otherRole(role));
+  }
+
   if (raw.vrid === undefined) {
     const probe = await ctx.probeVrids(iface.name, validateVip(vipList(raw.vip)[0], iface));
     raw.vrid = await input({
       message: message('setup.q.vrid', 'setup.q.vrid.why', { seen: probe.seen }),
       default: String(probe.proposal),
       validate: (v) => check(() => validateVrid(v)),
+    });
+  }
+  if (activeActive && raw.secondVrid === undefined) {
+    const first = Number(raw.vrid);
+    const probe = await ctx.probeVrids(iface.name, validateVip(vipList(raw.secondVips)[0], iface));
+    const proposal = probe.proposal === first ? nextFreeVrid(first, new Set([first])) : probe.proposal;
+    raw.secondVrid = await input({
+      message: message('setup.q.secondVrid', 'setup.q.vrid.why', { seen: probe.seen }),
+      default: String(text(was.secondVrid) ?? proposal),
+      validate: (v) => check(() => validateSecondVrid(v, [], first)),
     });
   }
   raw.priority ??= await input({
@@ -128,7 +164,7 @@ export async function askAnswers(known: RawAnswers, ctx: AskContext): Promise<{ 
     const peers = await input({
       message: message('setup.q.peers', 'setup.q.peers.why') + cloudNote,
       default: Array.isArray(was.peers) && was.peers.length ? was.peers.join(',') : undefined,
-      validate: (v) => check(() => validatePeers(v, iface, vipList(raw.vip, raw.extraVips).map(String))),
+      validate: (v) => check(() => validatePeers(v, iface, [...vipList(raw.vip, raw.extraVips), ...vipList(raw.secondVips)].map(String))),
     });
     raw.peers = peers ? peers.split(',').map((p) => p.trim()) : [];
   }

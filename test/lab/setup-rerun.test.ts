@@ -78,6 +78,9 @@ for (const [node, role] of [['ha2', 'BACKUP'], ['ha1', 'MASTER']] as const) {
     const env = Object.entries(labExecEnv(node)).map(([k, v]) => `${k}=${v}`);
     const term = Terminal.start(`ha-setup-rerun-${node}`, ['ip', 'netns', 'exec', node, 'env', ...env, 'NO_COLOR=1', 'LANG=C.UTF-8', 'node', cliPath]);
     terms.push(term);
+    // The layout proposed is what the node runs (one instance here).
+    await term.waitFor(/\? Layout[\s\S]*❯ one VIP, active\/standby/);
+    await term.answer(/Layout/, null);
     await term.answer(/Role of this node/, null);
     await term.answer(/Interface for the VIP/, null);
     await term.waitFor(/\? Virtual IP[\s\S]*\(192\.0\.2\.50\/24\)/);

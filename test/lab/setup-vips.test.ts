@@ -4,7 +4,8 @@ import { execa } from 'execa';
 import { runCli } from '../helpers/cli.js';
 import { takeLabLock } from '../helpers/lab-lock.js';
 import { labExecEnv } from '../../src/lab/exec.js';
-import { LAB_VIP, LAB_VIP_CIDR, LAB_VRRP, labNodeRoot } from '../../src/lab/constants.js';
+import { LAB_ADDRESSES, LAB_VIP, LAB_VIP_CIDR, LAB_VRRP, labNodeRoot } from '../../src/lab/constants.js';
+import { cliPath } from '../helpers/paths.js';
 import { EXIT } from '../../src/exit-codes.js';
 import { nodeTreeHash } from '../helpers/tree-hash.js';
 
@@ -63,6 +64,26 @@ test('re-running with the same VIPs changes nothing, and doctor is clean on both
     const d = await onNode(node, ['doctor', '--json']);
     assert.equal(d.code, 0, `${node}: ${d.stdout}`);
   }
+});
+
+test('failover-test watches every VIP of the master: one outage per VIP, both back on ha1 afterwards', async () => {
+  const r = await runCli(['lab', 'exec', 'ha1', '--', 'node', cliPath, 'failover-test', '--yes', '--json'], { timeoutMs: 90_000 });
+  assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+  const report = JSON.parse(r.stdout);
+  assert.deepEqual(report.vips.map((v: { vip: string }) => v.vip), [LAB_VIP, EXTRA]);
+  for (const v of report.vips) {
+    assert.equal(v.failover.new_owner, LAB_ADDRESSES.ha2, JSON.stringify(v));
+    assert.ok(v.failover.outage_ms > 0 && v.within_bound, JSON.stringify(v));
+    assert.ok(v.requests > 20, JSON.stringify(v));
+    process.stderr.write(`# ${v.vip}: failover ${v.failover.outage_ms} ms (${v.failover.failed_requests} failed), failback ${v.failback.outage_ms} ms\n`);
+  }
+  assert.equal(report.restored, true);
+  assert.deepEqual(await holds('ha1'), [LAB_VIP, EXTRA].sort());
+  const text = await runCli(['lab', 'exec', 'ha1', '--', 'node', cliPath, 'failover-test', '--yes', '--vip', EXTRA], { timeoutMs: 90_000 });
+  assert.equal(text.code, 0, text.stderr);
+  // --vip: that VIP alone is watched (and named in the title).
+  assert.match(text.stdout, new RegExp(`failover-test \\(drain\\) of VIP ${EXTRA.replace(/\./g, '\\.')}`));
+  assert.doesNotMatch(text.stdout, new RegExp(`${LAB_VIP.replace(/\./g, '\\.')}: failover`));
 });
 
 test('the same VIP twice is refused naming --vip and both values, and nothing changes', async () => {

@@ -11,6 +11,7 @@ import { election } from '../../checks/election.js';
 import { clock, CLOCK_FAIL_MS, CLOCK_OK_MS } from '../../checks/pair/clock.js';
 import type { PairContext } from '../../src/doctor/pair-context.js';
 import { labHealthy, type LabMemberStatus } from '../../src/lab/status.js';
+import { LAB_INSTANCES, LAB_VIP, LAB_VIP2 } from '../../src/lab/constants.js';
 
 test('nginx stopped on the backup: it is in FAULT, so keepalived ignores adverts; multicast blames no firewall', async () => {
   const { ctx } = await replay('nginx-stopped-backup', 'ha2');
@@ -68,6 +69,15 @@ const member = (name: 'ha1' | 'ha2', vrrpState: string | null, holdsVip: boolean
   keepalived: { running: true, pid: 2 },
   holdsVip,
   vrrpState,
+  states: { VI_1: vrrpState },
+  holds: holdsVip ? [LAB_VIP] : [],
+});
+
+/** An active-active member: its state in each instance and the VIPs it holds. */
+const both = (name: 'ha1' | 'ha2', vi1: string, vi2: string, holds: string[]): LabMemberStatus => ({
+  ...member(name, vi2, holds.includes(LAB_VIP)),
+  states: { VI_1: vi1, VI_2: vi2 },
+  holds,
 });
 
 test('lab status: two MASTERs are not healthy even when only one holds the VIP', () => {
@@ -76,4 +86,17 @@ test('lab status: two MASTERs are not healthy even when only one holds the VIP',
   assert.equal(labHealthy([member('ha1', 'MASTER', true), member('ha2', 'MASTER', true)]), false);
   // The VIP on the node that is not MASTER.
   assert.equal(labHealthy([member('ha1', 'BACKUP', true), member('ha2', 'MASTER', false)]), false);
+});
+
+test('lab status, active-active: each instance has one MASTER holding its own VIP', () => {
+  const aa = LAB_INSTANCES['active-active'];
+  assert.equal(labHealthy([both('ha1', 'MASTER', 'BACKUP', [LAB_VIP]), both('ha2', 'BACKUP', 'MASTER', [LAB_VIP2])], aa), true);
+  // ha2's nginx stopped: ha1 holds both and is MASTER of both.
+  assert.equal(labHealthy([both('ha1', 'MASTER', 'MASTER', [LAB_VIP, LAB_VIP2]), both('ha2', 'FAULT', 'FAULT', [])], aa), true);
+  // VI_2's VIP on both nodes.
+  assert.equal(labHealthy([both('ha1', 'MASTER', 'MASTER', [LAB_VIP, LAB_VIP2]), both('ha2', 'BACKUP', 'MASTER', [LAB_VIP2])], aa), false);
+  // VI_2's VIP on no node.
+  assert.equal(labHealthy([both('ha1', 'MASTER', 'BACKUP', [LAB_VIP]), both('ha2', 'BACKUP', 'MASTER', [])], aa), false);
+  // Each VIP on the node that is not its instance's MASTER.
+  assert.equal(labHealthy([both('ha1', 'BACKUP', 'MASTER', [LAB_VIP]), both('ha2', 'MASTER', 'BACKUP', [LAB_VIP2])], aa), false);
 });

@@ -337,3 +337,18 @@ test('a channel given on a configured node joins its channels; an empty value re
   const other: { vip: string; notify?: unknown } = { vip: "x" };
   assert.deepEqual(withConfiguredChannels(other, configured), { vip: "x" });
 });
+
+test('active-active (双主): both instances setup builds report to the script, each message naming its instance and VIPs', async () => {
+  const answers = answersWith(full, { mode: 'active-active', secondVips: ['192.0.2.51/24'] });
+  for (const version of ['2.2.7', '1.3.5']) {
+    const model = buildKeepalivedConfig(answers, ctx(version));
+    assert.deepEqual(model.vrrpInstances.map((i) => i.name), ['VI_1', 'VI_2']);
+    addNotifyHook(model, paths, version);
+    const conf = renderConfig(model);
+    const hooks = (conf.match(/vrrp_notify_fifo_script/g) ?? []).length + (conf.match(/^\s+notify \//gm) ?? []).length;
+    assert.equal(hooks, version === '2.2.7' ? 1 : 2, conf);
+    const script = renderNotifyScript(model, 'ha1', paths, version);
+    assert.match(script, /'VI_1'\) printf '%s' '192\.0\.2\.50\/24'/);
+    assert.match(script, /'VI_2'\) printf '%s' '192\.0\.2\.51\/24'/);
+  }
+});

@@ -5,7 +5,11 @@ export const en = {
   'failover.opt.interval': 'milliseconds between two requests to the VIP',
   'failover.opt.timeout': 'seconds after which the test gives up, restores everything and reports a failure',
   'failover.opt.peer': 'address of the other node (default: from the config, the lab, or the network)',
-  'failover.opt.instance': 'the vrrp_instance to test (default: the first one with a VIP)',
+  'failover.opt.instance': 'the vrrp_instance to test (default: the one whose VIP this node holds; in a pair, the first one with a VIP)',
+  'failover.report.perVip': '  {vip}: failover {failover} ms ({failed} failed requests, to {owner}), failback {failback} ms',
+  'failover.opt.vip': 'the VIP whose master is taken down, e.g. the second of a dual-master pair (default: the VIP this node is MASTER for)',
+  'failover.accepted.vip': 'an IPv4 or IPv6 address of a virtual_ipaddress in keepalived.conf',
+  'failover.pre.noVip': 'no vrrp_instance in {path} has the VIP {vip} (--vip); its VIPs: {vips}',
   'failover.help.examples':
     '  sudo ha-setup failover-test                          drain this master (the default), measure, restore\n' +
     '  sudo ha-setup failover-test --mode nginx --yes       stop nginx, unattended\n' +
@@ -127,7 +131,11 @@ export const zh: Record<keyof typeof en, string> = {
   'failover.opt.interval': '两次请求 VIP 之间的毫秒数',
   'failover.opt.timeout': '超过这么多秒后放弃测试，恢复一切并报告失败',
   'failover.opt.peer': '另一节点的地址（默认：从配置、实验环境或网络中获取）',
-  'failover.opt.instance': '要测试的 vrrp_instance（默认：第一个带 VIP 的实例）',
+  'failover.opt.instance': '要测试的 vrrp_instance（默认：本节点持有其 VIP 的实例；双节点模式下为第一个带 VIP 的实例）',
+  'failover.report.perVip': '  {vip}：切换 {failover} ms（{failed} 个请求失败，切到 {owner}），切回 {failback} ms',
+  'failover.opt.vip': '要让其主节点下线的 VIP，例如双主中的第二个（默认：本节点为 MASTER 的 VIP）',
+  'failover.accepted.vip': 'keepalived.conf 中某个 virtual_ipaddress 的 IPv4 或 IPv6 地址',
+  'failover.pre.noVip': '{path} 中没有哪个 vrrp_instance 带有 VIP {vip}（--vip）；已有的 VIP：{vips}',
   'failover.help.examples':
     '  sudo ha-setup failover-test                          对本 MASTER 做 drain（默认），测量并恢复\n' +
     '  sudo ha-setup failover-test --mode nginx --yes       停止 nginx，无需确认\n' +
