@@ -31,10 +31,25 @@ export const DEFAULTS = {
     systemdDropIn: '/etc/systemd/system/keepalived.service.d/ha-setup.conf',
     sysctl: '/etc/sysctl.d/90-ha-setup-nonlocal-bind.conf',
     logDir: '/var/log/ha-setup',
+    /** The one notify script keepalived runs for every VRRP instance (src/notify/script.ts). */
+    notifyScript: '/etc/keepalived/ha-notify.sh',
+    /** The channels' URLs, robot secrets, SMTP login: read by the notify script, never in keepalived.conf. */
+    notifySecrets: '/etc/keepalived/ha-notify.secrets',
+    /** The fifo keepalived writes state changes to, where the release has vrrp_notify_fifo. */
+    notifyFifo: '/run/ha-setup-notify.fifo',
+    /** The notify script's last state per instance, its rate-limit counts and ordering marks. */
+    notifyState: '/run/ha-setup-notify',
   },
   /** Generated VRRP passwords: keepalived uses 8 characters at most. */
   passwordLength: 8,
   scriptUser: 'keepalived_script',
+  /**
+   * Notifications: each delivery is cut off after `timeoutSeconds` (a channel that hangs
+   * never holds the next event back for longer); at most `perMinute` messages per instance
+   * and minute (a flapping check must not flood a chat group); `smtpPort` when
+   * --smtp-server names none (submission with STARTTLS is 587; plain relays 25).
+   */
+  notify: { timeoutSeconds: 10, perMinute: 10, smtpPort: 25, probeTimeoutSeconds: 5 },
 } as const;
 
 export const MODES = {
@@ -43,4 +58,6 @@ export const MODES = {
   answers: 0o600,
   dropIn: 0o644,
   sysctl: 0o644,
+  /** Robot secrets, webhook tokens, the SMTP password: root only. */
+  notifySecrets: 0o600,
 } as const;

@@ -21,6 +21,7 @@ import { printDone, printPlan, printPreflight } from '../ui/setup-view.js';
 import { printPairDone } from '../ui/pair-view.js';
 import { output, paint, printJson, printLine } from '../ui/output.js';
 import { nodeShell } from '../system/node-shell.js';
+import { adminFileKind, readAdminFile } from '../host/admin-files.js';
 
 interface SetupNodes {
   nodes: ClusterNode[];
@@ -46,7 +47,7 @@ async function setupNodes(g: GlobalOptions, targets: readonly string[], answers:
 
 export async function runSetupCommand(cmd: Command, targets: readonly string[]): Promise<number> {
   const g = globalOptions(cmd);
-  const f = setupFlags(cmd.opts() as SetupFlags);
+  const f = await withSmtpPassword(setupFlags(cmd.opts() as SetupFlags));
   const set = await setupNodes(g, targets, async (host) => ({ ...(f.answers ? await readAnswersFile(f.answers, host) : {}), ...flagsToRaw(f) }));
   try {
     const pair = set.nodes.length > 1;
@@ -83,6 +84,16 @@ export async function runSetupCommand(cmd: Command, targets: readonly string[]):
   } finally {
     await set.close();
   }
+}
+
+/** --smtp-password-file: the first line of a file where the user stands (kept out of argv and history). */
+async function withSmtpPassword<F extends SetupFlags>(f: F): Promise<F> {
+  if (f.smtpPasswordFile === undefined) return f;
+  const field = '--smtp-password-file';
+  if (adminFileKind(f.smtpPasswordFile) !== 'file') throw new UserError({ field, value: f.smtpPasswordFile, accepted: t('notify.accepted.smtpPassword') });
+  const password = (await readAdminFile(f.smtpPasswordFile)).toString('utf8').split(/\r?\n/)[0] ?? '';
+  if (password === '') throw new UserError({ field, value: f.smtpPasswordFile, accepted: t('notify.accepted.smtpPassword') });
+  return { ...f, smtpPassword: password };
 }
 
 function nodeResultJson(result: SetupResult) {

@@ -15,8 +15,9 @@ import * as doctor from './catalog/doctor.js';
 import * as doctorWire from './catalog/doctor-wire.js';
 import * as pair from './catalog/pair.js';
 import * as failover from './catalog/failover.js';
+import * as notify from './catalog/notify.js';
 
-const catalogs = [common, detect, setup, ssh, lab, install, keepalived, doctorWire, doctor, ship, failover, pair] as const;
+const catalogs = [common, detect, setup, ssh, lab, install, keepalived, doctorWire, doctor, ship, failover, pair, notify] as const;
 
 type Merge<T extends readonly { en: object }[]> = T extends readonly [infer H extends { en: object }, ...infer R extends { en: object }[]]
   ? H['en'] & Merge<R>
@@ -46,7 +47,12 @@ export function getLang(): Lang {
 }
 
 export function t(key: MessageKey, params: Record<string, unknown> = {}): string {
-  const table = current === 'zh' ? zh : (en as Record<string, string>);
+  return tIn(current, key, params);
+}
+
+/** A message in `lang` whatever --lang says: for text that carries both languages (notifications). */
+export function tIn(lang: Lang, key: MessageKey, params: Record<string, unknown> = {}): string {
+  const table = lang === 'zh' ? zh : (en as Record<string, string>);
   const template = table[key] ?? (en as Record<string, string>)[key] ?? key;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }

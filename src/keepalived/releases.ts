@@ -94,6 +94,10 @@ export const RELEASE_FEATURES = {
   passwordMaskedInDumps: { since: '2.4.0', note: 'data/JSON dumps print `Password = ********`: compare passwords from the wire [rec 2.4.3 dumps/keepalived.data; ref §4.3: 2ba7adc4]' },
 
   // --- Configuration -----------------------------------------------------------------------
+  vrrpNotifyFifo: {
+    since: '1.3.6',
+    note: '`vrrp_notify_fifo FILE` + `vrrp_notify_fifo_script SCRIPT [USER]`: one long-running reader gets every state change as a line `INSTANCE "VI_1" MASTER 150`, in order; before, only a `notify` script per event, started concurrently [KEYWORD_SINCE global_defs 1.3.6 below; src v1.3.6 keepalived/core/global_parser.c]',
+  },
   unicastFaultNoPeer: { since: '2.2.5', note: '`unicast_fault_no_peer`: no peers means FAULT, not silent multicast [src v2.2.5 vrrp_parser.c; ref §2.5]' },
   fractionalScriptInterval: {
     since: '2.3.2',

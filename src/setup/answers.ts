@@ -9,6 +9,7 @@ import { t } from '../i18n/index.js';
 import { DEFAULTS } from '../defaults.js';
 import { parseCidr, cidrContains, type Cidr } from './net.js';
 import { VRID_RANGE, PRIORITY_RANGE } from '../keepalived/ranges.js';
+import { validateNotify, type NotifyAnswers } from '../notify/channels.js';
 
 export type Role = 'MASTER' | 'BACKUP';
 /** One VIP (or set) with a master and a backup, or two (双主): each node master of one. */
@@ -42,6 +43,8 @@ export interface Answers {
   secondVips: string[];
   secondVrid: number | null;
   secondPriority: number | null;
+  /** Notification channels (src/notify/channels.ts); null: none. Mail goes to `email`. */
+  notify: NotifyAnswers | null;
 }
 
 /** The interface facts validation needs (a subset of the detected facts). */
@@ -72,6 +75,7 @@ export const ANSWER_FLAGS: Record<keyof Answers, string> = {
   secondVips: '--second-vip',
   secondVrid: '--second-vrid',
   secondPriority: '--second-priority',
+  notify: '--notify-*',
 };
 
 // Characters that would break keepalived.conf or the shell: quotes, comment starters,
@@ -369,5 +373,6 @@ export function validateAnswers(raw: Partial<Record<keyof Answers, unknown>>, in
   const nopreempt = validateNopreempt(raw.nopreempt);
   const email = validateEmail(raw.email);
   const checkUrl = validateCheckUrl(raw.checkUrl ?? DEFAULTS.check.url);
-  return { role, interface: iface.name, vip, extraVips, vrid, priority, advertInt, authPass, peers, routerId, nopreempt, email, checkUrl, mode, ...second };
+  const notify = validateNotify(raw.notify, email);
+  return { role, interface: iface.name, vip, extraVips, vrid, priority, advertInt, authPass, peers, routerId, nopreempt, email, checkUrl, mode, ...second, notify };
 }

@@ -14,7 +14,7 @@ import type { KeepalivedConfig, VirtualIp } from '../keepalived/model.js';
 import { vipList, type Answers, type Role } from './answers.js';
 import type { RawAnswers } from './run.js';
 
-const KEYS: ReadonlyArray<keyof Answers> = ['role', 'interface', 'vip', 'extraVips', 'vrid', 'priority', 'advertInt', 'authPass', 'peers', 'routerId', 'nopreempt', 'email', 'checkUrl', 'mode', 'secondVips', 'secondVrid', 'secondPriority'];
+const KEYS: ReadonlyArray<keyof Answers> = ['role', 'interface', 'vip', 'extraVips', 'vrid', 'priority', 'advertInt', 'authPass', 'peers', 'routerId', 'nopreempt', 'email', 'checkUrl', 'mode', 'secondVips', 'secondVrid', 'secondPriority', 'notify'];
 
 async function savedAnswers(host: Host): Promise<Partial<Answers>> {
   const text = await host.readFile(DEFAULTS.paths.answers).catch(() => null);
@@ -63,7 +63,8 @@ export function existingAnswersFromConfig(config: KeepalivedConfig, saved: Parti
   set('role', role ?? ((inst.priority ?? 0) >= DEFAULTS.priority.master ? 'MASTER' : 'BACKUP'));
   const globals = config.globalDefs;
   set('routerId', globals?.routerId);
-  out.email = globals?.notificationEmail?.[0] ?? null;
+  // Mail through --smtp-server is the notify script's: the config names no address then.
+  out.email = globals?.notificationEmail?.[0] ?? (saved.notify?.smtp ? (saved.email ?? null) : null);
   // active-active: the second instance setup wrote beside the first.
   out.mode = second ? 'active-active' : 'active-standby';
   out.secondVips = second ? second.virtualIpaddress.map((v) => withPrefix(v.address)) : [];

@@ -12,6 +12,7 @@ import type { Plan } from './plan.js';
 import type { Answers } from './answers.js';
 import type { ApplyResult } from './apply.js';
 import type { GlobalOptions } from '../cli-flags/global.js';
+import { maskedNotify } from '../notify/channels.js';
 
 export interface SetupFlags {
   role?: string;
@@ -26,6 +27,19 @@ export interface SetupFlags {
   nopreempt?: boolean;
   email?: string;
   checkUrl?: string;
+  notifyWebhook?: string;
+  notifyDingtalk?: string;
+  notifyDingtalkSecret?: string;
+  notifyWecom?: string;
+  notifyFeishu?: string;
+  notifyFeishuSecret?: string;
+  smtpServer?: string;
+  smtpStarttls?: boolean;
+  smtpUser?: string;
+  /** Read by the command (src/commands/setup-action.ts), not a raw answer itself. */
+  smtpPasswordFile?: string;
+  smtpPassword?: string;
+  allowHttp?: boolean;
   mode?: string;
   secondVip?: string[];
   secondVrid?: string;
@@ -37,7 +51,7 @@ export interface SetupFlags {
   install?: boolean;
 }
 
-const ANSWER_KEYS = ['role', 'interface', 'vip', 'extraVips', 'vrid', 'priority', 'advertInt', 'authPass', 'peers', 'routerId', 'nopreempt', 'email', 'checkUrl', 'mode', 'secondVips', 'secondVrid', 'secondPriority'];
+const ANSWER_KEYS = ['role', 'interface', 'vip', 'extraVips', 'vrid', 'priority', 'advertInt', 'authPass', 'peers', 'routerId', 'nopreempt', 'email', 'checkUrl', 'mode', 'secondVips', 'secondVrid', 'secondPriority', 'notify'];
 
 /**
  * An answers file is the JSON the wizard saves; unknown keys are an error, not silently
@@ -80,11 +94,37 @@ export function flagsToRaw(f: SetupFlags): RawAnswers {
   set('nopreempt', f.nopreempt ? true : undefined);
   set('email', f.email);
   set('checkUrl', f.checkUrl);
+  set('notify', notifyFlagsToRaw(f));
   set('mode', f.mode);
   set('secondVips', f.secondVip);
   set('secondVrid', f.secondVrid);
   set('secondPriority', f.secondPriority);
   return raw;
+}
+
+/**
+ * The notify flags as the raw `notify` answer; undefined when none is given (the answers
+ * file's or the configured `notify` then stands). --smtp-server HOST[:PORT] is kept as
+ * given: validation splits it.
+ */
+function notifyFlagsToRaw(f: SetupFlags): Record<string, unknown> | undefined {
+  // --smtp-server '' removes the mail of a configured node.
+  const smtp = f.smtpServer === undefined ? undefined : f.smtpServer === '' ? null : { host: f.smtpServer, starttls: f.smtpStarttls ?? false, user: f.smtpUser, password: f.smtpPassword };
+  const raw: Record<string, unknown> = {
+    webhook: f.notifyWebhook,
+    dingtalk: f.notifyDingtalk,
+    dingtalkSecret: f.notifyDingtalkSecret,
+    wecom: f.notifyWecom,
+    feishu: f.notifyFeishu,
+    feishuSecret: f.notifyFeishuSecret,
+    smtp,
+    allowHttp: f.allowHttp ? true : undefined,
+  };
+  const given = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
+  if (f.smtpServer === undefined && (f.smtpStarttls || f.smtpUser !== undefined || f.smtpPassword !== undefined)) {
+    throw new UserError({ field: '--smtp-server', value: undefined, accepted: t('notify.accepted.smtpServer'), reason: t('notify.reason.smtpFlagsNeedServer') });
+  }
+  return Object.keys(given).length > 0 ? given : undefined;
 }
 
 /**
@@ -127,7 +167,7 @@ export function planJson(plan: Plan): Array<Record<string, unknown>> {
 /** One node's part of setup's --json: its answers (the password only when generated), plan and changes. */
 export function nodeJson(answers: Answers | null, plan: Plan | null, apply: ApplyResult | null, generatedPassword: boolean) {
   return {
-    answers: answers ? { ...answers, authPass: generatedPassword ? answers.authPass : '********' } : null,
+    answers: answers ? { ...answers, authPass: generatedPassword ? answers.authPass : '********', notify: maskedNotify(answers.notify) } : null,
     plan: plan ? planJson(plan) : [],
     unchanged: plan?.unchanged ?? [],
     changedFiles: apply?.changedFiles ?? [],

@@ -59,7 +59,8 @@ export function buildKeepalivedConfig(answers: Answers, ctx: ConfigContext): Kee
   globals.routerId = answers.routerId;
   globals.enableScriptSecurity = true;
   globals.scriptUser = { user: ctx.scriptUser, group: null };
-  if (answers.email) {
+  // With --smtp-server the notify script mails (src/notify); keepalived's own mail needs a local MTA.
+  if (answers.email && !answers.notify?.smtp) {
     globals.notificationEmail = [answers.email];
     globals.notificationEmailFrom = `keepalived@${answers.routerId}`;
     globals.smtpServer = '127.0.0.1';
@@ -98,7 +99,7 @@ export function buildKeepalivedConfig(answers: Answers, ctx: ConfigContext): Kee
     // Every instance tracks the one check: a node whose nginx stops gives up all its VIPs.
     vi.trackScript = [{ name: DEFAULTS.scriptName, weight: null, reverse: false }];
     vi.garp = [flag('garp_master_refresh', String(DEFAULTS.garpMasterRefresh))];
-    vi.smtpAlert = Boolean(answers.email);
+    vi.smtpAlert = Boolean(answers.email && !answers.notify?.smtp);
     return vi;
   };
   config.vrrpInstances.push(instance(DEFAULTS.instanceName, answers.role, answers.vrid, answers.priority, [answers.vip, ...answers.extraVips]));

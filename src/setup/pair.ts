@@ -102,7 +102,7 @@ export function derivePairAnswers(shared: RawAnswers, views: readonly [PairNodeV
 
 /** The fields both nodes must share, with the values that differ (empty: consistent). */
 export function pairMismatches(a: Answers, b: Answers): string[] {
-  const keys: Array<keyof Answers> = ['vip', 'extraVips', 'vrid', 'advertInt', 'authPass', 'nopreempt', 'checkUrl', 'mode', 'secondVips', 'secondVrid'];
+  const keys: Array<keyof Answers> = ['vip', 'extraVips', 'vrid', 'advertInt', 'authPass', 'nopreempt', 'checkUrl', 'mode', 'secondVips', 'secondVrid', 'notify'];
   return keys.filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
 }
 

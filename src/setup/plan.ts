@@ -15,6 +15,7 @@ import { parseCidr, cidrContains } from './net.js';
 import type { ServiceName } from '../system/service-control.js';
 import { nginxListensOn } from './nginx-listen.js';
 import type { PlannedRelease } from './release.js';
+import { addNotifyHook, renderNotifyScript, renderNotifySecrets, type NotifyPaths } from '../notify/script.js';
 
 export type PlanStep =
   | { kind: 'install'; method: 'package' | 'source'; source: string | null; why: string }
@@ -35,7 +36,7 @@ export interface Plan {
   /** Things the user should know before confirming. */
   notes: string[];
   /** The files as written, for the final screen and tests. */
-  files: { config: string; checkScript: string; answers: string };
+  files: { config: string; checkScript: string; answers: string; notifyScript: string | null };
   /** The keepalived release the files are written for. */
   release: PlannedRelease;
 }
@@ -127,14 +128,21 @@ export async function buildPlan(host: Host, facts: Facts, answers: Answers, opts
   }
 
   const checkScript = renderCheckScript(answers, host);
-  const config = renderConfig(
-    buildKeepalivedConfig(answers, {
-      checkScriptPath: host.runtimePath(DEFAULTS.paths.checkScript),
-      scriptUser,
-      unicastSrcIp: nodeAddressFor(facts, answers),
-      keepalivedVersion: release.version,
-    }),
-  );
+  const model = buildKeepalivedConfig(answers, {
+    checkScriptPath: host.runtimePath(DEFAULTS.paths.checkScript),
+    scriptUser,
+    unicastSrcIp: nodeAddressFor(facts, answers),
+    keepalivedVersion: release.version,
+  });
+  // Every instance of the model reports to the one notify script (after all are built).
+  const notifyPaths: NotifyPaths = {
+    script: host.runtimePath(DEFAULTS.paths.notifyScript),
+    secrets: host.runtimePath(DEFAULTS.paths.notifySecrets),
+    fifo: host.runtimePath(DEFAULTS.paths.notifyFifo),
+    stateDir: host.runtimePath(DEFAULTS.paths.notifyState),
+  };
+  if (answers.notify) addNotifyHook(model, notifyPaths, release.version);
+  const config = renderConfig(model);
   const answersJson = answersFileContent(answers);
 
   const write = async (path: string, content: string, mode: number, why: string, extra: { rootOwned?: boolean; configTest?: boolean } = {}) => {
@@ -150,6 +158,17 @@ export async function buildPlan(host: Host, facts: Facts, answers: Answers, opts
 
   // keepalived runs the check script anew at every interval: a new script needs nothing restarted.
   await write(DEFAULTS.paths.checkScript, checkScript, MODES.script, 'the health check keepalived runs: exits 0 only while nginx answers here');
+  // Secrets before the script, the script before the config that names it.
+  let notifyScript: string | null = null;
+  if (answers.notify) {
+    notifyScript = renderNotifyScript(model, answers.routerId, notifyPaths, release.version);
+    await write(DEFAULTS.paths.notifySecrets, renderNotifySecrets(answers.notify, answers.email, answers.routerId), MODES.notifySecrets, 'the notification channels: URLs with their tokens, robot secrets, SMTP login (root only: 0600)');
+    await write(DEFAULTS.paths.notifyScript, notifyScript, MODES.script, 'the notify script keepalived runs on every state change: sends to each channel in the background');
+  } else if (await host.exists(DEFAULTS.paths.notifySecrets)) {
+    // Every channel removed: keepalived.conf no longer names the script, and the tokens go too
+    // (a write, so a failed run puts them back).
+    await write(DEFAULTS.paths.notifySecrets, renderNotifySecrets(null, null, answers.routerId), MODES.notifySecrets, 'no notification channel any more: the tokens and secrets are removed');
+  }
   const configChanged = await write(DEFAULTS.paths.config, config, MODES.config, 'the VRRP instance, its VIP and the nginx check (holds the VRRP password: 0600)', { configTest: true });
 
   // Under --root the target's init system is unknown: the drop-in is harmless without systemd.
@@ -207,5 +226,5 @@ export async function buildPlan(host: Host, facts: Facts, answers: Answers, opts
   if (facts.nginx.running === false || !facts.nginx.installed) notes.push('setup.warn.noNginx');
   if (facts.cloud.multicast === false && answers.peers.length === 0) notes.push('setup.warn.cloudMulticast');
 
-  return { node: host.label, steps, unchanged, notes, files: { config, checkScript, answers: answersJson }, release };
+  return { node: host.label, steps, unchanged, notes, files: { config, checkScript, answers: answersJson, notifyScript }, release };
 }

@@ -14,7 +14,7 @@ import type { ClusterNode } from '../nodes/types.js';
 import type { Progress } from '../progress.js';
 import { auditOf } from '../audit/log.js';
 import { gatherFacts, type Facts } from '../system/facts.js';
-import { OperationError } from '../errors.js';
+import { OperationError, UserError } from '../errors.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { DEFAULTS } from '../defaults.js';
 import { nextFreeVrid, otherRole, type Answers, type InterfaceFacts } from './answers.js';
@@ -26,6 +26,9 @@ import { existingAnswers } from './existing.js';
 import { addressFor, hostnameOf, keepForeignConfigs, nodeApplyHooks, peerCommand, planNode, readExisting } from './steps.js';
 import { nodeAnswers } from './node-answers.js';
 import { pairAnswers } from './pair.js';
+import { mailToProbe, probeSmtp } from '../notify/probe.js';
+import { NOTIFY_FLAGS, notifySecrets, withConfiguredChannels } from '../notify/channels.js';
+import { smtpUrl } from '../notify/script.js';
 
 export type RawAnswers = Partial<Record<keyof Answers, unknown>>;
 export type ExistingChoice = 'keep' | 'replace' | 'stop';
@@ -178,7 +181,9 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
   // every default on a configured node (or pair) changes nothing.
   const configured = await Promise.all(nodes.map((n, i) => (existing[i] && !existing[i]!.packagedSample ? existingAnswers(n.factsHost, configPaths[i]!) : Promise.resolve({}))));
   const hostnames = await Promise.all(nodes.map((n) => hostnameOf(n.factsHost, n.label)));
-  const { answers, generatedPassword } = await flow.answers({ nodes, facts, existing, configured, hostnames, raw: opts.raw, filesOnly: opts.filesOnly, ui });
+  // A channel given on a configured node joins the channels it has (an empty value removes one).
+  const raw = withConfiguredChannels(opts.raw, (configured as Array<Partial<Answers>>).find((c) => c.notify)?.notify);
+  const { answers, generatedPassword } = await flow.answers({ nodes, facts, existing, configured, hostnames, raw, filesOnly: opts.filesOnly, ui });
   result.generatedPassword = generatedPassword;
 
   const first = answers[0]!;
@@ -216,6 +221,19 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
     }
   }
 
+  // Each node mails by itself: one that cannot reach its SMTP server is refused before any change.
+  if (!opts.filesOnly) {
+    for (const [i, n] of nodes.entries()) {
+      const target = mailToProbe(answers[i]!, configured[i] ?? {});
+      if (!target) continue;
+      const server = smtpUrl(target.smtp);
+      const failed = await ui.progress.step(t('notify.progress.smtp', { server }), () => probeSmtp(n.factsHost, target.smtp));
+      if (failed === null) continue;
+      if (target.local) throw new UserError({ field: '--email', value: answers[i]!.email, accepted: t('notify.accepted.smtpServer'), reason: t('notify.reason.localMtaMissing', { node: n.label, detail: failed }) });
+      throw new UserError({ field: NOTIFY_FLAGS.smtpServer, value: `${target.smtp.host}:${target.smtp.port}`, accepted: t('notify.accepted.smtpServer'), reason: t('notify.reason.smtpUnreachable', { node: n.label, server, detail: failed }) });
+    }
+  }
+
   // Every plan before any change: a node that cannot be planned stops the run untouched.
   const planned: Array<Awaited<ReturnType<typeof planNode>>> = [];
   for (const [i, n] of nodes.entries()) {
@@ -238,7 +256,7 @@ export async function runSetup(opts: SetupOptions): Promise<SetupResult> {
   if (!opts.yes && !(await ui.confirm(plans))) return { ...result, status: 'aborted' };
 
   // The password (typed, generated or from a file) never reaches a node's audit log.
-  nodes.forEach((n, i) => auditOf(n.applyHost)?.markSecret(answers[i]!.authPass));
+  nodes.forEach((n, i) => [answers[i]!.authPass, ...notifySecrets(answers[i]!.notify)].forEach((s) => auditOf(n.applyHost)?.markSecret(s)));
   const applied = await applyPlans(
     nodes.map((n, i) => {
       const { plan, replan } = planned[i]!;

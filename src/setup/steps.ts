@@ -21,6 +21,7 @@ import type { Progress } from '../progress.js';
 import { plannedRelease } from './release.js';
 import { parseCidr, cidrContains } from './net.js';
 import type { ExistingChoice, ExistingConfig, RawAnswers } from './run.js';
+import { notifyFlags } from '../notify/channels.js';
 
 export async function readExisting(host: Host, path: string): Promise<ExistingConfig | null> {
   const text = await host.readFile(path);
@@ -52,6 +53,7 @@ export function peerCommand(answers: Answers, ownAddress: string | null): string
   if (answers.nopreempt) cmd.push('--nopreempt');
   if (answers.email) cmd.push('--email', answers.email);
   if (answers.checkUrl !== DEFAULTS.check.url) cmd.push('--check-url', answers.checkUrl);
+  cmd.push(...notifyFlags(answers.notify));
   if (answers.mode === 'active-active') {
     cmd.push('--mode', answers.mode, ...answers.secondVips.flatMap((v) => ['--second-vip', v]), '--second-vrid', String(answers.secondVrid));
   }

@@ -26,6 +26,7 @@ import {
   type Role,
 } from '../setup/answers.js';
 import { DEFAULTS } from '../defaults.js';
+import { notifyFromUrl, validateNotify } from '../notify/channels.js';
 import { randomPassword } from '../setup/password.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { paint, printLine } from './output.js';
@@ -179,6 +180,13 @@ export async function askAnswers(known: RawAnswers, ctx: AskContext): Promise<{ 
     const email = await input({ message: message('setup.q.email', 'setup.q.email.why'), default: text(was.email), validate: (v) => check(() => validateEmail(v)) });
     raw.email = email || null;
   }
+  // One optional channel, its kind told by its host; a configured node keeps what it has.
+  // Robot secrets, SMTP and more channels come from the flags.
+  if (raw.notify === undefined && !was.notify) {
+    const url = await input({ message: message('notify.q.url', 'notify.q.url.why'), default: '', validate: (v) => check(() => validateNotify(notifyFromUrl(v), null)) });
+    raw.notify = url ? notifyFromUrl(url) : undefined;
+  }
+  raw.notify ??= was.notify;
   // Not asked: the URL the check script asks stays what it is.
   raw.checkUrl ??= was.checkUrl;
   return { raw, generatedPassword };

@@ -4,10 +4,12 @@
 // runs the built CLI (node scripts/build.mjs first). Takes the shared lab lock.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { runCli } from '../helpers/cli.js';
-import { cliPath } from '../helpers/paths.js';
+import { cliPath, tempDir } from '../helpers/paths.js';
+import { RECEIVER_SECRETS, RECEIVER_SMTP, startReceivers } from '../helpers/notify-receivers.js';
 import { takeLabLock } from '../helpers/lab-lock.js';
 import { LAB_ADDRESSES, LAB_VIP, LAB_VRRP, labNodeRoot } from '../../src/lab/constants.js';
 import { labServices } from '../../src/lab/services.js';
@@ -122,26 +124,38 @@ test('a second run with nothing new changes nothing on either node: same passwor
 });
 
 test('a real change (alert e-mail, check URL) shows its diff per node, reloads keepalived where the config changed, and the VIP never moves', async () => {
-  for (const [email, url, expect] of [
-    ['ops@example.com', 'http://127.0.0.1/?ha', /\+\s+notification_email \{/],
-    ['', 'http://127.0.0.1/', /-\s+notification_email \{/],
-  ] as const) {
-    const before = await snapshot();
-    const prober = await startClientProber(`http://${LAB_VIP}/`, 50, 200);
-    const r = await fromClient([...HOSTS, '--vip', `${LAB_VIP}/24`, '--email', email, '--check-url', url, '--yes']);
-    const samples = await prober.stop();
-    assert.equal(r.code, 0, r.stdout + r.stderr);
-    for (const node of [A, B]) {
-      const part = r.stdout.slice(r.stdout.indexOf(`Plan for ${node}`));
-      assert.match(part, expect, `${node}: the config diff`);
-      assert.match(part, /write \/etc\/keepalived\/check_nginx\.sh[\s\S]*?[-+].*127\.0\.0\.1/, `${node}: the check script diff`);
-      assert.match(part, /reload keepalived/);
+  // The mail goes through the lab's SMTP server (a lab node has no mail server of its own,
+  // and setup refuses --email alone where nothing answers on 127.0.0.1:25).
+  const receivers = await startReceivers();
+  const dir = tempDir();
+  const passwordFile = join(dir, 'smtp.pass');
+  writeFileSync(passwordFile, `${RECEIVER_SECRETS.password}\n`, { mode: 0o600 });
+  const mail = ['--email', 'ops@example.com', '--smtp-server', RECEIVER_SMTP, '--smtp-user', RECEIVER_SECRETS.user, '--smtp-password-file', passwordFile];
+  try {
+    for (const [flags, url, expect] of [
+      [mail, 'http://127.0.0.1/?ha', /\+\s+vrrp_notify_fifo /],
+      [['--email', '', '--smtp-server', ''], 'http://127.0.0.1/', /-\s+vrrp_notify_fifo /],
+    ] as const) {
+      const before = await snapshot();
+      const prober = await startClientProber(`http://${LAB_VIP}/`, 50, 200);
+      const r = await fromClient([...HOSTS, '--vip', `${LAB_VIP}/24`, ...flags, '--check-url', url, '--yes']);
+      const samples = await prober.stop();
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      for (const node of [A, B]) {
+        const part = r.stdout.slice(r.stdout.indexOf(`Plan for ${node}`));
+        assert.match(part, expect, `${node}: the config diff`);
+        assert.match(part, /write \/etc\/keepalived\/check_nginx\.sh[\s\S]*?[-+].*127\.0\.0\.1/, `${node}: the check script diff`);
+        assert.match(part, /reload keepalived/);
+      }
+      assert.doesNotMatch(r.stdout, /restart keepalived|re-creates the VRRP instance/);
+      const after = await snapshot();
+      for (const [i, s] of before.entries()) assert.equal(after[i]!.pid, s.pid, `keepalived on ${s.node} was restarted`);
+      assert.equal(samples.filter((x) => !x.ok).length, 0, `no client request failed (${flags.join(' ')})`);
+      assert.ok(samples.every((x) => x.body === 'ha1'), 'the VIP stayed on ha1');
     }
-    assert.doesNotMatch(r.stdout, /restart keepalived|re-creates the VRRP instance/);
-    const after = await snapshot();
-    for (const [i, s] of before.entries()) assert.equal(after[i]!.pid, s.pid, `keepalived on ${s.node} was restarted`);
-    assert.equal(samples.filter((x) => !x.ok).length, 0, `no client request failed (email ${JSON.stringify(email)})`);
-    assert.ok(samples.every((x) => x.body === 'ha1'), 'the VIP stayed on ha1');
+  } finally {
+    await receivers.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

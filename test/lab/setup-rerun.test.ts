@@ -98,6 +98,7 @@ for (const [node, role] of [['ha2', 'BACKUP'], ['ha1', 'MASTER']] as const) {
     await term.answer(/router_id/, null);
     if (role === 'MASTER') await term.answer(/Keep the VIP on the backup/, null);
     await term.answer(/Email for state-change alerts/, null);
+    await term.answer(/Webhook or robot URL/, null);
     const done = await term.waitFor(/EXIT=\d+/, 30_000);
     assert.match(done, /EXIT=0/);
     assert.doesNotMatch(done, /Apply this plan\?/);

@@ -47,6 +47,7 @@ test('the interactive wizard completes in a real terminal and writes what was an
   await term.answer(/router_id/, null);
   await term.answer(/Keep the VIP on the backup/, null);
   await term.answer(/Email for state-change alerts/, null);
+  await term.answer(/Webhook or robot URL/, null);
   const plan = await term.waitFor(/\? Apply this plan\?/);
   assert.match(plan, /write \/etc\/keepalived\/keepalived\.conf \(mode 0600\)/);
   term.type('Enter');
@@ -95,6 +96,7 @@ test('the wizard sets up dual-master: the second VIP (refused when it is the fir
   await term.answer(/router_id/, null);
   await term.answer(/Keep the VIP on the backup/, null);
   await term.answer(/Email for state-change alerts/, null);
+  await term.answer(/Webhook or robot URL/, null);
   await term.waitFor(/\? Apply this plan\?/);
   term.type('Enter');
   const done = await term.waitFor(/EXIT=\d+/);

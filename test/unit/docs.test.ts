@@ -35,6 +35,13 @@ test('the check, priorities and advert interval the docs quote are the defaults 
   quotes('docs/doctor.md', /\(ha-setup: (\d+) \/ (\d+)\)/, [DEFAULTS.priority.master, DEFAULTS.priority.backup]);
 });
 
+test('the notify limits the docs quote are the ones the script is written with', () => {
+  const n = DEFAULTS.notify;
+  quotes('docs/notify.md', /Every request is cut off after (\d+) s/, [n.timeoutSeconds]);
+  quotes('docs/notify.md', /At most (\d+) messages per instance and minute/, [n.perMinute]);
+  quotes('README.md', /at most (\d+) messages per instance and minute/, [n.perMinute]);
+});
+
 test('the thresholds the docs quote are the ones the checks use', () => {
   quotes('docs/doctor.md', /default 3 x `advert_int` \+ (\d+(?:\.\d+)?) s/, [CAPTURE_MARGIN_MS / 1000]);
   quotes('docs/pair.md', /clocks more than (\d+) s apart \(warn above (\d+) s\)/, [CLOCK_FAIL_MS / 1000, CLOCK_OK_MS / 1000]);

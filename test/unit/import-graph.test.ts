@@ -53,7 +53,7 @@ test('imports TypeScript erases make no cycle; packages and node: modules are no
 
 /** The layers below the features: they know no screen, no feature, no command (docs/architecture.md). */
 const CORE = ['src/keepalived/', 'src/system/', 'src/vrrp/', 'src/host/', 'src/firewall/'];
-const ABOVE_CORE = ['src/ui/', 'src/setup/', 'src/doctor/', 'src/failover/', 'src/commands/', 'src/nodes/', 'src/lab/', 'checks/'];
+const ABOVE_CORE = ['src/ui/', 'src/setup/', 'src/doctor/', 'src/failover/', 'src/notify/', 'src/commands/', 'src/nodes/', 'src/lab/', 'checks/'];
 /** The lab's names and addresses are plain constants: a node's shell needs them to print `ha-setup lab exec NODE --`. */
 const CONSTANT_LEAVES = new Set(['src/lab/constants.ts']);
 

@@ -93,3 +93,14 @@ test('several VIPs: both nodes get all of them, the first gives the VRID; one ou
   const far = node('root@198.51.100.12', '198.51.100.12');
   assert.throws(() => derivePairAnswers({ vip: ['192.0.2.50/24', '192.0.2.51/24'], authPass: 'k3pAl1ve' }, [a, far]), (e: unknown) => e instanceof UserError && e.field === '--vip' && /root@198\.51\.100\.12/.test(e.message));
 });
+
+test('both nodes get the same notification channels, validated once for each; a bad one names its flag', () => {
+  const notify = { wecom: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k', smtp: { host: 'smtp.example.com:587', starttls: true } };
+  const [x, y] = derivePairAnswers({ vip: '192.0.2.50/24', authPass: 'k3pAl1ve', email: 'ops@example.com', notify }, [a, b]);
+  assert.equal(x.notify?.wecom, notify.wecom);
+  assert.deepEqual(x.notify, y.notify);
+  assert.equal(x.notify?.smtp?.port, 587);
+  assert.deepEqual(pairMismatches(x, y), []);
+  assert.deepEqual(pairMismatches(x, { ...y, notify: null }), ['notify']);
+  assert.throws(() => derivePairAnswers({ vip: '192.0.2.50/24', authPass: 'k3pAl1ve', notify: { wecom: 'http://10.0.0.1/x' } }, [a, b]), (e: unknown) => e instanceof UserError && e.field === '--notify-wecom');
+});
