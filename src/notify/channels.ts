@@ -10,10 +10,10 @@ import { DEFAULTS } from '../defaults.js';
 
 /** The robots and the generic webhook: each a URL, some with a signing secret. */
 export const URL_CHANNELS = [
-  { id: 'webhook', flag: '--notify-webhook', secretFlag: null },
-  { id: 'dingtalk', flag: '--notify-dingtalk', secretFlag: '--notify-dingtalk-secret' },
-  { id: 'wecom', flag: '--notify-wecom', secretFlag: null },
-  { id: 'feishu', flag: '--notify-feishu', secretFlag: '--notify-feishu-secret' },
+  { id: 'webhook', flag: '--notify-webhook', secretFlag: null, secret: null },
+  { id: 'dingtalk', flag: '--notify-dingtalk', secretFlag: '--notify-dingtalk-secret', secret: 'dingtalkSecret' },
+  { id: 'wecom', flag: '--notify-wecom', secretFlag: null, secret: null },
+  { id: 'feishu', flag: '--notify-feishu', secretFlag: '--notify-feishu-secret', secret: 'feishuSecret' },
 ] as const;
 
 export type UrlChannelId = (typeof URL_CHANNELS)[number]['id'];
@@ -192,12 +192,10 @@ export function notifyFlags(n: NotifyAnswers | null): string[] {
   const add = (flag: string, v: string | null) => {
     if (v !== null) out.push(flag, v);
   };
-  add('--notify-webhook', n.webhook);
-  add('--notify-dingtalk', n.dingtalk);
-  add('--notify-dingtalk-secret', n.dingtalkSecret);
-  add('--notify-wecom', n.wecom);
-  add('--notify-feishu', n.feishu);
-  add('--notify-feishu-secret', n.feishuSecret);
+  for (const c of URL_CHANNELS) {
+    add(c.flag, n[c.id]);
+    if (c.secretFlag && c.secret) add(c.secretFlag, n[c.secret]);
+  }
   if (n.smtp) {
     out.push(NOTIFY_FLAGS.smtpServer, `${n.smtp.host.includes(':') ? `[${n.smtp.host}]` : n.smtp.host}:${n.smtp.port}`);
     if (n.smtp.starttls) out.push(NOTIFY_FLAGS.smtpStarttls);

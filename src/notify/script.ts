@@ -11,7 +11,7 @@ import type { KeepalivedConfig, Statement } from '../keepalived/model.js';
 import { releaseHas } from '../keepalived/releases.js';
 import { fillTemplate, loadTemplate } from '../templates.js';
 import { messageFunctions } from './message.js';
-import type { NotifyAnswers } from './channels.js';
+import { URL_CHANNELS, type NotifyAnswers } from './channels.js';
 
 export interface NotifyPaths {
   /** Each as the node's keepalived names it (Host.runtimePath). */
@@ -72,12 +72,10 @@ export function renderNotifySecrets(notify: NotifyAnswers | null, email: string 
     if (value !== null && value !== undefined && value !== '') lines.push(`${key}=${value}`);
   };
   if (!notify) return lines.join('\n') + '\n';
-  set('webhook', notify.webhook);
-  set('dingtalk', notify.dingtalk);
-  set('dingtalk_secret', notify.dingtalkSecret);
-  set('wecom', notify.wecom);
-  set('feishu', notify.feishu);
-  set('feishu_secret', notify.feishuSecret);
+  for (const c of URL_CHANNELS) {
+    set(c.id, notify[c.id]);
+    if (c.secret) set(`${c.id}_secret`, notify[c.secret]);
+  }
   if (notify.smtp && email) {
     set('smtp_url', smtpUrl(notify.smtp));
     set('smtp_starttls', notify.smtp.starttls ? '1' : null);

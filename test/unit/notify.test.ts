@@ -143,6 +143,11 @@ test('the plan writes the secrets file 0600 and the script 0755 before keepalive
 test('the peer command gives the peer the same channels, the SMTP password from its own file', () => {
   const flags = notifyFlags(validateNotify(full, 'ops@example.com'));
   assert.deepEqual(flags.slice(-7), ['--smtp-server', 'smtp.example.com:587', '--smtp-starttls', '--smtp-user', 'ha', '--smtp-password-file', 'FILE']);
+  // Every robot with its signing secret: the peer signs its messages too.
+  const after = (flag: string) => flags[flags.indexOf(flag) + 1];
+  assert.equal(after('--notify-dingtalk-secret'), 'SECdingsecret');
+  assert.ok(after('--notify-feishu-secret')?.includes('feishusecret'), String(after('--notify-feishu-secret')));
+  assert.ok(after('--notify-webhook')?.startsWith('https://') && after('--notify-wecom')?.startsWith('https://') && after('--notify-feishu')?.startsWith('https://'));
   assert.ok(!flags.includes('pa"ss\\word'));
 });
 
