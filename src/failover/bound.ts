@@ -12,6 +12,8 @@
  *   so the peer waits for its full master-down timer after the checks failed:
  *   interval x fall + master down interval.
  * - keepalived stopped gracefully: it sends priority 0 on its way out: skew.
+ * - crash (the master dies without a word): the peer hears nothing more and waits its full
+ *   master-down timer: 3 x advert_int + skew (1.x: + advert_int to the VIP).
  *
  * When the check is ha-setup's own script, stopping nginx costs one retry pause more
  * (DEFAULTS.check.retryDelayMs) before the script reports the failure.
@@ -48,7 +50,7 @@ export interface BoundInput {
 
 export interface Bound {
   ms: number;
-  kind: 'fault' | 'weighted' | 'priority-zero';
+  kind: 'fault' | 'weighted' | 'priority-zero' | 'master-down';
   /** The formula with its numbers, e.g. "interval 1 s x fall 1 + skew 391 ms". */
   basis: string;
   /** false: with these priorities the fault does not move the VIP at all. */
@@ -100,6 +102,16 @@ export function expectedBound(input: BoundInput): Bound {
   const toVipText = toVip ? ` + ${t('failover.bound.toVip', { ms: Math.round(toVip) })}` : '';
   if (input.mode === 'keepalived') {
     return { ms: Math.round(skew + toVip), kind: 'priority-zero', basis: `${skewText}${toVipText}${old}`, moves: true, ownPriorityAfter: 0 };
+  }
+  if (input.mode === 'crash') {
+    const down = masterDownMs(input.peerPriority, advert, version);
+    return {
+      ms: Math.round(down + toVip),
+      kind: 'master-down',
+      basis: `${t('failover.bound.masterDown', { down: Math.round(down), advert, skew: Math.round(skew), priority: input.peerPriority })}${toVipText}${old}`,
+      moves: true,
+      ownPriorityAfter: null,
+    };
   }
   const check = trackedCheck(instance, input.scripts, input.checkScript);
   if (!check) {

@@ -7,7 +7,7 @@
  */
 import type { Host } from '../host/types.js';
 import type { ServiceControl, ServiceName } from '../system/service-control.js';
-import type { FailoverMode } from './types.js';
+import { serviceOf, type FailoverMode } from './types.js';
 import { cancelWatchdog, FLAG_CONTENT, RUN_RECORD, startWatchdog, undoCommand, writeRecord, type RunRecord, type WatchdogLock } from './record.js';
 
 export interface FoundState {
@@ -29,7 +29,23 @@ export interface RestoreResult {
 }
 
 type Services = Pick<ServiceControl, 'start' | 'stop' | 'isActive'>;
-type FlagHost = Pick<Host, 'exists' | 'writeFileAtomic' | 'remove'>;
+type FlagHost = Pick<Host, 'exists' | 'writeFileAtomic' | 'remove' | 'exec'>;
+
+/** A VIP the node holds, as `ip addr` takes it. */
+export interface HeldVip {
+  cidr: string;
+  dev: string;
+}
+
+/**
+ * What crash mode kills and removes: keepalived's processes (parent and children, found
+ * when the fault is injected) and every VIP the node holds, which a killed keepalived
+ * leaves on the interface.
+ */
+export interface CrashTarget {
+  pids(): Promise<number[]>;
+  vips: readonly HeldVip[];
+}
 
 /** A node the run holds a lock on: its watchdog frees the lock (and, on the master, undoes the fault) at the deadline. */
 export interface WatchedNode {
@@ -69,6 +85,8 @@ export class FaultControl {
     readonly flagPath: string,
     /** Record and watchdogs (none: a test double, or --dry-run). */
     private readonly safeguards: Safeguards | null = null,
+    /** crash mode only. */
+    private readonly crashTarget: CrashTarget | null = null,
   ) {}
 
   /** Record what runs now; call before anything changes. */
@@ -145,11 +163,38 @@ export class FaultControl {
         await this.host.writeFileAtomic(this.flagPath, FLAG_CONTENT, { mode: 0o644, why: 'drain this node: the check script fails while this file exists' });
         return { ok: true, action, error: null };
       }
-      const r = await this.services.stop(this.mode);
+      if (this.mode === 'crash') {
+        const error = await this.crash();
+        return { ok: error === null, action, error };
+      }
+      const r = await this.services.stop(serviceOf(this.mode)!);
       return { ok: r.exitCode === 0, action, error: r.exitCode === 0 ? null : firstLine(r.stderr) ?? `exit ${r.exitCode}` };
     } catch (e) {
       return { ok: false, action, error: (e as Error).message };
     }
+  }
+
+  /**
+   * No goodbye: every keepalived process is stopped (SIGSTOP, so that no child's SIGTERM
+   * handler sends a priority-0 advert when its parent dies, and no parent respawns a child),
+   * then killed (SIGKILL); the VIPs it leaves behind are removed, so the node neither
+   * advertises nor answers for them. Returns an error message, or null.
+   */
+  private async crash(): Promise<string | null> {
+    const target = this.crashTarget;
+    if (!target) return 'crash mode needs the processes and VIPs to take down';
+    const pids = (await target.pids()).map(String);
+    if (pids.length === 0) return 'no keepalived process found';
+    for (const sig of ['STOP', 'KILL']) {
+      const r = await this.host.exec('kill', [`-${sig}`, ...pids], { why: `crash: SIG${sig} keepalived` });
+      if (r.exitCode !== 0) return firstLine(r.stderr) ?? `kill -${sig}: exit ${r.exitCode}`;
+    }
+    for (const v of target.vips) {
+      const r = await this.host.exec('ip', ['addr', 'del', v.cidr, 'dev', v.dev], { why: 'crash: a dead host holds no VIP' });
+      // Already gone is what was wanted.
+      if (r.exitCode !== 0 && !/Cannot assign|not found/i.test(r.stderr)) return firstLine(r.stderr) ?? `ip addr del ${v.cidr}: exit ${r.exitCode}`;
+    }
+    return null;
   }
 
   /**
@@ -208,11 +253,13 @@ export class FaultControl {
 
 /** What inject() does, in words (for --dry-run and the confirmation). */
 export function describeInject(mode: FailoverMode, flagPath: string): string {
+  if (mode === 'crash') return 'kill keepalived (SIGKILL, no goodbye) and remove the VIPs';
   return mode === 'drain' ? `create ${flagPath}` : `stop ${mode}`;
 }
 
 export function describeRemove(mode: FailoverMode, flagPath: string): string {
-  return mode === 'drain' ? `remove ${flagPath}` : `start ${mode}`;
+  const service = serviceOf(mode);
+  return service ? `start ${service}` : `remove ${flagPath}`;
 }
 
 function firstLine(text: string): string | null {

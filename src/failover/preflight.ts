@@ -16,6 +16,7 @@ import { findPeer, neighbourMac, ownAddresses, type PeerSource } from './peer.js
 import { readKeepalived } from '../system/services.js';
 import { errorCode, httpGet } from './prober.js';
 import type { FailoverMode } from './types.js';
+import type { HeldVip } from './fault.js';
 
 export interface PreflightInput {
   host: Host;
@@ -48,6 +49,8 @@ export interface Preflight {
   vip: string | null;
   /** Further VIPs this node is MASTER for (of this instance and others), watched beside `vip`; none with --vip. */
   alsoVips: string[];
+  /** Every VIP of the config this node holds (crash mode removes them all: a dead host holds none). */
+  heldVips: HeldVip[];
   prefix: number;
   holdsVip: boolean;
   self: string | null;
@@ -119,6 +122,11 @@ export function configVips(config: KeepalivedConfig): string[] {
   return config.vrrpInstances.flatMap((i) => i.virtualIpaddress.map((v) => `${splitVip(v.address).vip} (${i.name})`));
 }
 
+/** The device a VIP line is added to: its own `dev`, else its instance's interface. */
+export function vipDevice(instance: Pick<VrrpInstance, 'interface'>, line: { dev?: string | null }): string | null {
+  return line.dev ?? instance.interface ?? null;
+}
+
 export function splitVip(address: string): { vip: string; prefix: number } {
   const [vip, prefix] = address.split('/');
   return { vip: vip!, prefix: prefix ? Number(prefix) : 32 };
@@ -129,7 +137,7 @@ export async function runPreflight(input: PreflightInput): Promise<Preflight> {
   const problems: PreflightProblem[] = [];
   const flagPath = DEFAULTS.paths.maintenanceFlag;
   const pf: Preflight = {
-    ok: false, problems, config: null, instance: null, iface: null, vip: null, alsoVips: [], prefix: 32, holdsVip: false, self: null,
+    ok: false, problems, config: null, instance: null, iface: null, vip: null, alsoVips: [], heldVips: [], prefix: 32, holdsVip: false, self: null,
     peer: null, peerSource: null, peerPriority: DEFAULTS.priority.backup, peerPriorityKnown: false, peerMac: null,
     selfBody: null, peerBody: null, checkScript: null, honoursFlag: false, preempt: true, bound: null, flagPath,
   };
@@ -152,7 +160,7 @@ export async function runPreflight(input: PreflightInput): Promise<Preflight> {
   pf.config = parsed.config;
   const instance = await pickInstance(parsed.config, { name: input.instanceName, vip: input.vip }, (i) => {
     const line = i.virtualIpaddress[0]!;
-    const dev = line.dev ?? i.interface;
+    const dev = vipDevice(i, line);
     return dev ? holdsAddress(host, dev, splitVip(line.address).vip) : Promise.resolve(false);
   });
   if (!instance || instance.virtualIpaddress.length === 0) {
@@ -168,7 +176,7 @@ export async function runPreflight(input: PreflightInput): Promise<Preflight> {
   const { vip, prefix } = splitVip(vipLine.address);
   pf.vip = vip;
   pf.prefix = prefix;
-  pf.iface = vipLine.dev ?? instance.interface;
+  pf.iface = vipDevice(instance, vipLine);
   if (!pf.iface) {
     problems.push({ id: 'instance', message: t('failover.pre.noInterface', { instance: instance.name }) });
     return pf;
@@ -180,18 +188,19 @@ export async function runPreflight(input: PreflightInput): Promise<Preflight> {
     problems.push({ id: 'not-master', message: t('failover.pre.notMaster', { vip, iface: pf.iface, node: input.labNode ?? host.label }) });
   }
 
-  // Every other VIP this node holds goes with the fault (the check fails for every instance).
-  if (pf.holdsVip && !input.vip) {
-    const others = parsed.config.vrrpInstances.flatMap((i) => i.virtualIpaddress.map((v) => ({ vip: splitVip(v.address).vip, dev: v.dev ?? i.interface })));
-    for (const o of others) {
-      if (o.vip === vip || !o.dev || pf.alsoVips.includes(o.vip)) continue;
-      if (await holdsAddress(host, o.dev, o.vip)) pf.alsoVips.push(o.vip);
-    }
+  // Every VIP this node holds; the others go with the fault (the check fails for every
+  // instance, a crash takes them all), and are watched too unless --vip named one.
+  const lines = parsed.config.vrrpInstances.flatMap((i) => i.virtualIpaddress.map((v) => ({ ...splitVip(v.address), dev: vipDevice(i, v) })));
+  for (const o of lines) {
+    if (!o.dev || pf.heldVips.some((h) => h.cidr.startsWith(`${o.vip}/`))) continue;
+    if (!(o.vip === vip ? pf.holdsVip : await holdsAddress(host, o.dev, o.vip))) continue;
+    pf.heldVips.push({ cidr: `${o.vip}/${o.prefix}`, dev: o.dev });
+    if (o.vip !== vip && !input.vip) pf.alsoVips.push(o.vip);
   }
 
   // check-script: the fault must be something keepalived notices
   const globalVersion = numberGlobal(parsed.config, 'vrrp_version');
-  if (mode !== 'keepalived') {
+  if (mode === 'drain' || mode === 'nginx') {
     const candidates = instance.trackScript.map((e) => e.name);
     let chosen: string | null = null;
     for (const name of candidates) {
@@ -284,7 +293,7 @@ export async function runPreflight(input: PreflightInput): Promise<Preflight> {
     scriptDelayMs,
     release: (await readKeepalived(host)).version,
   });
-  if (mode !== 'keepalived' && pf.checkScript && !pf.bound.moves) {
+  if ((mode === 'drain' || mode === 'nginx') && pf.checkScript && !pf.bound.moves) {
     const check = trackedCheck(instance, parsed.config.vrrpScripts, pf.checkScript);
     problems.push({
       id: 'check-script',
@@ -294,6 +303,10 @@ export async function runPreflight(input: PreflightInput): Promise<Preflight> {
 
   if (input.doctor) {
     for (const message of await input.doctor()) problems.push({ id: 'doctor', message });
+  }
+  if (mode === 'crash') {
+    const restart = await services.restartsOnFailure('keepalived');
+    if (restart) problems.push({ id: 'auto-restart', message: t('failover.pre.autoRestart', { restart }) });
   }
   if (mode === 'drain' && (await host.exists(flagPath))) problems.push({ id: 'maintenance', message: t('failover.pre.alreadyDrained', { flag: flagPath }) });
 

@@ -16,7 +16,7 @@
  */
 import type { Host } from '../host/types.js';
 import type { ServiceControl } from '../system/service-control.js';
-import type { FailoverMode } from './types.js';
+import { serviceOf, type FailoverMode } from './types.js';
 
 export const RUN_RECORD = '/var/lib/ha-setup/failover-test.json';
 /** What the maintenance flag holds when failover-test created it (an operator's own flag holds anything else). */
@@ -46,7 +46,8 @@ export interface RunRecord {
 
 /** The one command that undoes a mode's fault on this node, with the node's real paths. */
 export function undoCommand(mode: FailoverMode, host: Pick<Host, 'runtimePath'>, services: Pick<ServiceControl, 'command'>, flagPath: string): string[] {
-  return mode === 'drain' ? ['rm', '-f', host.runtimePath(flagPath)] : services.command('start', mode);
+  const service = serviceOf(mode);
+  return service ? services.command('start', service) : ['rm', '-f', host.runtimePath(flagPath)];
 }
 
 export async function readRecord(host: Pick<Host, 'readFile'>): Promise<RunRecord | null> {

@@ -16,6 +16,13 @@ import type { FailoverEvent, FailoverMode, FailoverReport, ProbeSample, Responde
 import { poll, watchKeepalivedLog, watchVip, type Poller } from './watch.js';
 import { withinBound } from './bound.js';
 import { commandLine } from '../doctor/paths.js';
+import { findKeepalived } from '../keepalived/runtime/process.js';
+
+/** The running keepalived's processes on the node: its parent and every child. */
+async function keepalivedPids(host: Host): Promise<number[]> {
+  const kp = await findKeepalived(host);
+  return kp ? [kp.pid, ...kp.childPids] : [];
+}
 
 export interface RunOptions {
   mode: FailoverMode;
@@ -77,7 +84,8 @@ export async function runFailoverTest(opts: RunOptions, deps: RunDeps): Promise<
   const steady = opts.steadyAnswers ?? 5;
   const timeline = new Timeline();
   const unsubscribe = deps.onEvent ? timeline.onEvent(deps.onEvent) : () => false;
-  const faults = new FaultControl(opts.mode, deps.services, deps.applyHost, pf.flagPath, deps.safeguards ?? null);
+  const crash = opts.mode === 'crash' ? { vips: pf.heldVips, pids: () => keepalivedPids(deps.host) } : null;
+  const faults = new FaultControl(opts.mode, deps.services, deps.applyHost, pf.flagPath, deps.safeguards ?? null, crash);
   deps.onFaults?.(faults);
   const deadline = timeline.now() + opts.timeoutMs;
 

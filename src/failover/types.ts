@@ -4,9 +4,18 @@
  * rebuilt from a recording in tests.
  */
 
-/** drain: set the maintenance flag the check script honours; nginx / keepalived: stop that service. */
-export type FailoverMode = 'drain' | 'nginx' | 'keepalived';
-export const FAILOVER_MODES: readonly FailoverMode[] = ['drain', 'nginx', 'keepalived'];
+/**
+ * drain: set the maintenance flag the check script honours; nginx / keepalived: stop that
+ * service; crash: the master dies without a word (keepalived killed with SIGKILL, its VIPs
+ * removed), as a host does when it loses power or its cable.
+ */
+export type FailoverMode = 'drain' | 'nginx' | 'keepalived' | 'crash';
+export const FAILOVER_MODES: readonly FailoverMode[] = ['drain', 'nginx', 'keepalived', 'crash'];
+
+/** The service a mode stops (and restore starts again); drain stops none. */
+export function serviceOf(mode: FailoverMode): 'nginx' | 'keepalived' | null {
+  return mode === 'drain' ? null : mode === 'crash' ? 'keepalived' : mode;
+}
 
 export type FailoverEventName =
   | 'probe-started'

@@ -90,6 +90,11 @@ export class LabServices implements ServiceControl {
     return (await this.running(name)) !== null;
   }
 
+  /** Nothing in the lab restarts a daemon that died. */
+  async restartsOnFailure(): Promise<string | null> {
+    return null;
+  }
+
   async start(name: ServiceName): Promise<ExecResult> {
     return this.recorded(this.startDaemon(name), `start ${name}`);
   }

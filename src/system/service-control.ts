@@ -18,6 +18,11 @@ export interface ServiceControl {
   reload(name: ServiceName): Promise<ExecResult>;
   enable(name: ServiceName): Promise<ExecResult>;
   isActive(name: ServiceName): Promise<boolean>;
+  /**
+   * The init system's own restart of a daemon that died (systemd's `Restart=`), null when
+   * nothing restarts it: a crash test would otherwise measure the restart, not the peer.
+   */
+  restartsOnFailure(name: ServiceName): Promise<string | null>;
   /** The service's most recent log lines, oldest first. */
   recentLogs(name: ServiceName, lines: number): Promise<string[]>;
   /**
@@ -45,6 +50,11 @@ export class SystemdServices implements ServiceControl {
   enable(name: ServiceName) { return this.host.exec('systemctl', ['enable', name], { why: `start ${name} at boot` }); }
   command(op: ServiceOp, name: ServiceName) { return ['systemctl', op, name]; }
   async isActive(name: ServiceName) { return (await this.host.exec('systemctl', ['is-active', '--quiet', name])).exitCode === 0; }
+  async restartsOnFailure(name: ServiceName) {
+    const r = await this.host.exec('systemctl', ['show', '-p', 'Restart', '--value', name]);
+    const policy = r.exitCode === 0 ? r.stdout.trim() : '';
+    return policy === '' || policy === 'no' ? null : `Restart=${policy}`;
+  }
   commandLines(op: ServiceOp, name: ServiceName) {
     if (op === 'configtest') return [configTestLine(name)];
     return [op === 'start' ? `systemctl enable --now ${name}` : `systemctl ${op} ${name}`];
@@ -79,6 +89,8 @@ export class SysvServices implements ServiceControl {
     return r.notFound ? this.host.exec('chkconfig', [name, 'on'], { why: `start ${name} at boot` }) : r;
   }
   async isActive(name: ServiceName) { return (await this.run(name, 'status')).exitCode === 0; }
+  /** An init script starts a daemon once; nothing watches it. */
+  async restartsOnFailure() { return null; }
   commandLines(op: ServiceOp, name: ServiceName) {
     // A sandboxed node's own init scripts (they know its config test too).
     if (this.host.root !== '/') return [`${this.host.runtimePath(`/etc/init.d/${name}`)} ${op}`];

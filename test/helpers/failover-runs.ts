@@ -9,8 +9,8 @@ import { clientOutages, startClientProber } from './prober.js';
 import { LAB_VIP } from '../../src/lab/constants.js';
 import { holdsVip } from '../../src/lab/status.js';
 
-export const FAILOVER_MODES = ['drain', 'nginx', 'keepalived'] as const;
-export type FailoverMode = (typeof FAILOVER_MODES)[number];
+export { FAILOVER_MODES, type FailoverMode } from '../../src/failover/types.js';
+import type { FailoverMode } from '../../src/failover/types.js';
 
 export const cli = (args: string[]) => execa('node', [cliPath, ...args], { reject: false, env: { NO_COLOR: '1', LANG: 'C.UTF-8' } });
 

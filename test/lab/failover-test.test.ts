@@ -15,6 +15,7 @@ import { labExecEnv } from '../../src/lab/exec.js';
 import { HANDOVER_ALLOWANCE_MS } from '../../src/failover/bound.js';
 import { labServices } from '../../src/lab/services.js';
 import { labMatrix, labSuiteHooks, baselineTest } from '../helpers/lab-releases.js';
+import { FAILOVER_MODES } from '../../src/failover/types.js';
 
 const URL = `http://${LAB_VIP}/`;
 const PROBE_INTERVAL_MS = 50;
@@ -27,7 +28,7 @@ for (const lab of labMatrix()) {
     const onBaseline = baselineTest(lab);
     labSuiteHooks(lab, 'failover-test');
 
-    for (const mode of ['drain', 'nginx', 'keepalived'] as const) {
+    for (const mode of FAILOVER_MODES) {
       test(`--mode ${mode}: the VIP moves to ha2 within the bound and back, measured like an independent client measures it`, async () => {
         assert.ok(await waitVipOnHa1(15_000), 'ha1 does not hold the VIP before the run');
         const prober = await startClientProber(URL, PROBE_INTERVAL_MS, 200);

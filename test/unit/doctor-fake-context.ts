@@ -62,6 +62,7 @@ export class FakeServices implements ServiceControl {
   reload(n: ServiceName) { return this.r('reload', n); }
   enable(n: ServiceName) { return this.r('enable', n); }
   async isActive() { return true; }
+  async restartsOnFailure() { return null; }
   async recentLogs() { return []; }
   command(op: string, name: ServiceName) { return ['service', name, op]; }
   /** The real spelling of each service manager (what is under test is the check's choice of it). */

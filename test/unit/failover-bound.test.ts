@@ -68,6 +68,18 @@ test('keepalived stopped: only the skew after its priority-0 advert; VRRPv3 scal
   assert.equal(expectedBound({ mode: 'keepalived', ...config(null, { advertInt: 2 }), peerPriority: 100, globalVersion: 3 }).ms, 1219);
 });
 
+test('crash: the peer hears nothing and waits its whole master-down timer, tracked script or not', () => {
+  const { instance, scripts } = config({ weight: 0 });
+  const b = expectedBound({ mode: 'crash', instance, scripts, peerPriority: 100 });
+  assert.deepEqual([b.ms, b.kind, b.moves], [3609, 'master-down', true]);
+  assert.match(b.basis, /3 x advert_int 1 s \+ skew 609 ms/);
+  // VRRPv3 at a fifth of a second: 3 x 200 + 56 x 200 / 256.
+  const fast = config(null, { version: 3, advertInt: 0.2 });
+  assert.equal(expectedBound({ mode: 'crash', ...fast, peerPriority: 200 }).ms, Math.round(600 + (56 * 200) / 256));
+  // 1.x: the new master adds the VIP one advert after its transition.
+  assert.equal(expectedBound({ mode: 'crash', instance, scripts, peerPriority: 100, release: '1.3.5' }).ms, 3609 + 1000);
+});
+
 test('no tracked script: drain/nginx cannot move the VIP', () => {
   const b = expectedBound({ mode: 'nginx', ...config(null), peerPriority: 100 });
   assert.equal(b.moves, false);

@@ -43,6 +43,11 @@ function fakes(initial: { keepalived: boolean; nginx: boolean; flag?: boolean },
       calls.push(`remove ${path}`);
       state.flag = false;
     },
+    async exec(cmd: string, args: string[]): Promise<ExecResult> {
+      calls.push(`${cmd} ${args.join(' ')}`);
+      if (cmd === 'kill' && args[0] === '-KILL') state.keepalived = false;
+      return ok([cmd, ...args]);
+    },
   };
   return { calls, state, services, host };
 }
@@ -126,4 +131,31 @@ test('restore before inject changes nothing', async () => {
   const r = await fc.restore();
   assert.equal(r.restored, true);
   assert.ok(!f.calls.slice(mark).some((c) => c.startsWith('remove') || c.startsWith('start')));
+});
+
+test('crash mode: keepalived frozen then killed (no goodbye), every held VIP removed; restore starts keepalived', async () => {
+  const f = fakes({ keepalived: true, nginx: true });
+  const target = { pids: async () => [41, 42, 43], vips: [{ cidr: '192.0.2.50/24', dev: 'eth0' }, { cidr: '192.0.2.52/24', dev: 'eth1' }] };
+  const fc = new FaultControl('crash', f.services, f.host, FLAG, null, target);
+  await fc.recordFoundState();
+  const step = await fc.inject();
+  assert.equal(step.ok, true, step.error ?? '');
+  const mark = f.calls.length;
+  const r = await fc.restore();
+  assert.equal(r.restored, true);
+  assert.deepEqual(f.calls.slice(3, mark), [
+    'kill -STOP 41 42 43', 'kill -KILL 41 42 43',
+    'ip addr del 192.0.2.50/24 dev eth0', 'ip addr del 192.0.2.52/24 dev eth1',
+  ]);
+  assert.deepEqual(f.calls.slice(mark), ['isActive nginx', 'isActive keepalived', 'start keepalived', 'isActive nginx', 'isActive keepalived']);
+});
+
+test('crash mode with no keepalived process: the fault fails and nothing is killed', async () => {
+  const f = fakes({ keepalived: true, nginx: true });
+  const fc = new FaultControl('crash', f.services, f.host, FLAG, null, { pids: async () => [], vips: [{ cidr: '192.0.2.50/24', dev: 'eth0' }] });
+  await fc.recordFoundState();
+  const step = await fc.inject();
+  assert.equal(step.ok, false);
+  assert.match(step.error ?? '', /no keepalived process/);
+  assert.equal(f.calls.some((c) => c.startsWith('kill') || c.startsWith('ip ')), false);
 });

@@ -23,6 +23,7 @@ function recordingServices(restartWorks: boolean) {
     reload: async (n: ServiceName) => (calls.push(`reload ${n}`), ok),
     enable: async (n: ServiceName) => (calls.push(`enable ${n}`), ok),
     isActive: async () => restartWorks,
+    restartsOnFailure: async () => null,
     recentLogs: async () => ['Keepalived_vrrp[42]: (VI_1) Unknown keyword \'bogus\''],
     command: (op, n) => ['systemctl', op, n],
     commandLines: (op, n) => [`systemctl ${op} ${n}`],

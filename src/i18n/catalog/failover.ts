@@ -1,7 +1,7 @@
 // Messages of `ha-setup failover-test`: a measured, reversible failover.
 export const en = {
   'failover.description': 'take this master down on purpose, measure the outage a client of the VIP sees, and put everything back',
-  'failover.opt.mode': 'how to take the master down: drain (set the maintenance flag; nothing is stopped), nginx (stop nginx) or keepalived (stop keepalived gracefully)',
+  'failover.opt.mode': 'how to take the master down: drain (set the maintenance flag; nothing is stopped), nginx (stop nginx) keepalived (stop keepalived gracefully) or crash (kill keepalived with SIGKILL and remove the VIPs: the master dies without a word, like a host losing power; the peer takes over after its master-down timer)',
   'failover.opt.interval': 'milliseconds between two requests to the VIP',
   'failover.opt.timeout': 'seconds after which the test gives up, restores everything and reports a failure',
   'failover.opt.peer': 'address of the other node (default: from the config, the lab, or the network)',
@@ -14,10 +14,12 @@ export const en = {
     '  sudo ha-setup failover-test                          drain this master (the default), measure, restore\n' +
     '  sudo ha-setup failover-test --mode nginx --yes       stop nginx, unattended\n' +
     '  sudo ha-setup failover-test --mode keepalived --json\n' +
+    '  sudo ha-setup failover-test --mode crash --yes       the master dies without a word (3 x advert_int + skew)\n' +
     '  sudo ha-setup failover-test --dry-run                only describe the steps\n' +
     '  sudo ha-setup lab exec ha1 -- ha-setup failover-test --yes\n' +
     '  ha-setup failover-test --host root@web1 --host root@web2   the pair, from this machine (a client\'s view)',
-  'failover.accepted.mode': 'drain, nginx or keepalived',
+  'failover.accepted.mode': 'drain, nginx, keepalived or crash',
+  'failover.pre.autoRestart': 'keepalived\'s unit restarts it when it dies ({restart}): --mode crash would measure that restart, not the peer taking over. Use --mode keepalived, or run it where nothing restarts keepalived',
   'failover.accepted.hosts': 'two nodes, --host A --host B: the pair is tested from this machine, outside both (one node alone: run failover-test on that node)',
   'failover.accepted.peerWithHosts': 'no --peer with --host: the peer is the other --host',
   'failover.pair.nodeUnreadable': '{node}: {error}',
@@ -127,7 +129,7 @@ export const en = {
 
 export const zh: Record<keyof typeof en, string> = {
   'failover.description': '主动让本 MASTER 下线，测量 VIP 客户端看到的中断时间，然后全部恢复',
-  'failover.opt.mode': '下线方式：drain（设置维护标志文件，不停任何服务）、nginx（停止 nginx）或 keepalived（正常停止 keepalived）',
+  'failover.opt.mode': '下线方式：drain（设置维护标志文件，不停任何服务）、nginx（停止 nginx）keepalived（正常停止 keepalived）或 crash（用 SIGKILL 杀掉 keepalived 并删除 VIP：主节点不告而别，如同主机断电；对端在 MASTER 失联判定时间后接管）',
   'failover.opt.interval': '两次请求 VIP 之间的毫秒数',
   'failover.opt.timeout': '超过这么多秒后放弃测试，恢复一切并报告失败',
   'failover.opt.peer': '另一节点的地址（默认：从配置、实验环境或网络中获取）',
@@ -140,10 +142,12 @@ export const zh: Record<keyof typeof en, string> = {
     '  sudo ha-setup failover-test                          对本 MASTER 做 drain（默认），测量并恢复\n' +
     '  sudo ha-setup failover-test --mode nginx --yes       停止 nginx，无需确认\n' +
     '  sudo ha-setup failover-test --mode keepalived --json\n' +
+    '  sudo ha-setup failover-test --mode crash --yes       主节点不告而别（3 × advert_int + 偏移时间）\n' +
     '  sudo ha-setup failover-test --dry-run                只说明步骤\n' +
     '  sudo ha-setup lab exec ha1 -- ha-setup failover-test --yes\n' +
     '  ha-setup failover-test --host root@web1 --host root@web2   从本机测试这一对（客户端视角）',
-  'failover.accepted.mode': 'drain、nginx 或 keepalived',
+  'failover.accepted.mode': 'drain、nginx、keepalived 或 crash',
+  'failover.pre.autoRestart': 'keepalived 的 unit 会在它退出后重启它（{restart}）：--mode crash 测到的将是这次重启，而不是对端接管。请用 --mode keepalived，或在不会自动重启 keepalived 的节点上运行',
   'failover.accepted.hosts': '两个节点，--host A --host B：从本机（两节点之外）测试这一对（只测一个节点：在该节点上运行 failover-test）',
   'failover.accepted.peerWithHosts': '与 --host 一起时不能用 --peer：对端就是另一个 --host',
   'failover.pair.nodeUnreadable': '{node}：{error}',
